@@ -1,0 +1,101 @@
+# sockstep — see README.md.  `make`, `make check`, `make install`.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+DESTDIR ?=
+CC ?= cc
+CFLAGS ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+VERSION := 0.1.0
+
+DEPS_PKGS := ncursesw libpcap
+CHECK_PKGS := check
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wno-unused-parameter
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS_PKGS))
+DEP_LIBS := $(shell $(PKG_CONFIG) --libs $(DEPS_PKGS))
+CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(CHECK_PKGS))
+CHECK_LIBS = $(shell $(PKG_CONFIG) --libs $(CHECK_PKGS))
+
+ALL_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) -Iinclude $(DEP_CFLAGS) \
+	-DSOCKSTEP_VERSION='"$(VERSION)"' \
+	-DSOCKSTEP_DATADIR='"$(DATADIR)/sockstep"' -MMD -MP $(CFLAGS)
+
+B := build
+LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c src/ui/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
+MAIN_OBJ := $(B)/obj/src/main.o
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(B)/tests/%)
+
+.PHONY: all check check-unit check-integration check-asan valgrind clean \
+	install uninstall bench fuzz lint format
+
+all: $(B)/sockstep
+
+$(B)/sockstep: $(MAIN_OBJ) $(B)/libsockstep.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(DEP_LIBS) $(LDFLAGS)
+
+$(B)/libsockstep.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/obj/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+
+$(B)/tests/test_%: $(B)/obj/tests/test_%.o $(B)/obj/tests/check_main.o $(B)/libsockstep.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(DEP_LIBS) $(CHECK_LIBS) $(LDFLAGS)
+
+# Unit tests (Check) then the tests of the binary (shell, real loopback).
+check: all $(TEST_BIN)
+	@./tests/run-all.sh $(B)
+
+check-unit: all $(TEST_BIN)
+	@./tests/run-all.sh $(B) unit
+
+check-integration: all
+	@./tests/run-all.sh $(B) integration
+
+# The whole suite built with AddressSanitizer and UBSan, in its own tree.
+check-asan:
+	$(MAKE) B=build-asan CC=clang \
+	  CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' \
+	  LDFLAGS='-fsanitize=address,undefined' check
+
+# Every unit test and a headless exchange under valgrind memcheck.
+valgrind: all $(TEST_BIN)
+	@./tests/valgrind.sh $(B)
+
+bench: all
+	@./bench/run.sh $(B)
+
+fuzz:
+	@./fuzz/run.sh
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	  --inline-suppr -Iinclude src tests
+
+format:
+	clang-format -i src/*.c src/ui/*.c include/sockstep/*.h tests/*.c
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/sockstep/lessons $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(B)/sockstep $(DESTDIR)$(BINDIR)/sockstep
+	install -m 644 lessons/*.md $(DESTDIR)$(DATADIR)/sockstep/lessons/
+	if [ -f docs/sockstep.1 ]; then install -m 644 docs/sockstep.1 $(DESTDIR)$(MANDIR)/man1/sockstep.1; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sockstep $(DESTDIR)$(MANDIR)/man1/sockstep.1
+	rm -rf $(DESTDIR)$(DATADIR)/sockstep
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

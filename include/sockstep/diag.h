@@ -1,0 +1,23 @@
+/*
+ * diag: the kernel's TCP socket table through sock_diag (the netlink
+ * interface ss(8) uses; works unprivileged).
+ *
+ * Unlike TCP_INFO on an fd, sock_diag sees sockets no fd owns: connections
+ * queued but not yet accepted, TIME_WAIT (a separate timewait object in the
+ * kernel), orphaned FIN_WAIT2, half-open SYN_RECV.
+ */
+#ifndef SOCKSTEP_DIAG_H
+#define SOCKSTEP_DIAG_H
+
+#include <stdint.h>
+#include "sockstep/event.h"
+
+/* Dump IPv4 and IPv6 TCP sockets, all states, whose local or remote port is
+ * one of ports[0..nports).  Fills rows[i].u.sock (local, peer, state,
+ * recv_q, send_q, timer, timer_ms, inode; owner left "" / -1) with
+ * kind SS_EV_SOCKET.  Returns the number of rows (at most max; extra rows
+ * are dropped) or -1 with errno set. */
+int diag_tcp_snapshot(const uint16_t *ports, int nports, struct ss_event *rows,
+		      int max);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * escape: turn bytes from a peer into text that is safe on any terminal.
+ *
+ * Peer data may hold terminal control sequences (ESC [ 2 J, OSC title
+ * changes) or binary; none of it may reach the screen or a log as is.
+ * The output is printable ASCII only: 0x20..0x7e kept (backslash doubled),
+ * \n \r \t \0 as two-character escapes, every other byte as \xNN.
+ */
+#ifndef SOCKSTEP_ESCAPE_H
+#define SOCKSTEP_ESCAPE_H
+
+#include <stddef.h>
+
+/* Escape len bytes of in into out (always NUL-terminated when outsz > 0).
+ * Never splits an escape; if out is too small the result ends early and
+ * "..." replaces the tail.  Returns the number of input bytes consumed. */
+size_t escape_bytes(char *out, size_t outsz, const void *in, size_t len);
+
+/* Reverse of escape_bytes: decode into out (at most outsz bytes).
+ * Returns the number of bytes written, or -1 on a malformed escape. */
+long unescape_bytes(unsigned char *out, size_t outsz, const char *in);
+
+/* Copy a NUL-terminated string with the same rules (for names and paths
+ * that did not come from us). */
+void escape_string(char *out, size_t outsz, const char *in);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * jsonl: events as one JSON object a line (the documented trace format,
+ * see docs/trace-format.md) and back.
+ *
+ * The same format carries events from actor processes to the director,
+ * is what `--format jsonl` prints, what `--record` writes and what
+ * `sockstep replay` reads, so a replay cannot differ from a live run.
+ */
+#ifndef SOCKSTEP_JSONL_H
+#define SOCKSTEP_JSONL_H
+
+#include <stddef.h>
+#include "sockstep/event.h"
+
+/* Longest line jsonl_format can produce (fits in one atomic pipe write). */
+#define JSONL_LINE_MAX 3072
+
+/* Write ev as one JSON object followed by '\n' into buf.  Returns the
+ * length written (without the NUL) or -1 if buf is too small. */
+int jsonl_format(const struct ss_event *ev, char *buf, size_t size);
+
+/* Parse one line (a trailing newline is allowed).  Unknown fields are
+ * ignored so that newer traces still load.  Returns 0, or -1 with a reason
+ * in err. */
+int jsonl_parse(const char *line, struct ss_event *ev, char *err, size_t errsz);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * output: headless sinks that print the event stream, as text for people
+ * or JSONL for scripts (docs/trace-format.md).
+ */
+#ifndef SOCKSTEP_OUTPUT_H
+#define SOCKSTEP_OUTPUT_H
+
+#include <stdio.h>
+#include "sockstep/event.h"
+
+#define OUTPUT_TABLE_ROWS 32
+
+struct output_text {
+	FILE *out;
+	int narration; /* print each step's narration */
+	/* rows of the socket-table snapshot being received */
+	struct ss_event rows[OUTPUT_TABLE_ROWS];
+	int nrows;
+	int snapshot;
+	char last_table[4096]; /* printed only when it changed */
+};
+
+void output_text_init(struct output_text *o, FILE *out);
+/* director_sink printing aligned lines for people. */
+void output_text_sink(void *ctx, const struct ss_event *ev);
+/* Print what is still held (the last socket table). */
+void output_text_flush(struct output_text *o);
+/* director_sink printing one JSON object a line; ctx is a FILE *. */
+void output_jsonl_sink(void *ctx, const struct ss_event *ev);
+
+/* One line for a call event as the text output and the UI show it:
+ * "c = accept(s)  = 4", "bind(s, 127.0.0.1:9001)  = -1 EADDRINUSE". */
+void output_call_summary(const struct ss_event *ev, char *out, size_t outsz);
+/* The call as written: "c = accept(s)", "send(k, \"1\")". */
+void output_call_text(const struct ss_event *ev, char *out, size_t outsz);
+
+#endif

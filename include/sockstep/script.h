@@ -1,0 +1,140 @@
+/*
+ * script: the steps a session performs, parsed from a lesson's Markdown.
+ *
+ * A lesson is prose plus one or more fenced blocks tagged `sockstep`; each
+ * line of such a block is a step, written like the C call it performs:
+ *
+ *     server: s = socket(AF_INET, SOCK_STREAM)
+ *     server: bind(s, 127.0.0.1:auto)
+ *       say: The server claims a port; auto lets the kernel choose one.
+ *       expect: ok
+ *     client: connect(k, server.s)
+ *
+ * The format is documented in lessons/README.md.  Steps run in the order
+ * written, each actor in its own process.  The built-in classic exchange of
+ * the seed tutorial is a script too (script_classic).
+ */
+#ifndef SOCKSTEP_SCRIPT_H
+#define SOCKSTEP_SCRIPT_H
+
+#include <stddef.h>
+#include "sockstep/event.h"
+
+#define SCRIPT_MAX_ACTORS 8
+#define SCRIPT_MAX_STEPS 256
+#define SCRIPT_MAX_EXPECT 6
+#define SCRIPT_DATA_MAX 1024
+#define SCRIPT_EXPR_MAX 96
+
+enum ss_call {
+	SS_CALL_SOCKET,
+	SS_CALL_BIND,
+	SS_CALL_LISTEN,
+	SS_CALL_ACCEPT,
+	SS_CALL_CONNECT,
+	SS_CALL_SEND,
+	SS_CALL_RECV,
+	SS_CALL_SENDTO,
+	SS_CALL_RECVFROM,
+	SS_CALL_SETSOCKOPT,
+	SS_CALL_GETSOCKOPT,
+	SS_CALL_SHUTDOWN,
+	SS_CALL_CLOSE,
+	SS_CALL_FIONREAD, /* ioctl(fd, FIONREAD): bytes waiting */
+	SS_CALL_SLEEP,    /* the actor pauses (the seed client's sleep) */
+	SS_CALL_COUNT
+};
+
+/* One expectation, kept as written and checked after the step ran
+ * (expect.c): "ok", "fails EADDRINUSE", "ret == 5",
+ * "local.port == server.s.local.port", "peer.port ephemeral". */
+struct ss_expect {
+	int line;
+	char text[SCRIPT_EXPR_MAX];
+};
+
+/* Marks a data argument that stands for the seed protocol's answer:
+ * "welcome to server!" if the actor's last recv got "1", else
+ * "please go out!". */
+#define SCRIPT_SEED_REPLY "@seed-reply"
+
+struct ss_step {
+	int line;  /* line in the source file (1-based) */
+	int actor; /* index into ss_script.actors */
+	enum ss_call call;
+	char sock[SS_NAME_MAX];   /* the socket operated on ("s") */
+	char result[SS_NAME_MAX]; /* name bound to a new socket ("c = accept(s)") */
+	int family, type;         /* socket() */
+	/* Address argument as written: "127.0.0.1:9001", "[::1]:auto",
+	 * "/tmp/x.sock" (AF_UNIX), or "actor.sock" meaning the local address
+	 * the kernel gave that socket (resolved by the director). */
+	char addr[SS_ADDR_MAX];
+	long num;      /* backlog, buffer size, shutdown how, option value */
+	long num2;     /* second option value (SO_LINGER's linger time) */
+	int level, optname; /* setsockopt/getsockopt */
+	int flags;     /* MSG_* flags of send/recv */
+	double seconds; /* sleep, SO_RCVTIMEO */
+	unsigned char data[SCRIPT_DATA_MAX]; /* send/sendto payload */
+	size_t data_len;
+	char say[SS_TEXT_MAX]; /* narration shown at this step */
+	/* "on-error: skip N": if the call fails, skip the actor's next N
+	 * steps (the seed's server skips its reply after a recv timeout).
+	 * A failed call with neither this nor "expect: fails ..." stops the
+	 * session, as an exception would stop the seed's Python program. */
+	int skip_on_error;
+	int nexpect;
+	struct ss_expect expect[SCRIPT_MAX_EXPECT];
+};
+
+struct ss_script {
+	char title[128];
+	char summary[SS_TEXT_MAX]; /* one line: what the lesson shows */
+	char path[256];            /* file it came from, "" for built-in */
+	int nactors;
+	char actors[SCRIPT_MAX_ACTORS][SS_NAME_MAX];
+	int nsteps;
+	struct ss_step *steps; /* nsteps of them, heap */
+	/* Steps [repeat_from, repeat_to] (0-based) run repeat_count times (server mode's
+	 * --count); repeat_count 0 means no repetition. */
+	int repeat_from, repeat_to, repeat_count;
+};
+
+/* Variables substituted as ${name} before parsing (host, port, pause...). */
+struct script_var {
+	const char *name;
+	const char *value;
+};
+
+/* Parse Markdown text holding sockstep blocks.  name is used in error
+ * messages ("lessons/01.md:12: unknown call 'acept'").  Returns 0, or -1
+ * with "file:line: reason" in err. */
+int script_parse(struct ss_script *sc, const char *text, const char *name,
+		 const struct script_var *vars, size_t nvars, char *err,
+		 size_t errsz);
+
+/* Read and parse a lesson file. */
+int script_load(struct ss_script *sc, const char *path,
+		const struct script_var *vars, size_t nvars, char *err,
+		size_t errsz);
+
+void script_free(struct ss_script *sc);
+
+/* Index of actor name in sc, or -1. */
+int script_actor_index(const struct ss_script *sc, const char *name);
+
+/* "socket", "bind", ... */
+const char *script_call_name(enum ss_call call);
+
+/* The seed tutorial's exchange (server and client), with host, port and
+ * pause from vars.  Returns 0 or -1 with err. */
+int script_classic(struct ss_script *sc, const struct script_var *vars,
+		   size_t nvars, char *err, size_t errsz);
+
+/* One side of it: the seed's server for `count` clients (server mode),
+ * or the seed's client sending `send` (client mode). */
+int script_seed_server(struct ss_script *sc, const struct script_var *vars,
+		       size_t nvars, int count, char *err, size_t errsz);
+int script_seed_client(struct ss_script *sc, const struct script_var *vars,
+		       size_t nvars, char *err, size_t errsz);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * trace: the one layer through which every socket call goes.
+ *
+ * Each trace_* function performs the real syscall, then asks the kernel
+ * about the socket (getsockname, getpeername, TCP_INFO, FIONREAD, fstat for
+ * the inode) and hands one SS_EV_CALL event to the emit callback.  Nothing
+ * in the event is computed by us.  With tracing off (the benchmarks'
+ * baseline) only the syscall runs.
+ */
+#ifndef SOCKSTEP_TRACE_H
+#define SOCKSTEP_TRACE_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+#include "sockstep/event.h"
+
+struct trace_ctx {
+	const char *actor; /* "server", "client", ... */
+	int step;          /* script step being run, copied into events */
+	int enabled;       /* 0: no events, only the syscalls */
+	void (*emit)(void *emit_ctx, const struct ss_event *ev);
+	void *emit_ctx;
+};
+
+/* Names used in events for the socket operated on / created (may be NULL). */
+struct trace_names {
+	const char *sock;
+	const char *newsock;
+};
+
+int trace_socket(struct trace_ctx *t, const struct trace_names *n, int family,
+		 int type);
+int trace_bind(struct trace_ctx *t, const struct trace_names *n, int fd,
+	       const struct sockaddr *sa, socklen_t len);
+int trace_listen(struct trace_ctx *t, const struct trace_names *n, int fd,
+		 int backlog);
+/* Returns the new fd; the event's local/peer are the new socket's, its
+ * queue/backlog the listener's after the accept. */
+int trace_accept(struct trace_ctx *t, const struct trace_names *n, int fd);
+int trace_connect(struct trace_ctx *t, const struct trace_names *n, int fd,
+		  const struct sockaddr *sa, socklen_t len);
+long trace_send(struct trace_ctx *t, const struct trace_names *n, int fd,
+		const void *buf, size_t len, int flags);
+/* buf receives what the kernel returned (at most size bytes). */
+long trace_recv(struct trace_ctx *t, const struct trace_names *n, int fd,
+		void *buf, size_t size, int flags);
+long trace_sendto(struct trace_ctx *t, const struct trace_names *n, int fd,
+		  const void *buf, size_t len, int flags,
+		  const struct sockaddr *sa, socklen_t salen);
+/* recvmsg underneath, so MSG_TRUNC in msg_flags is reported. */
+long trace_recvfrom(struct trace_ctx *t, const struct trace_names *n, int fd,
+		    void *buf, size_t size, int flags);
+int trace_setsockopt(struct trace_ctx *t, const struct trace_names *n, int fd,
+		     int level, int optname, const void *val, socklen_t len,
+		     const char *args);
+/* The option's value is written in the event's args ("SO_ERROR=111"). */
+int trace_getsockopt(struct trace_ctx *t, const struct trace_names *n, int fd,
+		     int level, int optname);
+int trace_shutdown(struct trace_ctx *t, const struct trace_names *n, int fd,
+		   int how);
+int trace_close(struct trace_ctx *t, const struct trace_names *n, int fd);
+long trace_fionread(struct trace_ctx *t, const struct trace_names *n, int fd);
+
+/* Format a socket address as events show it: "127.0.0.1:9001",
+ * "[::1]:9001", "/path" (AF_UNIX), "@name" (abstract); "" if none. */
+void trace_format_addr(const struct sockaddr *sa, socklen_t len, char *out,
+		       size_t outsz);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * ui: the ncurses split-screen teaching view.
+ *
+ * Draws what the director reports (it registers itself as a sink) and
+ * turns keys into director_next / director_restart; it never makes a
+ * socket call.  The same code shows a live session and a replay.
+ */
+#ifndef SOCKSTEP_UI_H
+#define SOCKSTEP_UI_H
+
+#include <stddef.h>
+#include "sockstep/director.h"
+
+struct ui_opts {
+	const char *title;   /* lesson or mode title */
+	const char *mode;    /* "live", "server", "client", "replay", "lesson" */
+	int one_sided;       /* server/client mode: the peer is "remote" */
+	int autoplay;        /* start playing instead of paused */
+	int lesson_nav;      /* N/P move between lessons */
+};
+
+enum ui_result {
+	UI_QUIT = 0,
+	UI_NEXT_LESSON = 1,
+	UI_PREV_LESSON = 2,
+	UI_ERROR = -1,
+};
+
+/* Run the UI until the user quits.  The terminal is restored on every
+ * exit path. */
+enum ui_result ui_run(struct director *d, const struct ui_opts *o, char *err,
+		      size_t errsz);
+
+/* Restore the terminal if the UI is active (signal and error paths). */
+void ui_emergency_restore(void);
+
+#endif

@@ -1,0 +1,394 @@
+/* actor: one role of a script, in its own process, one granted step at a time. */
+#include "sockstep/actor.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sockstep/jsonl.h"
+#include "sockstep/trace.h"
+
+#define ACTOR_SOCKS 16
+#define RECV_MAX (SCRIPT_DATA_MAX * 64)
+
+struct actor {
+	const struct ss_script *sc;
+	int index;
+	int event_fd;
+	struct trace_ctx trace;
+	char names[ACTOR_SOCKS][SS_NAME_MAX];
+	int fds[ACTOR_SOCKS];
+	unsigned char last_recv[SCRIPT_DATA_MAX];
+	long last_recv_len;
+	unsigned char buf[RECV_MAX];
+};
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(3); /* the director is gone: nothing to report to */
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+static void emit_line(void *ctx, const struct ss_event *ev)
+{
+	struct actor *a = ctx;
+	struct ss_event copy = *ev;
+	char line[JSONL_LINE_MAX];
+	int n;
+
+	copy.t = event_clock_now();
+	n = jsonl_format(&copy, line, sizeof line);
+	if (n > 0)
+		write_all(a->event_fd, line, (size_t)n);
+}
+
+static void emit_simple(struct actor *a, enum ss_kind kind,
+			const struct ss_step *st, int step, const char *text)
+{
+	struct ss_event ev;
+
+	event_init(&ev, kind);
+	snprintf(ev.actor, sizeof ev.actor, "%s", a->sc->actors[a->index]);
+	ev.step = step;
+	if (kind == SS_EV_NOTE) {
+		ev.u.note.index = 2;
+		snprintf(ev.u.note.text, sizeof ev.u.note.text, "%s", text);
+	} else if (st) {
+		snprintf(ev.u.call.name, sizeof ev.u.call.name, "%s",
+			 script_call_name(st->call));
+		snprintf(ev.u.call.sock, sizeof ev.u.call.sock, "%s", st->sock);
+		snprintf(ev.u.call.args, sizeof ev.u.call.args, "%s", text ? text : "");
+	}
+	emit_line(a, &ev);
+}
+
+static int slot_of(struct actor *a, const char *name)
+{
+	for (int i = 0; i < ACTOR_SOCKS; i++)
+		if (a->fds[i] >= 0 && strcmp(a->names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+static void remember(struct actor *a, const char *name, int fd)
+{
+	int free_slot = -1;
+
+	for (int i = 0; i < ACTOR_SOCKS; i++) {
+		if (a->fds[i] >= 0 && strcmp(a->names[i], name) == 0) {
+			/* The name now means the new socket; the old fd stays
+			 * open as in a program that lost track of it. */
+			a->fds[i] = fd;
+			return;
+		}
+		if (a->fds[i] < 0 && free_slot < 0)
+			free_slot = i;
+	}
+	if (free_slot >= 0) {
+		snprintf(a->names[free_slot], SS_NAME_MAX, "%s", name);
+		a->fds[free_slot] = fd;
+	}
+}
+
+static int fd_of(struct actor *a, const char *name)
+{
+	int i = slot_of(a, name);
+	return i >= 0 ? a->fds[i] : -1;
+}
+
+/* host:port, [v6]:port, /path, @abstract into a sockaddr for family. */
+static int resolve(const char *text, int family, int type,
+		   struct sockaddr_storage *ss, socklen_t *len, char *why,
+		   size_t whysz)
+{
+	char host[SS_ADDR_MAX];
+	const char *colon;
+	const char *port;
+	struct addrinfo hints, *res = NULL;
+	int rc;
+
+	memset(ss, 0, sizeof *ss);
+	if (text[0] == '/' || text[0] == '@') {
+		struct sockaddr_un *un = (struct sockaddr_un *)ss;
+		size_t n = strlen(text);
+		if (n >= sizeof un->sun_path) {
+			snprintf(why, whysz, "unix path too long: %s", text);
+			return -1;
+		}
+		un->sun_family = AF_UNIX;
+		memcpy(un->sun_path, text, n);
+		if (text[0] == '@')
+			un->sun_path[0] = '\0'; /* abstract namespace */
+		*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n +
+				   (text[0] == '@' ? 0 : 1));
+		return 0;
+	}
+	colon = strrchr(text, ':');
+	if (colon == NULL) {
+		snprintf(why, whysz, "no port in address '%s'", text);
+		return -1;
+	}
+	port = strcmp(colon + 1, "auto") == 0 ? "0" : colon + 1;
+	if (text[0] == '[' && colon > text && colon[-1] == ']')
+		snprintf(host, sizeof host, "%.*s", (int)(colon - text - 2), text + 1);
+	else
+		snprintf(host, sizeof host, "%.*s", (int)(colon - text), text);
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = family;
+	hints.ai_socktype = type;
+	hints.ai_flags = AI_NUMERICSERV;
+	rc = getaddrinfo(host, port, &hints, &res);
+	if (rc != 0 || res == NULL) {
+		snprintf(why, whysz, "cannot resolve '%s': %s", host,
+			 gai_strerror(rc));
+		return -1;
+	}
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static void sock_kind(int fd, int *family, int *type)
+{
+	socklen_t l = sizeof *family;
+
+	*family = AF_INET;
+	*type = SOCK_STREAM;
+	getsockopt(fd, SOL_SOCKET, SO_DOMAIN, family, &l);
+	l = sizeof *type;
+	getsockopt(fd, SOL_SOCKET, SO_TYPE, type, &l);
+}
+
+static void seed_reply(const struct actor *a, const unsigned char **data,
+		       size_t *len)
+{
+	static const char welcome[] = "welcome to server!";
+	static const char goaway[] = "please go out!";
+
+	if (a->last_recv_len == 1 && a->last_recv[0] == '1') {
+		*data = (const unsigned char *)welcome;
+		*len = sizeof welcome - 1;
+	} else {
+		*data = (const unsigned char *)goaway;
+		*len = sizeof goaway - 1;
+	}
+}
+
+static void do_option(struct actor *a, const struct ss_step *st, int fd,
+		      const struct trace_names *n)
+{
+	char args[SS_ARGS_MAX];
+
+	if (st->call == SS_CALL_GETSOCKOPT) {
+		trace_getsockopt(&a->trace, n, fd, st->level, st->optname);
+		return;
+	}
+	if (st->optname == SO_RCVTIMEO || st->optname == SO_SNDTIMEO) {
+		struct timeval tv;
+		tv.tv_sec = (time_t)st->seconds;
+		tv.tv_usec = (suseconds_t)((st->seconds - (double)tv.tv_sec) * 1e6);
+		snprintf(args, sizeof args, "%s, %gs", st->addr, st->seconds);
+		trace_setsockopt(&a->trace, n, fd, st->level, st->optname, &tv,
+				 sizeof tv, args);
+	} else if (st->optname == SO_LINGER) {
+		struct linger lg = {.l_onoff = (int)st->num, .l_linger = (int)st->num2};
+		snprintf(args, sizeof args, "SO_LINGER, {%d, %d}", lg.l_onoff,
+			 lg.l_linger);
+		trace_setsockopt(&a->trace, n, fd, st->level, st->optname, &lg,
+				 sizeof lg, args);
+	} else {
+		int v = (int)st->num;
+		snprintf(args, sizeof args, "%s, %d", st->addr, v);
+		trace_setsockopt(&a->trace, n, fd, st->level, st->optname, &v,
+				 sizeof v, args);
+	}
+}
+
+static void run_step(struct actor *a, int idx, const char *resolved)
+{
+	const struct ss_step *st = &a->sc->steps[idx];
+	struct trace_names n = {.sock = st->sock, .newsock = st->result};
+	struct sockaddr_storage ss;
+	socklen_t sslen = 0;
+	int fd = -1, family, type;
+	char why[160];
+	const char *addr = resolved && resolved[0] ? resolved : st->addr;
+
+	a->trace.step = idx + 1;
+	if (st->call != SS_CALL_SOCKET && st->call != SS_CALL_SLEEP) {
+		fd = fd_of(a, st->sock);
+		if (fd < 0) {
+			snprintf(why, sizeof why, "step %d: %s has no open socket '%s'",
+				 idx + 1, a->sc->actors[a->index], st->sock);
+			emit_simple(a, SS_EV_NOTE, st, idx + 1, why);
+			return;
+		}
+	}
+	if (st->call == SS_CALL_BIND || st->call == SS_CALL_CONNECT ||
+	    st->call == SS_CALL_SENDTO) {
+		sock_kind(fd, &family, &type);
+		if (resolve(addr, family, type, &ss, &sslen, why, sizeof why) < 0) {
+			emit_simple(a, SS_EV_NOTE, st, idx + 1, why);
+			return;
+		}
+	}
+	emit_simple(a, SS_EV_BEGIN, st, idx + 1, addr);
+
+	switch (st->call) {
+	case SS_CALL_SOCKET:
+		fd = trace_socket(&a->trace, &n, st->family, st->type);
+		if (fd >= 0)
+			remember(a, st->result, fd);
+		break;
+	case SS_CALL_BIND:
+		trace_bind(&a->trace, &n, fd, (struct sockaddr *)&ss, sslen);
+		break;
+	case SS_CALL_LISTEN:
+		trace_listen(&a->trace, &n, fd, (int)st->num);
+		break;
+	case SS_CALL_ACCEPT: {
+		int nfd = trace_accept(&a->trace, &n, fd);
+		if (nfd >= 0)
+			remember(a, st->result, nfd);
+		break;
+	}
+	case SS_CALL_CONNECT:
+		trace_connect(&a->trace, &n, fd, (struct sockaddr *)&ss, sslen);
+		break;
+	case SS_CALL_SEND:
+	case SS_CALL_SENDTO: {
+		const unsigned char *data = st->data;
+		size_t len = st->data_len;
+		if (len == strlen(SCRIPT_SEED_REPLY) &&
+		    memcmp(data, SCRIPT_SEED_REPLY, len) == 0)
+			seed_reply(a, &data, &len);
+		if (st->call == SS_CALL_SEND)
+			trace_send(&a->trace, &n, fd, data, len, st->flags);
+		else
+			trace_sendto(&a->trace, &n, fd, data, len, st->flags,
+				     (struct sockaddr *)&ss, sslen);
+		break;
+	}
+	case SS_CALL_RECV:
+	case SS_CALL_RECVFROM: {
+		size_t size = (size_t)st->num < sizeof a->buf ? (size_t)st->num : sizeof a->buf;
+		long got = st->call == SS_CALL_RECV
+				   ? trace_recv(&a->trace, &n, fd, a->buf, size, st->flags)
+				   : trace_recvfrom(&a->trace, &n, fd, a->buf, size, st->flags);
+		a->last_recv_len = got > 0 ? got : 0;
+		if (got > 0)
+			memcpy(a->last_recv, a->buf,
+			       (size_t)got < sizeof a->last_recv ? (size_t)got : sizeof a->last_recv);
+		break;
+	}
+	case SS_CALL_SETSOCKOPT:
+	case SS_CALL_GETSOCKOPT:
+		do_option(a, st, fd, &n);
+		break;
+	case SS_CALL_SHUTDOWN:
+		trace_shutdown(&a->trace, &n, fd, (int)st->num);
+		break;
+	case SS_CALL_CLOSE: {
+		int slot = slot_of(a, st->sock);
+		trace_close(&a->trace, &n, fd);
+		if (slot >= 0)
+			a->fds[slot] = -1;
+		break;
+	}
+	case SS_CALL_FIONREAD:
+		trace_fionread(&a->trace, &n, fd);
+		break;
+	case SS_CALL_SLEEP: {
+		struct timespec ts;
+		struct ss_event ev;
+		ts.tv_sec = (time_t)st->seconds;
+		ts.tv_nsec = (long)((st->seconds - (double)ts.tv_sec) * 1e9);
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+		if (a->trace.enabled) {
+			event_init(&ev, SS_EV_CALL);
+			snprintf(ev.actor, sizeof ev.actor, "%s", a->trace.actor);
+			ev.step = idx + 1;
+			snprintf(ev.u.call.name, sizeof ev.u.call.name, "sleep");
+			snprintf(ev.u.call.args, sizeof ev.u.call.args, "%gs", st->seconds);
+			ev.u.call.ret = 0;
+			emit_line(a, &ev);
+		}
+		break;
+	}
+	case SS_CALL_COUNT:
+		break;
+	}
+}
+
+/* Read one line from the control pipe; -1 on EOF. */
+static int read_line(int fd, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	while (n + 1 < size) {
+		char c;
+		ssize_t r = read(fd, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		if (c == '\n')
+			break;
+		buf[n++] = c;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+_Noreturn void actor_main(const struct ss_script *sc, int actor, int ctrl_fd,
+			  int event_fd, int tracing)
+{
+	static struct actor a; /* static: the receive buffer is large */
+	char line[256];
+
+	memset(&a, 0, sizeof a);
+	a.sc = sc;
+	a.index = actor;
+	a.event_fd = event_fd;
+	a.trace.actor = sc->actors[actor];
+	a.trace.enabled = tracing;
+	a.trace.emit = emit_line;
+	a.trace.emit_ctx = &a;
+	for (int i = 0; i < ACTOR_SOCKS; i++)
+		a.fds[i] = -1;
+
+	while (read_line(ctrl_fd, line, sizeof line) == 0) {
+		int idx;
+		char resolved[SS_ADDR_MAX] = "";
+
+		if (strcmp(line, "quit") == 0)
+			break;
+		if (sscanf(line, "go %d %63s", &idx, resolved) < 1 || idx < 0 ||
+		    idx >= sc->nsteps || sc->steps[idx].actor != actor)
+			continue;
+		if (strcmp(resolved, "-") == 0)
+			resolved[0] = '\0';
+		run_step(&a, idx, resolved);
+		emit_simple(&a, SS_EV_END, NULL, idx + 1, NULL);
+	}
+	for (int i = 0; i < ACTOR_SOCKS; i++)
+		if (a.fds[i] >= 0)
+			close(a.fds[i]);
+	_exit(0);
+}

@@ -1,0 +1,223 @@
+/* diag: one dump of the kernel's TCP table through NETLINK_SOCK_DIAG. */
+#include "sockstep/diag.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+/* One recv() of a dump carries many inet_diag_msg records; 32 KiB is what
+ * ss(8) uses and far more than one message needs. */
+#define DIAG_BUF_SIZE 32768
+/* A dump of a busy host is a few hundred datagrams; stop long before a
+ * misbehaving kernel could keep us here forever. */
+#define DIAG_MAX_RECVS 100000
+
+/* "127.0.0.1:9001" or "[::1]:9001", the tracer's format. */
+static void diag_format_addr(int family, const __be32 addr[4], __be16 port,
+			     char *out, size_t outsz)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(family, addr, host, sizeof(host)))
+		snprintf(host, sizeof(host), "?");
+	if (family == AF_INET6)
+		snprintf(out, outsz, "[%s]:%u", host, (unsigned)ntohs(port));
+	else
+		snprintf(out, outsz, "%s:%u", host, (unsigned)ntohs(port));
+}
+
+static bool diag_port_wanted(const uint16_t *ports, int nports, uint16_t port)
+{
+	for (int i = 0; i < nports; i++)
+		if (ports[i] == port)
+			return true;
+	return false;
+}
+
+static void diag_fill_row(const struct inet_diag_msg *m, struct ss_event *ev)
+{
+	struct ss_socket_event *s = &ev->u.sock;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = SS_EV_SOCKET;
+	snprintf(ev->actor, sizeof(ev->actor), "kernel");
+	diag_format_addr(m->idiag_family, m->id.idiag_src, m->id.idiag_sport,
+			 s->local, sizeof(s->local));
+	diag_format_addr(m->idiag_family, m->id.idiag_dst, m->id.idiag_dport,
+			 s->peer, sizeof(s->peer));
+	s->state = m->idiag_state;
+	s->recv_q = (long)m->idiag_rqueue;
+	s->send_q = (long)m->idiag_wqueue;
+	s->timer = m->idiag_timer;
+	/* expires is only meaningful while a timer runs (TIME_WAIT: ms left).
+	 */
+	s->timer_ms = m->idiag_timer ? (long)m->idiag_expires : -1;
+	s->inode = m->idiag_inode;
+	s->owner_fd = -1;
+}
+
+static int diag_send_request(int fd, int family)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 req;
+	} msg;
+	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+
+	memset(&msg, 0, sizeof(msg));
+	msg.nlh.nlmsg_len = sizeof(msg);
+	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	msg.nlh.nlmsg_seq = (uint32_t)family;
+	msg.req.sdiag_family = (uint8_t)family;
+	msg.req.sdiag_protocol = IPPROTO_TCP;
+	/* Every state, including TIME_WAIT (a separate timewait object) and
+	 * NEW_SYN_RECV (half-open request sockets): the lessons need them. */
+	msg.req.idiag_states = ~0U;
+
+	ssize_t n = sendto(fd, &msg, sizeof(msg), 0,
+			   (const struct sockaddr *)&kernel, sizeof(kernel));
+	if (n < 0)
+		return -1;
+	if ((size_t)n != sizeof(msg)) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+struct diag_out {
+	const uint16_t *ports;
+	int nports;
+	struct ss_event *rows;
+	int max;
+	int count;
+};
+
+/* One netlink message: 1 at NLMSG_DONE, -1 on NLMSG_ERROR, 0 otherwise. */
+static int diag_handle_msg(const struct nlmsghdr *h, struct diag_out *out)
+{
+	if (h->nlmsg_type == NLMSG_DONE)
+		return 1;
+	if (h->nlmsg_type == NLMSG_ERROR) {
+		const struct nlmsgerr *e = NLMSG_DATA(h);
+		if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)) || e->error == 0)
+			errno = EIO;
+		else
+			errno = -e->error;
+		return -1;
+	}
+	if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+	    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
+		return 0;
+
+	const struct inet_diag_msg *m = NLMSG_DATA(h);
+	uint16_t lport = ntohs(m->id.idiag_sport);
+	uint16_t rport = ntohs(m->id.idiag_dport);
+	if (out->nports > 0 &&
+	    !diag_port_wanted(out->ports, out->nports, lport) &&
+	    !diag_port_wanted(out->ports, out->nports, rport))
+		return 0;
+	/* Rows past max are dropped, but the dump is still read to DONE so
+	 * the socket is drained before the next request. */
+	if (out->count < out->max) {
+		diag_fill_row(m, &out->rows[out->count]);
+		out->count++;
+	}
+	return 0;
+}
+
+/* Read one dump to NLMSG_DONE.  Returns 0 or -1 with errno. */
+static int diag_read_dump(int fd, struct diag_out *out, unsigned char *buf)
+{
+	for (int r = 0; r < DIAG_MAX_RECVS; r++) {
+		struct sockaddr_nl from;
+		struct iovec iov = {.iov_base = buf, .iov_len = DIAG_BUF_SIZE};
+		struct msghdr mh = {
+		    .msg_name = &from,
+		    .msg_namelen = sizeof(from),
+		    .msg_iov = &iov,
+		    .msg_iovlen = 1,
+		};
+		ssize_t n = recvmsg(fd, &mh, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0 || (mh.msg_flags & MSG_TRUNC)) {
+			errno = n == 0 ? EIO : EMSGSIZE;
+			return -1;
+		}
+
+		/* Walked by hand: NLMSG_OK/NLMSG_NEXT mix signed and unsigned.
+		 */
+		size_t len = (size_t)n, off = 0;
+		while (off + sizeof(struct nlmsghdr) <= len) {
+			const struct nlmsghdr *h =
+			    (const struct nlmsghdr *)(buf + off);
+			if (h->nlmsg_len < sizeof(*h) ||
+			    h->nlmsg_len > len - off) {
+				errno = EIO;
+				return -1;
+			}
+			int rc = diag_handle_msg(h, out);
+			if (rc != 0)
+				return rc > 0 ? 0 : -1;
+			off += NLMSG_ALIGN(h->nlmsg_len);
+		}
+	}
+	errno = EIO;
+	return -1;
+}
+
+/* nports == 0 (or ports NULL) means no filter: every TCP socket. */
+int diag_tcp_snapshot(const uint16_t *ports, int nports, struct ss_event *rows,
+		      int max)
+{
+	static const int families[] = {AF_INET, AF_INET6};
+	_Alignas(struct nlmsghdr) unsigned char buf[DIAG_BUF_SIZE];
+	struct diag_out out = {
+	    .ports = ports,
+	    .nports = ports ? nports : 0,
+	    .rows = rows,
+	    .max = max,
+	};
+
+	if (max < 0 || (max > 0 && !rows) || (nports > 0 && !ports)) {
+		errno = EINVAL;
+		return -1;
+	}
+	int fd =
+	    socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (fd < 0)
+		return -1;
+	/* The kernel always answers a dump; the timeout only guards against
+	 * a hang we cannot explain. */
+	struct timeval tv = {.tv_sec = 2};
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+		if (diag_send_request(fd, families[i]) < 0 ||
+		    diag_read_dump(fd, &out, buf) < 0) {
+			int saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+	}
+	close(fd);
+
+	for (int i = 0; i < out.count; i++)
+		rows[i].u.sock.rows = out.count;
+	return out.count;
+}

@@ -1,0 +1,152 @@
+/*
+ * escape: peer bytes to printable ASCII and back.
+ *
+ * Every output byte is in 0x20..0x7e: a terminal interprets ESC (0x1b),
+ * CSI (0x9b in 8-bit mode) and other C0/C1 controls, so none of them may
+ * leave this module, whatever the peer sent.
+ */
+#include "sockstep/escape.h"
+
+#include <string.h>
+
+static const char hex_digits[] = "0123456789abcdef";
+
+/* The escape for one byte into tok (at most 4 chars, no NUL); its length. */
+static size_t escape_one(unsigned char c, char tok[4])
+{
+	switch (c) {
+	case '\\':
+		tok[0] = '\\';
+		tok[1] = '\\';
+		return 2;
+	case '\n':
+		tok[0] = '\\';
+		tok[1] = 'n';
+		return 2;
+	case '\r':
+		tok[0] = '\\';
+		tok[1] = 'r';
+		return 2;
+	case '\t':
+		tok[0] = '\\';
+		tok[1] = 't';
+		return 2;
+	case '\0':
+		tok[0] = '\\';
+		tok[1] = '0';
+		return 2;
+	default:
+		break;
+	}
+	if (c >= 0x20 && c < 0x7f) {
+		tok[0] = (char)c;
+		return 1;
+	}
+	tok[0] = '\\';
+	tok[1] = 'x';
+	tok[2] = hex_digits[c >> 4];
+	tok[3] = hex_digits[c & 0xf];
+	return 4;
+}
+
+size_t escape_bytes(char *out, size_t outsz, const void *in, size_t len)
+{
+	const unsigned char *src = in;
+	char tok[4];
+
+	if (outsz == 0)
+		return 0;
+	if (src == NULL)
+		len = 0;
+
+	/* Decide first whether everything fits, so that "..." is only
+	 * reserved (and written) when something is really left out. */
+	size_t need = 0;
+	for (size_t i = 0; i < len && need < outsz; i++)
+		need += escape_one(src[i], tok);
+	size_t room = outsz - 1;
+	int truncated = need > room;
+	if (truncated)
+		room = room >= 3 ? room - 3 : 0;
+
+	size_t pos = 0, i = 0;
+	for (; i < len; i++) {
+		size_t n = escape_one(src[i], tok);
+		if (pos + n > room)
+			break;
+		memcpy(out + pos, tok, n);
+		pos += n;
+	}
+	if (truncated) {
+		/* Tiny buffers get as many dots as fit. */
+		for (int d = 0; d < 3 && pos + 1 < outsz; d++)
+			out[pos++] = '.';
+	}
+	out[pos] = '\0';
+	return i;
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+long unescape_bytes(unsigned char *out, size_t outsz, const char *in)
+{
+	size_t n = 0;
+
+	if (in == NULL)
+		return -1;
+	/* Keep checking the input after out is full: a malformed escape
+	 * anywhere means the text did not come from escape_bytes. */
+	for (const char *p = in; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x20 || c >= 0x7f)
+			return -1;
+		if (c == '\\') {
+			p++;
+			switch (*p) {
+			case '\\':
+				c = '\\';
+				break;
+			case 'n':
+				c = '\n';
+				break;
+			case 'r':
+				c = '\r';
+				break;
+			case 't':
+				c = '\t';
+				break;
+			case '0':
+				c = '\0';
+				break;
+			case 'x': {
+				int hi = hex_value(p[1]);
+				int lo = hi < 0 ? -1 : hex_value(p[2]);
+				if (lo < 0)
+					return -1;
+				c = (unsigned char)(hi << 4 | lo);
+				p += 2;
+				break;
+			}
+			default: /* includes the NUL after a trailing backslash */
+				return -1;
+			}
+		}
+		if (n < outsz)
+			out[n++] = c;
+	}
+	return (long)n;
+}
+
+void escape_string(char *out, size_t outsz, const char *in)
+{
+	escape_bytes(out, outsz, in, in != NULL ? strlen(in) : 0);
+}

@@ -1,0 +1,197 @@
+/*
+ * event: "not reported" defaults and the name tables every sink shares
+ * (event kinds, TCP states, errno names), so the UI, the text writer and
+ * the JSONL format spell things the same way.
+ */
+#include "sockstep/event.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+void event_init(struct ss_event *ev, enum ss_kind kind)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = kind;
+	switch (kind) {
+	case SS_EV_CALL:
+	case SS_EV_BEGIN:
+	case SS_EV_BLOCKED:
+		ev->u.call.fd = -1;
+		ev->u.call.state = -1;
+		ev->u.call.queue = -1;
+		ev->u.call.backlog = -1;
+		ev->u.call.bytes = -1;
+		ev->u.call.unread = -1;
+		break;
+	case SS_EV_SOCKET:
+		ev->u.sock.state = -1;
+		ev->u.sock.recv_q = -1;
+		ev->u.sock.send_q = -1;
+		ev->u.sock.timer_ms = -1;
+		ev->u.sock.owner_fd = -1;
+		break;
+	default:
+		/* packet and text events: all-zero is "nothing yet". */
+		break;
+	}
+}
+
+/* Indexed by enum ss_kind; these are the JSONL "kind" values. */
+static const char *const kind_names[SS_EV_KIND_COUNT] = {
+	[SS_EV_CALL] = "call",	   [SS_EV_BEGIN] = "begin", [SS_EV_BLOCKED] = "blocked",
+	[SS_EV_SOCKET] = "socket", [SS_EV_PACKET] = "packet", [SS_EV_STEP] = "step",
+	[SS_EV_EXPECT] = "expect", [SS_EV_NOTE] = "note",	  [SS_EV_END] = "end",
+};
+
+const char *event_kind_name(enum ss_kind kind)
+{
+	if ((unsigned)kind >= SS_EV_KIND_COUNT)
+		return NULL;
+	return kind_names[kind];
+}
+
+int event_kind_from_name(const char *name)
+{
+	if (name == NULL)
+		return -1;
+	for (size_t i = 0; i < ARRAY_LEN(kind_names); i++)
+		if (kind_names[i] != NULL && strcmp(kind_names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Kernel numbering from include/net/tcp_states.h (TCP_ESTABLISHED = 1 ...).
+ * ss(8) prints these with dashes ("SYN-SENT"); we keep the kernel's
+ * underscores so a name is also a valid identifier in scripts. */
+static const char *const tcp_state_names[] = {
+	[1] = "ESTABLISHED", [2] = "SYN_SENT",	 [3] = "SYN_RECV",   [4] = "FIN_WAIT1",
+	[5] = "FIN_WAIT2",   [6] = "TIME_WAIT",	 [7] = "CLOSE",	     [8] = "CLOSE_WAIT",
+	[9] = "LAST_ACK",    [10] = "LISTEN",	 [11] = "CLOSING",   [12] = "NEW_SYN_RECV",
+};
+
+const char *event_tcp_state_name(int state)
+{
+	if (state == -1)
+		return "";
+	if (state < 0 || (size_t)state >= ARRAY_LEN(tcp_state_names) ||
+	    tcp_state_names[state] == NULL)
+		return "UNKNOWN";
+	return tcp_state_names[state];
+}
+
+int event_tcp_state_from_name(const char *name)
+{
+	if (name == NULL)
+		return -1;
+	for (size_t i = 0; i < ARRAY_LEN(tcp_state_names); i++)
+		if (tcp_state_names[i] != NULL && strcmp(tcp_state_names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+struct errno_name {
+	int err;
+	const char *name;
+};
+
+#define E(x) { x, #x }
+/* Socket-relevant errnos first.  Lookups by number take the first match,
+ * so where Linux gives one number two names (EWOULDBLOCK == EAGAIN,
+ * ENOTSUP == EOPNOTSUPP, EDEADLOCK == EDEADLK) the name listed first is the
+ * one we print; the aliases at the end are accepted when parsing. */
+static const struct errno_name errno_names[] = {
+	E(EADDRINUSE),	  E(EADDRNOTAVAIL), E(ECONNREFUSED), E(ECONNRESET),    E(ETIMEDOUT),
+	E(EAGAIN),	  E(EINPROGRESS),   E(EALREADY),     E(EISCONN),       E(ENOTCONN),
+	E(EPIPE),	  E(EINVAL),	    E(EBADF),	     E(ENOTSOCK),      E(EACCES),
+	E(EPERM),	  E(EAFNOSUPPORT),  E(EPROTONOSUPPORT), E(EOPNOTSUPP), E(EMSGSIZE),
+	E(ENOBUFS),	  E(ENOMEM),	    E(EINTR),	     E(EHOSTUNREACH),  E(ENETUNREACH),
+	E(ENOENT),	  E(EEXIST),	    E(EFAULT),	     E(EMFILE),	       E(ENFILE),
+	E(ENOPROTOOPT),	  E(EDESTADDRREQ),  E(ECONNABORTED), E(ENETDOWN),      E(ESHUTDOWN),
+	E(EHOSTDOWN),	  E(ENETRESET),	    E(EPROTOTYPE),   E(EPROTO),	       E(ESOCKTNOSUPPORT),
+	E(EPFNOSUPPORT),  E(ETOOMANYREFS),  E(ENOTDIR),	     E(EISDIR),	       E(EROFS),
+	E(ENAMETOOLONG),  E(ELOOP),	    E(ENOTEMPTY),    E(ENOSPC),	       E(EIO),
+	E(ENXIO),	  E(E2BIG),	    E(ENOEXEC),	     E(ECHILD),	       E(ESRCH),
+	E(EBUSY),	  E(EXDEV),	    E(ENODEV),	     E(ENOTTY),	       E(ETXTBSY),
+	E(EFBIG),	  E(ESPIPE),	    E(EMLINK),	     E(EDOM),	       E(ERANGE),
+	E(EDEADLK),	  E(ENOLCK),	    E(ENOSYS),	     E(ENODATA),       E(ETIME),
+	E(EOVERFLOW),	  E(EBADMSG),	    E(EILSEQ),	     E(ECANCELED),     E(ENOTBLK),
+	E(EREMOTEIO),	  E(ENOKEY),	    E(EKEYEXPIRED),  E(EKEYREVOKED),   E(EKEYREJECTED),
+	E(EOWNERDEAD),	  E(ENOTRECOVERABLE), E(ERFKILL),    E(EHWPOISON),     E(EUSERS),
+	E(EDQUOT),	  E(ESTALE),	    E(ENOMEDIUM),    E(EMEDIUMTYPE),   E(ENOSTR),
+	E(ENOSR),	  E(ENOLINK),	    E(ECOMM),	     E(EREMOTE),       E(ENONET),
+	E(ENOPKG),	  E(ENOCSI),	    E(EL2HLT),	     E(EL2NSYNC),      E(EL3HLT),
+	E(EL3RST),	  E(ELNRNG),	    E(EUNATCH),	     E(EBADE),	       E(EBADR),
+	E(EXFULL),	  E(ENOANO),	    E(EBADRQC),	     E(EBADSLT),       E(EBFONT),
+	E(EADV),	  E(ESRMNT),	    E(EDOTDOT),	     E(EMULTIHOP),     E(ENOTUNIQ),
+	E(EBADFD),	  E(EREMCHG),	    E(ELIBACC),	     E(ELIBBAD),       E(ELIBSCN),
+	E(ELIBMAX),	  E(ELIBEXEC),	    E(ERESTART),     E(ESTRPIPE),      E(EUCLEAN),
+	E(ENOTNAM),	  E(ENAVAIL),	    E(EISNAM),	     E(ECHRNG),
+	/* Aliases: same numbers as names above on Linux. */
+	E(EWOULDBLOCK),	  E(ENOTSUP),	    E(EDEADLOCK),
+};
+#undef E
+
+const char *event_errno_name(int err)
+{
+	if (err == 0)
+		return NULL;
+	for (size_t i = 0; i < ARRAY_LEN(errno_names); i++)
+		if (errno_names[i].err == err)
+			return errno_names[i].name;
+	return NULL;
+}
+
+int event_errno_from_name(const char *name)
+{
+	if (name == NULL)
+		return 0;
+	for (size_t i = 0; i < ARRAY_LEN(errno_names); i++)
+		if (strcmp(errno_names[i].name, name) == 0)
+			return errno_names[i].err;
+	return 0;
+}
+
+/* Accepts the two forms getsockname() turns into text here:
+ * "host:port" (IPv4, "*" or a name without colons) and "[v6]:port".
+ * Unix paths ("/tmp/s", "@abstract") have no port even if they hold ':'. */
+int event_addr_port(const char *addr)
+{
+	if (addr == NULL || addr[0] == '\0' || addr[0] == '/' || addr[0] == '@')
+		return -1;
+	const char *colon;
+	if (addr[0] == '[') {
+		const char *close = strchr(addr, ']');
+		if (close == NULL || close == addr + 1 || close[1] != ':')
+			return -1;
+		colon = close + 1;
+	} else {
+		colon = strchr(addr, ':');
+		/* A second colon means a bare IPv6 address: no port to find. */
+		if (colon == NULL || colon == addr || strchr(colon + 1, ':') != NULL)
+			return -1;
+	}
+	const char *p = colon + 1;
+	if (*p == '\0')
+		return -1;
+	long port = 0;
+	for (; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		port = port * 10 + (*p - '0');
+		if (port > 65535)
+			return -1;
+	}
+	return (int)port;
+}
+
+double event_clock_now(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		return 0.0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

@@ -1,0 +1,201 @@
+/* output: the trace as text for people and as JSONL for scripts. */
+#include "sockstep/output.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "sockstep/escape.h"
+#include "sockstep/jsonl.h"
+
+void output_text_init(struct output_text *o, FILE *out)
+{
+	memset(o, 0, sizeof *o);
+	o->out = out;
+	o->narration = 1;
+	o->snapshot = -1;
+}
+
+void output_call_text(const struct ss_event *ev, char *out, size_t outsz)
+{
+	const struct ss_call_event *c = &ev->u.call;
+	char data[SS_PREVIEW_MAX * 4 + 4];
+	const char *name = c->name;
+
+	if (strcmp(name, "socket") == 0 || strcmp(name, "accept") == 0) {
+		snprintf(out, outsz, "%s%s%s(%s%s%s)", c->newsock,
+			 c->newsock[0] ? " = " : "", name, c->sock,
+			 c->sock[0] && c->args[0] ? ", " : "", c->args);
+		return;
+	}
+	if ((strcmp(name, "send") == 0 || strcmp(name, "sendto") == 0) &&
+	    c->data_len > 0) {
+		escape_bytes(data, sizeof data, c->data, (size_t)c->data_len);
+		snprintf(out, outsz, "%s(%s, \"%s\"%s)", name, c->sock, data,
+			 (long)c->data_len < c->bytes ? "..." : "");
+		return;
+	}
+	if (strcmp(name, "sleep") == 0) {
+		snprintf(out, outsz, "sleep(%s)", c->args);
+		return;
+	}
+	snprintf(out, outsz, "%s(%s%s%s)", name, c->sock,
+		 c->sock[0] && c->args[0] ? ", " : "", c->args);
+}
+
+void output_call_summary(const struct ss_event *ev, char *out, size_t outsz)
+{
+	const struct ss_call_event *c = &ev->u.call;
+	char call[160];
+	char data[SS_PREVIEW_MAX * 4 + 16];
+
+	output_call_text(ev, call, sizeof call);
+	if (c->ret < 0) {
+		const char *e = event_errno_name(c->err);
+		snprintf(out, outsz, "%-40s = -1 %s (%s)", call, e ? e : "?",
+			 strerror(c->err));
+		return;
+	}
+	data[0] = '\0';
+	if ((strcmp(c->name, "recv") == 0 || strcmp(c->name, "recvfrom") == 0) &&
+	    c->data_len > 0) {
+		char esc[SS_PREVIEW_MAX * 4 + 1];
+		escape_bytes(esc, sizeof esc, c->data, (size_t)c->data_len);
+		snprintf(data, sizeof data, " \"%s\"%s", esc,
+			 (long)c->data_len < c->bytes ? "..." : "");
+	}
+	snprintf(out, outsz, "%-40s = %ld%s%s%s", call, c->ret,
+		 strcmp(c->name, "accept") == 0 ? " (new fd)" : "", data,
+		 (c->msg_flags & MSG_TRUNC) ? " MSG_TRUNC" : "");
+}
+
+static const char *or_dash(const char *s)
+{
+	return s[0] ? s : "-";
+}
+
+static void print_call(struct output_text *o, const struct ss_event *ev,
+		       int blocked)
+{
+	const struct ss_call_event *c = &ev->u.call;
+	char line[256];
+	char extra[64] = "";
+
+	if (blocked) {
+		char call[160];
+		output_call_text(ev, call, sizeof call);
+		fprintf(o->out, "%9.4f  %-8s %-40s ... blocked in the kernel\n",
+			ev->t, ev->actor, call);
+		return;
+	}
+	output_call_summary(ev, line, sizeof line);
+	if (c->queue >= 0)
+		snprintf(extra, sizeof extra, "  queue %d/%d", c->queue, c->backlog);
+	else if (c->unread >= 0 && c->bytes >= 0)
+		snprintf(extra, sizeof extra, "  unread %ld", c->unread);
+	fprintf(o->out, "%9.4f  %-8s %-64s %-22s -> %-22s %s%s\n", ev->t,
+		ev->actor, line, or_dash(c->local), or_dash(c->peer),
+		c->state >= 0 ? event_tcp_state_name(c->state) : "", extra);
+}
+
+static void table_row(const struct ss_event *r, char *out, size_t outsz)
+{
+	const struct ss_socket_event *s = &r->u.sock;
+	char owner[48] = "no fd";
+	char timer[32] = "";
+	const char *q = s->state == 10 ? "queue" : "recv-q";
+	const char *b = s->state == 10 ? "backlog" : "send-q";
+
+	if (s->owner[0])
+		snprintf(owner, sizeof owner, "%s fd %d", s->owner, s->owner_fd);
+	if (s->timer_ms >= 0)
+		snprintf(timer, sizeof timer, "  timer %.1fs", s->timer_ms / 1000.0);
+	snprintf(out, outsz, "%-12s %-22s %-22s %s %ld  %s %ld  %s%s",
+		 event_tcp_state_name(s->state), s->local, s->peer, q,
+		 s->recv_q, b, s->send_q, owner, timer);
+}
+
+void output_text_flush(struct output_text *o)
+{
+	char table[4096];
+	size_t used = 0;
+
+	if (o->snapshot < 0)
+		return;
+	table[0] = '\0';
+	for (int i = 0; i < o->nrows; i++) {
+		char row[200];
+		int w;
+		table_row(&o->rows[i], row, sizeof row);
+		w = snprintf(table + used, sizeof table - used, "            | %s\n", row);
+		if (w < 0 || (size_t)w >= sizeof table - used)
+			break;
+		used += (size_t)w;
+	}
+	if (o->nrows == 0)
+		snprintf(table, sizeof table, "            | (no TCP socket on these ports)\n");
+	/* The table follows each step; print it only when it changed. */
+	if (strcmp(table, o->last_table) != 0) {
+		fprintf(o->out, "            kernel socket table:\n%s", table);
+		snprintf(o->last_table, sizeof o->last_table, "%s", table);
+	}
+	o->snapshot = -1;
+	o->nrows = 0;
+}
+
+void output_text_sink(void *ctx, const struct ss_event *ev)
+{
+	struct output_text *o = ctx;
+
+	if (ev->kind != SS_EV_SOCKET || ev->u.sock.snapshot != o->snapshot)
+		output_text_flush(o);
+	switch (ev->kind) {
+	case SS_EV_CALL:
+		print_call(o, ev, 0);
+		break;
+	case SS_EV_BLOCKED:
+		print_call(o, ev, 1);
+		break;
+	case SS_EV_SOCKET:
+		o->snapshot = ev->u.sock.snapshot;
+		if (ev->u.sock.rows > 0 && o->nrows < OUTPUT_TABLE_ROWS)
+			o->rows[o->nrows++] = *ev;
+		break;
+	case SS_EV_PACKET:
+		fprintf(o->out, "%9.4f  %-8s %s > %s  [%s]  seq %u ack %u len %d\n",
+			ev->t, "packet", ev->u.pkt.src, ev->u.pkt.dst,
+			ev->u.pkt.flags, ev->u.pkt.rel_seq, ev->u.pkt.rel_ack,
+			ev->u.pkt.len);
+		break;
+	case SS_EV_STEP:
+		if (o->narration && ev->u.note.text[0])
+			fprintf(o->out, "\n  step %d/%d (%s): %s\n", ev->u.note.index,
+				ev->u.note.count, ev->actor, ev->u.note.text);
+		break;
+	case SS_EV_EXPECT:
+		fprintf(o->out, "            %s expect %s\n",
+			ev->u.note.index ? "[ok]    " : "[FAILED]", ev->u.note.text);
+		break;
+	case SS_EV_NOTE:
+		fprintf(o->out, "%9.4f  %-8s %s: %s\n", ev->t, ev->actor,
+			ev->u.note.index == 2	? "error"
+			: ev->u.note.index == 1 ? "warning"
+						: "note",
+			ev->u.note.text);
+		break;
+	default:
+		break;
+	}
+	fflush(o->out);
+}
+
+void output_jsonl_sink(void *ctx, const struct ss_event *ev)
+{
+	FILE *out = ctx;
+	char line[JSONL_LINE_MAX];
+
+	if (jsonl_format(ev, line, sizeof line) > 0) {
+		fputs(line, out);
+		fflush(out);
+	}
+}

@@ -1,0 +1,500 @@
+/* trace: perform a socket call, then ask the kernel what it did. */
+#include "sockstep/trace.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "sockstep/escape.h"
+
+void trace_format_addr(const struct sockaddr *sa, socklen_t len, char *out,
+		       size_t outsz)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	if (outsz == 0)
+		return;
+	out[0] = '\0';
+	if (sa == NULL || len < sizeof(sa_family_t))
+		return;
+	if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+		snprintf(out, outsz, "%s:%u", host, ntohs(in->sin_port));
+	} else if (sa->sa_family == AF_INET6 &&
+		   len >= sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+		snprintf(out, outsz, "[%s]:%u", host, ntohs(in6->sin6_port));
+	} else if (sa->sa_family == AF_UNIX) {
+		const struct sockaddr_un *un = (const struct sockaddr_un *)sa;
+		size_t pathlen = len - offsetof(struct sockaddr_un, sun_path);
+		char path[sizeof un->sun_path + 1];
+
+		if (len <= offsetof(struct sockaddr_un, sun_path))
+			return; /* unnamed: getsockname of an unbound socket */
+		if (pathlen > sizeof un->sun_path)
+			pathlen = sizeof un->sun_path;
+		if (un->sun_path[0] == '\0') {
+			/* Abstract namespace: shown with '@' as ss(8) does. */
+			path[0] = '@';
+			memcpy(path + 1, un->sun_path + 1, pathlen - 1);
+			path[pathlen] = '\0';
+		} else {
+			memcpy(path, un->sun_path, pathlen);
+			path[pathlen] = '\0';
+		}
+		escape_string(out, outsz, path);
+	}
+}
+
+static void names_copy(struct ss_call_event *c, const struct trace_names *n)
+{
+	if (n == NULL)
+		return;
+	if (n->sock)
+		snprintf(c->sock, sizeof c->sock, "%s", n->sock);
+	if (n->newsock)
+		snprintf(c->newsock, sizeof c->newsock, "%s", n->newsock);
+}
+
+static void event_start(struct trace_ctx *t, struct ss_event *ev,
+			const char *call, const struct trace_names *n, int fd)
+{
+	event_init(ev, SS_EV_CALL);
+	snprintf(ev->actor, sizeof ev->actor, "%s", t->actor);
+	ev->step = t->step;
+	snprintf(ev->u.call.name, sizeof ev->u.call.name, "%s", call);
+	names_copy(&ev->u.call, n);
+	ev->u.call.fd = fd;
+}
+
+/* What the kernel says about fd right now: addresses, TCP state, the
+ * accept queue of a listener, the inode that sock_diag reports. */
+static void describe_socket(int fd, struct ss_call_event *c)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	int type = 0;
+	socklen_t tlen = sizeof type;
+	struct stat st;
+
+	if (fd < 0)
+		return;
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {
+		trace_format_addr((struct sockaddr *)&ss, len, c->local,
+				  sizeof c->local);
+		c->family = ss.ss_family;
+	}
+	len = sizeof ss;
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
+		trace_format_addr((struct sockaddr *)&ss, len, c->peer,
+				  sizeof c->peer);
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) == 0)
+		c->type = type;
+	if (fstat(fd, &st) == 0)
+		c->inode = (unsigned long)st.st_ino;
+	if (type == SOCK_STREAM &&
+	    (c->family == AF_INET || c->family == AF_INET6)) {
+		struct tcp_info ti;
+		socklen_t ilen = sizeof ti;
+
+		memset(&ti, 0, sizeof ti);
+		if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &ilen) == 0) {
+			c->state = ti.tcpi_state;
+			/* On a listener the kernel reuses these two fields:
+			 * tcpi_unacked is the accept queue, tcpi_sacked the
+			 * backlog. */
+			if (ti.tcpi_state == 10 /* TCP_LISTEN */) {
+				c->queue = (int)ti.tcpi_unacked;
+				c->backlog = (int)ti.tcpi_sacked;
+			}
+		}
+	}
+}
+
+static void emit(struct trace_ctx *t, struct ss_event *ev)
+{
+	if (t->emit)
+		t->emit(t->emit_ctx, ev);
+}
+
+static void set_result(struct ss_event *ev, long ret, int err)
+{
+	ev->u.call.ret = ret;
+	ev->u.call.err = ret < 0 ? err : 0;
+}
+
+static void keep_data(struct ss_call_event *c, const void *buf, long n)
+{
+	if (n <= 0)
+		return;
+	c->data_len = n > SS_PREVIEW_MAX ? SS_PREVIEW_MAX : (int)n;
+	memcpy(c->data, buf, (size_t)c->data_len);
+}
+
+int trace_socket(struct trace_ctx *t, const struct trace_names *n, int family,
+		 int type)
+{
+	struct ss_event ev;
+	int fd = socket(family, type, 0);
+	int err = errno;
+
+	if (!t->enabled)
+		return fd;
+	event_start(t, &ev, "socket", n, -1);
+	set_result(&ev, fd, err);
+	describe_socket(fd, &ev.u.call);
+	ev.u.call.family = family;
+	ev.u.call.type = type;
+	snprintf(ev.u.call.args, sizeof ev.u.call.args, "%s, %s",
+		 family == AF_INET    ? "AF_INET"
+		 : family == AF_INET6 ? "AF_INET6"
+		 : family == AF_UNIX  ? "AF_UNIX"
+				      : "?",
+		 type == SOCK_STREAM ? "SOCK_STREAM"
+		 : type == SOCK_DGRAM ? "SOCK_DGRAM"
+				      : "?");
+	emit(t, &ev);
+	errno = err;
+	return fd;
+}
+
+int trace_bind(struct trace_ctx *t, const struct trace_names *n, int fd,
+	       const struct sockaddr *sa, socklen_t len)
+{
+	struct ss_event ev;
+	int rc = bind(fd, sa, len);
+	int err = errno;
+
+	if (!t->enabled)
+		return rc;
+	event_start(t, &ev, "bind", n, fd);
+	set_result(&ev, rc, err);
+	trace_format_addr(sa, len, ev.u.call.args, sizeof ev.u.call.args);
+	describe_socket(fd, &ev.u.call);
+	emit(t, &ev);
+	errno = err;
+	return rc;
+}
+
+int trace_listen(struct trace_ctx *t, const struct trace_names *n, int fd,
+		 int backlog)
+{
+	struct ss_event ev;
+	int rc = listen(fd, backlog);
+	int err = errno;
+
+	if (!t->enabled)
+		return rc;
+	event_start(t, &ev, "listen", n, fd);
+	set_result(&ev, rc, err);
+	snprintf(ev.u.call.args, sizeof ev.u.call.args, "backlog=%d", backlog);
+	describe_socket(fd, &ev.u.call);
+	emit(t, &ev);
+	errno = err;
+	return rc;
+}
+
+int trace_accept(struct trace_ctx *t, const struct trace_names *n, int fd)
+{
+	struct ss_event ev;
+	struct ss_call_event listener;
+	int nfd = accept(fd, NULL, NULL);
+	int err = errno;
+
+	if (!t->enabled)
+		return nfd;
+	event_start(t, &ev, "accept", n, fd);
+	set_result(&ev, nfd, err);
+	if (nfd >= 0) {
+		/* Read the new socket's own addresses: accept()'s address
+		 * argument is the peer's, a trap tracers fell into. */
+		describe_socket(nfd, &ev.u.call);
+	} else {
+		describe_socket(fd, &ev.u.call);
+	}
+	memset(&listener, 0, sizeof listener);
+	listener.queue = listener.backlog = -1;
+	describe_socket(fd, &listener);
+	ev.u.call.queue = listener.queue;
+	ev.u.call.backlog = listener.backlog;
+	emit(t, &ev);
+	errno = err;
+	return nfd;
+}
+
+int trace_connect(struct trace_ctx *t, const struct trace_names *n, int fd,
+		  const struct sockaddr *sa, socklen_t len)
+{
+	struct ss_event ev;
+	int rc = connect(fd, sa, len);
+	int err = errno;
+
+	if (!t->enabled)
+		return rc;
+	event_start(t, &ev, "connect", n, fd);
+	set_result(&ev, rc, err);
+	trace_format_addr(sa, len, ev.u.call.args, sizeof ev.u.call.args);
+	describe_socket(fd, &ev.u.call);
+	emit(t, &ev);
+	errno = err;
+	return rc;
+}
+
+static void data_args(struct ss_event *ev, size_t len, int flags)
+{
+	snprintf(ev->u.call.args, sizeof ev->u.call.args, "len=%zu%s%s%s%s",
+		 len, flags & MSG_PEEK ? " MSG_PEEK" : "",
+		 flags & MSG_TRUNC ? " MSG_TRUNC" : "",
+		 flags & MSG_DONTWAIT ? " MSG_DONTWAIT" : "",
+		 flags & MSG_WAITALL ? " MSG_WAITALL" : "");
+}
+
+static void data_after(int fd, struct ss_event *ev, long n, int err,
+		       const void *buf, size_t buflen)
+{
+	int unread = 0;
+
+	set_result(ev, n, err);
+	ev->u.call.bytes = n >= 0 ? n : -1;
+	if (n > 0)
+		keep_data(&ev->u.call, buf, (long)buflen < n ? (long)buflen : n);
+	describe_socket(fd, &ev->u.call);
+	if (ioctl(fd, FIONREAD, &unread) == 0)
+		ev->u.call.unread = unread;
+}
+
+long trace_send(struct trace_ctx *t, const struct trace_names *n, int fd,
+		const void *buf, size_t len, int flags)
+{
+	struct ss_event ev;
+	/* MSG_NOSIGNAL: a peer that went away gives EPIPE, shown as a step,
+	 * instead of killing the actor with SIGPIPE. */
+	long rc = send(fd, buf, len, flags | MSG_NOSIGNAL);
+	int err = errno;
+
+	if (!t->enabled)
+		return rc;
+	event_start(t, &ev, "send", n, fd);
+	data_args(&ev, len, flags);
+	data_after(fd, &ev, rc, err, buf, len);
+	emit(t, &ev);
+	errno = err;
+	return rc;
+}
+
+long trace_recv(struct trace_ctx *t, const struct trace_names *n, int fd,
+		void *buf, size_t size, int flags)
+{
+	struct ss_event ev;
+	long rc = recv(fd, buf, size, flags);
+	int err = errno;
+
+	if (!t->enabled)
+		return rc;
+	event_start(t, &ev, "recv", n, fd);
+	data_args(&ev, size, flags);
+	data_after(fd, &ev, rc, err, buf, size);
+	emit(t, &ev);
+	errno = err;
+	return rc;
+}
+
+long trace_sendto(struct trace_ctx *t, const struct trace_names *n, int fd,
+		  const void *buf, size_t len, int flags,
+		  const struct sockaddr *sa, socklen_t salen)
+{
+	struct ss_event ev;
+	long rc = sendto(fd, buf, len, flags | MSG_NOSIGNAL, sa, salen);
+	int err = errno;
+	char to[SS_ADDR_MAX];
+
+	if (!t->enabled)
+		return rc;
+	event_start(t, &ev, "sendto", n, fd);
+	trace_format_addr(sa, salen, to, sizeof to);
+	data_after(fd, &ev, rc, err, buf, len);
+	snprintf(ev.u.call.args, sizeof ev.u.call.args, "len=%zu to=%s", len,
+		 to);
+	emit(t, &ev);
+	errno = err;
+	return rc;
+}
+
+long trace_recvfrom(struct trace_ctx *t, const struct trace_names *n, int fd,
+		    void *buf, size_t size, int flags)
+{
+	struct ss_event ev;
+	struct sockaddr_storage from;
+	struct iovec iov = {.iov_base = buf, .iov_len = size};
+	struct msghdr msg;
+	long rc;
+	int err;
+	char who[SS_ADDR_MAX];
+
+	memset(&msg, 0, sizeof msg);
+	msg.msg_name = &from;
+	msg.msg_namelen = sizeof from;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	rc = recvmsg(fd, &msg, flags);
+	err = errno;
+	if (!t->enabled)
+		return rc;
+	event_start(t, &ev, "recvfrom", n, fd);
+	data_after(fd, &ev, rc, err, buf, size);
+	ev.u.call.msg_flags = rc >= 0 ? msg.msg_flags : 0;
+	who[0] = '\0';
+	if (rc >= 0)
+		trace_format_addr((struct sockaddr *)&from, msg.msg_namelen,
+				  who, sizeof who);
+	/* For a datagram socket the sender is only known from this call:
+	 * show it as the peer of this step. */
+	if (rc >= 0 && ev.u.call.peer[0] == '\0')
+		snprintf(ev.u.call.peer, sizeof ev.u.call.peer, "%s", who);
+	snprintf(ev.u.call.args, sizeof ev.u.call.args, "len=%zu%s%s", size,
+		 who[0] ? " from=" : "", who);
+	emit(t, &ev);
+	errno = err;
+	return rc;
+}
+
+int trace_setsockopt(struct trace_ctx *t, const struct trace_names *n, int fd,
+		     int level, int optname, const void *val, socklen_t len,
+		     const char *args)
+{
+	struct ss_event ev;
+	int rc = setsockopt(fd, level, optname, val, len);
+	int err = errno;
+
+	if (!t->enabled)
+		return rc;
+	event_start(t, &ev, "setsockopt", n, fd);
+	set_result(&ev, rc, err);
+	snprintf(ev.u.call.args, sizeof ev.u.call.args, "%s", args ? args : "");
+	describe_socket(fd, &ev.u.call);
+	emit(t, &ev);
+	errno = err;
+	return rc;
+}
+
+int trace_getsockopt(struct trace_ctx *t, const struct trace_names *n, int fd,
+		     int level, int optname)
+{
+	struct ss_event ev;
+	union {
+		int i;
+		struct ucred cred;
+		struct linger lg;
+		struct timeval tv;
+	} val;
+	socklen_t len = sizeof val;
+	int rc;
+	int err;
+
+	memset(&val, 0, sizeof val);
+	rc = getsockopt(fd, level, optname, &val, &len);
+	err = errno;
+	if (!t->enabled)
+		return rc;
+	event_start(t, &ev, "getsockopt", n, fd);
+	set_result(&ev, rc, err);
+	if (rc == 0 && level == SOL_SOCKET && optname == SO_PEERCRED)
+		snprintf(ev.u.call.args, sizeof ev.u.call.args,
+			 "SO_PEERCRED pid=%ld uid=%ld gid=%ld",
+			 (long)val.cred.pid, (long)val.cred.uid,
+			 (long)val.cred.gid);
+	else if (rc == 0 && level == SOL_SOCKET && optname == SO_ERROR)
+		snprintf(ev.u.call.args, sizeof ev.u.call.args, "SO_ERROR=%d%s%s",
+			 val.i, val.i ? " " : "",
+			 val.i ? event_errno_name(val.i) : "");
+	else if (rc == 0 && level == SOL_SOCKET && optname == SO_LINGER)
+		snprintf(ev.u.call.args, sizeof ev.u.call.args,
+			 "SO_LINGER onoff=%d linger=%d", val.lg.l_onoff,
+			 val.lg.l_linger);
+	else if (rc == 0 && len == sizeof(int))
+		snprintf(ev.u.call.args, sizeof ev.u.call.args,
+			 "level=%d opt=%d value=%d", level, optname, val.i);
+	describe_socket(fd, &ev.u.call);
+	emit(t, &ev);
+	errno = err;
+	return rc;
+}
+
+int trace_shutdown(struct trace_ctx *t, const struct trace_names *n, int fd,
+		   int how)
+{
+	struct ss_event ev;
+	int rc = shutdown(fd, how);
+	int err = errno;
+
+	if (!t->enabled)
+		return rc;
+	event_start(t, &ev, "shutdown", n, fd);
+	set_result(&ev, rc, err);
+	snprintf(ev.u.call.args, sizeof ev.u.call.args, "%s",
+		 how == SHUT_RD ? "SHUT_RD"
+		 : how == SHUT_WR ? "SHUT_WR"
+				  : "SHUT_RDWR");
+	describe_socket(fd, &ev.u.call);
+	emit(t, &ev);
+	errno = err;
+	return rc;
+}
+
+int trace_close(struct trace_ctx *t, const struct trace_names *n, int fd)
+{
+	struct ss_event ev;
+	struct ss_call_event before;
+	int rc;
+	int err;
+
+	if (!t->enabled)
+		return close(fd);
+	/* After close() the fd is gone and the kernel can no longer be asked
+	 * through it: record the socket as it was just before (what was
+	 * closed); the kernel view shows where it went next. */
+	memset(&before, 0, sizeof before);
+	before.state = before.queue = before.backlog = -1;
+	describe_socket(fd, &before);
+	rc = close(fd);
+	err = errno;
+	event_start(t, &ev, "close", n, fd);
+	set_result(&ev, rc, err);
+	memcpy(ev.u.call.local, before.local, sizeof before.local);
+	memcpy(ev.u.call.peer, before.peer, sizeof before.peer);
+	ev.u.call.inode = before.inode;
+	ev.u.call.family = before.family;
+	ev.u.call.type = before.type;
+	emit(t, &ev);
+	errno = err;
+	return rc;
+}
+
+long trace_fionread(struct trace_ctx *t, const struct trace_names *n, int fd)
+{
+	struct ss_event ev;
+	int unread = 0;
+	int rc = ioctl(fd, FIONREAD, &unread);
+	int err = errno;
+
+	if (!t->enabled)
+		return rc < 0 ? rc : unread;
+	event_start(t, &ev, "ioctl", n, fd);
+	set_result(&ev, rc < 0 ? rc : unread, err);
+	snprintf(ev.u.call.args, sizeof ev.u.call.args, "FIONREAD");
+	describe_socket(fd, &ev.u.call);
+	if (rc == 0)
+		ev.u.call.unread = unread;
+	emit(t, &ev);
+	errno = err;
+	return rc < 0 ? rc : unread;
+}

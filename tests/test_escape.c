@@ -1,0 +1,188 @@
+/* escape: peer bytes never reach a terminal as control sequences, and the
+ * escaped text decodes back to exactly the bytes that were sent. */
+#include <check.h>
+#include <string.h>
+
+#include "sockstep/escape.h"
+
+static int all_printable(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			return 0;
+	return 1;
+}
+
+START_TEST(escape_never_emits_control_bytes)
+{
+	unsigned char in[256];
+	char out[4 * 256 + 1];
+	for (int i = 0; i < 256; i++)
+		in[i] = (unsigned char)i;
+	size_t used = escape_bytes(out, sizeof(out), in, sizeof(in));
+	ck_assert_uint_eq(used, 256);
+	ck_assert(all_printable(out));
+	ck_assert_ptr_null(strstr(out, "..."));
+}
+END_TEST
+
+START_TEST(escape_never_emits_control_bytes_for_any_single_byte)
+{
+	for (int i = 0; i < 256; i++) {
+		unsigned char b = (unsigned char)i;
+		char out[8];
+		ck_assert_uint_eq(escape_bytes(out, sizeof(out), &b, 1), 1);
+		ck_assert_msg(all_printable(out), "byte 0x%02x escaped unsafely", i);
+		unsigned char back[4];
+		ck_assert_int_eq(unescape_bytes(back, sizeof(back), out), 1);
+		ck_assert_uint_eq(back[0], b);
+	}
+}
+END_TEST
+
+START_TEST(escape_round_trips_all_256_byte_values)
+{
+	unsigned char in[512];
+	char out[4 * 512 + 1];
+	unsigned char back[512];
+	for (int i = 0; i < 512; i++)
+		in[i] = (unsigned char)(i * 37 + 11);
+	escape_bytes(out, sizeof(out), in, sizeof(in));
+	ck_assert_int_eq(unescape_bytes(back, sizeof(back), out), 512);
+	ck_assert_mem_eq(back, in, sizeof(in));
+}
+END_TEST
+
+START_TEST(escape_defuses_clear_screen_sequence)
+{
+	const char *evil = "\x1b[2Jhello";
+	char out[64];
+	escape_bytes(out, sizeof(out), evil, strlen(evil));
+	ck_assert_str_eq(out, "\\x1b[2Jhello");
+	ck_assert_ptr_null(strchr(out, 0x1b));
+}
+END_TEST
+
+START_TEST(escape_defuses_osc_title_change)
+{
+	const char *evil = "\x1b]0;pwned\x07";
+	char out[64];
+	escape_bytes(out, sizeof(out), evil, strlen(evil));
+	ck_assert_str_eq(out, "\\x1b]0;pwned\\x07");
+	ck_assert(all_printable(out));
+}
+END_TEST
+
+START_TEST(escape_defuses_8bit_csi)
+{
+	const unsigned char evil[] = { 0x9b, '2', 'J' };
+	char out[32];
+	escape_bytes(out, sizeof(out), evil, sizeof(evil));
+	ck_assert_str_eq(out, "\\x9b2J");
+}
+END_TEST
+
+START_TEST(escape_writes_common_controls_as_two_characters)
+{
+	const char in[] = "a\nb\rc\td\\e";
+	char out[64];
+	escape_bytes(out, sizeof(out), in, sizeof(in)); /* includes the NUL */
+	ck_assert_str_eq(out, "a\\nb\\rc\\td\\\\e\\0");
+}
+END_TEST
+
+START_TEST(escape_ends_with_dots_when_output_is_too_small)
+{
+	const char in[] = "hello world";
+	char out[8];
+	size_t used = escape_bytes(out, sizeof(out), in, strlen(in));
+	ck_assert_str_eq(out, "hell...");
+	ck_assert_uint_eq(used, 4);
+}
+END_TEST
+
+START_TEST(escape_never_splits_an_escape)
+{
+	const unsigned char in[] = { 'a', 'b', 0x01, 0x02 };
+	char out[9]; /* 5 characters before "...": "ab" fits, "\x01" would not */
+	size_t used = escape_bytes(out, sizeof(out), in, sizeof(in));
+	ck_assert_str_eq(out, "ab...");
+	ck_assert_uint_eq(used, 2);
+}
+END_TEST
+
+START_TEST(escape_fills_exactly_when_everything_fits)
+{
+	char out[6];
+	ck_assert_uint_eq(escape_bytes(out, sizeof(out), "hello", 5), 5);
+	ck_assert_str_eq(out, "hello");
+}
+END_TEST
+
+START_TEST(escape_survives_tiny_buffers)
+{
+	char out[4];
+	for (size_t sz = 0; sz <= sizeof(out); sz++) {
+		memset(out, 'Z', sizeof(out));
+		escape_bytes(out, sz, "\x1b\x1b\x1b", 3);
+		if (sz > 0) {
+			ck_assert_uint_lt(strlen(out), sz);
+			ck_assert(all_printable(out));
+		} else {
+			ck_assert_int_eq(out[0], 'Z');
+		}
+	}
+}
+END_TEST
+
+START_TEST(unescape_rejects_malformed_escapes)
+{
+	unsigned char out[16];
+	ck_assert_int_eq(unescape_bytes(out, sizeof(out), "abc\\"), -1);
+	ck_assert_int_eq(unescape_bytes(out, sizeof(out), "\\q"), -1);
+	ck_assert_int_eq(unescape_bytes(out, sizeof(out), "\\x4"), -1);
+	ck_assert_int_eq(unescape_bytes(out, sizeof(out), "\\xg0"), -1);
+	ck_assert_int_eq(unescape_bytes(out, sizeof(out), "raw\x1b"), -1);
+	ck_assert_int_eq(unescape_bytes(out, sizeof(out), "hi\xc3\xa9"), -1);
+}
+END_TEST
+
+START_TEST(unescape_stops_at_the_output_size)
+{
+	unsigned char out[3];
+	ck_assert_int_eq(unescape_bytes(out, sizeof(out), "abcdef"), 3);
+	ck_assert_mem_eq(out, "abc", 3);
+}
+END_TEST
+
+START_TEST(escape_string_applies_the_same_rules)
+{
+	char out[32];
+	escape_string(out, sizeof(out), "name\x1b[31m");
+	ck_assert_str_eq(out, "name\\x1b[31m");
+	escape_string(out, sizeof(out), NULL);
+	ck_assert_str_eq(out, "");
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("escape");
+	TCase *tc = tcase_create("escape");
+	tcase_add_test(tc, escape_never_emits_control_bytes);
+	tcase_add_test(tc, escape_never_emits_control_bytes_for_any_single_byte);
+	tcase_add_test(tc, escape_round_trips_all_256_byte_values);
+	tcase_add_test(tc, escape_defuses_clear_screen_sequence);
+	tcase_add_test(tc, escape_defuses_osc_title_change);
+	tcase_add_test(tc, escape_defuses_8bit_csi);
+	tcase_add_test(tc, escape_writes_common_controls_as_two_characters);
+	tcase_add_test(tc, escape_ends_with_dots_when_output_is_too_small);
+	tcase_add_test(tc, escape_never_splits_an_escape);
+	tcase_add_test(tc, escape_fills_exactly_when_everything_fits);
+	tcase_add_test(tc, escape_survives_tiny_buffers);
+	tcase_add_test(tc, unescape_rejects_malformed_escapes);
+	tcase_add_test(tc, unescape_stops_at_the_output_size);
+	tcase_add_test(tc, escape_string_applies_the_same_rules);
+	suite_add_tcase(s, tc);
+	return s;
+}
