@@ -57,7 +57,8 @@ static void emit_line(void *ctx, const struct ss_event *ev)
 }
 
 static void emit_simple(struct actor *a, enum ss_kind kind,
-			const struct ss_step *st, int step, const char *text)
+			const struct ss_step *st, int step, const char *text,
+			int fd)
 {
 	struct ss_event ev;
 
@@ -72,6 +73,8 @@ static void emit_simple(struct actor *a, enum ss_kind kind,
 			 script_call_name(st->call));
 		snprintf(ev.u.call.sock, sizeof ev.u.call.sock, "%s", st->sock);
 		snprintf(ev.u.call.args, sizeof ev.u.call.args, "%s", text ? text : "");
+		snprintf(ev.u.call.newsock, sizeof ev.u.call.newsock, "%s", st->result);
+		ev.u.call.fd = fd;
 	}
 	emit_line(a, &ev);
 }
@@ -219,6 +222,37 @@ static void do_option(struct actor *a, const struct ss_step *st, int fd,
 	}
 }
 
+/* The arguments of a call about to be made, as the call event will show
+ * them, for the `begin`/`blocked` report. */
+static const char *begin_args(const struct ss_step *st, const char *addr,
+			      char *buf, size_t size)
+{
+	switch (st->call) {
+	case SS_CALL_RECV:
+	case SS_CALL_RECVFROM:
+		snprintf(buf, size, "len=%ld", st->num);
+		break;
+	case SS_CALL_SLEEP:
+		snprintf(buf, size, "%gs", st->seconds);
+		break;
+	case SS_CALL_SEND:
+	case SS_CALL_SENDTO:
+		snprintf(buf, size, "len=%zu", st->data_len);
+		break;
+	case SS_CALL_LISTEN:
+		snprintf(buf, size, "backlog=%ld", st->num);
+		break;
+	case SS_CALL_BIND:
+	case SS_CALL_CONNECT:
+		snprintf(buf, size, "%s", addr);
+		break;
+	default:
+		buf[0] = '\0';
+		break;
+	}
+	return buf;
+}
+
 static void run_step(struct actor *a, int idx, const char *resolved)
 {
 	const struct ss_step *st = &a->sc->steps[idx];
@@ -235,7 +269,7 @@ static void run_step(struct actor *a, int idx, const char *resolved)
 		if (fd < 0) {
 			snprintf(why, sizeof why, "step %d: %s has no open socket '%s'",
 				 idx + 1, a->sc->actors[a->index], st->sock);
-			emit_simple(a, SS_EV_NOTE, st, idx + 1, why);
+			emit_simple(a, SS_EV_NOTE, st, idx + 1, why, fd);
 			return;
 		}
 	}
@@ -243,11 +277,11 @@ static void run_step(struct actor *a, int idx, const char *resolved)
 	    st->call == SS_CALL_SENDTO) {
 		sock_kind(fd, &family, &type);
 		if (resolve(addr, family, type, &ss, &sslen, why, sizeof why) < 0) {
-			emit_simple(a, SS_EV_NOTE, st, idx + 1, why);
+			emit_simple(a, SS_EV_NOTE, st, idx + 1, why, fd);
 			return;
 		}
 	}
-	emit_simple(a, SS_EV_BEGIN, st, idx + 1, addr);
+	emit_simple(a, SS_EV_BEGIN, st, idx + 1, begin_args(st, addr, why, sizeof why), fd);
 
 	switch (st->call) {
 	case SS_CALL_SOCKET:
@@ -385,7 +419,7 @@ _Noreturn void actor_main(const struct ss_script *sc, int actor, int ctrl_fd,
 		if (strcmp(resolved, "-") == 0)
 			resolved[0] = '\0';
 		run_step(&a, idx, resolved);
-		emit_simple(&a, SS_EV_END, NULL, idx + 1, NULL);
+		emit_simple(&a, SS_EV_END, NULL, idx + 1, NULL, -1);
 	}
 	for (int i = 0; i < ACTOR_SOCKS; i++)
 		if (a.fds[i] >= 0)
