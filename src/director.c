@@ -96,6 +96,10 @@ struct director {
 	struct ss_event *replay; /* replay: the whole recording */
 	int nreplay, replay_pos;
 
+	/* 4-tuples already narrated in TIME_WAIT / CLOSE_WAIT */
+	char told[16][2 * SS_ADDR_MAX + 4];
+	int ntold;
+
 	char unix_paths[4][SS_ADDR_MAX]; /* socket files to remove at the end */
 	int nunix;
 };
@@ -351,6 +355,69 @@ static void emit_snapshot(struct director *d, int step, int force)
 	}
 }
 
+/* ---- narration from the kernel's facts ----------------------------- */
+
+/* Which actor had a socket with this 4-tuple (its fd may be closed now). */
+static const char *tuple_owner(const struct director *d, const char *local,
+			       const char *peer)
+{
+	for (int i = d->nsocks - 1; i >= 0; i--) {
+		const struct ss_call_event *c = &d->socks[i].last.u.call;
+		if (strcmp(c->local, local) == 0 && strcmp(c->peer, peer) == 0)
+			return d->socks[i].actor;
+	}
+	return NULL;
+}
+
+static int told_once(struct director *d, const struct ss_socket_event *s)
+{
+	char key[sizeof d->told[0]];
+
+	snprintf(key, sizeof key, "%d %s %s", s->state, s->local, s->peer);
+	for (int i = 0; i < d->ntold; i++)
+		if (strcmp(d->told[i], key) == 0)
+			return 1;
+	if (d->ntold == 16) {
+		memmove(d->told, d->told + 1, sizeof d->told - sizeof d->told[0]);
+		d->ntold--;
+	}
+	snprintf(d->told[d->ntold++], sizeof key, "%s", key);
+	return 0;
+}
+
+/* Say what the table shows that no call reported: a connection waiting in
+ * the accept queue, a side entering CLOSE_WAIT or TIME_WAIT. */
+static void narrate_table(struct director *d, const struct ss_event *call)
+{
+	if (call && strcmp(call->u.call.name, "connect") == 0 &&
+	    call->u.call.ret == 0) {
+		for (int i = 0; i < d->nrows; i++) {
+			const struct ss_socket_event *s = &d->rows[i].u.sock;
+			if (s->state == 10 && strcmp(s->local, call->u.call.peer) == 0 &&
+			    s->recv_q > 0)
+				note(d, 0, "kernel",
+				     "connect() returned before the server called accept(): the kernel did the handshake, and the connection waits in the listener's accept queue (%ld of %ld in the table)",
+				     s->recv_q, s->send_q);
+		}
+	}
+	for (int i = 0; i < d->nrows; i++) {
+		const struct ss_socket_event *s = &d->rows[i].u.sock;
+		const char *who;
+		if ((s->state != 6 && s->state != 8) || told_once(d, s))
+			continue;
+		who = tuple_owner(d, s->local, s->peer);
+		if (s->state == 6)
+			note(d, 0, "kernel",
+			     "%s %s <-> %s is in TIME_WAIT: that side closed first; the kernel keeps it %.0f s more so late packets cannot reach a new connection",
+			     who ? who : "the socket", s->local, s->peer,
+			     s->timer_ms / 1000.0);
+		else
+			note(d, 0, "kernel",
+			     "%s %s <-> %s is in CLOSE_WAIT: the peer closed (its FIN arrived); recv() returns 0 and this side must close() too",
+			     who ? who : "the socket", s->local, s->peer);
+	}
+}
+
 /* ---- packets ------------------------------------------------------ */
 
 static void packet_cb(void *ctx, const struct ss_event *ev)
@@ -449,6 +516,7 @@ static void step_ended(struct director *d, struct actor_proc *ap)
 	take_snapshot(d);
 	check_expectations(d, ap);
 	emit_snapshot(d, ap->inflight + 1, 1);
+	narrate_table(d, ap->have_call ? &ap->call : NULL);
 	ap->inflight = -1;
 	ap->begun = ap->blocked = ap->have_call = 0;
 	if (!failed || expects_failure(st))
@@ -661,6 +729,9 @@ static int load_replay(struct director *d, char *err, size_t errsz)
 			return -1;
 		}
 		if (jsonl_parse(line, &d->replay[d->nreplay], why, sizeof why) < 0) {
+			/* kinds added by later versions are skipped, not fatal */
+			if (strstr(why, "unknown kind"))
+				continue;
 			snprintf(err, errsz, "%s:%d: %s", d->o.replay_path, lineno, why);
 			fclose(f);
 			return -1;
@@ -944,8 +1015,10 @@ int director_pump(struct director *d, int timeout_ms)
 	for (int i = 0; i < d->sc->nactors; i++)
 		if (d->actors[i].blocked && now_t(d) - d->last_live_table > LIVE_TABLE_EVERY) {
 			d->last_live_table = now_t(d);
-			if (take_snapshot(d) == 0)
+			if (take_snapshot(d) == 0) {
 				emit_snapshot(d, 0, 0);
+				narrate_table(d, NULL);
+			}
 			break;
 		}
 
@@ -961,8 +1034,10 @@ int director_pump(struct director *d, int timeout_ms)
 				nanosleep(&ts, NULL);
 				capture_read(d->cap, d->t0, packet_cb, d);
 			}
-			if (take_snapshot(d) == 0)
+			if (take_snapshot(d) == 0) {
 				emit_snapshot(d, 0, 1);
+				narrate_table(d, NULL);
+			}
 			flush_pending(d, 1);
 			d->done = 1;
 			return 0;

@@ -13,7 +13,8 @@
 static const char *const call_fields[] = {
 	"ret",	  "errno",  "state", "queue",	   "backlog",	 "bytes",
 	"unread", "data",   "fd",    "local",	   "peer",	 "local.port",
-	"peer.port", "trunc", "kstate", "krecv_q", "ksend_q", "ktimer", NULL};
+	"peer.port", "trunc", "kstate", "krecv_q", "ksend_q", "ktimer",
+	"optval", "cred.pid", "cred.uid", "cred.gid", NULL};
 
 static const char *const ops[] = {"==", "!=", "<=", ">=", "<", ">", NULL};
 
@@ -98,6 +99,44 @@ static int split_ref(const struct ss_script *sc, const char *tok, char *actor,
 	return is_field(*field) ? 0 : -1;
 }
 
+/* "client9.k.local.port" where client9 is no actor of the script. */
+static int names_unknown_actor(const struct ss_script *sc, const char *tok,
+			       char *why, size_t whysz)
+{
+	const char *dot = strchr(tok, '.');
+	char a[SS_NAME_MAX];
+
+	if (dot == NULL || strchr(dot + 1, '.') == NULL ||
+	    (size_t)(dot - tok) >= SS_NAME_MAX || tok[0] == '"' ||
+	    isdigit((unsigned char)tok[0]))
+		return 0;
+	memcpy(a, tok, (size_t)(dot - tok));
+	a[dot - tok] = '\0';
+	if (strcmp(a, "cred") == 0 || strcmp(a, "local") == 0 ||
+	    strcmp(a, "peer") == 0 || script_actor_index(sc, a) >= 0)
+		return 0;
+	snprintf(why, whysz, "unknown actor '%s' in '%s' (actors so far: %s%s%s...)",
+		 a, tok, sc->nactors ? sc->actors[0] : "",
+		 sc->nactors > 1 ? ", " : "", sc->nactors > 1 ? sc->actors[1] : "");
+	return 1;
+}
+
+int expect_refs(const struct ss_script *sc, const char *text,
+		char actor[][SS_NAME_MAX], char sock[][SS_NAME_MAX], int max)
+{
+	char tok[TOKENS_MAX][TOKEN_LEN];
+	const char *field;
+	int n = tokenize(text, tok);
+	int found = 0;
+
+	for (int i = 0; i < n && found < max; i++)
+		if (tok[i][0] != '"' &&
+		    split_ref(sc, tok[i], actor[found], sock[found], &field) == 0 &&
+		    actor[found][0])
+			found++;
+	return found;
+}
+
 int expect_check_syntax(const struct ss_script *sc, const char *text,
 			char *why, size_t whysz)
 {
@@ -119,6 +158,9 @@ int expect_check_syntax(const struct ss_script *sc, const char *text,
 		}
 		return 0;
 	}
+	if (names_unknown_actor(sc, tok[0], why, whysz) ||
+	    (n == 3 && names_unknown_actor(sc, tok[2], why, whysz)))
+		return -1;
 	if (split_ref(sc, tok[0], actor, sock, &field) < 0) {
 		snprintf(why, whysz, "unknown field '%s' (ret, errno, state, queue, local.port, kstate, ...)",
 			 tok[0]);
@@ -205,6 +247,28 @@ static void set_str(struct value *v, const char *s)
 	snprintf(v->str, sizeof v->str, "%s", s);
 }
 
+/* getsockopt reports the value in its args: "level=1 opt=2 value=1",
+ * "SO_ERROR=111 ECONNREFUSED", "SO_PEERCRED pid=7 uid=1000 gid=1000". */
+static void option_value(const char *args, const char *f, struct value *v)
+{
+	static const char *const keys[] = {"value=", "SO_ERROR=", "onoff=", NULL};
+	const char *p = NULL;
+	char key[16];
+
+	if (strncmp(f, "cred.", 5) == 0) {
+		snprintf(key, sizeof key, " %s=", f + 5);
+		p = strstr(args, key);
+		if (p)
+			p += strlen(key);
+	} else {
+		for (int i = 0; keys[i] && p == NULL; i++)
+			if ((p = strstr(args, keys[i])) != NULL)
+				p += strlen(keys[i]);
+	}
+	if (p && (isdigit((unsigned char)*p) || *p == '-'))
+		set_num(v, strtol(p, NULL, 10));
+}
+
 static void field_value(const struct expect_env *env, const struct ss_event *c,
 			const char *f, struct value *v)
 {
@@ -218,7 +282,7 @@ static void field_value(const struct expect_env *env, const struct ss_event *c,
 		const struct ss_event *r = kernel_row(env, c);
 		if (r == NULL) {
 			if (strcmp(f, "kstate") == 0)
-				set_str(v, "(no socket)");
+				set_str(v, "none"); /* gone: closed, reset */
 			return;
 		}
 		if (strcmp(f, "kstate") == 0)
@@ -248,6 +312,8 @@ static void field_value(const struct expect_env *env, const struct ss_event *c,
 	else if (strcmp(f, "fd") == 0)
 		set_num(v, strcmp(ce->name, "accept") == 0 || strcmp(ce->name, "socket") == 0
 				   ? ce->ret : ce->fd);
+	else if (strcmp(f, "optval") == 0 || strncmp(f, "cred.", 5) == 0)
+		option_value(ce->args, f, v);
 	else if (strcmp(f, "trunc") == 0)
 		set_str(v, (ce->msg_flags & MSG_TRUNC) ? "true" : "false");
 	else if (strcmp(f, "data") == 0) {

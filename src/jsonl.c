@@ -1025,7 +1025,7 @@ static int jr_field(struct jr *r, struct ss_event *ev, const struct jf_field *f)
 		return 0;
 	}
 	case JF_TRUNC: {
-		int b;
+		int b = 0;
 		if (jr_bool(r, f->key, &b) != 0)
 			return -1;
 		if (b)
@@ -1063,7 +1063,7 @@ static int jr_field(struct jr *r, struct ss_event *ev, const struct jf_field *f)
 		return jr_object(r, jr_owner_member, &oc, 1);
 	}
 	case JF_OK: {
-		int b;
+		int b = 0;
 		if (jr_bool(r, f->key, &b) != 0)
 			return -1;
 		ev->u.note.index = b;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "sockstep/expect.h"
 
@@ -505,11 +506,36 @@ static int get_actor(struct parser *p, const char *name)
 	return p->sc->nactors++;
 }
 
+/* Values for variables the caller did not pass, so that a lesson loads the
+ * same way for `sockstep lessons` (no variables) as for a run. */
+static const char *default_var(const char *name, size_t len, char *buf,
+			       size_t bufsz)
+{
+	static const struct script_var defaults[] = {
+		{"host", "127.0.0.1"}, {"port", "0"},	 {"pause", "2"},
+		{"send", "1"},	       {"family", "AF_INET"}};
+
+	for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+		if (strlen(defaults[i].name) == len &&
+		    strncmp(defaults[i].name, name, len) == 0)
+			return defaults[i].value;
+	if (len == 3 && strncmp(name, "pid", 3) == 0) {
+		snprintf(buf, bufsz, "%ld", (long)getpid());
+		return buf;
+	}
+	if (len == 3 && strncmp(name, "uid", 3) == 0) {
+		snprintf(buf, bufsz, "%ld", (long)getuid());
+		return buf;
+	}
+	return NULL;
+}
+
 /* Replace ${name} by its value; unknown names are an error. */
 static int substitute(struct parser *p, const char *in, char *out, size_t outsz,
 		      const struct script_var *vars, size_t nvars)
 {
 	size_t n = 0;
+	char num[24];
 
 	while (*in) {
 		if (in[0] == '$' && in[1] == '{') {
@@ -521,12 +547,15 @@ static int substitute(struct parser *p, const char *in, char *out, size_t outsz,
 				if (strlen(vars[i].name) == (size_t)(end - in - 2) &&
 				    strncmp(vars[i].name, in + 2, (size_t)(end - in - 2)) == 0)
 					break;
-			if (i == nvars)
-				return fail(p, "unknown variable '%.*s'", (int)(end - in - 2), in + 2);
-			size_t vl = strlen(vars[i].value);
+			const char *val = i < nvars ? vars[i].value
+				: default_var(in + 2, (size_t)(end - in - 2), num, sizeof num);
+			if (val == NULL)
+				return fail(p, "unknown variable '%.*s' (host, port, pause, send, family, pid, uid)",
+					    (int)(end - in - 2), in + 2);
+			size_t vl = strlen(val);
 			if (n + vl >= outsz)
 				return fail(p, "line too long");
-			memcpy(out + n, vars[i].value, vl);
+			memcpy(out + n, val, vl);
 			n += vl;
 			in = end + 1;
 			continue;
@@ -568,8 +597,15 @@ static int parse_block_line(struct parser *p, char *raw, int indented)
 		if (st->nexpect == SCRIPT_MAX_EXPECT)
 			return fail(p, "too many expectations (at most %d)", SCRIPT_MAX_EXPECT);
 		char why[160];
+		char ra[4][SS_NAME_MAX], rs[4][SS_NAME_MAX];
 		if (expect_check_syntax(sc, rest, why, sizeof why) < 0)
 			return fail(p, "expect: %s", why);
+		/* actor.sock.field must name a socket made by an earlier step:
+		 * a typo would otherwise read as "nothing" at run time. */
+		int nref = expect_refs(sc, rest, ra, rs, 4);
+		for (int i = 0; i < nref; i++)
+			if (find_sock(p, script_actor_index(sc, ra[i]), rs[i]) < 0)
+				return fail(p, "expect: %s has no socket '%s' yet", ra[i], rs[i]);
 		st->expect[st->nexpect].line = p->line;
 		snprintf(st->expect[st->nexpect].text, SCRIPT_EXPR_MAX, "%s", rest);
 		st->nexpect++;

@@ -8,13 +8,16 @@
  *     ret == 5      queue == 1        fields of this step's call event
  *     state == ESTABLISHED            (ret errno state queue backlog bytes
  *     data == "welcome to server!"     unread data fd local peer local.port
- *     trunc == true                    peer.port trunc)
+ *     trunc == true                    peer.port trunc optval cred.pid
+ *     cred.uid == ${uid}               cred.uid cred.gid)
  *     peer.port ephemeral             in ip_local_port_range
  *     local.port == server.s.local.port   another socket's latest values
  *     kstate == TIME_WAIT             the kernel table (sock_diag) row of
  *     client.k.kstate == TIME_WAIT    the socket's 4-tuple: kstate, krecv_q,
- *                                     ksend_q, ktimer (ms left)
- * Operators: == != < <= > >=.
+ *                                     ksend_q, ktimer (ms left); kstate is
+ *                                     "none" when the table has no such row
+ * Operators: == != < <= > >=.  A missing value ("nothing") equals nothing
+ * but itself; ordering compares numbers only.
  */
 #ifndef SOCKSTEP_EXPECT_H
 #define SOCKSTEP_EXPECT_H
@@ -38,6 +41,11 @@ struct expect_env {
 /* 0 if text is a well-formed expectation for script sc, else -1 and why. */
 int expect_check_syntax(const struct ss_script *sc, const char *text,
 			char *why, size_t whysz);
+
+/* The actor.sock references in text (at most max): the parser checks each
+ * names a socket an earlier step made.  Returns how many were found. */
+int expect_refs(const struct ss_script *sc, const char *text,
+		char actor[][SS_NAME_MAX], char sock[][SS_NAME_MAX], int max);
 
 /* Evaluate text.  Returns 1 (holds), 0 (does not), -1 (cannot be
  * evaluated); report says what was compared with the kernel's values. */
