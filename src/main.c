@@ -36,6 +36,7 @@ struct options {
 	int table;
 	const char *record;
 	double step_limit;
+	int no_trace; /* benchmarks' baseline: the calls without the tracing */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -69,6 +70,7 @@ static void usage(FILE *out)
 		"      --no-table        no kernel socket table\n"
 		"      --record FILE     write the session's JSONL trace to FILE\n"
 		"      --step-limit S    give up when a step cannot begin for S seconds\n"
+		"      --no-trace        make the calls without tracing them (benchmark baseline)\n"
 		"  -h, --help            show this help and exit\n"
 		"  -V, --version         show the version and exit\n"
 		"\n"
@@ -176,6 +178,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"no-table", no_argument, NULL, 6},
 		{"record", required_argument, NULL, 7},
 		{"step-limit", required_argument, NULL, 8},
+		{"no-trace", no_argument, NULL, 9},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0}};
@@ -243,6 +246,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->step_limit = strtod(optarg, &end);
 			if (*optarg == '\0' || *end || !(o->step_limit > 0 && o->step_limit <= 86400))
 				return usage_error("invalid step limit '%s': expected seconds", optarg);
+			break;
+		case 9:
+			o->no_trace = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -413,7 +419,7 @@ int main(int argc, char **argv)
 	dopts.replay_path = o.mode == MODE_REPLAY ? o.what : NULL;
 	dopts.packets = o.packets < 0 ? !o.headless : o.packets;
 	dopts.table = o.table;
-	dopts.tracing = 1;
+	dopts.tracing = !o.no_trace;
 	dopts.step_limit = o.step_limit > 0 ? o.step_limit
 			   : o.mode == MODE_SERVER ? 3600 : 30;
 	d = director_new(&dopts, err, sizeof err);
