@@ -24,7 +24,7 @@
 #define PENDING_MAX 512
 #define ROWS_MAX 256
 #define PORTS_MAX 8
-#define REPLAY_MAX 200000
+#define REPLAY_MAX 100000 /* ~45 MB of events: a bounded store */
 #define READ_BUF (64 * 1024)
 /* Events are held this long so that reports from different processes and
  * from libpcap come out in time order. */
@@ -667,7 +667,8 @@ static void reap(struct director *d, int wait_all)
 			else
 				note(d, 2, d->sc->actors[i], "the %s process exited early (status %d)",
 				     d->sc->actors[i], WEXITSTATUS(status));
-			d->finished = 1;
+			/* the others may wait forever for the one that died */
+			finish(d, 1);
 		}
 	}
 }

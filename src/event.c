@@ -45,6 +45,7 @@ static const char *const kind_names[SS_EV_KIND_COUNT] = {
 	[SS_EV_CALL] = "call",	   [SS_EV_BEGIN] = "begin", [SS_EV_BLOCKED] = "blocked",
 	[SS_EV_SOCKET] = "socket", [SS_EV_PACKET] = "packet", [SS_EV_STEP] = "step",
 	[SS_EV_EXPECT] = "expect", [SS_EV_NOTE] = "note",	  [SS_EV_END] = "end",
+	[SS_EV_QUESTION] = "question", [SS_EV_ANSWER] = "answer",
 };
 
 const char *event_kind_name(enum ss_kind kind)

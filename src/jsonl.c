@@ -168,6 +168,7 @@ static const struct jf_table kind_tables[SS_EV_KIND_COUNT] = {
 	[SS_EV_PACKET] = TABLE(packet_fields),	[SS_EV_STEP] = TABLE(step_fields),
 	[SS_EV_EXPECT] = TABLE(expect_fields),	[SS_EV_NOTE] = TABLE(note_fields),
 	[SS_EV_END] = { NULL, 0 },
+	[SS_EV_QUESTION] = TABLE(step_fields),	[SS_EV_ANSWER] = TABLE(expect_fields),
 };
 
 static const char *name_of(const struct jf_name *t, int v)

@@ -30,7 +30,9 @@ enum ss_kind {
 	SS_EV_STEP,    /* a script step starts: its number and narration */
 	SS_EV_EXPECT,  /* an expectation of a lesson was checked */
 	SS_EV_NOTE,    /* a message from sockstep itself (info, warning) */
-	SS_EV_END,     /* an actor finished its script (internal) */
+	SS_EV_END,     /* an actor finished a step (internal) */
+	SS_EV_QUESTION, /* a lesson asks the learner to predict the next step */
+	SS_EV_ANSWER,   /* the prediction checked against the kernel's answer */
 	SS_EV_KIND_COUNT
 };
 
@@ -85,8 +87,9 @@ struct ss_packet_event {
 };
 
 struct ss_text_event {
-	int index; /* STEP: step number (1-based); EXPECT: 1 ok, 0 failed */
-	int count; /* STEP: steps in the script */
+	int index; /* STEP: step number (1-based); EXPECT, ANSWER: 1 ok, 0 not;
+		    * QUESTION: question number; NOTE: level */
+	int count; /* STEP: steps in the script; QUESTION: questions */
 	char text[SS_TEXT_MAX];
 };
 
