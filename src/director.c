@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -41,6 +42,8 @@ struct actor_proc {
 	struct ss_event call; /* last call event of the inflight step */
 	int have_call;
 	int skip; /* steps of this actor to skip (on-error: skip N) */
+	char prediction[SS_NAME_MAX * 4]; /* the learner's answer to check */
+	int check_prediction;
 };
 
 struct sock_entry {
@@ -95,6 +98,14 @@ struct director {
 
 	struct ss_event *replay; /* replay: the whole recording */
 	int nreplay, replay_pos;
+
+	/* predict-then-step: the question of grant number asked_key is out,
+	 * answered once answered_key == asked_key */
+	int quiz;
+	int asked_key, answered_key;
+	char answer[SS_NAME_MAX * 4];
+	int have_answer;
+	int qasked, qright;
 
 	/* 4-tuples already narrated in TIME_WAIT / CLOSE_WAIT */
 	char told[16][2 * SS_ADDR_MAX + 4];
@@ -507,6 +518,84 @@ static struct actor_proc *actor_named(struct director *d, const char *name)
 	return i >= 0 ? &d->actors[i] : NULL;
 }
 
+static int is_yes(const char *a)
+{
+	return strcasecmp(a, "yes") == 0 || strcasecmp(a, "y") == 0 ||
+	       strcasecmp(a, "true") == 0 || strcasecmp(a, "ok") == 0 ||
+	       strcasecmp(a, "succeeds") == 0 || strcasecmp(a, "success") == 0;
+}
+
+/* Compare the learner's prediction with what the kernel answered. */
+static void check_prediction(struct director *d, struct actor_proc *ap)
+{
+	const struct ss_step *st = &d->sc->steps[ap->inflight];
+	struct ss_event ev;
+	char report[SS_TEXT_MAX];
+	int ok;
+
+	event_init(&ev, SS_EV_ANSWER);
+	ev.t = now_t(d);
+	ev.step = ap->inflight + 1;
+	snprintf(ev.actor, sizeof ev.actor, "%s", d->sc->actors[st->actor]);
+	if (strcmp(st->answer, "ok") == 0) {
+		int succeeded = ap->have_call && ap->call.u.call.ret >= 0;
+		ok = is_yes(ap->prediction) == succeeded;
+		snprintf(report, sizeof report, "the call %s",
+			 succeeded ? "succeeded" : "failed");
+	} else {
+		struct expect_env env;
+		char expr[SCRIPT_EXPR_MAX + sizeof ap->prediction + 8];
+		char value[sizeof ap->prediction + 2];
+		int numeric = ap->prediction[0] != '\0';
+
+		for (const char *c = ap->prediction; *c; c++)
+			numeric &= (*c >= '0' && *c <= '9') || (c == ap->prediction && *c == '-');
+		/* state and errno names are upper case; free text is quoted */
+		if (numeric)
+			snprintf(value, sizeof value, "%s", ap->prediction);
+		else {
+			size_t i;
+			for (i = 0; ap->prediction[i] && i < sizeof value - 3; i++)
+				value[i + 1] = ap->prediction[i] == '"' ? '\'' : ap->prediction[i];
+			value[0] = '"';
+			value[i + 1] = '"';
+			value[i + 2] = '\0';
+			if (strspn(ap->prediction, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_") ==
+			    strlen(ap->prediction)) {
+				for (i = 0; ap->prediction[i]; i++)
+					value[i] = (char)(ap->prediction[i] >= 'a' && ap->prediction[i] <= 'z'
+							  ? ap->prediction[i] - 32 : ap->prediction[i]);
+				value[i] = '\0';
+			}
+		}
+		snprintf(expr, sizeof expr, "%s == %s", st->answer, value);
+		memset(&env, 0, sizeof env);
+		env.call = ap->have_call ? &ap->call : NULL;
+		env.blocked = ap->blocked;
+		env.sock_event = sock_event_cb;
+		env.ctx = d;
+		env.rows = d->rows;
+		env.nrows = d->nrows;
+		expect_ephemeral_range(&env.eph_lo, &env.eph_hi);
+		ok = expect_eval(d->sc, expr, &env, report, sizeof report) == 1;
+	}
+	d->qasked++;
+	d->qright += ok;
+	ev.u.note.index = ok;
+	{
+		char text[SS_TEXT_MAX * 3];
+		size_t n = (size_t)snprintf(text, sizeof text,
+					    "%s You said \"%s\"; the kernel: %s. %s",
+					    ok ? "Right!" : "Not quite.",
+					    ap->prediction, report, st->explain);
+		if (n >= sizeof ev.u.note.text)
+			n = sizeof ev.u.note.text - 1;
+		memcpy(ev.u.note.text, text, n); /* cut at the event's size */
+		ev.u.note.text[n] = '\0';
+	}
+	push(d, &ev);
+}
+
 static void step_ended(struct director *d, struct actor_proc *ap)
 {
 	const struct ss_step *st = &d->sc->steps[ap->inflight];
@@ -515,6 +604,9 @@ static void step_ended(struct director *d, struct actor_proc *ap)
 
 	take_snapshot(d);
 	check_expectations(d, ap);
+	if (ap->check_prediction)
+		check_prediction(d, ap);
+	ap->check_prediction = 0;
 	emit_snapshot(d, ap->inflight + 1, 1);
 	narrate_table(d, ap->have_call ? &ap->call : NULL);
 	ap->inflight = -1;
@@ -905,6 +997,27 @@ int director_next(struct director *d)
 	if (ap->inflight >= 0 && ap->blocked)
 		return 1; /* that actor is still inside its previous call */
 
+	if (d->quiz && st->ask[0] && d->answered_key != d->granted + 1) {
+		/* predict, then step: the step waits for the learner */
+		if (d->asked_key != d->granted + 1) {
+			event_init(&ev, SS_EV_QUESTION);
+			ev.t = now_t(d);
+			ev.step = idx + 1;
+			snprintf(ev.actor, sizeof ev.actor, "%s", d->sc->actors[st->actor]);
+			ev.u.note.index = d->qasked + 1;
+			snprintf(ev.u.note.text, sizeof ev.u.note.text, "%s", st->ask);
+			push(d, &ev);
+			flush_pending(d, 1);
+			d->asked_key = d->granted + 1;
+		}
+		return 1;
+	}
+	ap->check_prediction = 0;
+	if (st->ask[0] && d->have_answer && d->answered_key == d->granted + 1) {
+		ap->check_prediction = 1;
+		snprintf(ap->prediction, sizeof ap->prediction, "%s", d->answer);
+	}
+
 	resolve_ref(d, st, ref, sizeof ref);
 	if (st->call == SS_CALL_CONNECT || st->call == SS_CALL_SENDTO)
 		add_port(d, event_addr_port(strcmp(ref, "-") ? ref : st->addr));
@@ -1039,6 +1152,9 @@ int director_pump(struct director *d, int timeout_ms)
 				emit_snapshot(d, 0, 1);
 				narrate_table(d, NULL);
 			}
+			if (d->qasked)
+				note(d, 0, NULL, "quiz: %d of %d predictions right",
+				     d->qright, d->qasked);
 			flush_pending(d, 1);
 			d->done = 1;
 			return 0;
@@ -1046,6 +1162,33 @@ int director_pump(struct director *d, int timeout_ms)
 	}
 	flush_pending(d, 0);
 	return 0;
+}
+
+void director_set_quiz(struct director *d, int on)
+{
+	d->quiz = on;
+}
+
+int director_question(const struct director *d, char *text, size_t textsz)
+{
+	const struct ss_step *st;
+
+	if (d->o.replay_path || !d->quiz || d->asked_key == 0 ||
+	    d->answered_key == d->asked_key || d->asked_key != d->granted + 1)
+		return 0;
+	st = &d->sc->steps[d->pc];
+	if (text)
+		snprintf(text, textsz, "%s", st->ask);
+	return 1;
+}
+
+void director_answer(struct director *d, const char *answer)
+{
+	if (!director_question(d, NULL, 0))
+		return;
+	d->answered_key = d->asked_key;
+	d->have_answer = answer != NULL;
+	snprintf(d->answer, sizeof d->answer, "%s", answer ? answer : "");
 }
 
 int director_pollfds(struct director *d, struct pollfd *fds, int max)
@@ -1071,6 +1214,9 @@ void director_status(const struct director *d, struct director_status *st)
 	st->done = d->done;
 	st->failures = d->failures;
 	st->packets_ok = d->cap != NULL;
+	st->question = director_question(d, NULL, 0);
+	st->asked = d->qasked;
+	st->right = d->qright;
 	if (d->o.replay_path) {
 		st->done = d->replay_pos >= d->nreplay;
 		return;
@@ -1134,6 +1280,7 @@ static void reset(struct director *d)
 	int nsinks = d->nsinks;
 	struct ss_event *replay = d->replay;
 	int nreplay = d->nreplay;
+	int quiz = d->quiz;
 
 	memcpy(sinks, d->sinks, sizeof sinks);
 	if (d->cap)
@@ -1145,6 +1292,7 @@ static void reset(struct director *d)
 	d->nsinks = nsinks;
 	d->replay = replay;
 	d->nreplay = nreplay;
+	d->quiz = quiz;
 	d->event_fd = -1;
 	d->last = -1;
 	for (int i = 0; i < SCRIPT_MAX_ACTORS; i++) {

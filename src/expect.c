@@ -43,8 +43,13 @@ static int tokenize(const char *text, char tok[TOKENS_MAX][TOKEN_LEN])
 			if (end == NULL)
 				return -1;
 			len = (size_t)(end - s + 1);
+		} else if (strchr("=!<>", *s)) {
+			/* an operator, with or without spaces around it */
+			while (s[len] && strchr("=!<>", s[len]))
+				len++;
 		} else {
-			while (s[len] && !isspace((unsigned char)s[len]))
+			while (s[len] && !isspace((unsigned char)s[len]) &&
+			       !strchr("=!<>", s[len]))
 				len++;
 		}
 		if (len >= TOKEN_LEN)
@@ -214,21 +219,39 @@ int expect_row_matches(const struct ss_event *row, const struct ss_event *c)
 	return strcmp(row->u.sock.peer, ce->peer) == 0;
 }
 
+/* The kernel table row for the socket of call event c. */
 static const struct ss_event *kernel_row(const struct expect_env *env,
 					 const struct ss_event *c)
 {
-	const struct ss_event *best = NULL;
+	const struct ss_call_event *ce = &c->u.call;
+	const struct ss_event *best = NULL, *alone = NULL;
+	int nalone = 0;
 
 	for (int i = 0; i < env->nrows; i++) {
 		const struct ss_event *r = &env->rows[i];
+		/* A row another fd owns is another socket, even when the
+		 * addresses agree (a listener and its accepted sockets). */
+		if (ce->inode && r->u.sock.inode && r->u.sock.inode != ce->inode)
+			continue;
+		if (ce->peer[0] == '\0' && ce->local[0] &&
+		    strcmp(r->u.sock.local, ce->local) == 0 &&
+		    !is_any_port0(r->u.sock.peer)) {
+			alone = r;
+			nalone++;
+		}
 		if (!expect_row_matches(r, c))
 			continue;
 		/* the fd's own socket first; else e.g. its TIME_WAIT successor */
-		if (c->u.call.inode && r->u.sock.inode == c->u.call.inode)
+		if (ce->inode && r->u.sock.inode == ce->inode)
 			return r;
 		if (best == NULL)
 			best = r;
 	}
+	/* After the peer's FIN or RST the fd is CLOSE and getpeername()
+	 * fails, so the event has no peer; the connection it was may live on
+	 * as TIME_WAIT.  Take that row when it is the only candidate. */
+	if (best == NULL && nalone == 1 && ce->state != 10 /* LISTEN */)
+		return alone;
 	return best;
 }
 
@@ -362,8 +385,21 @@ static void resolve(const struct ss_script *sc, const struct expect_env *env,
 	set_str(v, tok); /* a state or errno name, true/false */
 }
 
+/* "text" -> text: a quoted literal equals the same unquoted string, so
+ * local == "/tmp/x.sock" and data == "1" read naturally. */
+static const char *unquoted(const char *s, char *buf, size_t bufsz)
+{
+	size_t n = strlen(s);
+
+	if (n < 2 || s[0] != '"' || s[n - 1] != '"')
+		return s;
+	snprintf(buf, bufsz, "%.*s", (int)(n - 2), s + 1);
+	return buf;
+}
+
 static int compare(const struct value *a, int op, const struct value *b)
 {
+	char qa[TOKEN_LEN], qb[TOKEN_LEN];
 	long d;
 
 	if (!a->present || !b->present)
@@ -373,7 +409,8 @@ static int compare(const struct value *a, int op, const struct value *b)
 	else if (op >= 2)
 		return 0; /* ordering only means something for numbers */
 	else
-		d = strcmp(a->str, b->str) != 0;
+		d = strcmp(unquoted(a->str, qa, sizeof qa),
+			   unquoted(b->str, qb, sizeof qb)) != 0;
 	switch (op) {
 	case 0: return d == 0;
 	case 1: return d != 0;

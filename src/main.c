@@ -37,6 +37,10 @@ struct options {
 	const char *record;
 	double step_limit;
 	int no_trace; /* benchmarks' baseline: the calls without the tracing */
+	int no_quiz;
+	/* headless predictions for the lesson's questions, in order */
+	char answers[32][64];
+	int nanswers;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -71,6 +75,9 @@ static void usage(FILE *out)
 		"      --record FILE     write the session's JSONL trace to FILE\n"
 		"      --step-limit S    give up when a step cannot begin for S seconds\n"
 		"      --no-trace        make the calls without tracing them (benchmark baseline)\n"
+		"      --no-quiz         do not ask the lesson's predict-then-step questions\n"
+		"      --answer VALUE    headless: answer the next question (repeatable)\n"
+		"      --answers FILE    headless: answers, one a line\n"
 		"  -h, --help            show this help and exit\n"
 		"  -V, --version         show the version and exit\n"
 		"\n"
@@ -163,6 +170,32 @@ static int quote_send(const char *in, char *out, size_t outsz)
 	return 0;
 }
 
+/* One answer a line; blank lines and # comments are skipped. */
+static int read_answers(struct options *o, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[256];
+
+	if (f == NULL) {
+		fprintf(stderr, "sockstep: cannot read answers from %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '\0' || line[0] == '#')
+			continue;
+		if (o->nanswers == 32 || strlen(line) >= sizeof o->answers[0]) {
+			fprintf(stderr, "sockstep: %s: too many or too long answers\n", path);
+			fclose(f);
+			return -1;
+		}
+		snprintf(o->answers[o->nanswers++], sizeof o->answers[0], "%s", line);
+	}
+	fclose(f);
+	return 0;
+}
+
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -179,6 +212,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"record", required_argument, NULL, 7},
 		{"step-limit", required_argument, NULL, 8},
 		{"no-trace", no_argument, NULL, 9},
+		{"no-quiz", no_argument, NULL, 10},
+		{"answer", required_argument, NULL, 11},
+		{"answers", required_argument, NULL, 12},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0}};
@@ -249,6 +285,18 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 9:
 			o->no_trace = 1;
+			break;
+		case 10:
+			o->no_quiz = 1;
+			break;
+		case 11:
+			if (o->nanswers == 32 || strlen(optarg) >= sizeof o->answers[0])
+				return usage_error("too many or too long answers (32 of at most 63 bytes)");
+			snprintf(o->answers[o->nanswers++], sizeof o->answers[0], "%s", optarg);
+			break;
+		case 12:
+			if (read_answers(o, optarg) < 0)
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			usage(stdout);
@@ -359,11 +407,16 @@ static int run_headless(struct director *d, const struct options *o)
 		fprintf(stderr, "sockstep: %s\n", err);
 		return 1;
 	}
+	int next_answer = 0;
+
 	for (;;) {
 		director_status(d, &st);
 		if (st.done || stop_signal)
 			break;
 		director_next(d);
+		if (director_question(d, NULL, 0))
+			director_answer(d, next_answer < o->nanswers
+						   ? o->answers[next_answer++] : NULL);
 		if (director_pump(d, 50) < 0)
 			break;
 	}
@@ -427,6 +480,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sockstep: %s\n", err);
 		return 1;
 	}
+	/* Questions are asked in the UI; headless only when answers are given. */
+	director_set_quiz(d, !o.no_quiz && (!o.headless || o.nanswers > 0));
 	if (o.record) {
 		record = fopen(o.record, "w");
 		if (record == NULL) {

@@ -176,6 +176,14 @@ void output_text_sink(void *ctx, const struct ss_event *ev)
 		fprintf(o->out, "            %s expect %s\n",
 			ev->u.note.index ? "[ok]    " : "[FAILED]", ev->u.note.text);
 		break;
+	case SS_EV_QUESTION:
+		fprintf(o->out, "\n  question %d (%s): %s\n", ev->u.note.index,
+			ev->actor, ev->u.note.text);
+		break;
+	case SS_EV_ANSWER:
+		fprintf(o->out, "            %s %s\n",
+			ev->u.note.index ? "[right] " : "[wrong] ", ev->u.note.text);
+		break;
 	case SS_EV_NOTE:
 		fprintf(o->out, "%9.4f  %-8s %s: %s\n", ev->t, ev->actor,
 			ev->u.note.index == 2	? "error"

@@ -115,6 +115,8 @@ struct parser {
 };
 
 static int fail(struct parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int fail(struct parser *p, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -611,6 +613,31 @@ static int parse_block_line(struct parser *p, char *raw, int indented)
 		st->nexpect++;
 		return 0;
 	}
+	if (strcmp(key, "ask") == 0 || strcmp(key, "answer") == 0 ||
+	    strcmp(key, "explain") == 0) {
+		struct ss_step *st;
+		if (sc->nsteps == 0 || !indented)
+			return fail(p, "'%s:' belongs under a step (indent it)", key);
+		st = &sc->steps[sc->nsteps - 1];
+		if (*rest == '\0')
+			return fail(p, "'%s:' needs text", key);
+		if (key[1] == 's') {
+			snprintf(st->ask, sizeof st->ask, "%s", rest);
+			st->ask_line = p->line;
+		} else if (key[1] == 'x') {
+			snprintf(st->explain, sizeof st->explain, "%s", rest);
+		} else {
+			char probe[SCRIPT_EXPR_MAX + 8];
+			char why[160];
+			snprintf(probe, sizeof probe, "%s == 0", rest);
+			if (strcmp(rest, "ok") != 0 &&
+			    expect_check_syntax(sc, probe, why, sizeof why) < 0)
+				return fail(p, "answer: '%s' is not a field the kernel reports (ok, ret, state, local.port, kstate, ...)",
+					    rest);
+			snprintf(st->answer, sizeof st->answer, "%s", rest);
+		}
+		return 0;
+	}
 	if (strcmp(key, "on-error") == 0) {
 		long n;
 		if (sc->nsteps == 0 || !indented)
@@ -704,6 +731,14 @@ int script_parse(struct ss_script *sc, const char *text, const char *name,
 	if (blocks == 0 || sc->nsteps == 0) {
 		snprintf(err, errsz, "%s:%d: no steps: a lesson needs a ```sockstep block", name, p.line);
 		goto bad;
+	}
+	for (int i = 0; i < sc->nsteps; i++) {
+		const struct ss_step *st = &sc->steps[i];
+		if (st->ask[0] && st->answer[0] == '\0') {
+			p.line = st->ask_line;
+			fail(&p, "a question needs 'answer: FIELD' to be checked against the kernel");
+			goto bad;
+		}
 	}
 	if (sc->title[0] == '\0')
 		snprintf(sc->title, sizeof sc->title, "%s", name);

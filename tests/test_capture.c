@@ -356,7 +356,7 @@ START_TEST(flags_strings_match_tcpdump)
 	    {F_URG | F_ACK, ".U"},
 	    {0, "none"},
 	    /* All eight need 9 bytes; SS_FLAGS_MAX keeps 7 letters. */
-	    {0xff, "FSRP.UE"},
+	    {0xff, "FSRP.UEW"},
 	};
 	char out[SS_FLAGS_MAX];
 

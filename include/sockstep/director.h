@@ -36,6 +36,9 @@ struct director_status {
 	int failures; /* failed expectations + actor errors */
 	int blocked;  /* actors currently blocked in a call */
 	int packets_ok; /* packets are being captured */
+	int question;   /* the next step waits for the learner's prediction */
+	int asked;      /* predictions checked so far */
+	int right;      /* of which the kernel agreed with */
 };
 
 struct director;
@@ -54,6 +57,15 @@ int director_pump(struct director *d, int timeout_ms);
 /* File descriptors to add to a caller's poll (at most max). */
 int director_pollfds(struct director *d, struct pollfd *fds, int max);
 void director_status(const struct director *d, struct director_status *st);
+/* Predict, then step: steps with "ask:" wait for director_answer before
+ * they run (quiz on) or run without asking (quiz off, the default). */
+void director_set_quiz(struct director *d, int on);
+/* 1 and the question (with its choices) if the next step waits for an
+ * answer, else 0. */
+int director_question(const struct director *d, char *text, size_t textsz);
+/* The learner's prediction for the waiting question; NULL skips it. */
+void director_answer(struct director *d, const char *answer);
+
 /* Kill and reap the actors, forget the session and start again. */
 int director_restart(struct director *d, char *err, size_t errsz);
 /* Stop the actors (SIGTERM, then SIGKILL), reap them, free everything. */

@@ -82,6 +82,15 @@ struct ss_step {
 	 * A failed call with neither this nor "expect: fails ..." stops the
 	 * session, as an exception would stop the seed's Python program. */
 	int skip_on_error;
+	/* Predict, then step: "ask: question [choice | choice]" is put to the
+	 * learner before the step runs; "answer: FIELD" names what the kernel
+	 * reports that the answer is checked against (an expect.h field such
+	 * as local.port or state, or "ok" for will-it-succeed yes/no);
+	 * "explain: text" is shown with the verdict. */
+	char ask[SS_TEXT_MAX];
+	char answer[SCRIPT_EXPR_MAX];
+	char explain[SS_TEXT_MAX];
+	int ask_line;
 	int nexpect;
 	struct ss_expect expect[SCRIPT_MAX_EXPECT];
 };

@@ -17,6 +17,7 @@
 #define UI_VIEW_NARR 256    /* narration entries kept */
 #define UI_VIEW_TABLE 64    /* rows of one socket-table snapshot */
 #define UI_VIEW_PEERS 16    /* remote peers listed in one-sided mode */
+#define UI_VIEW_BLOCKED 8   /* actors blocked at once */
 #define UI_LINE_TEXT 128
 #define UI_LINE_ADDR 48
 #define UI_LINE_EXTRA 32
@@ -91,8 +92,13 @@ struct ui_view {
 	char peers[UI_VIEW_PEERS][UI_LINE_ADDR];
 	int npeers;
 	int expect_ok, expect_failed;
-	/* absolute index of a pane's "blocked" line per side, or -1 */
-	long blocked_at[UI_SIDES];
+	/* lines showing "blocked": replaced in place when the call returns */
+	struct {
+		char actor[SS_NAME_MAX];
+		int step;
+		unsigned long at; /* absolute index in its pane */
+	} blocked[UI_VIEW_BLOCKED];
+	int nblocked;
 	unsigned long events; /* events folded in */
 	unsigned long generation; /* bumped on every change: redraw when it moves */
 };

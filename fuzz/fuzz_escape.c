@@ -1,0 +1,67 @@
+/*
+ * fuzz_escape: escape_bytes never lets a byte outside 0x20..0x7e out,
+ * always terminates, and unescape_bytes gives back the exact input when
+ * nothing was cut.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockstep/escape.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	/* The first byte picks an output size, small ones included: the
+	 * truncation path ("...") must be as safe as the full one. */
+	size_t outsz = size > 0 ? data[0] : 0;
+	const uint8_t *in = size > 0 ? data + 1 : data;
+	size_t len = size > 0 ? size - 1 : 0;
+
+	char small[256];
+	memset(small, 'Z', sizeof(small));
+	size_t used = escape_bytes(small, outsz, in, len);
+	if (used > len)
+		abort();
+	if (outsz > 0) {
+		size_t n = strnlen(small, outsz);
+		if (n >= outsz)
+			abort(); /* not terminated inside the buffer */
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)small[i] < 0x20 ||
+			    (unsigned char)small[i] > 0x7e)
+				abort();
+		if (n + 1 < sizeof(small) && small[n + 1] != 'Z' && n + 1 >= outsz)
+			abort(); /* wrote past outsz */
+	}
+
+	/* Full size: 4 output bytes per input byte at most, plus the NUL. */
+	size_t bigsz = len * 4 + 1;
+	char *big = malloc(bigsz);
+	unsigned char *back = malloc(len + 1);
+	if (big == NULL || back == NULL)
+		abort();
+	if (escape_bytes(big, bigsz, in, len) != len)
+		abort();
+	for (const char *p = big; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+			abort();
+	long got = unescape_bytes(back, len + 1, big);
+	if (got != (long)len || memcmp(back, in, len) != 0)
+		abort();
+
+	/* unescape on arbitrary text: never writes past outsz. */
+	char *text = malloc(len + 1);
+	if (text == NULL)
+		abort();
+	memcpy(text, in, len);
+	text[len] = '\0';
+	unsigned char out8[8];
+	long r = unescape_bytes(out8, sizeof(out8), text);
+	(void)r;
+	free(text);
+	free(back);
+	free(big);
+	return 0;
+}

@@ -1,0 +1,520 @@
+/* view: fold the event stream into what the screen shows (no ncurses). */
+#include "sockstep/view.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "sockstep/escape.h"
+#include "sockstep/output.h"
+
+/* TCP_LISTEN in the kernel's numbering (include/net/tcp_states.h). */
+#define TCP_STATE_LISTEN 10
+
+struct ui_view *ui_view_new(int one_sided, const char *mode)
+{
+	struct ui_view *v = calloc(1, sizeof *v);
+
+	if (v == NULL)
+		return NULL;
+	for (int p = 0; p < UI_PANES; p++) {
+		v->pane[p].lines = calloc(UI_VIEW_LINES, sizeof(struct ui_line));
+		if (v->pane[p].lines == NULL) {
+			ui_view_free(v);
+			return NULL;
+		}
+	}
+	v->one_sided = one_sided;
+	v->live = mode && strcmp(mode, "client") == 0 ? UI_CLIENT : UI_SERVER;
+	ui_view_clear(v);
+	return v;
+}
+
+void ui_view_free(struct ui_view *v)
+{
+	if (v == NULL)
+		return;
+	for (int p = 0; p < UI_PANES; p++)
+		free(v->pane[p].lines);
+	free(v);
+}
+
+void ui_view_clear(struct ui_view *v)
+{
+	struct ui_line *lines[UI_PANES];
+	int one_sided = v->one_sided;
+	enum ui_side live = v->live;
+	unsigned long gen = v->generation;
+
+	for (int p = 0; p < UI_PANES; p++)
+		lines[p] = v->pane[p].lines;
+	memset(v, 0, sizeof *v);
+	for (int p = 0; p < UI_PANES; p++)
+		v->pane[p].lines = lines[p];
+	v->one_sided = one_sided;
+	v->live = live;
+	v->building_snap = -1;
+	v->generation = gen + 1;
+}
+
+unsigned long ui_ring_first(const struct ui_ring *r)
+{
+	return r->count > UI_VIEW_LINES ? r->count - UI_VIEW_LINES : 0;
+}
+
+const struct ui_line *ui_ring_at(const struct ui_ring *r, unsigned long i)
+{
+	return &r->lines[i % UI_VIEW_LINES];
+}
+
+unsigned long ui_view_first_narr(const struct ui_view *v)
+{
+	return v->nnarr > UI_VIEW_NARR ? v->nnarr - UI_VIEW_NARR : 0;
+}
+
+const struct ui_narr *ui_view_narr_at(const struct ui_view *v, unsigned long i)
+{
+	return &v->narr[i % UI_VIEW_NARR];
+}
+
+static struct ui_line *ring_push(struct ui_ring *r)
+{
+	struct ui_line *l = &r->lines[r->count % UI_VIEW_LINES];
+
+	memset(l, 0, sizeof *l);
+	r->count++;
+	return l;
+}
+
+enum ui_side ui_view_side(const struct ui_view *v, const char *actor)
+{
+	if (strcmp(actor, "remote") == 0)
+		return v->one_sided ? (enum ui_side)(UI_SIDES - 1 - v->live) : UI_CLIENT;
+	if (strncmp(actor, "client", 6) == 0)
+		return UI_CLIENT;
+	return UI_SERVER;
+}
+
+/* Narration may be written in UTF-8 by a lesson's author: keep valid,
+ * printable sequences, turn every control byte or broken sequence into '?'
+ * so nothing can move the cursor or change the terminal. */
+static void sanitize_text(char *out, size_t outsz, const char *in)
+{
+	size_t n = 0;
+	const unsigned char *s = (const unsigned char *)in;
+
+	while (*s && n + 1 < outsz) {
+		int len = 0;
+		if (*s >= 0x20 && *s < 0x7f) {
+			out[n++] = (char)*s++;
+			continue;
+		}
+		if (*s >= 0xc2 && *s <= 0xdf)
+			len = 2;
+		else if (*s >= 0xe0 && *s <= 0xef)
+			len = 3;
+		else if (*s >= 0xf0 && *s <= 0xf4)
+			len = 4;
+		for (int k = 1; k < len; k++)
+			if ((s[k] & 0xc0) != 0x80)
+				len = 0;
+		/* U+0080..U+009F are C1 controls */
+		if (len == 2 && s[0] == 0xc2 && s[1] < 0xa0)
+			len = 0;
+		if (len == 0 || n + (size_t)len >= outsz) {
+			out[n++] = '?';
+			s++;
+			continue;
+		}
+		memcpy(out + n, s, (size_t)len);
+		n += (size_t)len;
+		s += len;
+	}
+	out[n] = '\0';
+}
+
+/* Copy as much of in as fits; truncation is intended (display lines). */
+static void copy_cut(char *out, size_t outsz, const char *in)
+{
+	size_t n = strlen(in);
+
+	if (outsz == 0)
+		return;
+	if (n >= outsz)
+		n = outsz - 1;
+	memcpy(out, in, n);
+	out[n] = '\0';
+}
+
+static void append_cut(char *out, size_t outsz, const char *in)
+{
+	size_t n = strlen(out);
+
+	if (n < outsz)
+		copy_cut(out + n, outsz - n, in);
+}
+
+static void set_addr(char *out, const char *in)
+{
+	escape_string(out, UI_LINE_ADDR, in);
+}
+
+/* "= 6 (new fd)", "= -1 EADDRINUSE (Address already in use)". */
+static void call_result(const struct ss_call_event *c, char *out, size_t outsz)
+{
+	char data[SS_PREVIEW_MAX * 4 + 1];
+	const char *e;
+
+	if (c->ret < 0) {
+		e = event_errno_name(c->err);
+		snprintf(out, outsz, " = -1 %s (%s)", e ? e : "?", strerror(c->err));
+		return;
+	}
+	data[0] = '\0';
+	if ((strcmp(c->name, "recv") == 0 || strcmp(c->name, "recvfrom") == 0) &&
+	    c->data_len > 0)
+		escape_bytes(data, sizeof data, c->data, (size_t)c->data_len);
+	snprintf(out, outsz, " = %ld%s%s%s%s%s%s", c->ret,
+		 strcmp(c->name, "accept") == 0 ? " (new fd)" : "",
+		 data[0] ? " \"" : "", data, data[0] ? "\"" : "",
+		 data[0] && (long)c->data_len < c->bytes ? "..." : "",
+		 (c->msg_flags & MSG_TRUNC) ? " MSG_TRUNC" : "");
+}
+
+/* The call as written, with the actor named when a side has several. */
+static void call_text(const struct ss_event *ev, char *out, size_t outsz)
+{
+	char call[SS_ARGS_MAX + 4 * SS_PREVIEW_MAX + 64];
+	int named = strcmp(ev->actor, "server") && strcmp(ev->actor, "client") &&
+		    strcmp(ev->actor, "remote");
+
+	output_call_text(ev, call, sizeof call);
+	copy_cut(out, outsz, named ? ev->actor : "");
+	append_cut(out, outsz, named ? ": " : "");
+	append_cut(out, outsz, call);
+}
+
+static void fill_call(struct ui_line *l, const struct ss_event *ev,
+		      enum ui_side side)
+{
+	const struct ss_call_event *c = &ev->u.call;
+	char text[UI_LINE_TEXT * 2];
+	char res[SS_PREVIEW_MAX * 4 + 96];
+
+	l->kind = UI_LINE_CALL;
+	l->side = (unsigned char)side;
+	l->step = ev->step;
+	l->failed = c->ret < 0;
+	call_text(ev, text, sizeof text);
+	call_result(c, res, sizeof res);
+	append_cut(text, sizeof text, res);
+	/* Both parts are escaped ASCII: cutting them cannot break a byte. */
+	if (strlen(text) >= sizeof l->text)
+		memcpy(text + sizeof l->text - 4, "...", 4);
+	copy_cut(l->text, sizeof l->text, text);
+	set_addr(l->local, c->local);
+	set_addr(l->peer, c->peer);
+	snprintf(l->state, sizeof l->state, "%s", event_tcp_state_name(c->state));
+	if (c->queue >= 0)
+		snprintf(l->extra, sizeof l->extra, "queue %d/%d", c->queue,
+			 c->backlog);
+	else if (c->bytes >= 0 && c->unread >= 0)
+		snprintf(l->extra, sizeof l->extra, "unread %ld", c->unread);
+}
+
+static int blocked_find(const struct ui_view *v, const struct ss_event *ev)
+{
+	for (int i = 0; i < v->nblocked; i++)
+		if (strcmp(v->blocked[i].actor, ev->actor) == 0)
+			return i;
+	return -1;
+}
+
+static void blocked_forget(struct ui_view *v, int i)
+{
+	v->blocked[i] = v->blocked[--v->nblocked];
+}
+
+static void note_peer(struct ui_view *v, const char *peer)
+{
+	struct ui_line *l;
+	enum ui_side other = (enum ui_side)(UI_SIDES - 1 - v->live);
+
+	if (peer[0] == '\0' || event_addr_port(peer) == 0)
+		return;
+	for (int i = 0; i < v->npeers; i++)
+		if (strcmp(v->peers[i], peer) == 0)
+			return;
+	if (v->npeers == UI_VIEW_PEERS)
+		return;
+	snprintf(v->peers[v->npeers++], UI_LINE_ADDR, "%s", peer);
+	l = ring_push(&v->pane[other]);
+	l->kind = UI_LINE_PEER;
+	l->side = (unsigned char)other;
+	snprintf(l->text, sizeof l->text, "remote peer %s", peer);
+	snprintf(l->local, sizeof l->local, "%s", peer);
+}
+
+static void add_call(struct ui_view *v, const struct ss_event *ev)
+{
+	enum ui_side side = ui_view_side(v, ev->actor);
+	struct ui_ring *r = &v->pane[side];
+	struct ui_line *l = NULL;
+	int b = blocked_find(v, ev);
+
+	/* The blocked line becomes the call's result, where it stood. */
+	if (b >= 0) {
+		if (v->blocked[b].step == ev->step &&
+		    v->blocked[b].at >= ui_ring_first(r) && v->blocked[b].at < r->count)
+			l = &r->lines[v->blocked[b].at % UI_VIEW_LINES];
+		blocked_forget(v, b);
+	}
+	if (l == NULL)
+		l = ring_push(r);
+	memset(l, 0, sizeof *l);
+	fill_call(l, ev, side);
+	*ring_push(&v->pane[UI_PANE_SEQ]) = *l;
+
+	if (event_addr_port(l->local) > 0)
+		snprintf(v->addr[side], UI_LINE_ADDR, "%s", l->local);
+	if (v->one_sided && ev->u.call.peer[0]) {
+		enum ui_side other = (enum ui_side)(UI_SIDES - 1 - side);
+		snprintf(v->addr[other], UI_LINE_ADDR, "%s", l->peer);
+		if (side == v->live)
+			note_peer(v, l->peer);
+	}
+}
+
+static void add_blocked(struct ui_view *v, const struct ss_event *ev)
+{
+	enum ui_side side = ui_view_side(v, ev->actor);
+	struct ui_line *l = ring_push(&v->pane[side]);
+	int b = blocked_find(v, ev);
+	char text[UI_LINE_TEXT * 2];
+
+	l->kind = UI_LINE_BLOCKED;
+	l->side = (unsigned char)side;
+	l->step = ev->step;
+	call_text(ev, text, sizeof text);
+	snprintf(l->text, sizeof l->text, "%.*s", (int)sizeof l->text - 1, text);
+	if (b < 0 && v->nblocked < UI_VIEW_BLOCKED)
+		b = v->nblocked++;
+	if (b >= 0) {
+		snprintf(v->blocked[b].actor, SS_NAME_MAX, "%s", ev->actor);
+		v->blocked[b].step = ev->step;
+		v->blocked[b].at = v->pane[side].count - 1;
+	}
+	*ring_push(&v->pane[UI_PANE_SEQ]) = *l;
+}
+
+static struct ui_row *table_row(struct ui_row *row, const struct ss_event *ev)
+{
+	const struct ss_socket_event *s = &ev->u.sock;
+
+	memset(row, 0, sizeof *row);
+	if (s->owner[0]) {
+		char owner[SS_NAME_MAX];
+		escape_string(owner, sizeof owner, s->owner);
+		snprintf(row->owner, sizeof row->owner, "%s fd %d", owner,
+			 s->owner_fd);
+	}
+	snprintf(row->state, sizeof row->state, "%s", event_tcp_state_name(s->state));
+	set_addr(row->local, s->local);
+	set_addr(row->peer, s->peer);
+	row->recv_q = s->recv_q;
+	row->send_q = s->send_q;
+	row->listen = s->state == TCP_STATE_LISTEN;
+	row->timer_ms = s->timer_ms;
+	return row;
+}
+
+/* Rows of one snapshot arrive one event each; the table on screen changes
+ * only when the last row is in, so it never shows half a snapshot. */
+static void add_socket(struct ui_view *v, const struct ss_event *ev)
+{
+	const struct ss_socket_event *s = &ev->u.sock;
+
+	if (s->rows <= 0) {
+		v->ntable = 0;
+		v->have_table = 1;
+		v->building_snap = -1;
+		return;
+	}
+	if (s->snapshot != v->building_snap) {
+		v->building_snap = s->snapshot;
+		v->building_rows = s->rows;
+		v->nbuilding = 0;
+	}
+	if (v->nbuilding < UI_VIEW_TABLE)
+		table_row(&v->building[v->nbuilding], ev);
+	v->nbuilding++;
+	if (v->nbuilding >= v->building_rows) {
+		v->ntable = v->nbuilding < UI_VIEW_TABLE ? v->nbuilding : UI_VIEW_TABLE;
+		memcpy(v->table, v->building, (size_t)v->ntable * sizeof v->table[0]);
+		v->have_table = 1;
+		v->building_snap = -1;
+	}
+}
+
+/* Who sent a segment: the side whose known local port is its source port.
+ * The server's port is the stable one (clients get new ephemeral ports). */
+static enum ui_side packet_sender(const struct ui_view *v,
+				  const struct ss_packet_event *p)
+{
+	int sport = event_addr_port(p->src);
+
+	if (v->addr[UI_SERVER][0])
+		return sport == event_addr_port(v->addr[UI_SERVER]) ? UI_SERVER
+								    : UI_CLIENT;
+	if (v->addr[UI_CLIENT][0])
+		return sport == event_addr_port(v->addr[UI_CLIENT]) ? UI_CLIENT
+								    : UI_SERVER;
+	return UI_CLIENT;
+}
+
+static void add_packet(struct ui_view *v, const struct ss_event *ev)
+{
+	const struct ss_packet_event *p = &ev->u.pkt;
+	struct ui_line *l = ring_push(&v->pane[UI_PANE_SEQ]);
+	char flags[SS_FLAGS_MAX];
+	int has_ack, n;
+
+	escape_string(flags, sizeof flags, p->flags);
+	has_ack = strchr(flags, '.') != NULL;
+	l->kind = UI_LINE_PACKET;
+	l->side = (unsigned char)packet_sender(v, p);
+	l->step = ev->step;
+	/* tcpdump's habit: a bare ACK shows only its ack number. */
+	if (strcmp(flags, ".") == 0 && p->len == 0)
+		n = snprintf(l->text, sizeof l->text, "%s ack %u", flags, p->rel_ack);
+	else
+		n = snprintf(l->text, sizeof l->text, "%s seq %u", flags, p->rel_seq);
+	if (has_ack && !(strcmp(flags, ".") == 0 && p->len == 0) && n > 0)
+		n += snprintf(l->text + n, sizeof l->text - (size_t)n, " ack %u",
+			      p->rel_ack);
+	if (p->len > 0 && n > 0 && (size_t)n < sizeof l->text)
+		snprintf(l->text + n, sizeof l->text - (size_t)n, " len %d", p->len);
+	set_addr(l->local, p->src);
+	set_addr(l->peer, p->dst);
+	v->packets++;
+}
+
+static void add_narr(struct ui_view *v, int index, int count,
+		     const char *actor, const char *text)
+{
+	struct ui_narr *n = &v->narr[v->nnarr % UI_VIEW_NARR];
+
+	n->index = index;
+	n->count = count;
+	escape_string(n->actor, sizeof n->actor, actor);
+	sanitize_text(n->text, sizeof n->text, text);
+	v->nnarr++;
+}
+
+static int seen_before(struct ui_view *v, const char *text)
+{
+	int slots = (int)(sizeof v->seen_notes / sizeof v->seen_notes[0]);
+
+	for (int i = 0; i < v->nseen && i < slots; i++)
+		if (strncmp(v->seen_notes[i], text, sizeof v->seen_notes[0] - 1) == 0)
+			return 1;
+	copy_cut(v->seen_notes[v->nseen % slots], sizeof v->seen_notes[0], text);
+	v->nseen++;
+	return 0;
+}
+
+static void set_message(struct ui_view *v, int level, const char *text)
+{
+	sanitize_text(v->message, sizeof v->message, text);
+	v->message_level = level;
+}
+
+static void add_note(struct ui_view *v, const struct ss_event *ev)
+{
+	const char *text = ev->u.note.text;
+	int level = ev->u.note.index;
+
+	/* The kernel's own facts (TIME_WAIT, the accept queue) are narration. */
+	if (level == 0 && strcmp(ev->actor, "kernel") == 0) {
+		add_narr(v, 0, 0, "kernel", text);
+		return;
+	}
+	if (strstr(text, "packet") && v->packets == 0)
+		sanitize_text(v->no_packets, sizeof v->no_packets, text);
+	if (seen_before(v, text))
+		return;
+	set_message(v, level, text);
+}
+
+static void add_expect(struct ui_view *v, const struct ss_event *ev)
+{
+	enum ui_side side = ui_view_side(v, ev->actor);
+	struct ui_line *l = ring_push(&v->pane[side]);
+	char text[SS_TEXT_MAX];
+	int ok = ev->u.note.index != 0;
+
+	l->kind = UI_LINE_EXPECT;
+	l->side = (unsigned char)side;
+	l->step = ev->step;
+	l->failed = !ok;
+	escape_string(text, sizeof text, ev->u.note.text);
+	snprintf(l->text, sizeof l->text, "%s %.100s", ok ? "expect ok:" : "expect FAILED:",
+		 text);
+	if (ok) {
+		v->expect_ok++;
+	} else {
+		char msg[SS_TEXT_MAX + 32];
+		v->expect_failed++;
+		snprintf(msg, sizeof msg, "step %d: expectation failed: %s", ev->step, text);
+		set_message(v, 2, msg);
+	}
+}
+
+void ui_view_add(struct ui_view *v, const struct ss_event *ev)
+{
+	switch (ev->kind) {
+	case SS_EV_CALL:
+		add_call(v, ev);
+		break;
+	case SS_EV_BLOCKED:
+		add_blocked(v, ev);
+		break;
+	case SS_EV_SOCKET:
+		add_socket(v, ev);
+		break;
+	case SS_EV_PACKET:
+		add_packet(v, ev);
+		break;
+	case SS_EV_STEP:
+		v->step = ev->u.note.index;
+		v->nsteps = ev->u.note.count;
+		add_narr(v, ev->u.note.index, ev->u.note.count, ev->actor,
+			 ev->u.note.text);
+		break;
+	case SS_EV_EXPECT:
+		add_expect(v, ev);
+		break;
+	case SS_EV_NOTE:
+		add_note(v, ev);
+		break;
+	case SS_EV_QUESTION:
+		/* predict, then step: the question stays in view */
+		add_narr(v, 0, 0, "predict", ev->u.note.text);
+		set_message(v, 0, ev->u.note.text);
+		break;
+	case SS_EV_ANSWER:
+		add_narr(v, 0, 0, ev->u.note.index ? "right" : "not quite",
+			 ev->u.note.text);
+		break;
+	default:
+		return;
+	}
+	v->events++;
+	v->generation++;
+}
+
+void ui_view_sink(void *ctx, const struct ss_event *ev)
+{
+	ui_view_add(ctx, ev);
+}
