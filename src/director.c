@@ -106,6 +106,7 @@ struct director {
 	char answer[SS_NAME_MAX * 4];
 	int have_answer;
 	int qasked, qright;
+	char first_failure[SS_TEXT_MAX + 64]; /* "file:line: step N ..." */
 
 	/* 4-tuples already narrated in TIME_WAIT / CLOSE_WAIT */
 	char told[16][2 * SS_ADDR_MAX + 4];
@@ -494,8 +495,16 @@ static void check_expectations(struct director *d, struct actor_proc *ap)
 		ev.step = ap->inflight + 1;
 		snprintf(ev.actor, sizeof ev.actor, "%s", d->sc->actors[st->actor]);
 		ev.u.note.index = ok == 1;
-		if (ok != 1)
+		if (ok != 1) {
 			d->failures++;
+			if (d->first_failure[0] == '\0')
+				snprintf(d->first_failure, sizeof d->first_failure,
+					 "%s:%d: step %d (%s %s): expectation failed: %s",
+					 d->sc->path[0] ? d->sc->path : "built-in",
+					 st->expect[i].line, ap->inflight + 1,
+					 d->sc->actors[st->actor], script_call_name(st->call),
+					 ev.u.note.text);
+		}
 		push(d, &ev);
 	}
 }
@@ -1162,6 +1171,11 @@ int director_pump(struct director *d, int timeout_ms)
 	}
 	flush_pending(d, 0);
 	return 0;
+}
+
+const char *director_first_failure(const struct director *d)
+{
+	return d->first_failure[0] ? d->first_failure : NULL;
 }
 
 void director_set_quiz(struct director *d, int on)

@@ -424,6 +424,8 @@ static int run_headless(struct director *d, const struct options *o)
 		output_text_flush(&text);
 	if (stop_signal)
 		return EXIT_INTERRUPTED;
+	if (director_first_failure(d))
+		fprintf(stderr, "sockstep: %s\n", director_first_failure(d));
 	return st.failures ? 1 : 0;
 }
 

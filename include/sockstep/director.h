@@ -57,6 +57,10 @@ int director_pump(struct director *d, int timeout_ms);
 /* File descriptors to add to a caller's poll (at most max). */
 int director_pollfds(struct director *d, struct pollfd *fds, int max);
 void director_status(const struct director *d, struct director_status *st);
+/* "file:line: step N (actor call): expectation failed: ..." for the first
+ * expectation that did not hold, or NULL. */
+const char *director_first_failure(const struct director *d);
+
 /* Predict, then step: steps with "ask:" wait for director_answer before
  * they run (quiz on) or run without asking (quiz off, the default). */
 void director_set_quiz(struct director *d, int on);
