@@ -327,7 +327,7 @@ static int read_trace(struct exporter *x, FILE *in, const struct filter *f, char
 			int a = actor_index(x, ev.actor);
 			if (a < 0) {
 				rc = fail(err, errsz, "%s:%ld: more than %d actors", x->name, lineno,
-					  EXPORT_ACTORS_MAX - 1);
+					  EXPORT_ACTORS_MAX);
 				break;
 			}
 			if (ev.kind == SS_EV_CALL && ev.u.call.local[0])
@@ -378,7 +378,7 @@ static int build_items(struct exporter *x, char *err, size_t errsz)
 				it->to = actor_index(x, REMOTE_NAME);
 			if (it->from < 0 || it->to < 0)
 				return fail(err, errsz, "%s: more than %d actors", x->name,
-					    EXPORT_ACTORS_MAX - 1);
+					    EXPORT_ACTORS_MAX);
 			packet_item(ev, it);
 		} else {
 			it->kind = ev->kind == SS_EV_BLOCKED ? IT_BLOCKED : IT_CALL;

@@ -12,6 +12,8 @@
 
 #include "sockstep/course.h"
 #include "sockstep/director.h"
+#include "sockstep/export.h"
+#include "sockstep/filter.h"
 #include "sockstep/output.h"
 #include "sockstep/script.h"
 #include "sockstep/ui.h"
@@ -37,6 +39,7 @@ struct options {
 	const char *record;
 	double step_limit;
 	int no_trace; /* benchmarks' baseline: the calls without the tracing */
+	struct filter filter; /* --filter: what headless output prints */
 	int no_quiz;
 	/* headless predictions for the lesson's questions, in order */
 	char answers[32][64];
@@ -59,6 +62,7 @@ static void usage(FILE *out)
 		"  or:  sockstep lessons                     list the course\n"
 		"  or:  sockstep N | NAME | FILE.md          run a lesson\n"
 		"  or:  sockstep replay FILE.jsonl           step through a recorded session\n"
+		"  or:  sockstep export [--format mermaid|plantuml|svg] FILE.jsonl   draw it as a diagram\n"
 		"\n"
 		"Every step is a real socket call; what is shown comes from the kernel.\n"
 		"\n"
@@ -73,6 +77,8 @@ static void usage(FILE *out)
 		"      --no-packets      do not capture packets\n"
 		"      --no-table        no kernel socket table\n"
 		"      --record FILE     write the session's JSONL trace to FILE\n"
+		"      --filter EXPR     headless: print only matching events (actor=client,\n"
+		"                        call=connect, errno, kind=packet, flags=S, port=N, fd=N)\n"
 		"      --step-limit S    give up when a step cannot begin for S seconds\n"
 		"      --no-trace        make the calls without tracing them (benchmark baseline)\n"
 		"      --no-quiz         do not ask the lesson's predict-then-step questions\n"
@@ -212,6 +218,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"record", required_argument, NULL, 7},
 		{"step-limit", required_argument, NULL, 8},
 		{"no-trace", no_argument, NULL, 9},
+		{"filter", required_argument, NULL, 20},
 		{"no-quiz", no_argument, NULL, 10},
 		{"answer", required_argument, NULL, 11},
 		{"answers", required_argument, NULL, 12},
@@ -286,6 +293,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 9:
 			o->no_trace = 1;
 			break;
+		case 20: {
+			char ferr[256];
+			if (filter_parse(&o->filter, optarg, ferr, sizeof ferr) < 0)
+				return usage_error("%s", ferr);
+			break;
+		}
 		case 10:
 			o->no_quiz = 1;
 			break;
@@ -397,12 +410,14 @@ static int run_headless(struct director *d, const struct options *o)
 	struct output_text text;
 	struct director_status st;
 	char err[256];
+	struct filter_sink fs;
 
 	output_text_init(&text, stdout);
-	if (o->jsonl)
-		director_add_sink(d, output_jsonl_sink, stdout);
-	else
-		director_add_sink(d, output_text_sink, &text);
+	/* --filter narrows what is printed, never what --record keeps. */
+	fs.filter = &o->filter;
+	fs.sink = o->jsonl ? output_jsonl_sink : output_text_sink;
+	fs.ctx = o->jsonl ? (void *)stdout : (void *)&text;
+	director_add_sink(d, filter_sink, &fs);
 	if (director_start(d, err, sizeof err) < 0) {
 		fprintf(stderr, "sockstep: %s\n", err);
 		return 1;
@@ -441,6 +456,8 @@ int main(int argc, char **argv)
 	int rc;
 	struct sigaction sa;
 
+	if (argc > 1 && strcmp(argv[1], "export") == 0)
+		return export_main(argc - 1, argv + 1);
 	rc = parse_options(argc, argv, &o);
 	if (rc)
 		return rc;

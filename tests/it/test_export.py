@@ -8,6 +8,7 @@ when installed, and skipped with a reason otherwise:
   - PlantUML: Debian's `plantuml` (Java).
   - SVG: chromium's headless screenshot.
 """
+import atexit
 import json
 import os
 import re
@@ -16,10 +17,11 @@ import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
 
-from harness import ROOT, Skip, events, free_port, run
+from harness import Skip, events, free_port, run
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 _tmp = tempfile.mkdtemp(prefix="sockstep-export-")
+atexit.register(shutil.rmtree, _tmp, True)
 _classic = {}
 
 # Peer data and arguments can hold anything; each line is a valid trace line.
