@@ -444,15 +444,91 @@ static int run_headless(struct director *d, const struct options *o)
 	return st.failures ? 1 : 0;
 }
 
-int main(int argc, char **argv)
+static enum ui_result run_ui(struct director *d, const struct options *o,
+			     const struct ss_script *sc, char *err, size_t errsz)
 {
-	struct options o;
+	struct ui_opts uo;
+
+	memset(&uo, 0, sizeof uo);
+	uo.title = o->mode == MODE_REPLAY ? o->what : sc->title;
+	uo.mode = o->mode == MODE_SERVER   ? "server"
+		  : o->mode == MODE_CLIENT ? "client"
+		  : o->mode == MODE_REPLAY ? "replay"
+		  : o->mode == MODE_LESSON ? "lesson"
+					   : "live";
+	uo.one_sided = o->mode == MODE_SERVER || o->mode == MODE_CLIENT;
+	uo.lesson_nav = o->mode == MODE_LESSON;
+	if (director_start(d, err, errsz) < 0)
+		return UI_ERROR;
+	return ui_run(d, &uo, err, errsz);
+}
+
+/* Run one session (a lesson, the classic exchange, a mode, a replay).
+ * Returns the exit status, or -1/-2 to move to the next/previous lesson. */
+static int run_session(const struct options *o, const char *path)
+{
 	struct ss_script sc;
 	struct director_opts dopts;
 	struct director *d;
-	char path[COURSE_PATH_MAX] = "";
 	char err[512];
 	FILE *record = NULL;
+	int rc;
+
+	memset(&sc, 0, sizeof sc);
+	if (o->mode != MODE_REPLAY && build_script(o, path, &sc) < 0)
+		return EXIT_USAGE;
+	memset(&dopts, 0, sizeof dopts);
+	dopts.script = o->mode == MODE_REPLAY ? NULL : &sc;
+	dopts.replay_path = o->mode == MODE_REPLAY ? o->what : NULL;
+	dopts.packets = o->packets < 0 ? !o->headless : o->packets;
+	dopts.table = o->table;
+	dopts.tracing = !o->no_trace;
+	dopts.step_limit = o->step_limit > 0		? o->step_limit
+			   : o->mode == MODE_SERVER ? 3600
+						    : 30;
+	d = director_new(&dopts, err, sizeof err);
+	if (d == NULL) {
+		fprintf(stderr, "sockstep: %s\n", err);
+		script_free(&sc);
+		return 1;
+	}
+	/* Questions are asked in the UI; headless only when answers are given. */
+	director_set_quiz(d, !o->no_quiz && (!o->headless || o->nanswers > 0));
+	if (o->record) {
+		record = fopen(o->record, "w");
+		if (record == NULL) {
+			fprintf(stderr, "sockstep: cannot write %s: %s\n", o->record,
+				strerror(errno));
+			director_free(d);
+			script_free(&sc);
+			return EXIT_USAGE;
+		}
+		director_add_sink(d, output_jsonl_sink, record);
+	}
+	if (o->headless) {
+		rc = run_headless(d, o);
+	} else {
+		enum ui_result r = run_ui(d, o, &sc, err, sizeof err);
+		rc = r == UI_ERROR	    ? 1
+		     : r == UI_INTERRUPTED  ? EXIT_INTERRUPTED
+		     : r == UI_NEXT_LESSON  ? -1
+		     : r == UI_PREV_LESSON  ? -2
+					    : 0;
+		if (r == UI_ERROR)
+			fprintf(stderr, "sockstep: %s\n", err);
+	}
+	director_free(d);
+	if (record)
+		fclose(record);
+	script_free(&sc);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	char path[COURSE_PATH_MAX] = "";
+	char dir[COURSE_PATH_MAX] = "";
 	int rc;
 	struct sigaction sa;
 
@@ -464,7 +540,6 @@ int main(int argc, char **argv)
 	if (o.mode == MODE_LESSONS)
 		return list_lessons(argv[0]);
 	if (o.mode == MODE_LESSON) {
-		char dir[COURSE_PATH_MAX] = "";
 		course_dir(argv[0], dir, sizeof dir);
 		if (course_find(dir, o.what, path, sizeof path) < 0) {
 			fprintf(stderr, "sockstep: no lesson or command '%s' (see 'sockstep lessons' and 'sockstep --help')\n",
@@ -472,9 +547,6 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	memset(&sc, 0, sizeof sc);
-	if (o.mode != MODE_REPLAY && build_script(&o, path, &sc) < 0)
-		return EXIT_USAGE;
 	if (strcmp(o.host, "0.0.0.0") == 0 || strcmp(o.host, "::") == 0)
 		fprintf(stderr, "sockstep: note: %s binds to all interfaces: other machines can connect\n",
 			o.host);
@@ -486,51 +558,21 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	memset(&dopts, 0, sizeof dopts);
-	dopts.script = o.mode == MODE_REPLAY ? NULL : &sc;
-	dopts.replay_path = o.mode == MODE_REPLAY ? o.what : NULL;
-	dopts.packets = o.packets < 0 ? !o.headless : o.packets;
-	dopts.table = o.table;
-	dopts.tracing = !o.no_trace;
-	dopts.step_limit = o.step_limit > 0 ? o.step_limit
-			   : o.mode == MODE_SERVER ? 3600 : 30;
-	d = director_new(&dopts, err, sizeof err);
-	if (d == NULL) {
-		fprintf(stderr, "sockstep: %s\n", err);
-		return 1;
+	for (;;) {
+		struct course_entry list[COURSE_MAX];
+		int n, at;
+
+		rc = run_session(&o, path);
+		if (rc >= 0)
+			return rc;
+		/* N / P in the UI: the next or previous lesson of the course */
+		n = course_list(dir, list, COURSE_MAX);
+		at = course_index(list, n, path);
+		if (at < 0)
+			return 0;
+		at += rc == -1 ? 1 : -1;
+		if (at < 0 || at >= n)
+			at = at < 0 ? 0 : n - 1;
+		snprintf(path, sizeof path, "%s", list[at].path);
 	}
-	/* Questions are asked in the UI; headless only when answers are given. */
-	director_set_quiz(d, !o.no_quiz && (!o.headless || o.nanswers > 0));
-	if (o.record) {
-		record = fopen(o.record, "w");
-		if (record == NULL) {
-			fprintf(stderr, "sockstep: cannot write %s: %s\n", o.record, strerror(errno));
-			director_free(d);
-			script_free(&sc);
-			return EXIT_USAGE;
-		}
-		director_add_sink(d, output_jsonl_sink, record);
-	}
-	if (o.headless) {
-		rc = run_headless(d, &o);
-	} else {
-		struct ui_opts uo;
-		memset(&uo, 0, sizeof uo);
-		uo.title = o.mode == MODE_REPLAY ? o.what : sc.title;
-		uo.mode = o.mode == MODE_SERVER ? "server" : o.mode == MODE_CLIENT ? "client"
-			  : o.mode == MODE_REPLAY ? "replay" : o.mode == MODE_LESSON ? "lesson" : "live";
-		uo.one_sided = o.mode == MODE_SERVER || o.mode == MODE_CLIENT;
-		if (director_start(d, err, sizeof err) < 0 ||
-		    ui_run(d, &uo, err, sizeof err) == UI_ERROR) {
-			fprintf(stderr, "sockstep: %s\n", err);
-			rc = 1;
-		} else {
-			rc = 0;
-		}
-	}
-	director_free(d);
-	if (record)
-		fclose(record);
-	script_free(&sc);
-	return rc;
 }

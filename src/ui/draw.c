@@ -758,6 +758,9 @@ void ui_screen_init(struct ui_screen *s, const struct ui_opts *o)
 	s->lesson_nav = o->lesson_nav;
 	s->autoplay = o->autoplay;
 	s->speed = 1;
+	/* one-sided: the focus starts on the side that runs here */
+	if (o->one_sided && o->mode && strcmp(o->mode, "client") == 0)
+		s->focus = UI_FOCUS_CLIENT;
 	for (int p = 0; p < UI_PANES; p++)
 		s->anchor[p] = -1;
 }
