@@ -60,3 +60,40 @@ def test_lesson_title_progress_and_next_lesson_key():
                 assert f.read().strip() == "EXIT=0"
         finally:
             t.kill()
+
+
+def test_server_mode_ui_shows_the_remote_peer():
+    binary = SOCKSTEP if os.path.isabs(SOCKSTEP) else os.path.join(ROOT, SOCKSTEP)
+    import json
+    import socket
+    with tempfile.TemporaryDirectory() as tmp:
+        rec = os.path.join(tmp, "rec.jsonl")
+        t = Tmux(tmp)
+        try:
+            t.start(f"LANG=C.UTF-8 {binary} server --port 0 --record {rec}; sleep 5")
+            t.wait_for("server", timeout=10)
+            for _ in range(3):  # socket, bind, listen
+                t("send-keys", "-t", "t", "n")
+                time.sleep(0.2)
+            t("send-keys", "-t", "t", "a")  # auto-play serves the client
+            prt = None
+            end = time.monotonic() + 10
+            while prt is None and time.monotonic() < end:
+                with open(rec) as f:
+                    for line in f:
+                        e = json.loads(line)
+                        if e["kind"] == "call" and e["call"] == "listen":
+                            prt = int(e["local"].rsplit(":", 1)[1])
+                time.sleep(0.05)
+            assert prt, "listen step not recorded"
+            s = socket.create_connection(("127.0.0.1", prt), timeout=10)
+            s.sendall(b"1")
+            s.settimeout(10)
+            assert s.recv(100) == b"welcome to server!"
+            cport = s.getsockname()[1]
+            s.close()
+            screen = t.wait_for(str(cport), timeout=10)
+            assert "remote" in screen.lower(), screen
+            assert str(prt) in screen
+        finally:
+            t.kill()
