@@ -41,6 +41,11 @@ int course_dir(const char *argv0, char *out, size_t outsz)
 			snprintf(out, outsz, "%s/../lessons", exe);
 			if (is_dir(out))
 				return 0;
+			/* installed under another PREFIX than it was built
+			 * for: PREFIX/bin/sockstep -> PREFIX/share/... */
+			snprintf(out, outsz, "%s/../share/sockstep/lessons", exe);
+			if (is_dir(out))
+				return 0;
 		}
 	}
 	(void)argv0;

@@ -5,9 +5,11 @@
 #include <errno.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -65,16 +67,62 @@ static void diag_fill_row(const struct inet_diag_msg *m, struct ss_event *ev)
 	s->owner_fd = -1;
 }
 
-static int diag_send_request(int fd, int family)
+/* A bytecode program for the kernel: keep a socket whose source or
+ * destination port is one of ports[].  Without it the kernel sends every
+ * TCP socket of the machine (thousands of TIME_WAITs after a benchmark)
+ * and we would drop almost all of them here.  As ss(8) builds "A or B":
+ * each test is a comparison op plus an op carrying the port; true falls
+ * through to a JMP that leaves with "accept" (the program used up
+ * exactly), false skips that JMP to the next test; the last false test
+ * jumps past the end ("reject").  The kernel only allows jumps onto the
+ * chain of "yes" offsets, hence this shape. */
+#define DIAG_BC_MAX (3 * 16)
+
+static size_t diag_port_filter(const uint16_t *ports, int nports,
+			       struct inet_diag_bc_op *ops)
 {
-	struct {
+	size_t tests = (size_t)nports * 2;
+	size_t len = tests * 8 + (tests - 1) * 4;
+	size_t n = 0, off = 0;
+
+	for (size_t t = 0; t < tests; t++) {
+		ops[n++] = (struct inet_diag_bc_op){
+			(t % 2) ? INET_DIAG_BC_D_EQ : INET_DIAG_BC_S_EQ, 8, 12};
+		ops[n++] = (struct inet_diag_bc_op){INET_DIAG_BC_NOP, 0,
+						    ports[t / 2]};
+		off += 8;
+		if (t + 1 < tests) {
+			ops[n++] = (struct inet_diag_bc_op){
+				INET_DIAG_BC_JMP, 4, (unsigned short)(len - off)};
+			off += 4;
+		}
+	}
+	return n * sizeof(*ops);
+}
+
+static int diag_send_request(int fd, int family, const uint16_t *ports,
+			     int nports)
+{
+	struct diag_request {
 		struct nlmsghdr nlh;
 		struct inet_diag_req_v2 req;
+		struct rtattr rta;
+		struct inet_diag_bc_op ops[DIAG_BC_MAX];
 	} msg;
 	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+	size_t bclen = 0;
+	size_t len;
 
 	memset(&msg, 0, sizeof(msg));
-	msg.nlh.nlmsg_len = sizeof(msg);
+	if (nports > 0 && nports * 6 <= DIAG_BC_MAX)
+		bclen = diag_port_filter(ports, nports, msg.ops);
+	len = offsetof(struct diag_request, rta);
+	if (bclen) {
+		msg.rta.rta_type = INET_DIAG_REQ_BYTECODE;
+		msg.rta.rta_len = (unsigned short)RTA_LENGTH(bclen);
+		len += RTA_SPACE(bclen);
+	}
+	msg.nlh.nlmsg_len = (uint32_t)len;
 	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	msg.nlh.nlmsg_seq = (uint32_t)family;
@@ -84,11 +132,11 @@ static int diag_send_request(int fd, int family)
 	 * NEW_SYN_RECV (half-open request sockets): the lessons need them. */
 	msg.req.idiag_states = ~0U;
 
-	ssize_t n = sendto(fd, &msg, sizeof(msg), 0,
-			   (const struct sockaddr *)&kernel, sizeof(kernel));
+	ssize_t n = sendto(fd, &msg, len, 0, (const struct sockaddr *)&kernel,
+			   sizeof(kernel));
 	if (n < 0)
 		return -1;
-	if ((size_t)n != sizeof(msg)) {
+	if ((size_t)n != len) {
 		errno = EIO;
 		return -1;
 	}
@@ -98,6 +146,8 @@ static int diag_send_request(int fd, int family)
 struct diag_out {
 	const uint16_t *ports;
 	int nports;
+	int (*keep)(void *ctx, const struct ss_event *row);
+	void *keep_ctx;
 	struct ss_event *rows;
 	int max;
 	int count;
@@ -131,7 +181,9 @@ static int diag_handle_msg(const struct nlmsghdr *h, struct diag_out *out)
 	 * the socket is drained before the next request. */
 	if (out->count < out->max) {
 		diag_fill_row(m, &out->rows[out->count]);
-		out->count++;
+		if (out->keep == NULL ||
+		    out->keep(out->keep_ctx, &out->rows[out->count]))
+			out->count++;
 	}
 	return 0;
 }
@@ -184,11 +236,20 @@ static int diag_read_dump(int fd, struct diag_out *out, unsigned char *buf)
 int diag_tcp_snapshot(const uint16_t *ports, int nports, struct ss_event *rows,
 		      int max)
 {
+	return diag_tcp_snapshot_keep(ports, nports, 0, NULL, NULL, rows, max);
+}
+
+int diag_tcp_snapshot_keep(const uint16_t *ports, int nports, int families_mask,
+			   int (*keep)(void *ctx, const struct ss_event *row),
+			   void *ctx, struct ss_event *rows, int max)
+{
 	static const int families[] = {AF_INET, AF_INET6};
 	_Alignas(struct nlmsghdr) unsigned char buf[DIAG_BUF_SIZE];
 	struct diag_out out = {
 	    .ports = ports,
 	    .nports = ports ? nports : 0,
+	    .keep = keep,
+	    .keep_ctx = ctx,
 	    .rows = rows,
 	    .max = max,
 	};
@@ -207,7 +268,11 @@ int diag_tcp_snapshot(const uint16_t *ports, int nports, struct ss_event *rows,
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 
 	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
-		if (diag_send_request(fd, families[i]) < 0 ||
+		/* each dump walks the kernel's whole hash table: skip a family
+		 * the exchange does not use */
+		if (families_mask && !(families_mask & (1 << i)))
+			continue;
+		if (diag_send_request(fd, families[i], ports, nports) < 0 ||
 		    diag_read_dump(fd, &out, buf) < 0) {
 			int saved = errno;
 			close(fd);

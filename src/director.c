@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@
  * from libpcap come out in time order. */
 #define MERGE_WINDOW 0.015
 #define LIVE_TABLE_EVERY 0.25
+#define TABLE_BUSY_EVERY 0.1
 
 struct actor_proc {
 	pid_t pid;
@@ -93,6 +95,8 @@ struct director {
 
 	uint16_t ports[PORTS_MAX];
 	int nports;
+	int families;           /* 1 IPv4, 2 IPv6: what the table must dump */
+	double last_table;      /* when the last snapshot was taken */
 	struct capture *cap;
 	int cap_tried;
 
@@ -106,10 +110,10 @@ struct director {
 	char answer[SS_NAME_MAX * 4];
 	int have_answer;
 	int qasked, qright;
-	char first_failure[SS_TEXT_MAX + 64]; /* "file:line: step N ..." */
+	char first_failure[SS_TEXT_MAX * 2]; /* "file:line: step N ..." */
 
 	/* 4-tuples already narrated in TIME_WAIT / CLOSE_WAIT */
-	char told[16][2 * SS_ADDR_MAX + 4];
+	char told[64][2 * SS_ADDR_MAX + 4];
 	int ntold;
 
 	char unix_paths[4][SS_ADDR_MAX]; /* socket files to remove at the end */
@@ -207,8 +211,17 @@ static struct sock_entry *sock_find(struct director *d, const char *actor,
 static struct sock_entry *sock_new(struct director *d, const char *actor,
 				   const char *sock)
 {
-	struct sock_entry *e;
+	struct sock_entry *e = sock_find(d, actor, sock);
 
+	/* A name given again means the new socket: the script has let go of
+	 * the old one (the server's connection socket, client after client). */
+	if (e != NULL) {
+		memset(e, 0, sizeof *e);
+		snprintf(e->actor, sizeof e->actor, "%s", actor);
+		snprintf(e->sock, sizeof e->sock, "%s", sock);
+		e->fd = -1;
+		return e;
+	}
 	if (d->nsocks == SOCKS_MAX) {
 		/* forget the oldest closed socket, else the oldest */
 		int victim = 0;
@@ -274,6 +287,10 @@ static void record_call(struct director *d, const struct ss_event *ev)
 	}
 	if (e)
 		e->last = *ev;
+	if (c->family == AF_INET)
+		d->families |= 1;
+	else if (c->family == AF_INET6)
+		d->families |= 2;
 	if (strcmp(name, "listen") == 0 || strcmp(name, "bind") == 0)
 		add_port(d, event_addr_port(c->local));
 	if (strcmp(name, "connect") == 0 && c->ret == 0)
@@ -303,13 +320,41 @@ static void own_rows(struct director *d)
 	}
 }
 
+/* Is this kernel row one of the exchange's sockets?  Ports alone are not
+ * enough: a server that served many clients has a TIME_WAIT for each, and
+ * the table would drown the exchange in them. */
+static int row_relevant(const struct director *d, const struct ss_socket_event *r)
+{
+	for (int i = 0; i < d->nsocks; i++) {
+		const struct sock_entry *e = &d->socks[i];
+		const struct ss_call_event *c = &e->last.u.call;
+		if (!e->closed && r->inode && c->inode == r->inode)
+			return 1;
+		if (c->local[0] && c->peer[0] &&
+		    ((strcmp(r->local, c->local) == 0 && strcmp(r->peer, c->peer) == 0) ||
+		     (strcmp(r->local, c->peer) == 0 && strcmp(r->peer, c->local) == 0)))
+			return 1;
+		/* connections a listener has queued or half-open */
+		if (!e->closed && c->state == 10 && strcmp(r->local, c->local) == 0 &&
+		    r->state != 6)
+			return 1;
+	}
+	return 0;
+}
+
+static int keep_row(void *ctx, const struct ss_event *row)
+{
+	return row_relevant(ctx, &row->u.sock);
+}
+
 static int take_snapshot(struct director *d)
 {
 	int n;
 
 	if (!d->o.table || d->nports == 0)
 		return 0;
-	n = diag_tcp_snapshot(d->ports, d->nports, d->rows, ROWS_MAX);
+	n = diag_tcp_snapshot_keep(d->ports, d->nports, d->families, keep_row, d,
+				   d->rows, ROWS_MAX);
 	if (n < 0) {
 		note(d, 1, NULL, "no kernel socket table: sock_diag failed: %s",
 		     strerror(errno));
@@ -389,7 +434,7 @@ static int told_once(struct director *d, const struct ss_socket_event *s)
 	for (int i = 0; i < d->ntold; i++)
 		if (strcmp(d->told[i], key) == 0)
 			return 1;
-	if (d->ntold == 16) {
+	if (d->ntold == 64) {
 		memmove(d->told, d->told + 1, sizeof d->told - sizeof d->told[0]);
 		d->ntold--;
 	}
@@ -499,7 +544,7 @@ static void check_expectations(struct director *d, struct actor_proc *ap)
 			d->failures++;
 			if (d->first_failure[0] == '\0')
 				snprintf(d->first_failure, sizeof d->first_failure,
-					 "%s:%d: step %d (%s %s): expectation failed: %s",
+					 "%s:%d: step %d (%s %s): expectation failed: %.200s",
 					 d->sc->path[0] ? d->sc->path : "built-in",
 					 st->expect[i].line, ap->inflight + 1,
 					 d->sc->actors[st->actor], script_call_name(st->call),
@@ -611,13 +656,24 @@ static void step_ended(struct director *d, struct actor_proc *ap)
 	const char *actor = d->sc->actors[st->actor];
 	int failed = ap->have_call && ap->call.u.call.ret < 0;
 
-	take_snapshot(d);
+	/* A server serving client after client: a table after every step
+	 * would scroll by unread and cost a kernel dump each; one every
+	 * TABLE_BUSY_EVERY seconds, and always the final one. */
+	int table_now = d->sc->repeat_count <= 1 || st->nexpect ||
+			now_t(d) - d->last_table >= TABLE_BUSY_EVERY;
+
+	if (table_now) {
+		take_snapshot(d);
+		d->last_table = now_t(d);
+	}
 	check_expectations(d, ap);
 	if (ap->check_prediction)
 		check_prediction(d, ap);
 	ap->check_prediction = 0;
-	emit_snapshot(d, ap->inflight + 1, 1);
-	narrate_table(d, ap->have_call ? &ap->call : NULL);
+	if (table_now) {
+		emit_snapshot(d, ap->inflight + 1, 1);
+		narrate_table(d, ap->have_call ? &ap->call : NULL);
+	}
 	ap->inflight = -1;
 	ap->begun = ap->blocked = ap->have_call = 0;
 	if (!failed || expects_failure(st))

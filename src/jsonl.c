@@ -295,6 +295,11 @@ static void jw_string(struct jw *w, const char *s, size_t n)
 			if (len == 0) {
 				jw_raw(w, "?", 1);
 				i++;
+			} else if (len == 2 && c == 0xc2 && p[i + 1] < 0xa0) {
+				/* C1 controls (U+0080..U+009F): some terminals
+				 * act on them, so they are escaped too */
+				jw_printf(w, "\\u%04x", p[i + 1]);
+				i += 2;
 			} else {
 				jw_raw(w, (const char *)&p[i], len);
 				i += len;

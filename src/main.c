@@ -12,6 +12,7 @@
 
 #include "sockstep/course.h"
 #include "sockstep/director.h"
+#include "sockstep/escape.h"
 #include "sockstep/export.h"
 #include "sockstep/filter.h"
 #include "sockstep/output.h"
@@ -96,12 +97,15 @@ static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
+	char msg[512], shown[1024];
 
-	fprintf(stderr, "sockstep: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'sockstep --help' for more information.\n");
+	/* the message quotes what the user typed: never echo control bytes */
+	escape_string(shown, sizeof shown, msg);
+	fprintf(stderr, "sockstep: %s\nTry 'sockstep --help' for more information.\n",
+		shown);
 	return EXIT_USAGE;
 }
 
@@ -130,7 +134,9 @@ static int resolve_host(struct options *o, const char *host)
 	hints.ai_socktype = SOCK_STREAM;
 	rc = getaddrinfo(host, NULL, &hints, &res);
 	if (rc != 0 || res == NULL) {
-		fprintf(stderr, "sockstep: cannot resolve host '%s': %s\n", host,
+		char shown[128];
+		escape_string(shown, sizeof shown, host);
+		fprintf(stderr, "sockstep: cannot resolve host '%s': %s\n", shown,
 			gai_strerror(rc));
 		return -1;
 	}
@@ -237,7 +243,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	snprintf(o->pause, sizeof o->pause, "2");
 	snprintf(o->send, sizeof o->send, "1");
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "Hf:p:c:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":Hf:p:c:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'H':
 			o->headless = 1;
@@ -317,11 +323,20 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'V':
 			printf("sockstep %s\n", SOCKSTEP_VERSION);
 			exit(0);
+		case ':': {
+			char opt[64];
+			escape_string(opt, sizeof opt, argv[optind - 1]);
+			return usage_error("option '%s' requires an argument", opt);
+		}
 		case '?':
-		default:
+		default: {
+			char opt[64];
 			if (optopt)
-				return usage_error("invalid option -- '%c'", optopt);
-			return usage_error("unrecognized option '%s'", argv[optind - 1]);
+				return usage_error("invalid option -- '%c'",
+						   optopt > 0x20 && optopt < 0x7f ? optopt : '?');
+			escape_string(opt, sizeof opt, argv[optind - 1]);
+			return usage_error("unrecognized option '%s'", opt);
+		}
 		}
 	}
 	if (optind < argc) {

@@ -146,6 +146,14 @@ void output_text_flush(struct output_text *o)
 void output_text_sink(void *ctx, const struct ss_event *ev)
 {
 	struct output_text *o = ctx;
+	/* Lesson prose and notes are ours, but a lesson file can hold
+	 * anything: no control byte reaches the terminal from it either. */
+	char text[SS_TEXT_MAX * 4] = "";
+
+	if (ev->kind == SS_EV_STEP || ev->kind == SS_EV_EXPECT ||
+	    ev->kind == SS_EV_NOTE || ev->kind == SS_EV_QUESTION ||
+	    ev->kind == SS_EV_ANSWER)
+		escape_string(text, sizeof text, ev->u.note.text);
 
 	if (ev->kind != SS_EV_SOCKET || ev->u.sock.snapshot != o->snapshot)
 		output_text_flush(o);
@@ -168,28 +176,28 @@ void output_text_sink(void *ctx, const struct ss_event *ev)
 			ev->u.pkt.len);
 		break;
 	case SS_EV_STEP:
-		if (o->narration && ev->u.note.text[0])
+		if (o->narration && text[0])
 			fprintf(o->out, "\n  step %d/%d (%s): %s\n", ev->u.note.index,
-				ev->u.note.count, ev->actor, ev->u.note.text);
+				ev->u.note.count, ev->actor, text);
 		break;
 	case SS_EV_EXPECT:
 		fprintf(o->out, "            %s expect %s\n",
-			ev->u.note.index ? "[ok]    " : "[FAILED]", ev->u.note.text);
+			ev->u.note.index ? "[ok]    " : "[FAILED]", text);
 		break;
 	case SS_EV_QUESTION:
 		fprintf(o->out, "\n  question %d (%s): %s\n", ev->u.note.index,
-			ev->actor, ev->u.note.text);
+			ev->actor, text);
 		break;
 	case SS_EV_ANSWER:
 		fprintf(o->out, "            %s %s\n",
-			ev->u.note.index ? "[right] " : "[wrong] ", ev->u.note.text);
+			ev->u.note.index ? "[right] " : "[wrong] ", text);
 		break;
 	case SS_EV_NOTE:
 		fprintf(o->out, "%9.4f  %-8s %s: %s\n", ev->t, ev->actor,
 			ev->u.note.index == 2	? "error"
 			: ev->u.note.index == 1 ? "warning"
 						: "note",
-			ev->u.note.text);
+			text);
 		break;
 	default:
 		break;

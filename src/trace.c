@@ -147,7 +147,7 @@ int trace_socket(struct trace_ctx *t, const struct trace_names *n, int family,
 	int fd = socket(family, type, 0);
 	int err = errno;
 
-	if (!t->enabled)
+	if (!t->enabled && fd >= 0)
 		return fd;
 	event_start(t, &ev, "socket", n, -1);
 	set_result(&ev, fd, err);
@@ -174,7 +174,7 @@ int trace_bind(struct trace_ctx *t, const struct trace_names *n, int fd,
 	int rc = bind(fd, sa, len);
 	int err = errno;
 
-	if (!t->enabled)
+	if (!t->enabled && rc >= 0)
 		return rc;
 	event_start(t, &ev, "bind", n, fd);
 	set_result(&ev, rc, err);
@@ -192,7 +192,7 @@ int trace_listen(struct trace_ctx *t, const struct trace_names *n, int fd,
 	int rc = listen(fd, backlog);
 	int err = errno;
 
-	if (!t->enabled)
+	if (!t->enabled && rc >= 0)
 		return rc;
 	event_start(t, &ev, "listen", n, fd);
 	set_result(&ev, rc, err);
@@ -210,7 +210,7 @@ int trace_accept(struct trace_ctx *t, const struct trace_names *n, int fd)
 	int nfd = accept(fd, NULL, NULL);
 	int err = errno;
 
-	if (!t->enabled)
+	if (!t->enabled && nfd >= 0)
 		return nfd;
 	event_start(t, &ev, "accept", n, fd);
 	set_result(&ev, nfd, err);
@@ -238,7 +238,7 @@ int trace_connect(struct trace_ctx *t, const struct trace_names *n, int fd,
 	int rc = connect(fd, sa, len);
 	int err = errno;
 
-	if (!t->enabled)
+	if (!t->enabled && rc >= 0)
 		return rc;
 	event_start(t, &ev, "connect", n, fd);
 	set_result(&ev, rc, err);
@@ -281,7 +281,7 @@ long trace_send(struct trace_ctx *t, const struct trace_names *n, int fd,
 	long rc = send(fd, buf, len, flags | MSG_NOSIGNAL);
 	int err = errno;
 
-	if (!t->enabled)
+	if (!t->enabled && rc >= 0)
 		return rc;
 	event_start(t, &ev, "send", n, fd);
 	data_args(&ev, len, flags);
@@ -298,7 +298,7 @@ long trace_recv(struct trace_ctx *t, const struct trace_names *n, int fd,
 	long rc = recv(fd, buf, size, flags);
 	int err = errno;
 
-	if (!t->enabled)
+	if (!t->enabled && rc >= 0)
 		return rc;
 	event_start(t, &ev, "recv", n, fd);
 	data_args(&ev, size, flags);
@@ -317,7 +317,7 @@ long trace_sendto(struct trace_ctx *t, const struct trace_names *n, int fd,
 	int err = errno;
 	char to[SS_ADDR_MAX];
 
-	if (!t->enabled)
+	if (!t->enabled && rc >= 0)
 		return rc;
 	event_start(t, &ev, "sendto", n, fd);
 	trace_format_addr(sa, salen, to, sizeof to);
@@ -347,7 +347,7 @@ long trace_recvfrom(struct trace_ctx *t, const struct trace_names *n, int fd,
 	msg.msg_iovlen = 1;
 	rc = recvmsg(fd, &msg, flags);
 	err = errno;
-	if (!t->enabled)
+	if (!t->enabled && rc >= 0)
 		return rc;
 	event_start(t, &ev, "recvfrom", n, fd);
 	data_after(fd, &ev, rc, err, buf, size);
@@ -375,7 +375,7 @@ int trace_setsockopt(struct trace_ctx *t, const struct trace_names *n, int fd,
 	int rc = setsockopt(fd, level, optname, val, len);
 	int err = errno;
 
-	if (!t->enabled)
+	if (!t->enabled && rc >= 0)
 		return rc;
 	event_start(t, &ev, "setsockopt", n, fd);
 	set_result(&ev, rc, err);
@@ -403,7 +403,7 @@ int trace_getsockopt(struct trace_ctx *t, const struct trace_names *n, int fd,
 	memset(&val, 0, sizeof val);
 	rc = getsockopt(fd, level, optname, &val, &len);
 	err = errno;
-	if (!t->enabled)
+	if (!t->enabled && rc >= 0)
 		return rc;
 	event_start(t, &ev, "getsockopt", n, fd);
 	set_result(&ev, rc, err);
@@ -436,7 +436,7 @@ int trace_shutdown(struct trace_ctx *t, const struct trace_names *n, int fd,
 	int rc = shutdown(fd, how);
 	int err = errno;
 
-	if (!t->enabled)
+	if (!t->enabled && rc >= 0)
 		return rc;
 	event_start(t, &ev, "shutdown", n, fd);
 	set_result(&ev, rc, err);

@@ -20,4 +20,13 @@
 int diag_tcp_snapshot(const uint16_t *ports, int nports, struct ss_event *rows,
 		      int max);
 
+/* The same, keeping only the rows for which keep(ctx, row) is true: the
+ * filter runs before the max is reached, so the rows wanted are never
+ * crowded out by others (a server's TIME_WAITs of earlier clients).
+ * families_mask: 1 IPv4, 2 IPv6, 0 both (each dump walks the kernel's
+ * whole socket hash, so a family not in use is worth skipping). */
+int diag_tcp_snapshot_keep(const uint16_t *ports, int nports, int families_mask,
+			   int (*keep)(void *ctx, const struct ss_event *row),
+			   void *ctx, struct ss_event *rows, int max);
+
 #endif

@@ -5,7 +5,8 @@
  * about the socket (getsockname, getpeername, TCP_INFO, FIONREAD, fstat for
  * the inode) and hands one SS_EV_CALL event to the emit callback.  Nothing
  * in the event is computed by us.  With tracing off (the benchmarks'
- * baseline) only the syscall runs.
+ * baseline) only the syscall runs, but a failed call is still reported:
+ * the director must stop a script whose bind() failed.
  */
 #ifndef SOCKSTEP_TRACE_H
 #define SOCKSTEP_TRACE_H

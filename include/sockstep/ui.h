@@ -25,6 +25,7 @@ struct ui_opts {
 	int one_sided;       /* server/client mode: the peer is "remote" */
 	int autoplay;        /* start playing instead of paused */
 	int lesson_nav;      /* N/P move between lessons */
+	int present;         /* start in presenter mode (--present) */
 };
 
 enum ui_result {
@@ -45,6 +46,12 @@ void ui_emergency_restore(void);
 
 /* ---- drawing (draw.c): what a frame needs besides the view model ---- */
 
+/* What the input line is for. */
+enum ui_prompt { UI_PROMPT_NONE, UI_PROMPT_ANSWER, UI_PROMPT_FILTER,
+		 UI_PROMPT_SEARCH };
+
+#define UI_INPUT_MAX 64
+
 enum ui_focus { UI_FOCUS_SERVER, UI_FOCUS_CLIENT, UI_FOCUS_SEQ, UI_FOCUS_TABLE,
 		UI_FOCUS_NARR, UI_FOCUS_COUNT };
 
@@ -59,11 +66,23 @@ struct ui_screen {
 	int show_seq; /* the sequence diagram replaces the two panes */
 	int help;
 	enum ui_focus focus;
-	/* scrolling: a pane's bottom line (absolute index), -1 = follow */
+	/* scrolling: a pane's bottom line (shown position: what the filter
+	 * lets through, see view.h), -1 = follow */
 	long anchor[UI_PANES];
 	int table_top; /* first table row shown */
 	int narr_off;  /* narration: wrapped lines up from the newest */
-	char flash[128]; /* a message of the UI itself ("speed 2/s") */
+	char flash[256]; /* a message of the UI itself ("speed 2/s") */
+	int flash_error; /* the flash reports a mistake (a bad filter) */
+	int present;     /* presenter layout: few, large elements */
+	/* predict, then step, from director_status */
+	int question, asked, right;
+	/* the input line: a prediction, a filter or a search */
+	enum ui_prompt prompt;
+	char input[UI_INPUT_MAX];
+	char filter_desc[96]; /* the active filter (filter_describe), "" */
+	char search[UI_INPUT_MAX]; /* the last search */
+	int hl_pane;          /* pane holding the highlighted match, -1 */
+	long hl;              /* its shown position */
 	/* written by ui_draw_frame: the heights of the last layout */
 	int rows_pane, rows_table, rows_narr;
 };

@@ -12,6 +12,7 @@
 #define SOCKSTEP_VIEW_H
 
 #include "sockstep/event.h"
+#include "sockstep/filter.h"
 
 #define UI_VIEW_LINES 10000 /* lines kept per pane; older ones fall off */
 #define UI_VIEW_NARR 256    /* narration entries kept */
@@ -35,7 +36,9 @@ enum ui_line_kind {
 };
 
 /* One line of a pane.  text is printable ASCII; local/peer/extra make the
- * detail line ("127.0.0.1:9001 -> 127.0.0.1:41234  ESTABLISHED"). */
+ * detail line ("127.0.0.1:9001 -> 127.0.0.1:41234  ESTABLISHED").  The
+ * fields after extra keep what a filter (filter.h) looks at, so a new
+ * filter can judge the history again without the events. */
 struct ui_line {
 	unsigned char kind;   /* enum ui_line_kind */
 	unsigned char side;   /* enum ui_side: whose call / who sent */
@@ -46,12 +49,25 @@ struct ui_line {
 	char peer[UI_LINE_ADDR];
 	char state[16]; /* TCP state after the call, "" if none */
 	char extra[UI_LINE_EXTRA]; /* "queue 0/5", "unread 0" */
+	unsigned char ev;          /* enum ss_kind of the event it shows */
+	char actor[SS_NAME_MAX];   /* escaped */
+	char call[SS_NAME_MAX];    /* call name, "" for packets */
+	char sock[SS_NAME_MAX], newsock[SS_NAME_MAX];
+	char flags[SS_FLAGS_MAX];  /* packets */
+	int fd, err, tcp_state;
+	long ret;
 };
 
-/* Fixed ring: lines[(i) % UI_VIEW_LINES] for first <= i < count. */
+/* Fixed ring: lines[(i) % UI_VIEW_LINES] for first <= i < count.  The
+ * lines the view's filter lets through are listed, in order, in a second
+ * ring of indices: shown[(j) % UI_VIEW_LINES] for shown_first <= j <
+ * nshown.  Drawing walks that list, so a frame costs the screen even when
+ * the filter hides almost everything. */
 struct ui_ring {
 	struct ui_line *lines;
 	unsigned long count; /* lines ever added */
+	unsigned long *shown;
+	unsigned long shown_first, nshown;
 };
 
 struct ui_narr {
@@ -68,6 +84,10 @@ struct ui_row {
 	long recv_q, send_q; /* LISTEN: accept queue and backlog */
 	int listen;
 	long timer_ms;
+	/* for the filter and the presenter */
+	char ev_actor[SS_NAME_MAX]; /* the event's actor (escaped) */
+	char actor[SS_NAME_MAX];    /* the owner's name (escaped), "" */
+	int fd, tcp_state;
 };
 
 struct ui_view {
@@ -99,6 +119,21 @@ struct ui_view {
 		unsigned long at; /* absolute index in its pane */
 	} blocked[UI_VIEW_BLOCKED];
 	int nblocked;
+	/* filter (filter.h) applied to the panes, the diagram and the table */
+	struct filter filter;
+	unsigned char table_shown[UI_VIEW_TABLE];
+	int ntable_shown;
+	/* predict, then step: the latest question, the latest verdict (until
+	 * the next step starts) and the final score note */
+	char question[SS_TEXT_MAX];
+	int question_no;
+	char verdict[SS_TEXT_MAX];
+	int verdict_ok, have_verdict;
+	unsigned long answers; /* answer events seen */
+	char quiz_final[SS_TEXT_MAX];
+	/* the latest call (or blocked call), for presenter mode */
+	struct ui_line last_call;
+	int have_last_call;
 	unsigned long events; /* events folded in */
 	unsigned long generation; /* bumped on every change: redraw when it moves */
 };
@@ -119,6 +154,25 @@ unsigned long ui_ring_first(const struct ui_ring *r);
 const struct ui_line *ui_ring_at(const struct ui_ring *r, unsigned long i);
 unsigned long ui_view_first_narr(const struct ui_view *v);
 const struct ui_narr *ui_view_narr_at(const struct ui_view *v, unsigned long i);
+
+/* The filtered view of a ring: positions shown_first <= j < nshown. */
+unsigned long ui_ring_shown_first(const struct ui_ring *r);
+const struct ui_line *ui_ring_shown_at(const struct ui_ring *r, unsigned long j);
+
+/* Show only what f matches (NULL or empty: everything) in the panes, the
+ * diagram and the table.  Judges the kept history once: O(lines kept). */
+void ui_view_set_filter(struct ui_view *v, const struct filter *f);
+/* Search the shown lines of pane p for needle (case ignored) in the line
+ * as drawn (call, addresses, state), from shown position from (itself
+ * included) towards older (dir < 0) or newer (dir > 0) lines.  Returns the
+ * shown position of the first match, or -1. */
+long ui_view_search(const struct ui_view *v, enum ui_pane p, const char *needle,
+		    long from, int dir);
+/* 1 if needle occurs (case ignored) in the line as drawn. */
+int ui_line_has_text(const struct ui_line *l, const char *needle);
+/* The call family, for colours: 0 other, 1 setup (socket bind listen
+ * accept connect setsockopt), 2 data (send recv ...), 3 teardown. */
+int ui_call_family(const char *call);
 
 /* Which pane an actor's lines go to ("server" left, "client*" right,
  * "remote" opposite the live side in one-sided mode). */

@@ -8,22 +8,30 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "sockstep/export.h"
+#include "sockstep/output.h"
+
 #define UI_POLL_MS 10      /* while something may happen */
 #define UI_IDLE_POLL_MS 100 /* when the exchange is done */
 #define UI_FLASH_SECONDS 2.5
 #define UI_KEYS_PER_TICK 64 /* a pasted burst cannot starve the director */
+#define UI_VERDICT_SECONDS 4.0 /* auto-play lets a verdict be read */
+#define UI_REC_EVENTS 50000    /* events kept for the export key */
 #define KEY_TAB '\t'
 #define KEY_CTRL_L 12
+#define KEY_ESC 27
 
 static const double speeds[] = {0.25, 0.5, 1, 2, 4, 8, 16};
 #define NSPEEDS ((int)(sizeof speeds / sizeof speeds[0]))
@@ -34,29 +42,61 @@ static SCREEN *ui_term;
 static struct sigaction old_sa[3];
 static const int caught[3] = {SIGINT, SIGTERM, SIGHUP};
 
-/* Directors the view sink is registered with: the director cannot remove
- * a sink, so a second ui_run on the same director must not add another. */
-static struct director *sinks_on[4];
+/* The director cannot remove a sink, and a new director may reuse a freed
+ * one's address: each ui_run registers its own sink, tagged with the run's
+ * number, and only the current run's sink passes events on. */
+static uintptr_t cur_run;
 static struct ui_view *cur_view;
+/* The session as JSONL in an unlinked temporary file, for the export key
+ * (the view keeps display lines, not events). */
+static FILE *cur_rec;
+static unsigned long cur_rec_events;
 
 static void view_sink(void *ctx, const struct ss_event *ev)
 {
-	(void)ctx;
+	if ((uintptr_t)ctx != cur_run)
+		return;
 	if (cur_view)
 		ui_view_add(cur_view, ev);
+	if (cur_rec && cur_rec_events < UI_REC_EVENTS) {
+		output_jsonl_sink(cur_rec, ev);
+		cur_rec_events++;
+	}
 }
 
-static void add_sink_once(struct director *d)
+/* mkstemp in $TMPDIR, unlinked at once: nothing is left behind, whatever
+ * way the UI ends.  NULL if it cannot be made (export then says so). */
+static FILE *rec_open(void)
 {
-	for (int i = 0; i < 4; i++)
-		if (sinks_on[i] == d)
-			return;
-	for (int i = 0; i < 4; i++)
-		if (sinks_on[i] == NULL) {
-			sinks_on[i] = d;
-			break;
-		}
-	director_add_sink(d, view_sink, NULL);
+	const char *dir = getenv("TMPDIR");
+	char path[512];
+	int fd;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/sockstep-ui-XXXXXX",
+		 dir && dir[0] ? dir : "/tmp");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return NULL;
+	unlink(path);
+	/* appends stay at the end while the export reads from the start */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_APPEND);
+	f = fdopen(fd, "a");
+	if (f == NULL)
+		close(fd);
+	return f;
+}
+
+static void rec_reset(void)
+{
+	if (cur_rec == NULL)
+		return;
+	fflush(cur_rec);
+	if (ftruncate(fileno(cur_rec), 0) < 0) {
+		fclose(cur_rec);
+		cur_rec = NULL;
+	}
+	cur_rec_events = 0;
 }
 
 /* Note the signal and let the handler that was there (main's) note it
@@ -165,17 +205,36 @@ struct loop {
 	int pending; /* a step asked for while the director was busy */
 	double next_auto;
 	double flash_until;
+	unsigned long answers_seen; /* verdicts seen (auto-play waits on one) */
 	int dirty;
 	int result; /* -2: keep running */
 	char *err;
 	size_t errsz;
 };
 
+/* Copy what fits: messages are cut at the screen's edge anyway. */
+static void copy_cut(char *out, size_t outsz, const char *in)
+{
+	size_t n = strnlen(in, outsz - 1);
+
+	memcpy(out, in, n);
+	out[n] = '\0';
+}
+
 static void say(struct loop *L, const char *msg)
 {
-	snprintf(L->s.flash, sizeof L->s.flash, "%s", msg);
+	copy_cut(L->s.flash, sizeof L->s.flash, msg);
+	L->s.flash_error = 0;
 	L->flash_until = now_s() + UI_FLASH_SECONDS;
 	L->dirty = 1;
+}
+
+/* A mistake of the user's (a bad filter): red, and longer. */
+static void say_error(struct loop *L, const char *msg)
+{
+	say(L, msg);
+	L->s.flash_error = 1;
+	L->flash_until = now_s() + 3 * UI_FLASH_SECONDS;
 }
 
 /* A press while the previous step is still on its way into the kernel
@@ -193,7 +252,8 @@ static void step(struct loop *L)
 		say(L, "That was the last step: the actors are finishing.");
 		return;
 	}
-	if (director_next(L->d) == 1) {
+	/* a question waits for the learner: the prompt opens (sync_status) */
+	if (director_next(L->d) == 1 && !director_question(L->d, NULL, 0)) {
 		L->pending = 1;
 		say(L, "next step queued: the previous one is still running");
 	}
@@ -203,7 +263,7 @@ static void grant_pending(struct loop *L)
 {
 	if (!L->pending)
 		return;
-	if (L->s.done || director_next(L->d) == 0) {
+	if (L->s.done || director_next(L->d) == 0 || director_question(L->d, NULL, 0)) {
 		L->pending = 0;
 		L->s.flash[0] = '\0';
 		L->dirty = 1;
@@ -212,13 +272,22 @@ static void grant_pending(struct loop *L)
 
 static void restart(struct loop *L)
 {
+	char desc[sizeof L->s.filter_desc];
+	int present = L->s.present;
+
 	if (director_restart(L->d, L->err, L->errsz) < 0) {
 		L->result = UI_ERROR;
 		return;
 	}
 	ui_view_clear(L->v);
+	rec_reset();
 	L->pending = 0;
+	L->answers_seen = 0;
+	/* the layout and the filter are the learner's: they stay */
+	snprintf(desc, sizeof desc, "%s", L->s.filter_desc);
 	ui_screen_init(&L->s, L->o);
+	snprintf(L->s.filter_desc, sizeof L->s.filter_desc, "%s", desc);
+	L->s.present = present;
 	L->s.speed = speeds[L->speed_i];
 	say(L, "restarted: paused before the first call");
 	if (L->s.autoplay)
@@ -237,10 +306,10 @@ static void scroll_pane(struct loop *L, long delta, int home, int end)
 {
 	enum ui_pane p = focus_pane(&L->s);
 	const struct ui_ring *r = &L->v->pane[p];
-	long first = (long)ui_ring_first(r), last = (long)r->count - 1;
+	long first = (long)ui_ring_shown_first(r), last = (long)r->nshown - 1;
 	long a = L->s.anchor[p] < 0 ? last : L->s.anchor[p];
 
-	if (r->count == 0)
+	if (last < first)
 		return;
 	if (end)
 		a = last;
@@ -317,10 +386,230 @@ static void set_speed(struct loop *L, int delta)
 	say(L, msg);
 }
 
+/* ---- filter, search, export ---------------------------------------- */
+
+static void apply_filter(struct loop *L, const char *expr)
+{
+	struct filter f;
+	char err[256], msg[160];
+
+	filter_init(&f);
+	if (expr[strspn(expr, " ")] == '\0') {
+		ui_view_set_filter(L->v, NULL);
+		L->s.filter_desc[0] = '\0';
+		say(L, "filter cleared: every line is shown");
+	} else if (filter_parse(&f, expr, err, sizeof err) < 0) {
+		say_error(L, err);
+		return;
+	} else {
+		ui_view_set_filter(L->v, &f);
+		filter_describe(&f, L->s.filter_desc, sizeof L->s.filter_desc);
+		snprintf(msg, sizeof msg, "filter: %.100s (f changes it, empty clears)",
+			 L->s.filter_desc);
+		say(L, msg);
+	}
+	for (int p = 0; p < UI_PANES; p++)
+		L->s.anchor[p] = -1;
+	L->s.hl_pane = -1;
+	L->s.hl = -1;
+}
+
+/* Find the search text from the highlighted match (or the newest line)
+ * towards older (dir < 0) or newer lines: the focused pane first, then
+ * the others; the pane scrolls to the match. */
+static void search(struct loop *L, int dir)
+{
+	enum ui_pane order[UI_PANES];
+	enum ui_pane fp = L->s.show_seq ? UI_PANE_SEQ : focus_pane(&L->s);
+	int n = 0;
+	char msg[128];
+
+	if (L->s.search[0] == '\0') {
+		say(L, "/ searches the history first");
+		return;
+	}
+	order[n++] = fp;
+	for (int p = 0; p < UI_PANES; p++)
+		if ((enum ui_pane)p != fp && (p == UI_PANE_SEQ) == (L->s.show_seq != 0))
+			order[n++] = (enum ui_pane)p;
+	for (int i = 0; i < n; i++) {
+		enum ui_pane p = order[i];
+		const struct ui_ring *r = &L->v->pane[p];
+		long from, j;
+		if (i == 0 && (int)L->s.hl_pane == (int)p && L->s.hl >= 0)
+			from = L->s.hl + (dir < 0 ? -1 : 1);
+		else if (i == 0 && L->s.anchor[p] >= 0)
+			from = L->s.anchor[p];
+		else
+			from = dir < 0 ? (long)r->nshown - 1 : (long)ui_ring_shown_first(r);
+		j = ui_view_search(L->v, p, L->s.search, from, dir);
+		if (j < 0)
+			continue;
+		L->s.hl_pane = (int)p;
+		L->s.hl = j;
+		L->s.anchor[p] = j >= (long)r->nshown - 1 ? -1 : j;
+		L->s.focus = p == UI_PANE_SEQ ? UI_FOCUS_SEQ
+			     : p == UI_PANE_CLIENT ? UI_FOCUS_CLIENT : UI_FOCUS_SERVER;
+		snprintf(msg, sizeof msg,
+			 "match for '%.40s': Enter/F3/< older, > newer, Esc clears", L->s.search);
+		say(L, msg);
+		return;
+	}
+	snprintf(msg, sizeof msg, "no %smatch for '%.40s'", L->s.hl >= 0 ? "further " : "",
+		 L->s.search);
+	say(L, msg);
+}
+
+/* The session so far as a diagram to keep: SVG and Mermaid in the
+ * current directory, through the export module (what --record and
+ * `sockstep export` would give, with the UI's filter). */
+static void export_session(struct loop *L)
+{
+	static const struct {
+		enum export_format fmt;
+		const char *ext;
+	} outs[] = {{EXPORT_SVG, "svg"}, {EXPORT_MERMAID, "mmd"}};
+	char proc[64], name[2][64], err[256], msg[200];
+	const char *title = L->o->title && L->o->title[0] ? L->o->title : "sockstep session";
+
+	if (cur_rec == NULL) {
+		say_error(L, "export: no temporary file for the session (check TMPDIR)");
+		return;
+	}
+	if (cur_rec_events >= UI_REC_EVENTS) {
+		say_error(L, "export: the session is too long for the UI: use --record and sockstep export --filter");
+		return;
+	}
+	fflush(cur_rec);
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fileno(cur_rec));
+	for (int i = 0; i < 2; i++) {
+		FILE *in = fopen(proc, "r"), *out;
+		int rc;
+		snprintf(name[i], sizeof name[i], "sockstep-%d.%s", (int)getpid(), outs[i].ext);
+		out = fopen(name[i], "w");
+		if (in == NULL || out == NULL) {
+			snprintf(msg, sizeof msg, "export: cannot write %s: %s", name[i],
+				 strerror(errno));
+			if (in)
+				fclose(in);
+			if (out)
+				fclose(out);
+			say_error(L, msg);
+			return;
+		}
+		rc = export_trace(in, title, outs[i].fmt,
+				  L->v->filter.nclauses ? &L->v->filter : NULL, out, err,
+				  sizeof err);
+		fclose(in);
+		if (fclose(out) != 0 && rc == 0) {
+			snprintf(err, sizeof err, "%s: %s", name[i], strerror(errno));
+			rc = -1;
+		}
+		if (rc < 0) {
+			snprintf(msg, sizeof msg, "export: %.180s", err);
+			say_error(L, msg);
+			return;
+		}
+	}
+	snprintf(msg, sizeof msg, "wrote %s and %s%s", name[0], name[1],
+		 L->v->filter.nclauses ? " (filtered)" : "");
+	say(L, msg);
+	L->flash_until = now_s() + 3 * UI_FLASH_SECONDS;
+}
+
+/* ---- the input line ------------------------------------------------ */
+
+static void open_prompt(struct loop *L, enum ui_prompt p, const char *init)
+{
+	L->s.prompt = p;
+	copy_cut(L->s.input, sizeof L->s.input, init ? init : "");
+	L->s.flash[0] = '\0';
+	L->dirty = 1;
+}
+
+static void submit(struct loop *L)
+{
+	enum ui_prompt p = L->s.prompt;
+
+	switch (p) {
+	case UI_PROMPT_ANSWER:
+		if (L->s.input[0] == '\0') {
+			say(L, "type your prediction, then Enter (Esc skips the question)");
+			return;
+		}
+		director_answer(L->d, L->s.input);
+		L->s.prompt = UI_PROMPT_NONE;
+		/* the step the question held back runs now */
+		step(L);
+		break;
+	case UI_PROMPT_FILTER:
+		L->s.prompt = UI_PROMPT_NONE;
+		apply_filter(L, L->s.input);
+		break;
+	case UI_PROMPT_SEARCH:
+		L->s.prompt = UI_PROMPT_NONE;
+		if (L->s.input[0]) {
+			snprintf(L->s.search, sizeof L->s.search, "%s", L->s.input);
+			L->s.hl_pane = -1;
+			L->s.hl = -1;
+			search(L, -1);
+		}
+		break;
+	case UI_PROMPT_NONE:
+		break;
+	}
+}
+
+/* Keys while the input line is open: text, Backspace, Enter, Esc. */
+static void prompt_key(struct loop *L, int ch)
+{
+	size_t n = strlen(L->s.input);
+
+	switch (ch) {
+	case KEY_ESC:
+		if (L->s.prompt == UI_PROMPT_ANSWER) {
+			director_answer(L->d, NULL);
+			L->s.prompt = UI_PROMPT_NONE;
+			say(L, "question skipped");
+			step(L);
+		} else {
+			L->s.prompt = UI_PROMPT_NONE;
+		}
+		break;
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		submit(L);
+		break;
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+		if (n > 0)
+			L->s.input[n - 1] = '\0';
+		break;
+	case 21: /* Ctrl-U */
+		L->s.input[0] = '\0';
+		break;
+	default:
+		/* printable ASCII only: nothing typed can reach the terminal raw */
+		if (ch >= 0x20 && ch < 0x7f && n + 1 < sizeof L->s.input) {
+			L->s.input[n] = (char)ch;
+			L->s.input[n + 1] = '\0';
+		}
+		break;
+	}
+}
+
 static void key(struct loop *L, int ch)
 {
 	L->dirty = 1;
-	if (L->s.help && ch != 'q' && ch != 'Q' && ch != KEY_RESIZE) {
+	if (ch == KEY_RESIZE)
+		return;
+	if (L->s.prompt != UI_PROMPT_NONE) {
+		prompt_key(L, ch);
+		return;
+	}
+	if (L->s.help && ch != 'q' && ch != 'Q') {
 		L->s.help = 0;
 		return;
 	}
@@ -385,6 +674,35 @@ static void key(struct loop *L, int ch)
 	case KEY_CTRL_L:
 		clearok(curscr, TRUE);
 		break;
+	case 'f':
+		open_prompt(L, UI_PROMPT_FILTER, L->s.filter_desc);
+		break;
+	case '/':
+		open_prompt(L, UI_PROMPT_SEARCH, "");
+		break;
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+	case '<':
+	case KEY_F(3):
+		search(L, -1);
+		break;
+	case '>':
+	case KEY_F(15): /* Shift-F3 */
+		search(L, 1);
+		break;
+	case KEY_ESC:
+		L->s.hl_pane = -1;
+		L->s.hl = -1;
+		break;
+	case 'e':
+		export_session(L);
+		break;
+	case 'p':
+		L->s.present = !L->s.present;
+		say(L, L->s.present ? "presenter mode (p returns to the panes)"
+				    : "panes (p: presenter mode)");
+		break;
 	default:
 		break;
 	}
@@ -394,7 +712,14 @@ static void autoplay(struct loop *L)
 {
 	double t = now_s();
 
-	if (!L->s.autoplay || L->s.done || t < L->next_auto)
+	/* a verdict stays long enough to be read */
+	if (L->v->answers != L->answers_seen) {
+		L->answers_seen = L->v->answers;
+		if (L->next_auto < t + UI_VERDICT_SECONDS)
+			L->next_auto = t + UI_VERDICT_SECONDS;
+	}
+	if (!L->s.autoplay || L->s.done || t < L->next_auto ||
+	    L->s.prompt == UI_PROMPT_ANSWER)
 		return;
 	if (director_next(L->d) == 0)
 		L->next_auto = t + 1.0 / L->s.speed;
@@ -410,7 +735,21 @@ static int sync_status(struct loop *L)
 	director_status(L->d, &st);
 	changed = s->step != st.step || s->nsteps != st.nsteps ||
 		  s->done != st.done || s->busy != st.busy || s->blocked != st.blocked ||
-		  s->packets_ok != st.packets_ok;
+		  s->packets_ok != st.packets_ok || s->question != st.question ||
+		  s->asked != st.asked || s->right != st.right;
+	s->question = st.question;
+	s->asked = st.asked;
+	s->right = st.right;
+	/* predict, then step: the next step waits for the learner */
+	if (st.question && s->prompt == UI_PROMPT_NONE) {
+		s->prompt = UI_PROMPT_ANSWER;
+		s->input[0] = '\0';
+		s->help = 0;
+		changed = 1;
+	} else if (!st.question && s->prompt == UI_PROMPT_ANSWER) {
+		s->prompt = UI_PROMPT_NONE;
+		changed = 1;
+	}
 	s->step = st.step;
 	s->nsteps = st.nsteps;
 	s->done = st.done;
@@ -506,11 +845,19 @@ enum ui_result ui_run(struct director *d, const struct ui_opts *o, char *err,
 	}
 	signals_install();
 	cur_view = L.v;
-	add_sink_once(d);
+	cur_rec = rec_open();
+	cur_rec_events = 0;
+	cur_run++;
+	director_add_sink(d, view_sink, (void *)cur_run);
 
 	rc = run_loop(&L);
 
 	cur_view = NULL;
+	cur_run++; /* this run's sink falls silent */
+	if (cur_rec) {
+		fclose(cur_rec);
+		cur_rec = NULL;
+	}
 	terminal_stop();
 	signals_restore();
 	ui_view_free(L.v);

@@ -20,7 +20,8 @@ struct ui_view *ui_view_new(int one_sided, const char *mode)
 		return NULL;
 	for (int p = 0; p < UI_PANES; p++) {
 		v->pane[p].lines = calloc(UI_VIEW_LINES, sizeof(struct ui_line));
-		if (v->pane[p].lines == NULL) {
+		v->pane[p].shown = calloc(UI_VIEW_LINES, sizeof(unsigned long));
+		if (v->pane[p].lines == NULL || v->pane[p].shown == NULL) {
 			ui_view_free(v);
 			return NULL;
 		}
@@ -35,23 +36,32 @@ void ui_view_free(struct ui_view *v)
 {
 	if (v == NULL)
 		return;
-	for (int p = 0; p < UI_PANES; p++)
+	for (int p = 0; p < UI_PANES; p++) {
 		free(v->pane[p].lines);
+		free(v->pane[p].shown);
+	}
 	free(v);
 }
 
 void ui_view_clear(struct ui_view *v)
 {
 	struct ui_line *lines[UI_PANES];
+	unsigned long *shown[UI_PANES];
 	int one_sided = v->one_sided;
 	enum ui_side live = v->live;
 	unsigned long gen = v->generation;
+	struct filter f = v->filter; /* the learner's filter outlives a restart */
 
-	for (int p = 0; p < UI_PANES; p++)
+	for (int p = 0; p < UI_PANES; p++) {
 		lines[p] = v->pane[p].lines;
+		shown[p] = v->pane[p].shown;
+	}
 	memset(v, 0, sizeof *v);
-	for (int p = 0; p < UI_PANES; p++)
+	for (int p = 0; p < UI_PANES; p++) {
 		v->pane[p].lines = lines[p];
+		v->pane[p].shown = shown[p];
+	}
+	v->filter = f;
 	v->one_sided = one_sided;
 	v->live = live;
 	v->building_snap = -1;
@@ -78,13 +88,151 @@ const struct ui_narr *ui_view_narr_at(const struct ui_view *v, unsigned long i)
 	return &v->narr[i % UI_VIEW_NARR];
 }
 
+unsigned long ui_ring_shown_first(const struct ui_ring *r)
+{
+	return r->shown_first;
+}
+
+const struct ui_line *ui_ring_shown_at(const struct ui_ring *r, unsigned long j)
+{
+	return &r->lines[r->shown[j % UI_VIEW_LINES] % UI_VIEW_LINES];
+}
+
+/* The oldest line falls off; if it was shown, so does its index (indices
+ * are in order, so it can only be the first). */
 static struct ui_line *ring_push(struct ui_ring *r)
 {
 	struct ui_line *l = &r->lines[r->count % UI_VIEW_LINES];
 
+	if (r->count >= UI_VIEW_LINES && r->shown_first < r->nshown &&
+	    r->shown[r->shown_first % UI_VIEW_LINES] == r->count - UI_VIEW_LINES)
+		r->shown_first++;
 	memset(l, 0, sizeof *l);
 	r->count++;
 	return l;
+}
+
+/* The event a line was made from, as far as a filter can tell. */
+static void line_event(const struct ui_line *l, struct ss_event *ev)
+{
+	event_init(ev, (enum ss_kind)l->ev);
+	snprintf(ev->actor, sizeof ev->actor, "%s", l->actor);
+	ev->step = l->step;
+	if (l->ev == SS_EV_PACKET) {
+		snprintf(ev->u.pkt.src, sizeof ev->u.pkt.src, "%s", l->local);
+		snprintf(ev->u.pkt.dst, sizeof ev->u.pkt.dst, "%s", l->peer);
+		snprintf(ev->u.pkt.flags, sizeof ev->u.pkt.flags, "%s", l->flags);
+	} else if (l->ev == SS_EV_CALL || l->ev == SS_EV_BLOCKED) {
+		struct ss_call_event *c = &ev->u.call;
+		snprintf(c->name, sizeof c->name, "%s", l->call);
+		snprintf(c->sock, sizeof c->sock, "%s", l->sock);
+		snprintf(c->newsock, sizeof c->newsock, "%s", l->newsock);
+		snprintf(c->local, sizeof c->local, "%s", l->local);
+		snprintf(c->peer, sizeof c->peer, "%s", l->peer);
+		c->fd = l->fd;
+		c->ret = l->ret;
+		c->err = l->err;
+		c->state = l->tcp_state;
+	}
+}
+
+static int line_passes(const struct ui_view *v, const struct ui_line *l)
+{
+	struct ss_event ev;
+
+	if (v->filter.nclauses == 0)
+		return 1;
+	line_event(l, &ev);
+	return filter_match(&v->filter, &ev);
+}
+
+/* List the ring's newest line if the filter lets it through. */
+static void shown_add(const struct ui_view *v, struct ui_ring *r)
+{
+	if (r->count > 0 && line_passes(v, ui_ring_at(r, r->count - 1)))
+		r->shown[r->nshown++ % UI_VIEW_LINES] = r->count - 1;
+}
+
+static void shown_rebuild(const struct ui_view *v, struct ui_ring *r)
+{
+	r->shown_first = r->nshown = 0;
+	for (unsigned long i = ui_ring_first(r); i < r->count; i++)
+		if (line_passes(v, ui_ring_at(r, i)))
+			r->shown[r->nshown++ % UI_VIEW_LINES] = i;
+}
+
+static void table_refilter(struct ui_view *v)
+{
+	v->ntable_shown = 0;
+	for (int i = 0; i < v->ntable; i++) {
+		const struct ui_row *row = &v->table[i];
+		struct ss_event ev;
+		event_init(&ev, SS_EV_SOCKET);
+		snprintf(ev.actor, sizeof ev.actor, "%s", row->ev_actor);
+		snprintf(ev.u.sock.owner, sizeof ev.u.sock.owner, "%s", row->actor);
+		snprintf(ev.u.sock.local, sizeof ev.u.sock.local, "%s", row->local);
+		snprintf(ev.u.sock.peer, sizeof ev.u.sock.peer, "%s", row->peer);
+		ev.u.sock.owner_fd = row->fd;
+		ev.u.sock.state = row->tcp_state;
+		v->table_shown[i] = (unsigned char)filter_match(&v->filter, &ev);
+		v->ntable_shown += v->table_shown[i];
+	}
+}
+
+void ui_view_set_filter(struct ui_view *v, const struct filter *f)
+{
+	if (f)
+		v->filter = *f;
+	else
+		filter_init(&v->filter);
+	for (int p = 0; p < UI_PANES; p++)
+		shown_rebuild(v, &v->pane[p]);
+	table_refilter(v);
+	v->generation++;
+}
+
+int ui_line_has_text(const struct ui_line *l, const char *needle)
+{
+	char all[UI_LINE_TEXT + 2 * UI_LINE_ADDR + UI_LINE_EXTRA + 32];
+
+	if (needle == NULL || needle[0] == '\0')
+		return 1;
+	snprintf(all, sizeof all, "%s %s -> %s %s %s", l->text, l->local, l->peer,
+		 l->state, l->extra);
+	return strcasestr(all, needle) != NULL;
+}
+
+long ui_view_search(const struct ui_view *v, enum ui_pane p, const char *needle,
+		    long from, int dir)
+{
+	const struct ui_ring *r = &v->pane[p];
+	long first = (long)r->shown_first, end = (long)r->nshown;
+
+	if (from < first)
+		from = dir < 0 ? first - 1 : first;
+	if (from >= end)
+		from = dir < 0 ? end - 1 : end;
+	for (long j = from; j >= first && j < end; j += dir < 0 ? -1 : 1)
+		if (ui_line_has_text(ui_ring_shown_at(r, (unsigned long)j), needle))
+			return j;
+	return -1;
+}
+
+int ui_call_family(const char *call)
+{
+	static const char *const setup[] = {"socket", "bind", "listen", "accept",
+					    "accept4", "connect", "setsockopt", NULL};
+	static const char *const data[] = {"send", "recv", "sendto", "recvfrom",
+					   "sendmsg", "recvmsg", "ioctl", "write",
+					   "read", NULL};
+	static const char *const down[] = {"shutdown", "close", NULL};
+	static const char *const *fam[] = {setup, data, down};
+
+	for (int f = 0; f < 3; f++)
+		for (int i = 0; fam[f][i]; i++)
+			if (strcmp(call, fam[f][i]) == 0)
+				return f + 1;
+	return 0;
 }
 
 enum ui_side ui_view_side(const struct ui_view *v, const char *actor)
@@ -195,6 +343,28 @@ static void call_text(const struct ss_event *ev, char *out, size_t outsz)
 	append_cut(out, outsz, call);
 }
 
+/* What a filter looks at, kept with the line. */
+static void line_keys(struct ui_line *l, const struct ss_event *ev)
+{
+	const struct ss_call_event *c = &ev->u.call;
+
+	l->ev = (unsigned char)ev->kind;
+	escape_string(l->actor, sizeof l->actor, ev->actor);
+	l->fd = l->err = l->tcp_state = -1;
+	l->ret = -1;
+	if (ev->kind == SS_EV_CALL || ev->kind == SS_EV_BLOCKED) {
+		escape_string(l->call, sizeof l->call, c->name);
+		escape_string(l->sock, sizeof l->sock, c->sock);
+		escape_string(l->newsock, sizeof l->newsock, c->newsock);
+		l->fd = c->fd;
+		l->err = c->err;
+		l->tcp_state = c->state;
+		l->ret = c->ret;
+	} else if (ev->kind == SS_EV_PACKET) {
+		escape_string(l->flags, sizeof l->flags, ev->u.pkt.flags);
+	}
+}
+
 static void fill_call(struct ui_line *l, const struct ss_event *ev,
 		      enum ui_side side)
 {
@@ -206,6 +376,7 @@ static void fill_call(struct ui_line *l, const struct ss_event *ev,
 	l->side = (unsigned char)side;
 	l->step = ev->step;
 	l->failed = c->ret < 0;
+	line_keys(l, ev);
 	call_text(ev, text, sizeof text);
 	call_result(c, res, sizeof res);
 	append_cut(text, sizeof text, res);
@@ -254,6 +425,9 @@ static void note_peer(struct ui_view *v, const char *peer)
 	l->side = (unsigned char)other;
 	snprintf(l->text, sizeof l->text, "remote peer %s", peer);
 	snprintf(l->local, sizeof l->local, "%s", peer);
+	l->ev = SS_EV_NOTE;
+	snprintf(l->actor, sizeof l->actor, "remote");
+	shown_add(v, &v->pane[other]);
 }
 
 static void add_call(struct ui_view *v, const struct ss_event *ev)
@@ -261,20 +435,29 @@ static void add_call(struct ui_view *v, const struct ss_event *ev)
 	enum ui_side side = ui_view_side(v, ev->actor);
 	struct ui_ring *r = &v->pane[side];
 	struct ui_line *l = NULL;
-	int b = blocked_find(v, ev);
+	int b = blocked_find(v, ev), was = -1;
 
 	/* The blocked line becomes the call's result, where it stood. */
 	if (b >= 0) {
 		if (v->blocked[b].step == ev->step &&
-		    v->blocked[b].at >= ui_ring_first(r) && v->blocked[b].at < r->count)
+		    v->blocked[b].at >= ui_ring_first(r) && v->blocked[b].at < r->count) {
 			l = &r->lines[v->blocked[b].at % UI_VIEW_LINES];
+			was = line_passes(v, l);
+		}
 		blocked_forget(v, b);
 	}
 	if (l == NULL)
 		l = ring_push(r);
 	memset(l, 0, sizeof *l);
 	fill_call(l, ev, side);
+	if (was < 0)
+		shown_add(v, r);
+	else if (was != line_passes(v, l))
+		shown_rebuild(v, r); /* rare: a filter and a changed verdict */
 	*ring_push(&v->pane[UI_PANE_SEQ]) = *l;
+	shown_add(v, &v->pane[UI_PANE_SEQ]);
+	v->last_call = *l;
+	v->have_last_call = 1;
 
 	if (event_addr_port(l->local) > 0)
 		snprintf(v->addr[side], UI_LINE_ADDR, "%s", l->local);
@@ -296,8 +479,12 @@ static void add_blocked(struct ui_view *v, const struct ss_event *ev)
 	l->kind = UI_LINE_BLOCKED;
 	l->side = (unsigned char)side;
 	l->step = ev->step;
+	line_keys(l, ev);
 	call_text(ev, text, sizeof text);
 	snprintf(l->text, sizeof l->text, "%.*s", (int)sizeof l->text - 1, text);
+	shown_add(v, &v->pane[side]);
+	v->last_call = *l;
+	v->have_last_call = 1;
 	if (b < 0 && v->nblocked < UI_VIEW_BLOCKED)
 		b = v->nblocked++;
 	if (b >= 0) {
@@ -306,19 +493,23 @@ static void add_blocked(struct ui_view *v, const struct ss_event *ev)
 		v->blocked[b].at = v->pane[side].count - 1;
 	}
 	*ring_push(&v->pane[UI_PANE_SEQ]) = *l;
+	shown_add(v, &v->pane[UI_PANE_SEQ]);
 }
 
 static struct ui_row *table_row(struct ui_row *row, const struct ss_event *ev)
 {
 	const struct ss_socket_event *s = &ev->u.sock;
 
+	char owner[SS_NAME_MAX];
+
 	memset(row, 0, sizeof *row);
-	if (s->owner[0]) {
-		char owner[SS_NAME_MAX];
-		escape_string(owner, sizeof owner, s->owner);
-		snprintf(row->owner, sizeof row->owner, "%s fd %d", owner,
-			 s->owner_fd);
-	}
+	escape_string(owner, sizeof owner, s->owner);
+	escape_string(row->ev_actor, sizeof row->ev_actor, ev->actor);
+	memcpy(row->actor, owner, sizeof row->actor);
+	row->fd = s->owner_fd;
+	row->tcp_state = s->state;
+	if (owner[0])
+		snprintf(row->owner, sizeof row->owner, "%s fd %d", owner, s->owner_fd);
 	snprintf(row->state, sizeof row->state, "%s", event_tcp_state_name(s->state));
 	set_addr(row->local, s->local);
 	set_addr(row->peer, s->peer);
@@ -339,6 +530,7 @@ static void add_socket(struct ui_view *v, const struct ss_event *ev)
 		v->ntable = 0;
 		v->have_table = 1;
 		v->building_snap = -1;
+		table_refilter(v);
 		return;
 	}
 	if (s->snapshot != v->building_snap) {
@@ -354,6 +546,7 @@ static void add_socket(struct ui_view *v, const struct ss_event *ev)
 		memcpy(v->table, v->building, (size_t)v->ntable * sizeof v->table[0]);
 		v->have_table = 1;
 		v->building_snap = -1;
+		table_refilter(v);
 	}
 }
 
@@ -397,6 +590,8 @@ static void add_packet(struct ui_view *v, const struct ss_event *ev)
 		snprintf(l->text + n, sizeof l->text - (size_t)n, " len %d", p->len);
 	set_addr(l->local, p->src);
 	set_addr(l->peer, p->dst);
+	line_keys(l, ev);
+	shown_add(v, &v->pane[UI_PANE_SEQ]);
 	v->packets++;
 }
 
@@ -440,6 +635,11 @@ static void add_note(struct ui_view *v, const struct ss_event *ev)
 		add_narr(v, 0, 0, "kernel", text);
 		return;
 	}
+	/* the final score of predict-then-step */
+	if (strncmp(text, "quiz:", 5) == 0) {
+		sanitize_text(v->quiz_final, sizeof v->quiz_final, text);
+		add_narr(v, 0, 0, "quiz", text + 5 + (text[5] == ' '));
+	}
 	if (strstr(text, "packet") && v->packets == 0)
 		sanitize_text(v->no_packets, sizeof v->no_packets, text);
 	if (seen_before(v, text))
@@ -461,6 +661,11 @@ static void add_expect(struct ui_view *v, const struct ss_event *ev)
 	escape_string(text, sizeof text, ev->u.note.text);
 	snprintf(l->text, sizeof l->text, "%s %.100s", ok ? "expect ok:" : "expect FAILED:",
 		 text);
+	l->ev = SS_EV_EXPECT;
+	escape_string(l->actor, sizeof l->actor, ev->actor);
+	l->fd = l->err = l->tcp_state = -1;
+	l->ret = -1;
+	shown_add(v, &v->pane[side]);
 	if (ok) {
 		v->expect_ok++;
 	} else {
@@ -489,6 +694,9 @@ void ui_view_add(struct ui_view *v, const struct ss_event *ev)
 	case SS_EV_STEP:
 		v->step = ev->u.note.index;
 		v->nsteps = ev->u.note.count;
+		/* a new step: the previous question and verdict are history */
+		v->question[0] = '\0';
+		v->have_verdict = 0;
 		add_narr(v, ev->u.note.index, ev->u.note.count, ev->actor,
 			 ev->u.note.text);
 		break;
@@ -501,11 +709,16 @@ void ui_view_add(struct ui_view *v, const struct ss_event *ev)
 	case SS_EV_QUESTION:
 		/* predict, then step: the question stays in view */
 		add_narr(v, 0, 0, "predict", ev->u.note.text);
-		set_message(v, 0, ev->u.note.text);
+		sanitize_text(v->question, sizeof v->question, ev->u.note.text);
+		v->question_no = ev->u.note.index;
 		break;
 	case SS_EV_ANSWER:
 		add_narr(v, 0, 0, ev->u.note.index ? "right" : "not quite",
 			 ev->u.note.text);
+		sanitize_text(v->verdict, sizeof v->verdict, ev->u.note.text);
+		v->verdict_ok = ev->u.note.index != 0;
+		v->have_verdict = 1;
+		v->answers++;
 		break;
 	default:
 		return;

@@ -70,18 +70,22 @@ def test_installed_binary_finds_installed_lessons():
 
 
 def test_install_with_another_prefix_than_the_build_points_at_it():
-    # `make && make install PREFIX=/usr` is what packagers do: the binary
-    # must look for lessons under /usr/share/sockstep, not the build's prefix.
+    # `make && make install PREFIX=/opt/x` is what packagers do: the binary
+    # was built for /usr/local, yet it must find the lessons installed
+    # beside it (PREFIX/bin/../share/sockstep/lessons).
     with tempfile.TemporaryDirectory() as dest:
         make("all")
         make("install", f"DESTDIR={dest}", "PREFIX=/opt/sockstep-test")
-        with open(os.path.join(dest, "opt/sockstep-test/bin/sockstep"), "rb") as f:
-            binary = f.read()
+        binary = os.path.join(dest, "opt/sockstep-test/bin/sockstep")
+        env = {k: v for k, v in os.environ.items() if k != "SOCKSTEP_LESSONS"}
+        with tempfile.TemporaryDirectory() as cwd:
+            r = subprocess.run([binary, "lessons"], cwd=cwd, capture_output=True,
+                               text=True, env=env, timeout=30)
         make("uninstall", f"DESTDIR={dest}", "PREFIX=/opt/sockstep-test")
-        if b"/opt/sockstep-test/share/sockstep" not in binary:
-            raise Skip("KNOWN BUG (Makefile): make install PREFIX=X reuses a binary "
-                       "built for the default prefix; it looks for lessons in "
-                       "/usr/local/share/sockstep (see docs/bad-input.md)")
+        assert r.returncode == 0, r.stderr
+        listed = [l for l in r.stdout.splitlines() if l[:2].strip().isdigit()]
+        assert len(listed) == len(lesson_files()) - 1, r.stdout  # README.md is not a lesson
+        assert files_under(dest) == [], files_under(dest)
 
 
 def test_man_page_renders():
