@@ -191,18 +191,6 @@ static void ascii_clean(char *s, size_t size)
 	snprintf(s, size, "%s", tmp);
 }
 
-/* The call as output_call_summary writes it, without the column padding:
- * "connect(k, 127.0.0.1:9001) = 0". */
-static void call_line(const struct ss_event *ev, char *out, size_t outsz)
-{
-	char call[160], sum[320];
-	size_t n;
-
-	output_call_text(ev, call, sizeof call);
-	output_call_summary(ev, sum, sizeof sum);
-	n = strlen(call);
-	snprintf(out, outsz, "%s%s", call, sum + (n < 40 ? 40 : n));
-}
 
 static void append(char *out, size_t outsz, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -227,7 +215,7 @@ static void call_item(const struct ss_event *ev, struct item *it)
 		output_call_text(ev, call, sizeof call);
 		snprintf(it->line1, LABEL_MAX, "%s ... blocked in the kernel", call);
 	} else {
-		call_line(ev, it->line1, LABEL_MAX);
+		output_call_line(ev, it->line1, LABEL_MAX);
 		it->error = c->ret < 0;
 	}
 	/* What the kernel said about the socket: fd, 4-tuple, state, queue. */

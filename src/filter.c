@@ -478,18 +478,6 @@ void filter_describe(const struct filter *f, char *out, size_t outsz)
 
 /* ---- text for "/" ------------------------------------------------------ */
 
-/* output_call_summary pads the call to a column; a search line wants it
- * compact: "connect(k, 127.0.0.1:9001) = 0". */
-static void call_line(const struct ss_event *ev, char *out, size_t outsz)
-{
-	char call[160], sum[320];
-	size_t n;
-
-	output_call_text(ev, call, sizeof call);
-	output_call_summary(ev, sum, sizeof sum);
-	n = strlen(call);
-	snprintf(out, outsz, "%s%s", call, sum + (n < 40 ? 40 : n));
-}
 
 void filter_event_text(const struct ss_event *ev, char *out, size_t outsz)
 {
@@ -498,7 +486,7 @@ void filter_event_text(const struct ss_event *ev, char *out, size_t outsz)
 
 	switch (ev->kind) {
 	case SS_EV_CALL:
-		call_line(ev, line, sizeof line);
+		output_call_line(ev, line, sizeof line);
 		snprintf(out, outsz, "%s %s fd %d %s -> %s %s", ev->actor, line, c->fd,
 			 c->local, c->peer, event_tcp_state_name(c->state));
 		break;

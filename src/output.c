@@ -43,7 +43,8 @@ void output_call_text(const struct ss_event *ev, char *out, size_t outsz)
 		 c->sock[0] && c->args[0] ? ", " : "", c->args);
 }
 
-void output_call_summary(const struct ss_event *ev, char *out, size_t outsz)
+static void call_result(const struct ss_event *ev, int width, char *out,
+			size_t outsz)
 {
 	const struct ss_call_event *c = &ev->u.call;
 	char call[160];
@@ -52,7 +53,7 @@ void output_call_summary(const struct ss_event *ev, char *out, size_t outsz)
 	output_call_text(ev, call, sizeof call);
 	if (c->ret < 0) {
 		const char *e = event_errno_name(c->err);
-		snprintf(out, outsz, "%-40s = -1 %s (%s)", call, e ? e : "?",
+		snprintf(out, outsz, "%-*s = -1 %s (%s)", width, call, e ? e : "?",
 			 strerror(c->err));
 		return;
 	}
@@ -64,9 +65,19 @@ void output_call_summary(const struct ss_event *ev, char *out, size_t outsz)
 		snprintf(data, sizeof data, " \"%s\"%s", esc,
 			 (long)c->data_len < c->bytes ? "..." : "");
 	}
-	snprintf(out, outsz, "%-40s = %ld%s%s%s", call, c->ret,
+	snprintf(out, outsz, "%-*s = %ld%s%s%s", width, call, c->ret,
 		 strcmp(c->name, "accept") == 0 ? " (new fd)" : "", data,
 		 (c->msg_flags & MSG_TRUNC) ? " MSG_TRUNC" : "");
+}
+
+void output_call_summary(const struct ss_event *ev, char *out, size_t outsz)
+{
+	call_result(ev, 40, out, outsz);
+}
+
+void output_call_line(const struct ss_event *ev, char *out, size_t outsz)
+{
+	call_result(ev, 0, out, outsz);
 }
 
 static const char *or_dash(const char *s)

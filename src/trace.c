@@ -140,6 +140,18 @@ static void keep_data(struct ss_call_event *c, const void *buf, long n)
 	memcpy(c->data, buf, (size_t)c->data_len);
 }
 
+/* Fill in what the kernel says about fd after the call, hand the event
+ * on, and leave errno as the call left it. */
+static long report(struct trace_ctx *t, struct ss_event *ev, int fd, long rc,
+		   int err)
+{
+	set_result(ev, rc, err);
+	describe_socket(fd, &ev->u.call);
+	emit(t, ev);
+	errno = err;
+	return rc;
+}
+
 int trace_socket(struct trace_ctx *t, const struct trace_names *n, int family,
 		 int type)
 {
@@ -177,12 +189,8 @@ int trace_bind(struct trace_ctx *t, const struct trace_names *n, int fd,
 	if (!t->enabled && rc >= 0)
 		return rc;
 	event_start(t, &ev, "bind", n, fd);
-	set_result(&ev, rc, err);
 	trace_format_addr(sa, len, ev.u.call.args, sizeof ev.u.call.args);
-	describe_socket(fd, &ev.u.call);
-	emit(t, &ev);
-	errno = err;
-	return rc;
+	return (int)report(t, &ev, fd, rc, err);
 }
 
 int trace_listen(struct trace_ctx *t, const struct trace_names *n, int fd,
@@ -195,12 +203,8 @@ int trace_listen(struct trace_ctx *t, const struct trace_names *n, int fd,
 	if (!t->enabled && rc >= 0)
 		return rc;
 	event_start(t, &ev, "listen", n, fd);
-	set_result(&ev, rc, err);
 	snprintf(ev.u.call.args, sizeof ev.u.call.args, "backlog=%d", backlog);
-	describe_socket(fd, &ev.u.call);
-	emit(t, &ev);
-	errno = err;
-	return rc;
+	return (int)report(t, &ev, fd, rc, err);
 }
 
 int trace_accept(struct trace_ctx *t, const struct trace_names *n, int fd)
@@ -241,12 +245,8 @@ int trace_connect(struct trace_ctx *t, const struct trace_names *n, int fd,
 	if (!t->enabled && rc >= 0)
 		return rc;
 	event_start(t, &ev, "connect", n, fd);
-	set_result(&ev, rc, err);
 	trace_format_addr(sa, len, ev.u.call.args, sizeof ev.u.call.args);
-	describe_socket(fd, &ev.u.call);
-	emit(t, &ev);
-	errno = err;
-	return rc;
+	return (int)report(t, &ev, fd, rc, err);
 }
 
 static void data_args(struct ss_event *ev, size_t len, int flags)
@@ -378,12 +378,8 @@ int trace_setsockopt(struct trace_ctx *t, const struct trace_names *n, int fd,
 	if (!t->enabled && rc >= 0)
 		return rc;
 	event_start(t, &ev, "setsockopt", n, fd);
-	set_result(&ev, rc, err);
 	snprintf(ev.u.call.args, sizeof ev.u.call.args, "%s", args ? args : "");
-	describe_socket(fd, &ev.u.call);
-	emit(t, &ev);
-	errno = err;
-	return rc;
+	return (int)report(t, &ev, fd, rc, err);
 }
 
 int trace_getsockopt(struct trace_ctx *t, const struct trace_names *n, int fd,
@@ -406,7 +402,6 @@ int trace_getsockopt(struct trace_ctx *t, const struct trace_names *n, int fd,
 	if (!t->enabled && rc >= 0)
 		return rc;
 	event_start(t, &ev, "getsockopt", n, fd);
-	set_result(&ev, rc, err);
 	if (rc == 0 && level == SOL_SOCKET && optname == SO_PEERCRED)
 		snprintf(ev.u.call.args, sizeof ev.u.call.args,
 			 "SO_PEERCRED pid=%ld uid=%ld gid=%ld",
@@ -423,10 +418,7 @@ int trace_getsockopt(struct trace_ctx *t, const struct trace_names *n, int fd,
 	else if (rc == 0 && len == sizeof(int))
 		snprintf(ev.u.call.args, sizeof ev.u.call.args,
 			 "level=%d opt=%d value=%d", level, optname, val.i);
-	describe_socket(fd, &ev.u.call);
-	emit(t, &ev);
-	errno = err;
-	return rc;
+	return (int)report(t, &ev, fd, rc, err);
 }
 
 int trace_shutdown(struct trace_ctx *t, const struct trace_names *n, int fd,
@@ -439,15 +431,11 @@ int trace_shutdown(struct trace_ctx *t, const struct trace_names *n, int fd,
 	if (!t->enabled && rc >= 0)
 		return rc;
 	event_start(t, &ev, "shutdown", n, fd);
-	set_result(&ev, rc, err);
 	snprintf(ev.u.call.args, sizeof ev.u.call.args, "%s",
 		 how == SHUT_RD ? "SHUT_RD"
 		 : how == SHUT_WR ? "SHUT_WR"
 				  : "SHUT_RDWR");
-	describe_socket(fd, &ev.u.call);
-	emit(t, &ev);
-	errno = err;
-	return rc;
+	return (int)report(t, &ev, fd, rc, err);
 }
 
 int trace_close(struct trace_ctx *t, const struct trace_names *n, int fd)

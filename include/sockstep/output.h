@@ -31,6 +31,8 @@ void output_jsonl_sink(void *ctx, const struct ss_event *ev);
 /* One line for a call event as the text output and the UI show it:
  * "c = accept(s)  = 4", "bind(s, 127.0.0.1:9001)  = -1 EADDRINUSE". */
 void output_call_summary(const struct ss_event *ev, char *out, size_t outsz);
+/* The same without the column padding: "connect(k, 127.0.0.1:9001) = 0". */
+void output_call_line(const struct ss_event *ev, char *out, size_t outsz);
 /* The call as written: "c = accept(s)", "send(k, \"1\")". */
 void output_call_text(const struct ss_event *ev, char *out, size_t outsz);
 
