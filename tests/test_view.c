@@ -281,7 +281,7 @@ START_TEST(frame_cost_does_not_grow_with_history)
 	FILE *null = fopen("/dev/null", "r+");
 	SCREEN *scr = null ? newterm("vt100", null, null) : NULL;
 	struct ui_view *v = ui_view_new(0, "live");
-	struct ui_opts o = {"bench", "live", 0, 0, 0};
+	struct ui_opts o = {"bench", "live", 0, 0, 0, 0};
 	struct ui_screen s;
 	struct ss_event e = call("server", 1, "recv", "c", 1, "127.0.0.1:9001",
 				 "127.0.0.1:41000", 1);
@@ -317,6 +317,204 @@ START_TEST(frame_cost_does_not_grow_with_history)
 }
 END_TEST
 
+/* The filter language of headless --filter, applied to the kept history
+ * and to every line that arrives after. */
+static unsigned long shown(const struct ui_view *v, enum ui_pane p)
+{
+	return v->pane[p].nshown - ui_ring_shown_first(&v->pane[p]);
+}
+
+START_TEST(filter_shows_only_the_clients_lines_and_clears)
+{
+	struct ui_view *v = ui_view_new(0, "live");
+	struct ss_event l = call("server", 3, "listen", "s", 0, "127.0.0.1:9001", "", 10);
+	struct ss_event k = call("client", 6, "connect", "k", 0, "127.0.0.1:41000",
+				 "127.0.0.1:9001", 1);
+	struct filter f;
+	char err[128];
+
+	ui_view_add(v, &l);
+	ui_view_add(v, &k);
+	filter_init(&f);
+	ck_assert_int_eq(filter_parse(&f, "actor=client", err, sizeof err), 0);
+	ui_view_set_filter(v, &f);
+	ck_assert_uint_eq(shown(v, UI_PANE_SERVER), 0);
+	ck_assert_uint_eq(shown(v, UI_PANE_CLIENT), 1);
+	ck_assert_uint_eq(shown(v, UI_PANE_SEQ), 1);
+	ck_assert_str_eq(ui_ring_shown_at(&v->pane[UI_PANE_SEQ],
+					  ui_ring_shown_first(&v->pane[UI_PANE_SEQ]))->call,
+			 "connect");
+	/* lines arriving later are judged too */
+	ui_view_add(v, &l);
+	ui_view_add(v, &k);
+	ck_assert_uint_eq(shown(v, UI_PANE_SERVER), 0);
+	ck_assert_uint_eq(shown(v, UI_PANE_CLIENT), 2);
+	ui_view_set_filter(v, NULL);
+	ck_assert_uint_eq(shown(v, UI_PANE_SERVER), 2);
+	ck_assert_uint_eq(shown(v, UI_PANE_SEQ), 4);
+	ui_view_free(v);
+}
+END_TEST
+
+START_TEST(errno_filter_keeps_only_failed_calls_even_after_blocking)
+{
+	struct ui_view *v = ui_view_new(0, "live");
+	struct ss_event ok = call("client", 1, "socket", "", 4, "0.0.0.0:0", "", 7);
+	struct ss_event bad = call("client", 2, "connect", "k", -1, "0.0.0.0:37510", "", 7);
+	struct ss_event b;
+	struct filter f;
+	char err[128];
+
+	bad.u.call.err = 111; /* ECONNREFUSED */
+	filter_init(&f);
+	ck_assert_int_eq(filter_parse(&f, "errno", err, sizeof err), 0);
+	ui_view_set_filter(v, &f);
+	ui_view_add(v, &ok);
+	/* blocked first, then failed in place: the line joins the shown ones */
+	event_init(&b, SS_EV_BLOCKED);
+	snprintf(b.actor, sizeof b.actor, "client");
+	b.step = 2;
+	snprintf(b.u.call.name, sizeof b.u.call.name, "connect");
+	ui_view_add(v, &b);
+	ck_assert_uint_eq(shown(v, UI_PANE_CLIENT), 0);
+	ui_view_add(v, &bad);
+	ck_assert_uint_eq(v->pane[UI_PANE_CLIENT].count, 2);
+	ck_assert_uint_eq(shown(v, UI_PANE_CLIENT), 1);
+	ck_assert_int_eq(ui_ring_shown_at(&v->pane[UI_PANE_CLIENT],
+					  ui_ring_shown_first(&v->pane[UI_PANE_CLIENT]))->failed,
+			 1);
+	ui_view_free(v);
+}
+END_TEST
+
+START_TEST(filtered_history_stays_bounded)
+{
+	struct ui_view *v = ui_view_new(0, "live");
+	struct ss_event e = call("client", 1, "send", "k", 1, "127.0.0.1:41000",
+				 "127.0.0.1:9001", 1);
+	const struct ui_ring *r = &v->pane[UI_PANE_CLIENT];
+	struct filter f;
+	char err[128];
+
+	filter_init(&f);
+	ck_assert_int_eq(filter_parse(&f, "step=2,4,6,8,10", err, sizeof err), 0);
+	ui_view_set_filter(v, &f);
+	for (int i = 0; i < 3 * UI_VIEW_LINES + 7; i++) {
+		e.step = i % 10 + 1;
+		ui_view_add(v, &e);
+	}
+	ck_assert_uint_le(shown(v, UI_PANE_CLIENT), UI_VIEW_LINES);
+	ck_assert_uint_eq(shown(v, UI_PANE_CLIENT), UI_VIEW_LINES / 2);
+	for (unsigned long j = ui_ring_shown_first(r); j < r->nshown; j++)
+		ck_assert_int_eq(ui_ring_shown_at(r, j)->step % 2, 0);
+	ck_assert_uint_ge(r->shown[ui_ring_shown_first(r) % UI_VIEW_LINES], ui_ring_first(r));
+	ui_view_free(v);
+}
+END_TEST
+
+START_TEST(search_finds_the_line_as_drawn)
+{
+	struct ui_view *v = ui_view_new(0, "live");
+	struct ss_event l = call("server", 3, "listen", "s", 0, "127.0.0.1:9001", "", 10);
+	struct ss_event a = call("server", 4, "accept", "s", 6, "127.0.0.1:9001",
+				 "127.0.0.1:41000", 1);
+
+	ui_view_add(v, &l);
+	ui_view_add(v, &a);
+	ui_view_add(v, &l);
+	ck_assert_int_eq(ui_view_search(v, UI_PANE_SERVER, "ACCEPT(", 2, -1), 1);
+	ck_assert_int_eq(ui_view_search(v, UI_PANE_SERVER, "41000", 0, 1), 1);
+	ck_assert_int_eq(ui_view_search(v, UI_PANE_SERVER, "listen", 1, -1), 0);
+	ck_assert_int_eq(ui_view_search(v, UI_PANE_SERVER, "nowhere", 2, -1), -1);
+	ck_assert_int_eq(ui_call_family("bind"), 1);
+	ck_assert_int_eq(ui_call_family("recvfrom"), 2);
+	ck_assert_int_eq(ui_call_family("close"), 3);
+	ui_view_free(v);
+}
+END_TEST
+
+START_TEST(verdict_is_kept_until_the_next_step_and_made_harmless)
+{
+	struct ui_view *v = ui_view_new(0, "live");
+	struct ss_event q, a, st, n;
+
+	event_init(&q, SS_EV_QUESTION);
+	snprintf(q.actor, sizeof q.actor, "server");
+	q.u.note.index = 1;
+	snprintf(q.u.note.text, sizeof q.u.note.text, "What port?\x1b[2J");
+	ui_view_add(v, &q);
+	ck_assert_str_eq(v->question, "What port??[2J");
+	ck_assert_int_eq(v->question_no, 1);
+	event_init(&st, SS_EV_STEP);
+	st.u.note.index = 6;
+	st.u.note.count = 15;
+	ui_view_add(v, &st);
+	ck_assert_str_eq(v->question, "");
+	event_init(&a, SS_EV_ANSWER);
+	a.u.note.index = 0;
+	snprintf(a.u.note.text, sizeof a.u.note.text,
+		 "Not quite. You said \"1\"; the kernel: 9001.\x07");
+	ui_view_add(v, &a);
+	ck_assert_int_eq(v->have_verdict, 1);
+	ck_assert_int_eq(v->verdict_ok, 0);
+	ck_assert(printable(v->verdict));
+	ck_assert_ptr_nonnull(strstr(v->verdict, "9001"));
+	st.u.note.index = 7;
+	ui_view_add(v, &st);
+	ck_assert_int_eq(v->have_verdict, 0);
+	event_init(&n, SS_EV_NOTE);
+	snprintf(n.actor, sizeof n.actor, "sockstep");
+	snprintf(n.u.note.text, sizeof n.u.note.text, "quiz: 0 of 1 predictions right");
+	ui_view_add(v, &n);
+	ck_assert_str_eq(v->quiz_final, "quiz: 0 of 1 predictions right");
+	ui_view_free(v);
+}
+END_TEST
+
+/* A filter that hides almost everything must not make a frame walk the
+ * history to find what it shows. */
+START_TEST(filtered_frame_cost_does_not_grow_with_history)
+{
+	FILE *null = fopen("/dev/null", "r+");
+	SCREEN *scr = null ? newterm("vt100", null, null) : NULL;
+	struct ui_view *v = ui_view_new(0, "live");
+	struct ui_opts o = {"bench", "live", 0, 0, 0, 0};
+	struct ui_screen s;
+	struct ss_event e = call("server", 1, "recv", "c", 1, "127.0.0.1:9001",
+				 "127.0.0.1:41000", 1);
+	struct filter f;
+	char err[128];
+	double small, big;
+
+	if (scr == NULL) {
+		if (null)
+			fclose(null);
+		ui_view_free(v);
+		return;
+	}
+	ui_draw_setup(0, 0);
+	ui_screen_init(&s, &o);
+	filter_init(&f);
+	ck_assert_int_eq(filter_parse(&f, "step=1", err, sizeof err), 0);
+	ui_view_set_filter(v, &f);
+	for (int i = 0; i < 10; i++)
+		ui_view_add(v, &e);
+	small = frame_ms(v, &s, 60, 200);
+	e.step = 2; /* hidden */
+	for (int i = 0; i < 100000; i++)
+		ui_view_add(v, &e);
+	big = frame_ms(v, &s, 60, 200);
+	ck_assert_msg(big < small * 5 + 2, "frame %.3f ms after 100000 hidden events, %.3f after 10",
+		      big, small);
+	s.present = 1;
+	ui_draw_frame(v, &s, 24, 80);
+	endwin();
+	delscreen(scr);
+	fclose(null);
+	ui_view_free(v);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("view");
@@ -334,6 +532,12 @@ Suite *test_suite(void)
 	tcase_add_test(tc, a_warning_is_shown_once);
 	tcase_add_test(tc, history_is_bounded_and_clear_forgets_it);
 	tcase_add_test(tc, frame_cost_does_not_grow_with_history);
+	tcase_add_test(tc, filter_shows_only_the_clients_lines_and_clears);
+	tcase_add_test(tc, errno_filter_keeps_only_failed_calls_even_after_blocking);
+	tcase_add_test(tc, filtered_history_stays_bounded);
+	tcase_add_test(tc, search_finds_the_line_as_drawn);
+	tcase_add_test(tc, verdict_is_kept_until_the_next_step_and_made_harmless);
+	tcase_add_test(tc, filtered_frame_cost_does_not_grow_with_history);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -23,7 +23,7 @@ ESC_COLOUR = re.compile(r"\x1b\[[0-9;]*(3[0-7]|4[0-7]|38;5;\d+|48;5;\d+)[;m]")
 class Tmux:
     """One sockstep in one private tmux server."""
 
-    def __init__(self, width, height, args, env=None, wrap=True):
+    def __init__(self, width, height, args, env=None, wrap=True, cwd=None):
         if shutil.which("tmux") is None:
             raise harness.Skip("tmux is not installed")
         self.dir = tempfile.mkdtemp(prefix="sockstep-ui-")
@@ -48,7 +48,7 @@ class Tmux:
                f" mv {shlex.quote(self.exit_file)}.tmp {shlex.quote(self.exit_file)}")
         self.conf = conf
         self.tmux("new-session", "-d", "-s", "ui", "-x", str(width), "-y",
-                  str(height), "-c", harness.ROOT, "sh", "-c", cmd)
+                  str(height), "-c", cwd or harness.ROOT, "sh", "-c", cmd)
 
     def tmux(self, *args, check=True):
         return subprocess.run(["tmux", "-S", self.sock, "-f", self.conf, *args],
