@@ -1,0 +1,332 @@
+/* options: the command line of sockstep. */
+#include "sockstep/options.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockstep/escape.h"
+
+void options_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: sockstep [OPTION]...                 the seed's exchange, step by step, in the UI\n"
+		"  or:  sockstep server [OPTION]...          trace the seed's server for any client (nc, Python)\n"
+		"  or:  sockstep client [OPTION]...          trace the seed's client against any server\n"
+		"  or:  sockstep lessons                     list the course\n"
+		"  or:  sockstep N | NAME | FILE.md          run a lesson\n"
+		"  or:  sockstep replay FILE.jsonl           step through a recorded session\n"
+		"  or:  sockstep export [--format mermaid|plantuml|svg] FILE.jsonl   draw it as a diagram\n"
+		"\n"
+		"Every step is a real socket call; what is shown comes from the kernel.\n"
+		"\n"
+		"  -H, --headless        no UI: print the trace and exit\n"
+		"  -f, --format FMT      headless output: text (default) or jsonl\n"
+		"      --host HOST       address to bind or connect to (default 127.0.0.1)\n"
+		"  -p, --port N          port, 0 lets the kernel choose (default 9001)\n"
+		"      --pause SECONDS   the client's pause before sending (default 2)\n"
+		"  -c, --count K         server mode: clients to serve (default 1)\n"
+		"      --send MSG        client mode: what to send (default 1)\n"
+		"      --packets         capture packets (needs CAP_NET_RAW)\n"
+		"      --no-packets      do not capture packets\n"
+		"      --no-table        no kernel socket table\n"
+		"      --record FILE     write the session's JSONL trace to FILE\n"
+		"      --filter EXPR     headless: print only matching events (actor=client,\n"
+		"                        call=connect, errno, kind=packet, flags=S, port=N, fd=N)\n"
+		"      --step-limit S    give up when a step cannot begin for S seconds\n"
+		"      --no-trace        make the calls without tracing them (benchmark baseline)\n"
+		"      --no-quiz         do not ask the lesson's predict-then-step questions\n"
+		"      --present         UI: presenter layout (large ports) for a projector\n"
+		"      --answer VALUE    headless: answer the next question (repeatable)\n"
+		"      --answers FILE    headless: answers, one a line\n"
+		"  -h, --help            show this help and exit\n"
+		"  -V, --version         show the version and exit\n"
+		"\n"
+		"Exit status: 0 all steps ran as expected, 1 a step failed or an\n"
+		"expectation did not hold, 2 bad usage, 130 interrupted.\n"
+		"Trace format: docs/trace-format.md.  Lessons: lessons/README.md.\n");
+}
+
+static enum options_result usage_error(struct options *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static enum options_result usage_error(struct options *o, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[sizeof o->error];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	/* the message quotes what the user typed: never echo control bytes */
+	escape_string(o->error, sizeof o->error, msg);
+	return OPTIONS_USAGE;
+}
+
+static int parse_port(const char *s, char *out, size_t outsz)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end || errno || v < 0 || v > 65535)
+		return -1;
+	snprintf(out, outsz, "%ld", v);
+	return 0;
+}
+
+/* Resolve the host once, up front, so a typo is a usage error and not a
+ * failed step; the numeric address is what every step then shows. */
+int options_resolve_host(struct options *o)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	char num[INET6_ADDRSTRLEN];
+	int rc;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_socktype = SOCK_STREAM;
+	rc = getaddrinfo(o->host_arg, NULL, &hints, &res);
+	if (rc != 0 || res == NULL) {
+		char shown[128];
+		escape_string(shown, sizeof shown, o->host_arg);
+		snprintf(o->error, sizeof o->error, "cannot resolve host '%s': %s",
+			 shown, gai_strerror(rc));
+		return -1;
+	}
+	ai = res;
+	for (struct addrinfo *a = res; a; a = a->ai_next)
+		if (a->ai_family == AF_INET) {
+			ai = a;
+			break;
+		}
+	if (ai->ai_family == AF_INET6) {
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr,
+			  num, sizeof num);
+		snprintf(o->family, sizeof o->family, "AF_INET6");
+	} else {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)ai->ai_addr)->sin_addr,
+			  num, sizeof num);
+		snprintf(o->family, sizeof o->family, "AF_INET");
+	}
+	snprintf(o->host, sizeof o->host, "%s", num);
+	freeaddrinfo(res);
+	return 0;
+}
+
+/* --send goes inside a quoted string of the script: escape it. */
+static int quote_send(const char *in, char *out, size_t outsz)
+{
+	size_t n = 0;
+
+	for (; *in; in++) {
+		unsigned char c = (unsigned char)*in;
+		if (n + 5 >= outsz)
+			return -1;
+		if (c == '"' || c == '\\') {
+			out[n++] = '\\';
+			out[n++] = (char)c;
+		} else if (c < 0x20 || c >= 0x7f) {
+			n += (size_t)snprintf(out + n, outsz - n, "\\x%02x", c);
+		} else {
+			out[n++] = (char)c;
+		}
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+/* One answer a line; blank lines and # comments are skipped. */
+static int read_answers(struct options *o, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[256];
+
+	if (f == NULL) {
+		char shown[128];
+		escape_string(shown, sizeof shown, path);
+		snprintf(o->error, sizeof o->error, "cannot read answers from %s: %s",
+			 shown, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '\0' || line[0] == '#')
+			continue;
+		if (o->nanswers == 32 || strlen(line) >= sizeof o->answers[0]) {
+			snprintf(o->error, sizeof o->error,
+				 "%.200s: too many or too long answers", path);
+			fclose(f);
+			return -1;
+		}
+		snprintf(o->answers[o->nanswers++], sizeof o->answers[0], "%s", line);
+	}
+	fclose(f);
+	return 0;
+}
+
+enum options_result options_parse(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{"headless", no_argument, NULL, 'H'},
+		{"format", required_argument, NULL, 'f'},
+		{"host", required_argument, NULL, 1},
+		{"port", required_argument, NULL, 'p'},
+		{"pause", required_argument, NULL, 2},
+		{"count", required_argument, NULL, 'c'},
+		{"send", required_argument, NULL, 3},
+		{"packets", no_argument, NULL, 4},
+		{"no-packets", no_argument, NULL, 5},
+		{"no-table", no_argument, NULL, 6},
+		{"record", required_argument, NULL, 7},
+		{"step-limit", required_argument, NULL, 8},
+		{"no-trace", no_argument, NULL, 9},
+		{"filter", required_argument, NULL, 20},
+		{"no-quiz", no_argument, NULL, 10},
+		{"present", no_argument, NULL, 13},
+		{"answer", required_argument, NULL, 11},
+		{"answers", required_argument, NULL, 12},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0}};
+	int c;
+	char *end;
+
+	memset(o, 0, sizeof *o);
+	o->packets = -1;
+	o->table = 1;
+	o->count = 1;
+	snprintf(o->port, sizeof o->port, "9001");
+	snprintf(o->pause, sizeof o->pause, "2");
+	snprintf(o->send, sizeof o->send, "1");
+	snprintf(o->host_arg, sizeof o->host_arg, "127.0.0.1");
+	snprintf(o->family, sizeof o->family, "AF_INET");
+	snprintf(o->host, sizeof o->host, "127.0.0.1");
+	opterr = 0;
+	optind = 0; /* glibc: start afresh (the parser may run more than once) */
+	while ((c = getopt_long(argc, argv, ":Hf:p:c:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			o->headless = 1;
+			break;
+		case 'f':
+			if (strcmp(optarg, "jsonl") == 0)
+				o->jsonl = 1;
+			else if (strcmp(optarg, "text") != 0)
+				return usage_error(o, "invalid format '%s': expected text or jsonl", optarg);
+			break;
+		case 1:
+			if (strlen(optarg) >= sizeof o->host_arg)
+				return usage_error(o, "host name too long");
+			snprintf(o->host_arg, sizeof o->host_arg, "%s", optarg);
+			break;
+		case 'p':
+			if (parse_port(optarg, o->port, sizeof o->port) < 0)
+				return usage_error(o, "invalid port '%s': expected a number from 0 to 65535", optarg);
+			break;
+		case 2: {
+			double p = strtod(optarg, &end);
+			if (*optarg == '\0' || *end || !(p >= 0 && p <= 60))
+				return usage_error(o, "invalid pause '%s': expected seconds from 0 to 60", optarg);
+			snprintf(o->pause, sizeof o->pause, "%g", p);
+			break;
+		}
+		case 'c': {
+			long k = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end || k < 1 || k > 100000)
+				return usage_error(o, "invalid count '%s': expected a number from 1 to 100000", optarg);
+			o->count = (int)k;
+			break;
+		}
+		case 3:
+			if (strlen(optarg) > 100 || quote_send(optarg, o->send, sizeof o->send) < 0)
+				return usage_error(o, "message too long: '%.40s...' (at most 100 bytes)", optarg);
+			break;
+		case 4:
+			o->packets = 1;
+			break;
+		case 5:
+			o->packets = 0;
+			break;
+		case 6:
+			o->table = 0;
+			break;
+		case 7:
+			o->record = optarg;
+			break;
+		case 8:
+			o->step_limit = strtod(optarg, &end);
+			if (*optarg == '\0' || *end || !(o->step_limit > 0 && o->step_limit <= 86400))
+				return usage_error(o, "invalid step limit '%s': expected seconds", optarg);
+			break;
+		case 9:
+			o->no_trace = 1;
+			break;
+		case 20: {
+			char ferr[256];
+			if (filter_parse(&o->filter, optarg, ferr, sizeof ferr) < 0)
+				return usage_error(o, "%s", ferr);
+			break;
+		}
+		case 10:
+			o->no_quiz = 1;
+			break;
+		case 13:
+			o->present = 1;
+			break;
+		case 11:
+			if (o->nanswers == 32 || strlen(optarg) >= sizeof o->answers[0])
+				return usage_error(o, "too many or too long answers (32 of at most 63 bytes)");
+			snprintf(o->answers[o->nanswers++], sizeof o->answers[0], "%s", optarg);
+			break;
+		case 12:
+			if (read_answers(o, optarg) < 0)
+				return OPTIONS_USAGE;
+			break;
+		case 'h':
+			return OPTIONS_HELP;
+		case 'V':
+			return OPTIONS_VERSION;
+		case ':': {
+			char opt[64];
+			escape_string(opt, sizeof opt, argv[optind - 1]);
+			return usage_error(o, "option '%s' requires an argument", opt);
+		}
+		case '?':
+		default: {
+			char opt[64];
+			if (optopt)
+				return usage_error(o, "invalid option -- '%c'",
+						   optopt > 0x20 && optopt < 0x7f ? optopt : '?');
+			escape_string(opt, sizeof opt, argv[optind - 1]);
+			return usage_error(o, "unrecognized option '%s'", opt);
+		}
+		}
+	}
+	if (optind < argc) {
+		const char *cmd = argv[optind++];
+		if (strcmp(cmd, "server") == 0)
+			o->mode = MODE_SERVER;
+		else if (strcmp(cmd, "client") == 0)
+			o->mode = MODE_CLIENT;
+		else if (strcmp(cmd, "lessons") == 0)
+			o->mode = MODE_LESSONS;
+		else if (strcmp(cmd, "replay") == 0) {
+			o->mode = MODE_REPLAY;
+			if (optind >= argc)
+				return usage_error(o, "%s needs a trace file", "replay");
+			o->what = argv[optind++];
+		} else {
+			o->mode = MODE_LESSON;
+			o->what = cmd;
+		}
+	}
+	if (optind < argc)
+		return usage_error(o, "unexpected argument '%s'", argv[optind]);
+	return OPTIONS_OK;
+}
+
