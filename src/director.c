@@ -19,6 +19,7 @@
 #include "sockstep/capture.h"
 #include "sockstep/diag.h"
 #include "sockstep/expect.h"
+#include "sockstep/explain.h"
 #include "sockstep/jsonl.h"
 
 #define SINKS_MAX 8
@@ -705,12 +706,16 @@ static void handle_report(struct director *d, struct ss_event *ev)
 		ap->begun_at = now_t(d);
 		ap->begin = *ev;
 		break;
-	case SS_EV_CALL:
+	case SS_EV_CALL: {
+		const char *why = explain_call(ev);
 		ap->call = *ev;
 		ap->have_call = 1;
 		record_call(d, ev);
 		push(d, ev);
+		if (why)
+			note(d, 0, ev->actor, "%s", why);
 		break;
+	}
 	case SS_EV_END:
 		if (ap->inflight >= 0)
 			step_ended(d, ap);

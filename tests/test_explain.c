@@ -1,0 +1,56 @@
+/* explain: the sentence follows the kernel's answer. */
+#include <check.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "sockstep/explain.h"
+
+static struct ss_event call(const char *name, long ret, int err, int type)
+{
+	struct ss_event ev;
+	event_init(&ev, SS_EV_CALL);
+	strcpy(ev.u.call.name, name);
+	ev.u.call.ret = ret;
+	ev.u.call.err = err;
+	ev.u.call.type = type;
+	return ev;
+}
+
+START_TEST(refused_connect_is_explained_by_rst)
+{
+	struct ss_event ev = call("connect", -1, ECONNREFUSED, SOCK_STREAM);
+	ck_assert_ptr_nonnull(strstr(explain_call(&ev), "RST"));
+}
+END_TEST
+
+START_TEST(zero_byte_stream_read_is_the_peers_fin)
+{
+	struct ss_event ev = call("recv", 0, 0, SOCK_STREAM);
+	ck_assert_ptr_nonnull(strstr(explain_call(&ev), "FIN"));
+	ev = call("recv", 0, 0, SOCK_DGRAM); /* an empty datagram is a datagram */
+	ck_assert_ptr_null(explain_call(&ev));
+}
+END_TEST
+
+START_TEST(success_and_unknown_errors_add_nothing)
+{
+	struct ss_event ev = call("send", 5, 0, SOCK_STREAM);
+	ck_assert_ptr_null(explain_call(&ev));
+	ev = call("socket", -1, EMFILE, 0);
+	ck_assert_ptr_null(explain_call(&ev));
+	ev = call("bind", -1, EADDRINUSE, SOCK_STREAM);
+	ck_assert_ptr_nonnull(strstr(explain_call(&ev), "TIME_WAIT"));
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("explain");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, refused_connect_is_explained_by_rst);
+	tcase_add_test(tc, zero_byte_stream_read_is_the_peers_fin);
+	tcase_add_test(tc, success_and_unknown_errors_add_nothing);
+	suite_add_tcase(s, tc);
+	return s;
+}
