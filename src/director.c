@@ -1,6 +1,7 @@
 /* director: run the actors step by step and merge what they report. */
 #include "sockstep/director.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -508,17 +509,26 @@ static int has_kernel_field(const char *text)
 	       strstr(text, "ksend_q") || strstr(text, "ktimer");
 }
 
+/* What an expectation or a prediction about ap's step is checked against. */
+static void expect_env_for(struct director *d, const struct actor_proc *ap,
+			   struct expect_env *env)
+{
+	memset(env, 0, sizeof *env);
+	env->call = ap->have_call ? &ap->call : NULL;
+	env->blocked = ap->blocked;
+	env->sock_event = sock_event_cb;
+	env->ctx = d;
+	env->rows = d->rows;
+	env->nrows = d->nrows;
+	expect_ephemeral_range(&env->eph_lo, &env->eph_hi);
+}
+
 static void check_expectations(struct director *d, struct actor_proc *ap)
 {
 	const struct ss_step *st = &d->sc->steps[ap->inflight];
 	struct expect_env env;
 
-	memset(&env, 0, sizeof env);
-	env.call = ap->have_call ? &ap->call : NULL;
-	env.blocked = ap->blocked;
-	env.sock_event = sock_event_cb;
-	env.ctx = d;
-	expect_ephemeral_range(&env.eph_lo, &env.eph_hi);
+	expect_env_for(d, ap, &env);
 	for (int i = 0; i < st->nexpect; i++) {
 		struct ss_event ev;
 		int ok;
@@ -580,6 +590,32 @@ static int is_yes(const char *a)
 	       strcasecmp(a, "succeeds") == 0 || strcasecmp(a, "success") == 0;
 }
 
+/* The prediction as an expectation's right-hand side: a number as is, a
+ * name (ESTABLISHED, EADDRINUSE) upper-cased, anything else quoted. */
+static void prediction_value(const char *p, char *out, size_t outsz)
+{
+	size_t n = strlen(p);
+	int digits = n > 0 && strspn(p + (p[0] == '-'), "0123456789") == n - (p[0] == '-');
+	int word = n > 0 && strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "abcdefghijklmnopqrstuvwxyz_") == n;
+
+	if (digits) {
+		snprintf(out, outsz, "%s", p);
+	} else if (word) {
+		size_t i;
+		for (i = 0; i + 1 < outsz && p[i]; i++)
+			out[i] = (char)toupper((unsigned char)p[i]);
+		out[i] = '\0';
+	} else {
+		size_t i, o = 0;
+		out[o++] = '"';
+		for (i = 0; o + 2 < outsz && p[i]; i++)
+			out[o++] = p[i] == '"' ? '\'' : p[i];
+		out[o++] = '"';
+		out[o] = '\0';
+	}
+}
+
 /* Compare the learner's prediction with what the kernel answered. */
 static void check_prediction(struct director *d, struct actor_proc *ap)
 {
@@ -601,37 +637,10 @@ static void check_prediction(struct director *d, struct actor_proc *ap)
 		struct expect_env env;
 		char expr[SCRIPT_EXPR_MAX + sizeof ap->prediction + 8];
 		char value[sizeof ap->prediction + 2];
-		int numeric = ap->prediction[0] != '\0';
 
-		for (const char *c = ap->prediction; *c; c++)
-			numeric &= (*c >= '0' && *c <= '9') || (c == ap->prediction && *c == '-');
-		/* state and errno names are upper case; free text is quoted */
-		if (numeric)
-			snprintf(value, sizeof value, "%s", ap->prediction);
-		else {
-			size_t i;
-			for (i = 0; ap->prediction[i] && i < sizeof value - 3; i++)
-				value[i + 1] = ap->prediction[i] == '"' ? '\'' : ap->prediction[i];
-			value[0] = '"';
-			value[i + 1] = '"';
-			value[i + 2] = '\0';
-			if (strspn(ap->prediction, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_") ==
-			    strlen(ap->prediction)) {
-				for (i = 0; ap->prediction[i]; i++)
-					value[i] = (char)(ap->prediction[i] >= 'a' && ap->prediction[i] <= 'z'
-							  ? ap->prediction[i] - 32 : ap->prediction[i]);
-				value[i] = '\0';
-			}
-		}
+		prediction_value(ap->prediction, value, sizeof value);
 		snprintf(expr, sizeof expr, "%s == %s", st->answer, value);
-		memset(&env, 0, sizeof env);
-		env.call = ap->have_call ? &ap->call : NULL;
-		env.blocked = ap->blocked;
-		env.sock_event = sock_event_cb;
-		env.ctx = d;
-		env.rows = d->rows;
-		env.nrows = d->nrows;
-		expect_ephemeral_range(&env.eph_lo, &env.eph_hi);
+		expect_env_for(d, ap, &env);
 		ok = expect_eval(d->sc, expr, &env, report, sizeof report) == 1;
 	}
 	d->qasked++;
