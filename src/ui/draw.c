@@ -1187,6 +1187,22 @@ void ui_screen_init(struct ui_screen *s, const struct ui_opts *o)
 	s->present = o->present;
 }
 
+/* What is drawn over either layout: the question or the verdict (over the
+ * oldest pane lines or the large text, so the newest stay in view and the
+ * step stays named above), the message line, the keys, the help. */
+static void draw_overlays(const struct ui_view *v, struct ui_screen *s,
+			  int rows, int cols)
+{
+	if (s->prompt == UI_PROMPT_ANSWER)
+		draw_question(v, s, 2, cols, 1);
+	else
+		draw_verdict(v, s, 2, cols, 1);
+	draw_message(v, s, rows - 2, cols);
+	draw_keys(s, rows - 1, cols);
+	if (s->help)
+		draw_help(s, rows, cols);
+}
+
 void ui_draw_frame(const struct ui_view *v, struct ui_screen *s, int rows,
 		   int cols)
 {
@@ -1207,15 +1223,7 @@ void ui_draw_frame(const struct ui_view *v, struct ui_screen *s, int rows,
 	draw_title(s, cols);
 	if (s->present) {
 		draw_present(v, s, rows, cols);
-		/* over the large text: the step stays named on the line above */
-		if (s->prompt == UI_PROMPT_ANSWER)
-			draw_question(v, s, 2, cols, 1);
-		else
-			draw_verdict(v, s, 2, cols, 1);
-		draw_message(v, s, rows - 2, cols);
-		draw_keys(s, rows - 1, cols);
-		if (s->help)
-			draw_help(s, rows, cols);
+		draw_overlays(v, s, rows, cols);
 		return;
 	}
 	y = 1;
@@ -1252,13 +1260,5 @@ void ui_draw_frame(const struct ui_view *v, struct ui_screen *s, int rows,
 	draw_table(v, s, y, cols, table);
 	y += table;
 	draw_narr(v, s, y, cols, narr);
-	/* over the oldest lines of the panes: the newest stay in view */
-	if (s->prompt == UI_PROMPT_ANSWER)
-		draw_question(v, s, 2, cols, 1);
-	else
-		draw_verdict(v, s, 2, cols, 1);
-	draw_message(v, s, rows - 2, cols);
-	draw_keys(s, rows - 1, cols);
-	if (s->help)
-		draw_help(s, rows, cols);
+	draw_overlays(v, s, rows, cols);
 }
