@@ -633,6 +633,9 @@ static void check_prediction(struct director *d, struct actor_proc *ap)
 		ok = is_yes(ap->prediction) == succeeded;
 		snprintf(report, sizeof report, "the call %s",
 			 succeeded ? "succeeded" : "failed");
+		if (!succeeded && ap->have_call && event_errno_name(ap->call.u.call.err))
+			snprintf(report, sizeof report, "the call failed with %s",
+				 event_errno_name(ap->call.u.call.err));
 	} else {
 		struct expect_env env;
 		char expr[SCRIPT_EXPR_MAX + sizeof ap->prediction + 8];
@@ -642,6 +645,8 @@ static void check_prediction(struct director *d, struct actor_proc *ap)
 		snprintf(expr, sizeof expr, "%s == %s", st->answer, value);
 		expect_env_for(d, ap, &env);
 		ok = expect_eval(d->sc, expr, &env, report, sizeof report) == 1;
+		if (expect_field_text(d->sc, st->answer, &env, value, sizeof value) == 0)
+			snprintf(report, sizeof report, "%s is %s", st->answer, value);
 	}
 	d->qasked++;
 	d->qright += ok;
@@ -649,7 +654,7 @@ static void check_prediction(struct director *d, struct actor_proc *ap)
 	{
 		char text[SS_TEXT_MAX * 3];
 		size_t n = (size_t)snprintf(text, sizeof text,
-					    "%s You said \"%s\"; the kernel: %s. %s",
+					    "%s You said %s; the kernel says %s. %s",
 					    ok ? "Right!" : "Not quite.",
 					    ap->prediction, report, st->explain);
 		if (n >= sizeof ev.u.note.text)

@@ -470,3 +470,13 @@ int expect_eval(const struct ss_script *sc, const char *text,
 		 a.present ? a.str : "nothing", tok[1], b.present ? b.str : "nothing");
 	return compare(&a, op_index(tok[1]), &b);
 }
+
+int expect_field_text(const struct ss_script *sc, const char *field,
+		      const struct expect_env *env, char *out, size_t outsz)
+{
+	struct value v;
+
+	resolve(sc, env, field, &v);
+	snprintf(out, outsz, "%s", v.present ? v.str : "");
+	return v.present ? 0 : -1;
+}

@@ -52,6 +52,11 @@ int expect_refs(const struct ss_script *sc, const char *text,
 int expect_eval(const struct ss_script *sc, const char *text,
 		const struct expect_env *env, char *report, size_t reportsz);
 
+/* The kernel's value of a field ("local.port", "state",
+ * "server.s.local.port") for env, as text.  0, or -1 if not reported. */
+int expect_field_text(const struct ss_script *sc, const char *field,
+		      const struct expect_env *env, char *out, size_t outsz);
+
 /* The kernel's ephemeral port range (defaults 32768..60999 if unreadable). */
 void expect_ephemeral_range(int *lo, int *hi);
 
