@@ -491,7 +491,8 @@ static void open_capture(struct director *d)
 	if (!d->o.packets || d->cap_tried)
 		return;
 	d->cap_tried = 1;
-	d->cap = capture_open("lo", err, sizeof err);
+	d->cap = capture_open(d->o.capture_device ? d->o.capture_device : "lo",
+			      err, sizeof err);
 	if (d->cap == NULL) {
 		note(d, 1, NULL, "%s", err);
 		return;

@@ -163,6 +163,12 @@ static int run_session(const struct options *o, const char *path)
 	dopts.script = o->mode == MODE_REPLAY ? NULL : &sc;
 	dopts.replay_path = o->mode == MODE_REPLAY ? o->what : NULL;
 	dopts.packets = o->packets < 0 ? !o->headless : o->packets;
+	/* Off loopback (two machines in a classroom) the packets cross a real
+	 * interface: capture on all of them, the port filter keeps ours. */
+	dopts.capture_device = strncmp(o->host, "127.", 4) == 0 ||
+					       strcmp(o->host, "::1") == 0
+				       ? "lo"
+				       : "any";
 	dopts.table = o->table;
 	dopts.tracing = !o->no_trace;
 	dopts.step_limit = o->step_limit > 0		? o->step_limit

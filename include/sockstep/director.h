@@ -23,6 +23,7 @@ struct director_opts {
 	const struct ss_script *script; /* live run (NULL with replay_path) */
 	const char *replay_path;        /* play this JSONL trace instead */
 	int packets;       /* try to capture packets */
+	const char *capture_device; /* "lo" (default), or "any" off loopback */
 	int table;         /* sock_diag snapshots after each step */
 	int tracing;       /* 0: actors make the calls without events (bench) */
 	double step_limit; /* seconds a step may take to begin; 0 = 30 */

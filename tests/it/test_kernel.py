@@ -161,3 +161,26 @@ def test_unprivileged_user_gets_table_and_one_line_about_packets():
     assert packets(evs) == []
     assert any(e["kind"] == "socket" and e["state"] == "LISTEN" for e in evs)
     assert one(evs, "client", "recv")["data"] == "welcome to server!"
+
+
+def non_loopback_ipv4():
+    r = subprocess.run(["ip", "-4", "-o", "addr"], capture_output=True, text=True)
+    for line in r.stdout.splitlines():
+        parts = line.split()
+        if len(parts) > 3 and parts[1] != "lo":
+            return parts[3].split("/")[0]
+    return None
+
+
+def test_packets_off_loopback_are_captured_on_the_routes_interface():
+    if not can_capture():
+        raise Skip("packet capture needs CAP_NET_RAW (run as root)")
+    if shutil.which("ip") is None or non_loopback_ipv4() is None:
+        raise Skip("no non-loopback IPv4 address on this machine")
+    host = non_loopback_ipv4()
+    r = run("--headless", "--format", "jsonl", "--host", host, "--port", "0",
+            "--pause", "0", "--packets")
+    assert r.returncode == 0, r.stderr
+    pk = packets(events(r.stdout))
+    assert [p["flags"] for p in pk[:3]] == ["S", "S.", "."], pk[:3]
+    assert all(p["src"].startswith(host + ":") for p in pk)
