@@ -260,6 +260,29 @@ def test_killed_actor_is_reported_and_nothing_is_left():
     assert not listening(prt)
 
 
+def test_sockstep_killed_outright_takes_its_actors_with_it():
+    # SIGKILL gives sockstep no chance to clean up: the actors must still
+    # go (PR_SET_PDEATHSIG) and the listening port be released.
+    p, prt, first = serve("jsonl")
+    kids = children_of(p.pid)
+    assert kids, "the server actor runs in a child process"
+    os.kill(p.pid, signal.SIGKILL)
+    p.wait(timeout=10)
+    def alive(pid):
+        # a zombie has exited; only its new parent (init) has to reap it
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    end = time.monotonic() + 5
+    while any(alive(k) for k in kids) and time.monotonic() < end:
+        time.sleep(0.02)
+    assert not any(alive(k) for k in kids), "an actor outlived sockstep"
+    assert not listening(prt)
+
+
 # ---- options, hosts, ports -------------------------------------------------
 
 def usage_error(*args):
