@@ -9,6 +9,7 @@ when installed, and skipped with a reason otherwise:
   - SVG: chromium's headless screenshot.
 """
 import atexit
+import html
 import json
 import os
 import re
@@ -356,3 +357,35 @@ def test_svg_screenshot_in_a_browser():
     with open(png, "rb") as f:
         data = f.read()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10000, len(data)
+
+
+def test_svg_lifelines_and_handshake_arrows_are_drawn_by_a_browser():
+    # The SVG inlined in a page; the browser's own layout says whether the
+    # two lifelines and the handshake arrows are drawn (visible stroke,
+    # non-empty boxes) and which labels the arrows carry.
+    chromium()
+    trace = classic_trace()
+    if not has_packets():
+        raise Skip("the recorded trace has no packets (capture needs CAP_NET_RAW)")
+    svg = export("svg", trace)
+    page = os.path.join(_tmp, "lifelines.html")
+    with open(page, "w") as f:
+        f.write("<!doctype html><html><body>" + svg[svg.index("<svg"):] + """
+<pre id="report"></pre><script>
+const drawn = el => { const b = el.getBoundingClientRect(), s = getComputedStyle(el);
+  return (b.width > 0 || b.height > 0) && s.stroke !== 'none' && s.visibility !== 'hidden'; };
+const lives = [...document.querySelectorAll('line.life')].filter(drawn);
+const arrows = [...document.querySelectorAll('line.a')].filter(drawn);
+const labels = [...document.querySelectorAll('text')].map(t => t.textContent);
+document.getElementById('report').textContent = JSON.stringify(
+  {lives: lives.length, arrows: arrows.length, labels: labels});
+</script></body></html>""")
+    r = chromium_run("--dump-dom", "file://" + page)
+    m = re.search(r'<pre id="report">(.*?)</pre>', r.stdout, re.S)
+    assert m, r.stdout[-1000:] + r.stderr[-1000:]
+    report = json.loads(html.unescape(m.group(1)))
+    assert report["lives"] == 2, report
+    assert report["arrows"] >= 3, report
+    heads = [l for l in report["labels"] if re.match(r"(S|S\.|\.)\s", l)]
+    assert heads[:3] and heads[0].startswith("S ") and heads[1].startswith("S. "), heads
+    assert "client" in report["labels"] and "server" in report["labels"]
