@@ -22,12 +22,16 @@ ALL_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) -Iinclude $(DEP_CFLAGS) \
 	-DSOCKSTEP_DATADIR='"$(DATADIR)/sockstep"' -MMD -MP $(CFLAGS)
 
 B := build
-LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c src/ui/*.c))
+SRC_DIRS := core engine kernel lesson sinks ui cli
+LIB_SRC := $(filter-out src/cli/main.c,$(foreach d,$(SRC_DIRS),$(wildcard src/$(d)/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
-MAIN_OBJ := $(B)/obj/src/main.o
-TEST_SRC := $(wildcard tests/test_*.c)
-TEST_BIN := $(TEST_SRC:tests/%.c=$(B)/tests/%)
+MAIN_OBJ := $(B)/obj/src/cli/main.o
+# tests/ mirrors src/: tests/<area>/test_<module>.c, one binary each.
+TEST_SRC := $(wildcard tests/*/test_*.c)
+TEST_BIN := $(addprefix $(B)/tests/,$(notdir $(TEST_SRC:.c=)))
+vpath test_%.c $(sort $(dir $(TEST_SRC)))
 
+.SECONDARY:
 .PHONY: all check check-unit check-integration check-asan valgrind clean \
 	install uninstall bench fuzz lint format
 
@@ -44,7 +48,11 @@ $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/obj/tests/%.o: tests/%.c
+$(B)/obj/tests/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+
+$(B)/obj/tests/check_main.o: tests/check_main.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
 
@@ -83,7 +91,7 @@ lint:
 	  --inline-suppr -Iinclude src tests
 
 format:
-	clang-format -i src/*.c src/ui/*.c include/sockstep/*.h tests/*.c
+	clang-format -i src/*/*.c include/sockstep/*.h tests/*.c tests/*/*.c
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/sockstep/lessons $(DESTDIR)$(MANDIR)/man1

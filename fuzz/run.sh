@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build each libFuzzer target with clang (ASan + UBSan) against the library
-# sources (everything but src/main.c) and run it for a bounded time from the
+# sources (everything but src/cli/main.c) and run it for a bounded time from the
 # committed seed corpus.  Fails on any crash, leak or sanitizer report.
 #
 # usage: fuzz/run.sh [TARGET...]     (default: every fuzz/fuzz_*.c)
@@ -45,7 +45,7 @@ libs=$(pkg-config --libs $pkgs)
 
 # The library once, instrumented for coverage; targets pull what they use.
 objs=()
-for src in $(ls src/*.c src/ui/*.c | grep -v '^src/main\.c$'); do
+for src in $(ls src/*/*.c | grep -v '^src/cli/main\.c$'); do
 	o="$work/obj/${src//\//_}.o"
 	mkdir -p "$work/obj"
 	"$cc" $cflags -fsanitize=fuzzer-no-link -c "$src" -o "$o" || exit 1
