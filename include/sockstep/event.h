@@ -33,6 +33,8 @@ enum ss_kind {
 	SS_EV_END,     /* an actor finished a step (internal) */
 	SS_EV_QUESTION, /* a lesson asks the learner to predict the next step */
 	SS_EV_ANSWER,   /* the prediction checked against the kernel's answer */
+	SS_EV_PROCESS,  /* a traced program started, forked, exec'd or exited */
+	SS_EV_OUTPUT,   /* a line a traced program wrote to stdout or stderr */
 	SS_EV_KIND_COUNT
 };
 
@@ -93,16 +95,28 @@ struct ss_text_event {
 	char text[SS_TEXT_MAX];
 };
 
+/* What happened to one process of a traced program (sockstep trace). */
+struct ss_process_event {
+	char what[SS_NAME_MAX]; /* "started", "forked", "exec", "exited" */
+	int ppid;               /* forked: the parent's pid; 0 if none */
+	int status;             /* exited: exit status; -1 if killed or n/a */
+	int signal;             /* exited: the signal that killed it; 0 */
+	char command[SS_TEXT_MAX]; /* started/exec: the command line, escaped */
+};
+
 struct ss_event {
 	enum ss_kind kind;
 	double t;                 /* seconds since the session started */
 	char actor[SS_NAME_MAX];  /* "server", "client", "client2", "remote", "kernel" */
 	int step;                 /* script step (1-based) that caused it, 0 if none */
+	int pid;                  /* traced programs: the process; 0 otherwise */
 	union {
 		struct ss_call_event call;
 		struct ss_socket_event sock;
 		struct ss_packet_event pkt;
-		struct ss_text_event note;
+		struct ss_text_event note; /* OUTPUT: index 1 stdout, 2 stderr;
+					    * text escaped by the producer */
+		struct ss_process_event proc;
 	} u;
 };
 

@@ -34,6 +34,9 @@ void event_init(struct ss_event *ev, enum ss_kind kind)
 		ev->u.sock.timer_ms = -1;
 		ev->u.sock.owner_fd = -1;
 		break;
+	case SS_EV_PROCESS:
+		ev->u.proc.status = -1;
+		break;
 	default:
 		/* packet and text events: all-zero is "nothing yet". */
 		break;
@@ -46,6 +49,7 @@ static const char *const kind_names[SS_EV_KIND_COUNT] = {
 	[SS_EV_SOCKET] = "socket", [SS_EV_PACKET] = "packet", [SS_EV_STEP] = "step",
 	[SS_EV_EXPECT] = "expect", [SS_EV_NOTE] = "note",	  [SS_EV_END] = "end",
 	[SS_EV_QUESTION] = "question", [SS_EV_ANSWER] = "answer",
+	[SS_EV_PROCESS] = "process", [SS_EV_OUTPUT] = "output",
 };
 
 const char *event_kind_name(enum ss_kind kind)
