@@ -22,17 +22,14 @@
 #include "sockstep/expect.h"
 #include "sockstep/explain.h"
 #include "sockstep/jsonl.h"
+#include "sockstep/merge.h"
 
 #define SINKS_MAX 8
 #define SOCKS_MAX 64
-#define PENDING_MAX 512
 #define ROWS_MAX 256
 #define PORTS_MAX 8
 #define REPLAY_MAX 100000 /* ~45 MB of events: a bounded store */
 #define READ_BUF (64 * 1024)
-/* Events are held this long so that reports from different processes and
- * from libpcap come out in time order. */
-#define MERGE_WINDOW 0.015
 #define LIVE_TABLE_EVERY 0.25
 #define TABLE_BUSY_EVERY 0.1
 
@@ -87,8 +84,7 @@ struct director {
 
 	struct sock_entry socks[SOCKS_MAX];
 	int nsocks;
-	struct ss_event pending[PENDING_MAX];
-	int npending;
+	struct merge merge;
 	struct ss_event rows[ROWS_MAX];
 	int nrows;
 	int snapshot_no;
@@ -150,34 +146,19 @@ static void deliver(struct director *d, const struct ss_event *ev)
 		d->sinks[i].fn(d->sinks[i].ctx, ev);
 }
 
-static void flush_pending(struct director *d, int all)
+static void deliver_cb(void *ctx, const struct ss_event *ev)
 {
-	double limit = now_t(d) - MERGE_WINDOW;
-	int n = 0;
-
-	while (n < d->npending && (all || d->pending[n].t <= limit))
-		n++;
-	for (int i = 0; i < n; i++)
-		deliver(d, &d->pending[i]);
-	memmove(d->pending, d->pending + n,
-		(size_t)(d->npending - n) * sizeof d->pending[0]);
-	d->npending -= n;
+	deliver(ctx, ev);
 }
 
-/* Insert in time order (stable for equal times). */
+static void flush_pending(struct director *d, int all)
+{
+	merge_flush(&d->merge, now_t(d), all);
+}
+
 static void push(struct director *d, const struct ss_event *ev)
 {
-	int i;
-
-	if (d->npending == PENDING_MAX)
-		flush_pending(d, 1);
-	i = d->npending;
-	while (i > 0 && d->pending[i - 1].t > ev->t)
-		i--;
-	memmove(d->pending + i + 1, d->pending + i,
-		(size_t)(d->npending - i) * sizeof d->pending[0]);
-	d->pending[i] = *ev;
-	d->npending++;
+	merge_push(&d->merge, ev);
 }
 
 static void note(struct director *d, int level, const char *actor,
@@ -862,6 +843,7 @@ struct director *director_new(const struct director_opts *o, char *err,
 		return NULL;
 	}
 	d->o = *o;
+	merge_init(&d->merge, MERGE_HOLD, deliver_cb, d);
 	if (d->o.step_limit <= 0)
 		d->o.step_limit = 30;
 	d->sc = o->script;
@@ -1196,7 +1178,7 @@ int director_pump(struct director *d, int timeout_ms)
 	}
 	/* Short waits while something may need the clock (merging, blocked
 	 * detection); the caller's timeout otherwise. */
-	if (d->npending || d->last >= 0)
+	if (merge_pending(&d->merge) || d->last >= 0)
 		timeout_ms = timeout_ms < 0 || timeout_ms > 5 ? 5 : timeout_ms;
 	if (poll(fds, (nfds_t)nfds, timeout_ms) < 0 && errno != EINTR)
 		return -1;
@@ -1377,6 +1359,7 @@ static void reset(struct director *d)
 		capture_close(d->cap);
 	memset(d, 0, sizeof *d);
 	d->o = o;
+	merge_init(&d->merge, MERGE_HOLD, deliver_cb, d);
 	d->sc = o.script;
 	memcpy(d->sinks, sinks, sizeof sinks);
 	d->nsinks = nsinks;
