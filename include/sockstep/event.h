@@ -20,6 +20,10 @@
 #define SS_PREVIEW_MAX 64 /* raw bytes of data kept with a data call */
 #define SS_TEXT_MAX 256   /* narration, notes, expectation reports */
 #define SS_FLAGS_MAX 10   /* tcpdump-style TCP flags: "S.", "P.", "F." */
+/* Rows of one socket-table snapshot, everywhere one is kept: the director's
+ * table, the UI's, the text sink's.  A snapshot larger than this is cut and
+ * said so (a NOTE), never silently. */
+#define SS_TABLE_ROWS 256
 
 enum ss_kind {
 	SS_EV_CALL,    /* a traced socket call returned */

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include "sockstep/event.h"
 
-#define OUTPUT_TABLE_ROWS 32
+#define OUTPUT_TABLE_ROWS SS_TABLE_ROWS /* one snapshot, as the director keeps it */
 
 struct output_text {
 	FILE *out;

@@ -22,17 +22,13 @@
 #include "sockstep/expect.h"
 #include "sockstep/explain.h"
 #include "sockstep/jsonl.h"
+#include "sockstep/merge.h"
+#include "sockstep/registry.h"
+#include "sockstep/table.h"
 
 #define SINKS_MAX 8
-#define SOCKS_MAX 64
-#define PENDING_MAX 512
-#define ROWS_MAX 256
-#define PORTS_MAX 8
 #define REPLAY_MAX 100000 /* ~45 MB of events: a bounded store */
 #define READ_BUF (64 * 1024)
-/* Events are held this long so that reports from different processes and
- * from libpcap come out in time order. */
-#define MERGE_WINDOW 0.015
 #define LIVE_TABLE_EVERY 0.25
 #define TABLE_BUSY_EVERY 0.1
 
@@ -48,14 +44,6 @@ struct actor_proc {
 	int skip; /* steps of this actor to skip (on-error: skip N) */
 	char prediction[SS_NAME_MAX * 4]; /* the learner's answer to check */
 	int check_prediction;
-};
-
-struct sock_entry {
-	char actor[SS_NAME_MAX];
-	char sock[SS_NAME_MAX];
-	int fd;
-	int closed;
-	struct ss_event last; /* latest call event about this socket */
 };
 
 struct sink {
@@ -85,19 +73,10 @@ struct director {
 	int done;
 	int failures;
 
-	struct sock_entry socks[SOCKS_MAX];
-	int nsocks;
-	struct ss_event pending[PENDING_MAX];
-	int npending;
-	struct ss_event rows[ROWS_MAX];
-	int nrows;
-	int snapshot_no;
+	struct registry reg;
+	struct table table;
+	struct merge merge;
 	double last_live_table;
-	char table_sig[1024];
-
-	uint16_t ports[PORTS_MAX];
-	int nports;
-	int families;           /* 1 IPv4, 2 IPv6: what the table must dump */
 	double last_table;      /* when the last snapshot was taken */
 	struct capture *cap;
 	int cap_tried;
@@ -114,12 +93,6 @@ struct director {
 	int qasked, qright;
 	char first_failure[SS_TEXT_MAX * 2]; /* "file:line: step N ..." */
 
-	/* 4-tuples already narrated in TIME_WAIT / CLOSE_WAIT */
-	char told[64][2 * SS_ADDR_MAX + 4];
-	int ntold;
-
-	char unix_paths[4][SS_ADDR_MAX]; /* socket files to remove at the end */
-	int nunix;
 };
 
 /* Every live director, so a fatal signal can reap all actors. */
@@ -150,34 +123,19 @@ static void deliver(struct director *d, const struct ss_event *ev)
 		d->sinks[i].fn(d->sinks[i].ctx, ev);
 }
 
-static void flush_pending(struct director *d, int all)
+static void deliver_cb(void *ctx, const struct ss_event *ev)
 {
-	double limit = now_t(d) - MERGE_WINDOW;
-	int n = 0;
-
-	while (n < d->npending && (all || d->pending[n].t <= limit))
-		n++;
-	for (int i = 0; i < n; i++)
-		deliver(d, &d->pending[i]);
-	memmove(d->pending, d->pending + n,
-		(size_t)(d->npending - n) * sizeof d->pending[0]);
-	d->npending -= n;
+	deliver(ctx, ev);
 }
 
-/* Insert in time order (stable for equal times). */
+static void flush_pending(struct director *d, int all)
+{
+	merge_flush(&d->merge, now_t(d), all);
+}
+
 static void push(struct director *d, const struct ss_event *ev)
 {
-	int i;
-
-	if (d->npending == PENDING_MAX)
-		flush_pending(d, 1);
-	i = d->npending;
-	while (i > 0 && d->pending[i - 1].t > ev->t)
-		i--;
-	memmove(d->pending + i + 1, d->pending + i,
-		(size_t)(d->npending - i) * sizeof d->pending[0]);
-	d->pending[i] = *ev;
-	d->npending++;
+	merge_push(&d->merge, ev);
 }
 
 static void note(struct director *d, int level, const char *actor,
@@ -198,174 +156,52 @@ static void note(struct director *d, int level, const char *actor,
 	push(d, &ev);
 }
 
-/* ---- sockets the actors own -------------------------------------- */
-
-static struct sock_entry *sock_find(struct director *d, const char *actor,
-				    const char *sock)
-{
-	for (int i = d->nsocks - 1; i >= 0; i--)
-		if (strcmp(d->socks[i].actor, actor) == 0 &&
-		    strcmp(d->socks[i].sock, sock) == 0)
-			return &d->socks[i];
-	return NULL;
-}
-
-static struct sock_entry *sock_new(struct director *d, const char *actor,
-				   const char *sock)
-{
-	struct sock_entry *e = sock_find(d, actor, sock);
-
-	/* A name given again means the new socket: the script has let go of
-	 * the old one (the server's connection socket, client after client). */
-	if (e != NULL) {
-		memset(e, 0, sizeof *e);
-		snprintf(e->actor, sizeof e->actor, "%s", actor);
-		snprintf(e->sock, sizeof e->sock, "%s", sock);
-		e->fd = -1;
-		return e;
-	}
-	if (d->nsocks == SOCKS_MAX) {
-		/* forget the oldest closed socket, else the oldest */
-		int victim = 0;
-		for (int i = 0; i < d->nsocks; i++)
-			if (d->socks[i].closed) {
-				victim = i;
-				break;
-			}
-		memmove(d->socks + victim, d->socks + victim + 1,
-			(size_t)(d->nsocks - victim - 1) * sizeof d->socks[0]);
-		d->nsocks--;
-	}
-	e = &d->socks[d->nsocks++];
-	memset(e, 0, sizeof *e);
-	snprintf(e->actor, sizeof e->actor, "%s", actor);
-	snprintf(e->sock, sizeof e->sock, "%s", sock);
-	e->fd = -1;
-	return e;
-}
+/* ---- the session's sockets and the kernel's table ------------------ */
 
 static const struct ss_event *sock_event_cb(void *ctx, const char *actor,
 					    const char *sock)
 {
-	struct sock_entry *e = sock_find(ctx, actor, sock);
+	const struct director *d = ctx;
+	const struct registry_sock *e = registry_find(&d->reg, actor, sock);
 	return e ? &e->last : NULL;
+}
+
+static void follow_ports(struct director *d)
+{
+	char err[256];
+
+	if (d->cap && capture_set_ports(d->cap, d->reg.ports, d->reg.nports, err,
+					sizeof err) < 0)
+		note(d, 1, NULL, "%s", err);
 }
 
 static void add_port(struct director *d, int port)
 {
-	if (port <= 0)
-		return;
-	for (int i = 0; i < d->nports; i++)
-		if (d->ports[i] == port)
-			return;
-	if (d->nports == PORTS_MAX)
-		return;
-	d->ports[d->nports++] = (uint16_t)port;
-	if (d->cap) {
-		char err[256];
-		if (capture_set_ports(d->cap, d->ports, d->nports, err, sizeof err) < 0)
-			note(d, 1, NULL, "%s", err);
-	}
+	if (registry_add_port(&d->reg, port))
+		follow_ports(d);
 }
 
 static void record_call(struct director *d, const struct ss_event *ev)
 {
-	const struct ss_call_event *c = &ev->u.call;
-	const char *name = c->name;
-	struct sock_entry *e = NULL;
-
-	if ((strcmp(name, "socket") == 0 || strcmp(name, "accept") == 0) &&
-	    c->ret >= 0 && c->newsock[0]) {
-		e = sock_new(d, ev->actor, c->newsock);
-		e->fd = (int)c->ret;
-	} else if (c->sock[0]) {
-		e = sock_find(d, ev->actor, c->sock);
-		if (e == NULL)
-			e = sock_new(d, ev->actor, c->sock);
-		if (e->fd < 0)
-			e->fd = c->fd;
-		if (strcmp(name, "close") == 0 && c->ret == 0)
-			e->closed = 1;
-	}
-	if (e)
-		e->last = *ev;
-	if (c->family == AF_INET)
-		d->families |= 1;
-	else if (c->family == AF_INET6)
-		d->families |= 2;
-	if (strcmp(name, "listen") == 0 || strcmp(name, "bind") == 0)
-		add_port(d, event_addr_port(c->local));
-	if (strcmp(name, "connect") == 0 && c->ret == 0)
-		add_port(d, event_addr_port(c->peer));
-	if (strcmp(name, "bind") == 0 && c->ret == 0 && c->local[0] == '/' &&
-	    d->nunix < 4)
-		snprintf(d->unix_paths[d->nunix++], SS_ADDR_MAX, "%s", c->local);
+	if (registry_record(&d->reg, ev))
+		follow_ports(d);
 }
 
-/* ---- the kernel's socket table ----------------------------------- */
-
-static void own_rows(struct director *d)
+static void push_cb(void *ctx, const struct ss_event *ev)
 {
-	for (int r = 0; r < d->nrows; r++) {
-		struct ss_socket_event *s = &d->rows[r].u.sock;
-		s->owner[0] = '\0';
-		s->owner_fd = -1;
-		if (s->inode == 0)
-			continue; /* queued, TIME_WAIT, orphan: no fd owns it */
-		for (int i = 0; i < d->nsocks; i++) {
-			const struct sock_entry *e = &d->socks[i];
-			if (!e->closed && e->last.u.call.inode == s->inode) {
-				snprintf(s->owner, sizeof s->owner, "%s", e->actor);
-				s->owner_fd = e->fd;
-			}
-		}
-	}
-}
-
-/* Is this kernel row one of the exchange's sockets?  Ports alone are not
- * enough: a server that served many clients has a TIME_WAIT for each, and
- * the table would drown the exchange in them. */
-static int row_relevant(const struct director *d, const struct ss_socket_event *r)
-{
-	for (int i = 0; i < d->nsocks; i++) {
-		const struct sock_entry *e = &d->socks[i];
-		const struct ss_call_event *c = &e->last.u.call;
-		if (!e->closed && r->inode && c->inode == r->inode)
-			return 1;
-		if (c->local[0] && c->peer[0] &&
-		    ((strcmp(r->local, c->local) == 0 && strcmp(r->peer, c->peer) == 0) ||
-		     (strcmp(r->local, c->peer) == 0 && strcmp(r->peer, c->local) == 0)))
-			return 1;
-		/* connections a listener has queued or half-open */
-		if (!e->closed && c->state == 10 && strcmp(r->local, c->local) == 0 &&
-		    r->state != 6)
-			return 1;
-	}
-	return 0;
-}
-
-static int keep_row(void *ctx, const struct ss_event *row)
-{
-	return row_relevant(ctx, &row->u.sock);
+	push(ctx, ev);
 }
 
 static int take_snapshot(struct director *d)
 {
-	int n;
-
-	if (!d->o.table || d->nports == 0)
+	if (!d->o.table || d->reg.nports == 0)
 		return 0;
-	n = diag_tcp_snapshot_keep(d->ports, d->nports, d->families, keep_row, d,
-				   d->rows, ROWS_MAX);
-	if (n < 0) {
+	if (table_snapshot(&d->table, &d->reg) < 0) {
 		note(d, 1, NULL, "no kernel socket table: sock_diag failed: %s",
 		     strerror(errno));
 		d->o.table = 0;
-		d->nrows = 0;
 		return -1;
 	}
-	d->nrows = n;
-	own_rows(d);
 	return 0;
 }
 
@@ -373,108 +209,13 @@ static int take_snapshot(struct director *d)
  * forced (after every step the table is reported). */
 static void emit_snapshot(struct director *d, int step, int force)
 {
-	char sig[sizeof d->table_sig];
-	size_t used = 0;
-	double t = now_t(d);
-
-	if (!d->o.table || d->nports == 0)
-		return;
-	sig[0] = '\0';
-	for (int i = 0; i < d->nrows && used < sizeof sig - 1; i++) {
-		const struct ss_socket_event *s = &d->rows[i].u.sock;
-		int w = snprintf(sig + used, sizeof sig - used, "%s %s %d %ld %ld %s;",
-				 s->local, s->peer, s->state, s->recv_q,
-				 s->send_q, s->owner);
-		if (w < 0)
-			break;
-		used += (size_t)w;
-	}
-	if (!force && strcmp(sig, d->table_sig) == 0)
-		return;
-	snprintf(d->table_sig, sizeof d->table_sig, "%s", sig);
-	d->snapshot_no++;
-	if (d->nrows == 0) {
-		struct ss_event ev;
-		event_init(&ev, SS_EV_SOCKET);
-		ev.t = t;
-		ev.step = step;
-		snprintf(ev.actor, sizeof ev.actor, "kernel");
-		ev.u.sock.snapshot = d->snapshot_no;
-		ev.u.sock.rows = 0;
-		push(d, &ev);
-		return;
-	}
-	for (int i = 0; i < d->nrows; i++) {
-		struct ss_event ev = d->rows[i];
-		ev.t = t;
-		ev.step = step;
-		ev.u.sock.snapshot = d->snapshot_no;
-		ev.u.sock.rows = d->nrows;
-		push(d, &ev);
-	}
+	if (d->o.table && d->reg.nports)
+		table_emit_snapshot(&d->table, now_t(d), step, force, push_cb, d);
 }
 
-/* ---- narration from the kernel's facts ----------------------------- */
-
-/* Which actor had a socket with this 4-tuple (its fd may be closed now). */
-static const char *tuple_owner(const struct director *d, const char *local,
-			       const char *peer)
-{
-	for (int i = d->nsocks - 1; i >= 0; i--) {
-		const struct ss_call_event *c = &d->socks[i].last.u.call;
-		if (strcmp(c->local, local) == 0 && strcmp(c->peer, peer) == 0)
-			return d->socks[i].actor;
-	}
-	return NULL;
-}
-
-static int told_once(struct director *d, const struct ss_socket_event *s)
-{
-	char key[sizeof d->told[0]];
-
-	snprintf(key, sizeof key, "%d %s %s", s->state, s->local, s->peer);
-	for (int i = 0; i < d->ntold; i++)
-		if (strcmp(d->told[i], key) == 0)
-			return 1;
-	if (d->ntold == 64) {
-		memmove(d->told, d->told + 1, sizeof d->told - sizeof d->told[0]);
-		d->ntold--;
-	}
-	snprintf(d->told[d->ntold++], sizeof key, "%s", key);
-	return 0;
-}
-
-/* Say what the table shows that no call reported: a connection waiting in
- * the accept queue, a side entering CLOSE_WAIT or TIME_WAIT. */
 static void narrate_table(struct director *d, const struct ss_event *call)
 {
-	if (call && strcmp(call->u.call.name, "connect") == 0 &&
-	    call->u.call.ret == 0) {
-		for (int i = 0; i < d->nrows; i++) {
-			const struct ss_socket_event *s = &d->rows[i].u.sock;
-			if (s->state == 10 && strcmp(s->local, call->u.call.peer) == 0 &&
-			    s->recv_q > 0)
-				note(d, 0, "kernel",
-				     "connect() returned before the server called accept(): the kernel did the handshake, and the connection waits in the listener's accept queue (%ld of %ld in the table)",
-				     s->recv_q, s->send_q);
-		}
-	}
-	for (int i = 0; i < d->nrows; i++) {
-		const struct ss_socket_event *s = &d->rows[i].u.sock;
-		const char *who;
-		if ((s->state != 6 && s->state != 8) || told_once(d, s))
-			continue;
-		who = tuple_owner(d, s->local, s->peer);
-		if (s->state == 6)
-			note(d, 0, "kernel",
-			     "%s %s <-> %s is in TIME_WAIT: that side closed first; the kernel keeps it %.0f s more so late packets cannot reach a new connection",
-			     who ? who : "the socket", s->local, s->peer,
-			     s->timer_ms / 1000.0);
-		else
-			note(d, 0, "kernel",
-			     "%s %s <-> %s is in CLOSE_WAIT: the peer closed (its FIN arrived); recv() returns 0 and this side must close() too",
-			     who ? who : "the socket", s->local, s->peer);
-	}
+	table_narrate(&d->table, &d->reg, call, now_t(d), push_cb, d);
 }
 
 /* ---- packets ------------------------------------------------------ */
@@ -497,9 +238,8 @@ static void open_capture(struct director *d)
 		note(d, 1, NULL, "%s", err);
 		return;
 	}
-	if (d->nports && capture_set_ports(d->cap, d->ports, d->nports, err,
-					   sizeof err) < 0)
-		note(d, 1, NULL, "%s", err);
+	if (d->reg.nports)
+		follow_ports(d);
 }
 
 /* ---- expectations ------------------------------------------------ */
@@ -519,8 +259,8 @@ static void expect_env_for(struct director *d, const struct actor_proc *ap,
 	env->blocked = ap->blocked;
 	env->sock_event = sock_event_cb;
 	env->ctx = d;
-	env->rows = d->rows;
-	env->nrows = d->nrows;
+	env->rows = d->table.rows;
+	env->nrows = d->table.nrows;
 	expect_ephemeral_range(&env->eph_lo, &env->eph_hi);
 }
 
@@ -536,8 +276,8 @@ static void check_expectations(struct director *d, struct actor_proc *ap)
 		/* The kernel finishes a close in softirq context, a moment
 		 * after the call returned: look again, bounded. */
 		for (int tries = 0;; tries++) {
-			env.rows = d->rows;
-			env.nrows = d->nrows;
+			env.rows = d->table.rows;
+			env.nrows = d->table.nrows;
 			event_init(&ev, SS_EV_EXPECT);
 			ok = expect_eval(d->sc, st->expect[i].text, &env,
 					 ev.u.note.text, sizeof ev.u.note.text);
@@ -862,6 +602,9 @@ struct director *director_new(const struct director_opts *o, char *err,
 		return NULL;
 	}
 	d->o = *o;
+	merge_init(&d->merge, MERGE_HOLD, deliver_cb, d);
+	registry_init(&d->reg);
+	table_init(&d->table);
 	if (d->o.step_limit <= 0)
 		d->o.step_limit = 30;
 	d->sc = o->script;
@@ -995,25 +738,6 @@ int director_start(struct director *d, char *err, size_t errsz)
 	return 0;
 }
 
-/* The address an "actor.sock" reference stands for: that socket's local
- * address as the kernel reported it. */
-static void resolve_ref(struct director *d, const struct ss_step *st,
-			char *out, size_t outsz)
-{
-	char actor[SS_NAME_MAX], sock[SS_NAME_MAX];
-	const struct sock_entry *e;
-
-	snprintf(out, outsz, "-");
-	if (st->addr[0] == '\0' || strchr(st->addr, ':') || st->addr[0] == '/' ||
-	    st->addr[0] == '@')
-		return;
-	if (sscanf(st->addr, "%15[^.].%15s", actor, sock) != 2)
-		return;
-	e = sock_find(d, actor, sock);
-	if (e && e->last.u.call.local[0])
-		snprintf(out, outsz, "%s", e->last.u.call.local);
-}
-
 static int replay_next(struct director *d)
 {
 	int first = 1;
@@ -1103,7 +827,7 @@ int director_next(struct director *d)
 		snprintf(ap->prediction, sizeof ap->prediction, "%s", d->answer);
 	}
 
-	resolve_ref(d, st, ref, sizeof ref);
+	registry_resolve(&d->reg, st->addr, ref, sizeof ref);
 	if (st->call == SS_CALL_CONNECT || st->call == SS_CALL_SENDTO)
 		add_port(d, event_addr_port(strcmp(ref, "-") ? ref : st->addr));
 
@@ -1196,7 +920,7 @@ int director_pump(struct director *d, int timeout_ms)
 	}
 	/* Short waits while something may need the clock (merging, blocked
 	 * detection); the caller's timeout otherwise. */
-	if (d->npending || d->last >= 0)
+	if (merge_pending(&d->merge) || d->last >= 0)
 		timeout_ms = timeout_ms < 0 || timeout_ms > 5 ? 5 : timeout_ms;
 	if (poll(fds, (nfds_t)nfds, timeout_ms) < 0 && errno != EINTR)
 		return -1;
@@ -1358,9 +1082,9 @@ static void stop_actors(struct director *d)
 		close(d->event_fd);
 		d->event_fd = -1;
 	}
-	for (int i = 0; i < d->nunix; i++)
-		unlink(d->unix_paths[i]);
-	d->nunix = 0;
+	for (int i = 0; i < d->reg.nunix; i++)
+		unlink(d->reg.unix_paths[i]);
+	d->reg.nunix = 0;
 }
 
 static void reset(struct director *d)
@@ -1377,6 +1101,9 @@ static void reset(struct director *d)
 		capture_close(d->cap);
 	memset(d, 0, sizeof *d);
 	d->o = o;
+	merge_init(&d->merge, MERGE_HOLD, deliver_cb, d);
+	registry_init(&d->reg);
+	table_init(&d->table);
 	d->sc = o.script;
 	memcpy(d->sinks, sinks, sizeof sinks);
 	d->nsinks = nsinks;
@@ -1428,7 +1155,7 @@ void director_kill_all(void)
 				waitpid(d->actors[a].pid, NULL, 0);
 				d->actors[a].pid = 0;
 			}
-		for (int u = 0; u < d->nunix; u++)
-			unlink(d->unix_paths[u]);
+		for (int u = 0; u < d->reg.nunix; u++)
+			unlink(d->reg.unix_paths[u]);
 	}
 }
