@@ -143,6 +143,17 @@ const char *event_errno_name(int err);
 /* errno number of a name, or 0 if unknown. */
 int event_errno_from_name(const char *name);
 
+/* What a call does, whatever the name the kernel or a language gave it:
+ * Python's accept() is accept4, its send() is sendto, a C program's
+ * write() on a socket sends. */
+enum ss_call_role {
+	SS_ROLE_OTHER,
+	SS_ROLE_NEW,  /* socket, accept, accept4: ret is a new socket's fd */
+	SS_ROLE_SEND, /* send, sendto, sendmsg, write, writev */
+	SS_ROLE_RECV, /* recv, recvfrom, recvmsg, read, readv */
+};
+enum ss_call_role event_call_role(const char *name);
+
 /* The port of "127.0.0.1:9001" / "[::1]:9001", or -1 (unix paths, ""). */
 int event_addr_port(const char *addr);
 

@@ -18,6 +18,7 @@
 #include "sockstep/options.h"
 #include "sockstep/output.h"
 #include "sockstep/script.h"
+#include "sockstep/trace_cmd.h"
 #include "sockstep/ui.h"
 
 #define EXIT_USAGE 2
@@ -262,6 +263,8 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (o.mode == MODE_TRACE)
+		return trace_cmd_run(&o, &stop_signal);
 	for (;;) {
 		struct course_entry list[COURSE_MAX];
 		int n, at;

@@ -200,3 +200,22 @@ double event_clock_now(void)
 		return 0.0;
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+enum ss_call_role event_call_role(const char *name)
+{
+	static const struct {
+		const char *name;
+		enum ss_call_role role;
+	} roles[] = {
+		{"socket", SS_ROLE_NEW},   {"accept", SS_ROLE_NEW},  {"accept4", SS_ROLE_NEW},
+		{"send", SS_ROLE_SEND},	   {"sendto", SS_ROLE_SEND}, {"sendmsg", SS_ROLE_SEND},
+		{"write", SS_ROLE_SEND},   {"writev", SS_ROLE_SEND}, {"recv", SS_ROLE_RECV},
+		{"recvfrom", SS_ROLE_RECV}, {"recvmsg", SS_ROLE_RECV}, {"read", SS_ROLE_RECV},
+		{"readv", SS_ROLE_RECV},
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(roles); i++)
+		if (strcmp(roles[i].name, name) == 0)
+			return roles[i].role;
+	return SS_ROLE_OTHER;
+}

@@ -42,6 +42,8 @@ struct tracer {
 	pid_t main_pid;
 	char ctrl[64];
 	size_t ctrl_len;
+	char part[2][SS_TEXT_MAX - 1]; /* output lines not ended yet */
+	size_t plen[2];
 };
 
 static void note(struct tracer *t, const char *fmt, ...)
@@ -271,37 +273,52 @@ static void read_control(struct tracer *t)
 		t->ctrl_len = 0; /* not a command of ours */
 }
 
-/* What the program wrote, a line an event, escaped here so no byte of it
- * reaches a terminal or a trace as is. */
+static void emit_line(struct tracer *t, int which, const char *line, size_t len)
+{
+	struct ss_event ev;
+
+	event_init(&ev, SS_EV_OUTPUT);
+	ev.u.note.index = which + 1;
+	ev.pid = t->main_pid;
+	for (size_t i = 0; i < len; i++)
+		ev.u.note.text[i] = line[i] ? line[i] : '?';
+	tstop_emit(&t->st, &ev);
+}
+
+/* A line not ended yet (a prompt, or a print whose newline comes in the
+ * next write) goes out once the program has been quiet for a moment. */
+static void flush_partial(struct tracer *t)
+{
+	for (int i = 0; i < 2; i++)
+		if (t->plen[i] > 0) {
+			emit_line(t, i, t->part[i], t->plen[i]);
+			t->plen[i] = 0;
+		}
+}
+
+/* What the program wrote, a line an event, as raw bytes: every sink
+ * escapes them when it shows them, as it does a call's data. */
 static void read_output(struct tracer *t, int which)
 {
 	char buf[4096];
 	ssize_t n = read(t->out_fd[which], buf, sizeof buf);
-	size_t at = 0;
 
 	if (n < 0 && errno == EINTR)
 		return;
 	if (n <= 0) {
+		flush_partial(t);
 		close(t->out_fd[which]);
 		t->out_fd[which] = -1;
 		return;
 	}
-	while (at < (size_t)n) {
-		struct ss_event ev;
-		char *nl = memchr(buf + at, '\n', (size_t)n - at);
-		size_t len = nl ? (size_t)(nl - (buf + at)) : (size_t)n - at;
-		size_t used;
-
-		event_init(&ev, SS_EV_OUTPUT);
-		ev.u.note.index = which + 1;
-		ev.pid = t->main_pid;
-		used = escape_bytes(ev.u.note.text, sizeof ev.u.note.text, buf + at, len);
-		if (used == 0 && len > 0)
-			used = len;
-		tstop_emit(&t->st, &ev);
-		at += used;
-		if (used == len && nl)
-			at++; /* the newline itself */
+	for (ssize_t i = 0; i < n; i++) {
+		if (buf[i] == '\n' || t->plen[which] == sizeof t->part[which]) {
+			emit_line(t, which, t->part[which], t->plen[which]);
+			t->plen[which] = 0;
+			if (buf[i] == '\n')
+				continue;
+		}
+		t->part[which][t->plen[which]++] = buf[i];
 	}
 }
 
@@ -328,9 +345,13 @@ static void loop(struct tracer *t)
 		/* Short waits only while a call may be about to block; once
 		 * every traced process is gone, the pipes get a moment to
 		 * deliver what is left (a background process may hold them). */
-		timeout = tstop_pending_blocked(&t->st) ? 2 : finished(t) ? 200 : 1000;
-		if (poll(fds, 5, timeout) == 0 && finished(t))
-			return;
+		timeout = tstop_pending_blocked(&t->st) ? 2
+			  : t->plen[0] || t->plen[1] || finished(t) ? 50 : 1000;
+		if (poll(fds, 5, timeout) == 0) {
+			flush_partial(t);
+			if (finished(t))
+				return;
+		}
 		if (fds[0].revents)
 			read_control(t);
 		if (fds[1].revents)
