@@ -30,6 +30,7 @@ struct tproc {
 	unsigned long seq;       /* TP_GATED: arrival order of the call */
 	double since;            /* TP_IN_CALL: when it was let in */
 	int blocked_told;        /* the blocked event was sent */
+	int restarting;          /* the kernel restarts the call: granted */
 	const struct tcall_info *call;
 	unsigned long long args[6];
 	int dupfd;               /* our dup of args[0] for the call, -1 */

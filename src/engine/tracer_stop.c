@@ -20,6 +20,11 @@
 #include "sockstep/trace.h"
 #include "sockstep/tracer_decode.h"
 
+/* The kernel's own "restart this call" results (include/linux/errno.h):
+ * never seen by the program, only by a tracer at the exit stop. */
+#define ERESTARTSYS_ 512
+#define ERESTART_BLOCK_ 516
+
 /* A call still inside the kernel after this long, asleep, is blocked. */
 #define BLOCKED_AFTER 0.005
 
@@ -125,7 +130,8 @@ static void let_in(struct tproc *p)
 {
 	p->state = TP_IN_CALL;
 	p->since = event_clock_now();
-	p->blocked_told = 0;
+	if (!p->restarting)
+		p->blocked_told = 0; /* a restarted call was told blocked already */
 	ptrace(PTRACE_SYSCALL, p->tid, 0, 0);
 }
 
@@ -164,7 +170,7 @@ static void on_seccomp(struct tstate *t, struct tproc *p)
 		trace_describe_socket(p->dupfd, &p->ev.u.call);
 	if (p->call->call == TC_CLOSE)
 		drop_dup(p);
-	if (t->gated) {
+	if (t->gated && !p->restarting) {
 		struct ss_event ev = p->ev;
 		p->state = TP_GATED;
 		p->seq = t->procs.next_seq++;
@@ -223,6 +229,18 @@ static void on_syscall_exit(struct tstate *t, struct tproc *p)
 		ptrace(PTRACE_CONT, p->tid, 0, 0);
 		return;
 	}
+	if (si.exit.is_error && si.exit.rval <= -ERESTARTSYS_ && si.exit.rval >= -ERESTART_BLOCK_) {
+		/* A signal came (SIGCHLD in a forking server): the kernel
+		 * runs the call again once the handler returned, and that
+		 * is the call the program sees.  It stops again at its
+		 * seccomp stop; it has been granted already. */
+		p->restarting = 1;
+		drop_dup(p);
+		p->state = TP_RUNNING;
+		ptrace(PTRACE_CONT, p->tid, 0, 0);
+		return;
+	}
+	p->restarting = 0;
 	ev = p->ev;
 	ev.kind = SS_EV_CALL;
 	tdecode_exit(p->call, p->args, (long)si.exit.rval, &env, &ev);
