@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import tempfile
+import xml.etree.ElementTree as ET
 
 from cdp import Browser
 from harness import ROOT, events, run
@@ -254,6 +255,9 @@ def test_html_hostile_trace_runs_no_script_and_stays_valid_html():
     path = page(hostile_trace(), name="hostile")
     text = open(path, encoding="utf-8").read()
     check_html(text)
+    # the diagram alone is well-formed XML: no control byte from a name
+    svg = run("export", "--format", "svg", hostile_trace())
+    assert svg.returncode == 0 and ET.fromstring(svg.stdout).tag.endswith("svg")
     data = text.split('<script type="application/json" id="ss-data">', 1)[1].split("</script>")[0]
     assert not re.search(r"[<>&\u2028\u2029]", data)
     json.loads(data)
