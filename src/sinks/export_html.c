@@ -87,7 +87,7 @@ static int slurp(FILE *in, const char *name, struct text *t, char *err, size_t e
 		return fail(err, errsz, "out of memory");
 	while ((n = fread(chunk, 1, sizeof chunk, in)) > 0) {
 		if (ftell(t->f) + (long)n > EXPORT_HTML_INPUT_MAX)
-			return fail(err, errsz, "%s: longer than %ld MB; narrow it first (jq, or --filter on record)",
+			return fail(err, errsz, "%s: longer than %ld MB: too long for one page",
 				    name, EXPORT_HTML_INPUT_MAX >> 20);
 		fwrite(chunk, 1, n, t->f);
 	}
