@@ -265,9 +265,9 @@ static void write_body(FILE *out, const char *name)
 	      "<section class=\"ss-card ss-col\" id=\"ss-right\"><h2 id=\"ss-right-who\">client</h2>"
 	      "<div class=\"ss-scroll\"><ol id=\"ss-right-calls\"></ol></div></section>\n</div>\n"
 	      "<section class=\"ss-card\"><h2>Kernel socket table<span id=\"ss-table-when\"></span></h2>\n"
-	      "<table class=\"ss-table\"><thead><tr><th>Local</th><th>Peer</th><th>State</th>"
+	      "<div class=\"ss-tablebox\"><table class=\"ss-table\"><thead><tr><th>Local</th><th>Peer</th><th>State</th>"
 	      "<th class=\"ss-num\">Recv-Q</th><th class=\"ss-num\">Send-Q</th><th>Timer</th>"
-	      "<th>Owner</th></tr></thead><tbody id=\"ss-table-body\"></tbody></table></section>\n"
+	      "<th>Owner</th></tr></thead><tbody id=\"ss-table-body\"></tbody></table></div></section>\n"
 	      "<section class=\"ss-card\"><h2>Sequence diagram</h2><div class=\"ss-diagram\">\n",
 	      out);
 }

@@ -84,6 +84,16 @@ static const char *const style_lines[] = {
 	"footer { color: var(--dim); font-size: 12px; text-align: center; padding: 8px; }\n",
 	"#ss-who:empty { display: none; }\n",
 	".ss-actor { font-family: var(--mono); font-size: 11px; color: var(--accent); background: #ddf4ff; border-radius: 10px; padding: 0 6px; }\n",
+	".ss-cols > * { min-width: 0; }\n",
+	".ss-nav button, #ss-link { white-space: nowrap; }\n",
+	".ss-tablebox { overflow-x: auto; }\n",
+	"@media (max-width: 600px) {\n",
+	"  .ss-keys { display: none; }\n",
+	"  header.ss-bar { padding: 8px 12px; }\n",
+	"  .ss-nav { margin-left: 0; }\n",
+	"  main { padding: 10px 8px 30px; }\n",
+	"  .ss-facts, .ss-why { margin-left: 0; }\n",
+	"}\n",
 	NULL,
 };
 
