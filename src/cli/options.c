@@ -23,7 +23,7 @@ void options_usage(FILE *out)
 		"  or:  sockstep replay FILE.jsonl           step through a recorded session\n"
 		"  or:  sockstep trace [OPTION]... -- COMMAND [ARG]...   step through a program's socket calls\n"
 		"  or:  sockstep trace [OPTION]... --server 'LINE' --client 'LINE'   two programs side by side\n"
-		"  or:  sockstep export [--format mermaid|plantuml|svg] FILE.jsonl   draw it as a diagram\n"
+		"  or:  sockstep export [--format mermaid|plantuml|svg|html] FILE.jsonl   a diagram, or a page\n"
 		"\n"
 		"Every step is a real socket call; what is shown comes from the kernel.\n"
 		"\n"
