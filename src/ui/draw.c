@@ -384,6 +384,13 @@ static void draw_line(int y, int x, int width, const struct ui_line *l,
 		pen_text(&p, "  ", 0);
 		pen_text(&p, l->text, l->failed ? attrs[AT_ERR] : attrs[AT_OK]);
 		break;
+	case UI_LINE_OUTPUT:
+		pen_text(&p, "| ", attrs[AT_DIM]);
+		pen_text(&p, l->text, l->failed ? attrs[AT_ERR] : 0);
+		break;
+	case UI_LINE_PROCESS:
+		pen_text(&p, l->text, l->failed ? attrs[AT_ERR] : attrs[AT_DIM]);
+		break;
 	case UI_LINE_PEER:
 		pen_text(&p, "peer ", A_BOLD);
 		pen_addr(&p, l->local, 0);

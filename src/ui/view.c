@@ -118,6 +118,7 @@ static void line_event(const struct ui_line *l, struct ss_event *ev)
 	event_init(ev, (enum ss_kind)l->ev);
 	snprintf(ev->actor, sizeof ev->actor, "%s", l->actor);
 	ev->step = l->step;
+	ev->pid = l->pid;
 	if (l->ev == SS_EV_PACKET) {
 		snprintf(ev->u.pkt.src, sizeof ev->u.pkt.src, "%s", l->local);
 		snprintf(ev->u.pkt.dst, sizeof ev->u.pkt.dst, "%s", l->peer);
@@ -320,25 +321,28 @@ static void call_result(const struct ss_call_event *c, char *out, size_t outsz)
 		return;
 	}
 	data[0] = '\0';
-	if ((strcmp(c->name, "recv") == 0 || strcmp(c->name, "recvfrom") == 0) &&
-	    c->data_len > 0)
+	if (event_call_role(c->name) == SS_ROLE_RECV && c->data_len > 0)
 		escape_bytes(data, sizeof data, c->data, (size_t)c->data_len);
 	snprintf(out, outsz, " = %ld%s%s%s%s%s%s", c->ret,
-		 strcmp(c->name, "accept") == 0 ? " (new fd)" : "",
+		 strncmp(c->name, "accept", 6) == 0 ? " (new fd)" : "",
 		 data[0] ? " \"" : "", data, data[0] ? "\"" : "",
 		 data[0] && (long)c->data_len < c->bytes ? "..." : "",
 		 (c->msg_flags & MSG_TRUNC) ? " MSG_TRUNC" : "");
 }
 
-/* The call as written, with the actor named when a side has several. */
+/* The call as written, with the actor named when a side has several, and
+ * a traced program's pid (a forking server's processes share a pane). */
 static void call_text(const struct ss_event *ev, char *out, size_t outsz)
 {
 	char call[SS_ARGS_MAX + 4 * SS_PREVIEW_MAX + 64];
-	int named = strcmp(ev->actor, "server") && strcmp(ev->actor, "client") &&
-		    strcmp(ev->actor, "remote");
+	char pid[16] = "";
+	int named = ev->pid <= 0 && strcmp(ev->actor, "server") &&
+		    strcmp(ev->actor, "client") && strcmp(ev->actor, "remote");
 
+	if (ev->pid > 0)
+		snprintf(pid, sizeof pid, "[%d] ", ev->pid);
 	output_call_text(ev, call, sizeof call);
-	copy_cut(out, outsz, named ? ev->actor : "");
+	copy_cut(out, outsz, named ? ev->actor : pid);
 	append_cut(out, outsz, named ? ": " : "");
 	append_cut(out, outsz, call);
 }
@@ -350,6 +354,7 @@ static void line_keys(struct ui_line *l, const struct ss_event *ev)
 
 	l->ev = (unsigned char)ev->kind;
 	escape_string(l->actor, sizeof l->actor, ev->actor);
+	l->pid = ev->pid;
 	l->fd = l->err = l->tcp_state = -1;
 	l->ret = -1;
 	if (ev->kind == SS_EV_CALL || ev->kind == SS_EV_BLOCKED) {
@@ -397,7 +402,8 @@ static void fill_call(struct ui_line *l, const struct ss_event *ev,
 static int blocked_find(const struct ui_view *v, const struct ss_event *ev)
 {
 	for (int i = 0; i < v->nblocked; i++)
-		if (strcmp(v->blocked[i].actor, ev->actor) == 0)
+		if (strcmp(v->blocked[i].actor, ev->actor) == 0 &&
+		    v->blocked[i].pid == ev->pid)
 			return i;
 	return -1;
 }
@@ -490,6 +496,7 @@ static void add_blocked(struct ui_view *v, const struct ss_event *ev)
 	if (b >= 0) {
 		snprintf(v->blocked[b].actor, SS_NAME_MAX, "%s", ev->actor);
 		v->blocked[b].step = ev->step;
+		v->blocked[b].pid = ev->pid;
 		v->blocked[b].at = v->pane[side].count - 1;
 	}
 	*ring_push(&v->pane[UI_PANE_SEQ]) = *l;
@@ -676,6 +683,39 @@ static void add_expect(struct ui_view *v, const struct ss_event *ev)
 	}
 }
 
+/* A traced program's output line or process event, in its side's pane. */
+static void add_program_line(struct ui_view *v, const struct ss_event *ev)
+{
+	enum ui_side side = ui_view_side(v, ev->actor);
+	struct ui_line *l = ring_push(&v->pane[side]);
+	const struct ss_process_event *p = &ev->u.proc;
+	char text[SS_TEXT_MAX * 4];
+
+	memset(l, 0, sizeof *l);
+	line_keys(l, ev);
+	l->side = (unsigned char)side;
+	if (ev->kind == SS_EV_OUTPUT) {
+		l->kind = UI_LINE_OUTPUT;
+		l->failed = ev->u.note.index == 2; /* stderr */
+		escape_string(text, sizeof text, ev->u.note.text);
+	} else {
+		char cmd[UI_LINE_TEXT];
+		l->kind = UI_LINE_PROCESS;
+		l->failed = p->signal > 0 || (p->status > 0 && strcmp(p->what, "exited") == 0);
+		escape_string(cmd, sizeof cmd, p->command);
+		if (strcmp(p->what, "exited") == 0 && p->signal > 0)
+			snprintf(text, sizeof text, "[%d] killed by signal %d", ev->pid, p->signal);
+		else if (strcmp(p->what, "exited") == 0)
+			snprintf(text, sizeof text, "[%d] exited, status %d", ev->pid, p->status);
+		else if (strcmp(p->what, "forked") == 0)
+			snprintf(text, sizeof text, "[%d] forked from %d", ev->pid, p->ppid);
+		else
+			snprintf(text, sizeof text, "[%d] %s %s", ev->pid, p->what, cmd);
+	}
+	copy_cut(l->text, sizeof l->text, text);
+	shown_add(v, &v->pane[side]);
+}
+
 void ui_view_add(struct ui_view *v, const struct ss_event *ev)
 {
 	switch (ev->kind) {
@@ -705,6 +745,10 @@ void ui_view_add(struct ui_view *v, const struct ss_event *ev)
 		break;
 	case SS_EV_NOTE:
 		add_note(v, ev);
+		break;
+	case SS_EV_OUTPUT:
+	case SS_EV_PROCESS:
+		add_program_line(v, ev);
 		break;
 	case SS_EV_QUESTION:
 		/* predict, then step: the question stays in view */
