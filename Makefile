@@ -89,7 +89,7 @@ check-asan:
 valgrind: all $(TEST_BIN)
 	@./tests/valgrind.sh $(B)
 
-bench: all
+bench: all examples
 	@./bench/run.sh $(B)
 
 fuzz:
