@@ -26,6 +26,7 @@
 #include "sockstep/quiz.h"
 #include "sockstep/registry.h"
 #include "sockstep/table.h"
+#include "sockstep/tracefile.h"
 
 #define SINKS_MAX 8
 #define REPLAY_MAX 100000 /* ~45 MB of events: a bounded store */
@@ -551,45 +552,9 @@ void director_add_sink(struct director *d, director_sink fn, void *ctx)
 
 static int load_replay(struct director *d, char *err, size_t errsz)
 {
-	FILE *f = fopen(d->o.replay_path, "r");
-	char line[JSONL_LINE_MAX * 2];
-	int lineno = 0;
-
-	if (f == NULL) {
-		snprintf(err, errsz, "%s: %s", d->o.replay_path, strerror(errno));
+	if (tracefile_load(d->o.replay_path, REPLAY_MAX, &d->replay, &d->nreplay,
+			   err, errsz) < 0)
 		return -1;
-	}
-	d->replay = calloc(REPLAY_MAX, sizeof *d->replay);
-	if (d->replay == NULL) {
-		fclose(f);
-		snprintf(err, errsz, "out of memory");
-		return -1;
-	}
-	while (fgets(line, sizeof line, f)) {
-		char why[128];
-		lineno++;
-		if (line[0] == '\n')
-			continue;
-		if (d->nreplay == REPLAY_MAX) {
-			snprintf(err, errsz, "%s: more than %d events", d->o.replay_path, REPLAY_MAX);
-			fclose(f);
-			return -1;
-		}
-		if (jsonl_parse(line, &d->replay[d->nreplay], why, sizeof why) < 0) {
-			/* kinds added by later versions are skipped, not fatal */
-			if (strstr(why, "unknown kind"))
-				continue;
-			snprintf(err, errsz, "%s:%d: %s", d->o.replay_path, lineno, why);
-			fclose(f);
-			return -1;
-		}
-		d->nreplay++;
-	}
-	fclose(f);
-	if (d->nreplay == 0) {
-		snprintf(err, errsz, "%s: no events", d->o.replay_path);
-		return -1;
-	}
 	d->total = 0;
 	for (int i = 0; i < d->nreplay; i++)
 		d->total += d->replay[i].kind == SS_EV_STEP;
