@@ -23,8 +23,10 @@
 #include "sockstep/explain.h"
 #include "sockstep/jsonl.h"
 #include "sockstep/merge.h"
+#include "sockstep/quiz.h"
 #include "sockstep/registry.h"
 #include "sockstep/table.h"
+#include "sockstep/tracefile.h"
 
 #define SINKS_MAX 8
 #define REPLAY_MAX 100000 /* ~45 MB of events: a bounded store */
@@ -244,12 +246,6 @@ static void open_capture(struct director *d)
 
 /* ---- expectations ------------------------------------------------ */
 
-static int has_kernel_field(const char *text)
-{
-	return strstr(text, "kstate") || strstr(text, "krecv_q") ||
-	       strstr(text, "ksend_q") || strstr(text, "ktimer");
-}
-
 /* What an expectation or a prediction about ap's step is checked against. */
 static void expect_env_for(struct director *d, const struct actor_proc *ap,
 			   struct expect_env *env)
@@ -264,6 +260,17 @@ static void expect_env_for(struct director *d, const struct actor_proc *ap,
 	expect_ephemeral_range(&env->eph_lo, &env->eph_hi);
 }
 
+/* An expectation on the kernel table not holding yet: look again. */
+static void refresh_table(void *ctx, struct expect_env *env)
+{
+	struct director *d = ctx;
+
+	d->o.table = 1;
+	take_snapshot(d);
+	env->rows = d->table.rows;
+	env->nrows = d->table.nrows;
+}
+
 static void check_expectations(struct director *d, struct actor_proc *ap)
 {
 	const struct ss_step *st = &d->sc->steps[ap->inflight];
@@ -273,26 +280,15 @@ static void check_expectations(struct director *d, struct actor_proc *ap)
 	for (int i = 0; i < st->nexpect; i++) {
 		struct ss_event ev;
 		int ok;
-		/* The kernel finishes a close in softirq context, a moment
-		 * after the call returned: look again, bounded. */
-		for (int tries = 0;; tries++) {
-			env.rows = d->table.rows;
-			env.nrows = d->table.nrows;
-			event_init(&ev, SS_EV_EXPECT);
-			ok = expect_eval(d->sc, st->expect[i].text, &env,
-					 ev.u.note.text, sizeof ev.u.note.text);
-			if (ok == 1 || tries == 20 || !has_kernel_field(st->expect[i].text))
-				break;
-			struct timespec ts = {0, 25 * 1000 * 1000};
-			nanosleep(&ts, NULL);
-			d->o.table = 1;
-			take_snapshot(d);
-		}
+
+		event_init(&ev, SS_EV_EXPECT);
+		ok = quiz_expectation(d->sc, st, i, &env, refresh_table, d,
+				      ev.u.note.text, sizeof ev.u.note.text);
 		ev.t = now_t(d);
 		ev.step = ap->inflight + 1;
 		snprintf(ev.actor, sizeof ev.actor, "%s", d->sc->actors[st->actor]);
-		ev.u.note.index = ok == 1;
-		if (ok != 1) {
+		ev.u.note.index = ok;
+		if (!ok) {
 			d->failures++;
 			if (d->first_failure[0] == '\0')
 				snprintf(d->first_failure, sizeof d->first_failure,
@@ -310,106 +306,41 @@ static void check_expectations(struct director *d, struct actor_proc *ap)
 
 static void finish(struct director *d, int force);
 
-static int expects_failure(const struct ss_step *st)
-{
-	for (int i = 0; i < st->nexpect; i++)
-		if (strncmp(st->expect[i].text, "fails", 5) == 0)
-			return 1;
-	return 0;
-}
-
 static struct actor_proc *actor_named(struct director *d, const char *name)
 {
 	int i = script_actor_index(d->sc, name);
 	return i >= 0 ? &d->actors[i] : NULL;
 }
 
-static int is_yes(const char *a)
-{
-	return strcasecmp(a, "yes") == 0 || strcasecmp(a, "y") == 0 ||
-	       strcasecmp(a, "true") == 0 || strcasecmp(a, "ok") == 0 ||
-	       strcasecmp(a, "succeeds") == 0 || strcasecmp(a, "success") == 0;
-}
-
-/* The prediction as an expectation's right-hand side: a number as is, a
- * name (ESTABLISHED, EADDRINUSE) upper-cased, anything else quoted. */
-static void prediction_value(const char *p, char *out, size_t outsz)
-{
-	size_t n = strlen(p);
-	int digits = n > 0 && strspn(p + (p[0] == '-'), "0123456789") == n - (p[0] == '-');
-	int word = n > 0 && strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				    "abcdefghijklmnopqrstuvwxyz_") == n;
-
-	if (digits) {
-		snprintf(out, outsz, "%s", p);
-	} else if (word) {
-		size_t i;
-		for (i = 0; i + 1 < outsz && p[i]; i++)
-			out[i] = (char)toupper((unsigned char)p[i]);
-		out[i] = '\0';
-	} else {
-		size_t i, o = 0;
-		out[o++] = '"';
-		for (i = 0; o + 2 < outsz && p[i]; i++)
-			out[o++] = p[i] == '"' ? '\'' : p[i];
-		out[o++] = '"';
-		out[o] = '\0';
-	}
-}
-
 /* Compare the learner's prediction with what the kernel answered. */
 static void check_prediction(struct director *d, struct actor_proc *ap)
 {
 	const struct ss_step *st = &d->sc->steps[ap->inflight];
+	struct expect_env env;
 	struct ss_event ev;
-	char report[SS_TEXT_MAX];
+	char value[SS_TEXT_MAX];
 	int ok;
 
 	event_init(&ev, SS_EV_ANSWER);
 	ev.t = now_t(d);
 	ev.step = ap->inflight + 1;
 	snprintf(ev.actor, sizeof ev.actor, "%s", d->sc->actors[st->actor]);
-	if (strcmp(st->answer, "ok") == 0) {
-		int succeeded = ap->have_call && ap->call.u.call.ret >= 0;
-		ok = is_yes(ap->prediction) == succeeded;
-		snprintf(report, sizeof report, "the call %s",
-			 succeeded ? "succeeded" : "failed");
-		snprintf(ev.u.note.value, sizeof ev.u.note.value, "%s", succeeded ? "yes" : "no");
-		if (!succeeded && ap->have_call && event_errno_name(ap->call.u.call.err))
-			snprintf(report, sizeof report, "the call failed with %s",
-				 event_errno_name(ap->call.u.call.err));
-	} else {
-		struct expect_env env;
-		char expr[SCRIPT_EXPR_MAX + sizeof ap->prediction + 8];
-		char value[sizeof ap->prediction + 2];
-
-		prediction_value(ap->prediction, value, sizeof value);
-		snprintf(expr, sizeof expr, "%s == %s", st->answer, value);
-		expect_env_for(d, ap, &env);
-		ok = expect_eval(d->sc, expr, &env, report, sizeof report) == 1;
-		if (expect_field_text(d->sc, st->answer, &env, value, sizeof value) == 0) {
-			snprintf(report, sizeof report, "%s is %s", st->answer, value);
-			snprintf(ev.u.note.value, sizeof ev.u.note.value, "%.*s",
-				 (int)sizeof ev.u.note.value - 1, value);
-		}
-	}
-	/* Recorded so a replay or the HTML page can check a new prediction. */
+	expect_env_for(d, ap, &env);
+	ok = quiz_judge(d->sc, st, ap->prediction, &env, ev.u.note.text,
+			sizeof ev.u.note.text);
+	/* Recorded so a replay or the HTML page can check a new prediction:
+	 * the field asked about and the kernel's value of it. */
 	snprintf(ev.u.note.field, sizeof ev.u.note.field, "%.*s",
 		 (int)sizeof ev.u.note.field - 1, st->answer);
+	if (strcmp(st->answer, "ok") == 0)
+		snprintf(ev.u.note.value, sizeof ev.u.note.value, "%s",
+			 ap->have_call && ap->call.u.call.ret >= 0 ? "yes" : "no");
+	else if (expect_field_text(d->sc, st->answer, &env, value, sizeof value) == 0)
+		snprintf(ev.u.note.value, sizeof ev.u.note.value, "%.*s",
+			 (int)sizeof ev.u.note.value - 1, value);
 	d->qasked++;
 	d->qright += ok;
 	ev.u.note.index = ok;
-	{
-		char text[SS_TEXT_MAX * 3];
-		size_t n = (size_t)snprintf(text, sizeof text,
-					    "%s You said %s; the kernel says %s. %s",
-					    ok ? "Right!" : "Not quite.",
-					    ap->prediction, report, st->explain);
-		if (n >= sizeof ev.u.note.text)
-			n = sizeof ev.u.note.text - 1;
-		memcpy(ev.u.note.text, text, n); /* cut at the event's size */
-		ev.u.note.text[n] = '\0';
-	}
 	push(d, &ev);
 }
 
@@ -439,7 +370,7 @@ static void step_ended(struct director *d, struct actor_proc *ap)
 	}
 	ap->inflight = -1;
 	ap->begun = ap->blocked = ap->have_call = 0;
-	if (!failed || expects_failure(st))
+	if (!failed || quiz_expects_failure(st))
 		return;
 	if (st->skip_on_error) {
 		ap->skip = st->skip_on_error;
@@ -632,45 +563,9 @@ void director_add_sink(struct director *d, director_sink fn, void *ctx)
 
 static int load_replay(struct director *d, char *err, size_t errsz)
 {
-	FILE *f = fopen(d->o.replay_path, "r");
-	char line[JSONL_LINE_MAX * 2];
-	int lineno = 0;
-
-	if (f == NULL) {
-		snprintf(err, errsz, "%s: %s", d->o.replay_path, strerror(errno));
+	if (tracefile_load(d->o.replay_path, REPLAY_MAX, &d->replay, &d->nreplay,
+			   err, errsz) < 0)
 		return -1;
-	}
-	d->replay = calloc(REPLAY_MAX, sizeof *d->replay);
-	if (d->replay == NULL) {
-		fclose(f);
-		snprintf(err, errsz, "out of memory");
-		return -1;
-	}
-	while (fgets(line, sizeof line, f)) {
-		char why[128];
-		lineno++;
-		if (line[0] == '\n')
-			continue;
-		if (d->nreplay == REPLAY_MAX) {
-			snprintf(err, errsz, "%s: more than %d events", d->o.replay_path, REPLAY_MAX);
-			fclose(f);
-			return -1;
-		}
-		if (jsonl_parse(line, &d->replay[d->nreplay], why, sizeof why) < 0) {
-			/* kinds added by later versions are skipped, not fatal */
-			if (strstr(why, "unknown kind"))
-				continue;
-			snprintf(err, errsz, "%s:%d: %s", d->o.replay_path, lineno, why);
-			fclose(f);
-			return -1;
-		}
-		d->nreplay++;
-	}
-	fclose(f);
-	if (d->nreplay == 0) {
-		snprintf(err, errsz, "%s: no events", d->o.replay_path);
-		return -1;
-	}
 	d->total = 0;
 	for (int i = 0; i < d->nreplay; i++)
 		d->total += d->replay[i].kind == SS_EV_STEP;
