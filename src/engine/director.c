@@ -302,7 +302,11 @@ static void check_prediction(struct director *d, struct watch *w)
 	snprintf(ev.actor, sizeof ev.actor, "%s", d->sc->actors[st->actor]);
 	expect_env_for(d, w, &env);
 	ok = quiz_judge(d->sc, st, w->prediction, &env, ev.u.note.text,
-			sizeof ev.u.note.text);
+			sizeof ev.u.note.text, ev.u.note.value,
+			sizeof ev.u.note.value);
+	/* Recorded so a replay or the HTML page can check a new prediction. */
+	snprintf(ev.u.note.field, sizeof ev.u.note.field, "%.*s",
+		 (int)sizeof ev.u.note.field - 1, st->answer);
 	d->qasked++;
 	d->qright += ok;
 	ev.u.note.index = ok;
