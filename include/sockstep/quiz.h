@@ -35,10 +35,12 @@ int quiz_is_yes(const char *answer);
 void quiz_prediction_value(const char *prediction, char *out, size_t outsz);
 /* Judge the learner's prediction for step st (its "answer:" field) against
  * env (env->call: the step's call, NULL if none).  Fills verdict ("Right!
- * You said ...; the kernel says .... <explain>", cut to versz) and
- * returns 1 if right, else 0. */
+ * You said ...; the kernel says .... <explain>", cut to versz) and value,
+ * the kernel's answer as a learner would give it ("yes"/"no" for "answer:
+ * ok", else the field's value; "" if not reported).  Returns 1 if right,
+ * else 0. */
 int quiz_judge(const struct ss_script *sc, const struct ss_step *st,
 	       const char *prediction, const struct expect_env *env,
-	       char *verdict, size_t versz);
+	       char *verdict, size_t versz, char *value, size_t valuesz);
 
 #endif

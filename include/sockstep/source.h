@@ -73,6 +73,10 @@ struct source_status {
 
 struct source_ops {
 	const char *name; /* "actors", "replay", "trace": for messages */
+	/* 1: the events are a finished stream (a recording: already merged,
+	 * narrated, judged, with its table snapshots); the director passes
+	 * them on as they are, the moment they come. */
+	int verbatim;
 	/* Begin (fork, open, load) with t0 as time zero; after stop(), begin
 	 * again from the start.  0, or -1 with err. */
 	int (*start)(void *self, double t0, const struct source_sink *sink,
@@ -91,8 +95,9 @@ struct source_ops {
 	/* No more grants: let the processes finish; force: also stop those
 	 * inside a call (SIGTERM).  Never waits. */
 	void (*end)(void *self, int force);
-	/* 1 once nothing more will come: every process exited and its pipe is
-	 * drained, or the recording is played to its end. */
+	/* 1 once nothing more will start: every process exited (one more
+	 * read() drains what they wrote), or the recording is played to its
+	 * end. */
 	int (*done)(const void *self);
 	/* Stop and reap now (bounded), close every fd; the source may be
 	 * started again. */

@@ -71,11 +71,12 @@ void quiz_prediction_value(const char *p, char *out, size_t outsz)
 
 /* "answer: ok": did the call succeed, as the learner said? */
 static int judge_ok(const char *prediction, const struct ss_event *call,
-		    char *report, size_t reportsz)
+		    char *report, size_t reportsz, char *value, size_t valuesz)
 {
 	int succeeded = call && call->u.call.ret >= 0;
 	const char *name = call ? event_errno_name(call->u.call.err) : NULL;
 
+	snprintf(value, valuesz, "%s", succeeded ? "yes" : "no");
 	if (succeeded || name == NULL)
 		snprintf(report, reportsz, "the call %s",
 			 succeeded ? "succeeded" : "failed");
@@ -87,7 +88,7 @@ static int judge_ok(const char *prediction, const struct ss_event *call,
 /* "answer: FIELD": the prediction as FIELD's expected value. */
 static int judge_field(const struct ss_script *sc, const struct ss_step *st,
 		       const char *prediction, const struct expect_env *env,
-		       char *report, size_t reportsz)
+		       char *report, size_t reportsz, char *kvalue, size_t kvaluesz)
 {
 	char value[SS_NAME_MAX * 4 + 2];
 	char expr[SCRIPT_EXPR_MAX + sizeof value + 8];
@@ -96,24 +97,30 @@ static int judge_field(const struct ss_script *sc, const struct ss_step *st,
 	quiz_prediction_value(prediction, value, sizeof value);
 	snprintf(expr, sizeof expr, "%s == %s", st->answer, value);
 	ok = expect_eval(sc, expr, env, report, reportsz) == 1;
-	if (expect_field_text(sc, st->answer, env, value, sizeof value) == 0)
+	if (expect_field_text(sc, st->answer, env, value, sizeof value) == 0) {
 		snprintf(report, reportsz, "%s is %s", st->answer, value);
+		snprintf(kvalue, kvaluesz, "%s", value);
+	}
 	return ok;
 }
 
 int quiz_judge(const struct ss_script *sc, const struct ss_step *st,
 	       const char *prediction, const struct expect_env *env,
-	       char *verdict, size_t versz)
+	       char *verdict, size_t versz, char *value, size_t valuesz)
 {
 	char report[SS_TEXT_MAX];
 	char text[SS_TEXT_MAX * 3];
 	int ok;
 	size_t n;
 
+	if (valuesz)
+		value[0] = '\0';
 	if (strcmp(st->answer, "ok") == 0)
-		ok = judge_ok(prediction, env->call, report, sizeof report);
+		ok = judge_ok(prediction, env->call, report, sizeof report, value,
+			      valuesz);
 	else
-		ok = judge_field(sc, st, prediction, env, report, sizeof report);
+		ok = judge_field(sc, st, prediction, env, report, sizeof report,
+				 value, valuesz);
 	n = (size_t)snprintf(text, sizeof text, "%s You said %s; the kernel says %s. %s",
 			     ok ? "Right!" : "Not quite.", prediction, report,
 			     st->explain);

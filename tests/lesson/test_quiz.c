@@ -89,14 +89,15 @@ START_TEST(test_quiz__no_to_a_bind_that_failed_with_eaddrinuse_is_right)
 {
 	struct ss_event ev = call("bind", -1, EADDRINUSE, 7);
 	struct expect_env env = {.call = &ev};
-	char verdict[SS_TEXT_MAX];
+	char verdict[SS_TEXT_MAX], value[SS_ADDR_MAX];
 
 	ck_assert_int_eq(quiz_judge(&sc, step_asking("ok"), "no", &env, verdict,
-				    sizeof verdict), 1);
+				    sizeof verdict, value, sizeof value), 1);
 	ck_assert_msg(strstr(verdict, "Right! You said no; the kernel says the call failed with EADDRINUSE.") == verdict,
 		      "%s", verdict);
+	ck_assert_str_eq(value, "no");
 	ck_assert_int_eq(quiz_judge(&sc, step_asking("ok"), "yes", &env, verdict,
-				    sizeof verdict), 0);
+				    sizeof verdict, value, sizeof value), 0);
 }
 END_TEST
 
@@ -104,13 +105,14 @@ START_TEST(test_quiz__a_state_predicted_in_lower_case_is_judged_by_its_name)
 {
 	struct ss_event ev = call("connect", 0, 0, TCP_ESTABLISHED);
 	struct expect_env env = {.call = &ev};
-	char verdict[SS_TEXT_MAX];
+	char verdict[SS_TEXT_MAX], value[SS_ADDR_MAX];
 
 	ck_assert_int_eq(quiz_judge(&sc, step_asking("state"), "established", &env,
-				    verdict, sizeof verdict), 1);
+				    verdict, sizeof verdict, value, sizeof value), 1);
 	ck_assert_msg(strstr(verdict, "state is ESTABLISHED") != NULL, "%s", verdict);
+	ck_assert_str_eq(value, "ESTABLISHED");
 	ck_assert_int_eq(quiz_judge(&sc, step_asking("state"), "SYN_SENT", &env,
-				    verdict, sizeof verdict), 0);
+				    verdict, sizeof verdict, value, sizeof value), 0);
 	ck_assert_msg(strncmp(verdict, "Not quite.", 10) == 0, "%s", verdict);
 }
 END_TEST
