@@ -58,6 +58,9 @@ int director_start(struct director *d, char *err, size_t errsz);
 /* Grant the next step.  Returns 0, 1 when there is nothing to grant
  * (busy or done), -1 on error. */
 int director_next(struct director *d);
+/* The same, for one actor's next call when the source takes its own steps
+ * (traced programs: each waits at its own next call); NULL: the oldest. */
+int director_next_for(struct director *d, const char *actor);
 /* Wait up to timeout_ms for reports, handle them, deliver events to sinks.
  * Returns 0, or -1 on a fatal error. */
 int director_pump(struct director *d, int timeout_ms);

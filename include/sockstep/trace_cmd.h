@@ -1,19 +1,19 @@
 /*
- * trace_cmd: `sockstep trace`, the learner's own programs as a session.
- *
- * Builds the trace source (trace_source.h) from the command line, runs it
- * headless or in the UI, and ends with how the programs ended: one line a
- * program that failed, was killed or never used a socket, and the exit
- * status (0 every program exited 0 after socket calls; 1 a program failed,
+ * trace_cmd: what `sockstep trace` adds to a session (cli/main.c runs it
+ * as any other, the trace source (trace_source.h) behind the director):
+ * the source's spec from the command line, and how the programs ended,
+ * gathered from the events: one line a program that failed, was killed or
+ * never used a socket, and the exit status (0 every program exited 0 after socket calls; 1 a program failed,
  * was killed by a signal or made no socket call; 2 it could not be run or
  * traced; 130 interrupted).
  */
 #ifndef SOCKSTEP_TRACE_CMD_H
 #define SOCKSTEP_TRACE_CMD_H
 
-#include <signal.h>
+#include <stdio.h>
 #include "sockstep/event.h"
 #include "sockstep/options.h"
+#include "sockstep/trace_source.h"
 
 /* What the session said about its programs, gathered from its events. */
 struct trace_summary {
@@ -35,8 +35,7 @@ void trace_summary_sink(void *ctx, const struct ss_event *ev);
 /* Print one line a program that did not end well on err; the exit status. */
 int trace_summary_report(const struct trace_summary *s, FILE *err);
 
-/* Run `sockstep trace` as o says; stop is set by the signal handlers.
- * Returns the exit status. */
-int trace_cmd_run(const struct options *o, volatile sig_atomic_t *stop);
+/* The trace source's spec from the command line (pointers into o). */
+void trace_cmd_spec(const struct options *o, struct trace_spec *spec);
 
 #endif

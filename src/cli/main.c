@@ -126,19 +126,35 @@ static int run_headless(struct director *d, const struct options *o)
 	return st.failures ? 1 : 0;
 }
 
+static void run_free(void *ctx)
+{
+	trace_source_run_free(ctx);
+}
+
 static enum ui_result run_ui(struct director *d, const struct options *o,
-			     const struct ss_script *sc, char *err, size_t errsz)
+			     const struct ss_script *sc, struct source *src,
+			     char *err, size_t errsz)
 {
 	struct ui_opts uo;
 
 	memset(&uo, 0, sizeof uo);
-	uo.title = o->mode == MODE_REPLAY ? o->what : sc->title;
+	uo.title = o->mode == MODE_REPLAY ? o->what
+		   : o->mode == MODE_TRACE ? "your programs, traced"
+					   : sc->title;
 	uo.mode = o->mode == MODE_SERVER   ? "server"
 		  : o->mode == MODE_CLIENT ? "client"
 		  : o->mode == MODE_REPLAY ? "replay"
 		  : o->mode == MODE_LESSON ? "lesson"
+		  : o->mode == MODE_TRACE  ? "trace"
 					   : "live";
-	uo.one_sided = o->mode == MODE_SERVER || o->mode == MODE_CLIENT;
+	/* one traced program: its pane is live, the other lists its peers */
+	uo.one_sided = o->mode == MODE_SERVER || o->mode == MODE_CLIENT ||
+		       (o->mode == MODE_TRACE && o->trace_server == NULL);
+	if (o->mode == MODE_TRACE) {
+		uo.run_free = run_free;
+		uo.run_free_ctx = src;
+		uo.pick_side = o->trace_server != NULL;
+	}
 	uo.lesson_nav = o->mode == MODE_LESSON;
 	uo.present = o->present;
 	if (director_start(d, err, errsz) < 0)
@@ -146,29 +162,44 @@ static enum ui_result run_ui(struct director *d, const struct options *o,
 	return ui_run(d, &uo, err, errsz);
 }
 
-/* Run one session (a lesson, the classic exchange, a mode, a replay).
- * Returns the exit status, or -1/-2 to move to the next/previous lesson. */
+/* The session's source of events: a recording, traced programs, or the
+ * script's actors. */
+static struct source *make_source(const struct options *o, const struct ss_script *sc,
+				  const struct trace_spec *spec, char *err, size_t errsz)
+{
+	if (o->mode == MODE_REPLAY)
+		return replay_source_new(o->what, err, errsz);
+	if (o->mode == MODE_TRACE)
+		return trace_source_new(spec, err, errsz);
+	return actors_source_new(sc, !o->no_trace,
+				 o->step_limit > 0	  ? o->step_limit
+				 : o->mode == MODE_SERVER ? 3600
+							  : 30,
+				 err, errsz);
+}
+
+/* Run one session (a lesson, the classic exchange, a mode, a replay,
+ * traced programs).  Returns the exit status, or -1/-2 to move to the
+ * next/previous lesson. */
 static int run_session(const struct options *o, const char *path)
 {
 	struct ss_script sc;
 	struct director_opts dopts;
 	struct director *d;
+	struct trace_spec spec;
+	struct trace_summary sum;
 	char err[512];
 	FILE *record = NULL;
-	int rc;
+	int rc, scripted = o->mode != MODE_REPLAY && o->mode != MODE_TRACE;
 
 	memset(&sc, 0, sizeof sc);
-	if (o->mode != MODE_REPLAY && build_script(o, path, &sc) < 0)
+	if (scripted && build_script(o, path, &sc) < 0)
 		return EXIT_USAGE;
+	trace_cmd_spec(o, &spec);
+	trace_summary_init(&sum);
 	memset(&dopts, 0, sizeof dopts);
-	dopts.script = o->mode == MODE_REPLAY ? NULL : &sc;
-	dopts.source = o->mode == MODE_REPLAY
-			   ? replay_source_new(o->what, err, sizeof err)
-			   : actors_source_new(&sc, !o->no_trace,
-					       o->step_limit > 0 ? o->step_limit
-					       : o->mode == MODE_SERVER ? 3600
-									: 30,
-					       err, sizeof err);
+	dopts.script = scripted ? &sc : NULL;
+	dopts.source = make_source(o, &sc, &spec, err, sizeof err);
 	dopts.packets = o->packets < 0 ? !o->headless : o->packets;
 	/* Off loopback (two machines in a classroom) the packets cross a real
 	 * interface: capture on all of them, the port filter keeps ours. */
@@ -185,6 +216,8 @@ static int run_session(const struct options *o, const char *path)
 	}
 	/* Questions are asked in the UI; headless only when answers are given. */
 	director_set_quiz(d, !o->no_quiz && (!o->headless || o->nanswers > 0));
+	if (o->mode == MODE_TRACE)
+		director_add_sink(d, trace_summary_sink, &sum);
 	if (o->record) {
 		record = fopen(o->record, "w");
 		if (record == NULL) {
@@ -199,7 +232,7 @@ static int run_session(const struct options *o, const char *path)
 	if (o->headless) {
 		rc = run_headless(d, o);
 	} else {
-		enum ui_result r = run_ui(d, o, &sc, err, sizeof err);
+		enum ui_result r = run_ui(d, o, &sc, dopts.source, err, sizeof err);
 		rc = r == UI_ERROR	    ? 1
 		     : r == UI_INTERRUPTED  ? EXIT_INTERRUPTED
 		     : r == UI_NEXT_LESSON  ? -1
@@ -212,6 +245,12 @@ static int run_session(const struct options *o, const char *path)
 	if (record)
 		fclose(record);
 	script_free(&sc);
+	/* How the traced programs ended decides the exit status; in the UI,
+	 * the learner quitting ends them, only a program that never ran is
+	 * worth a line. */
+	if (o->mode == MODE_TRACE && rc != EXIT_INTERRUPTED &&
+	    (o->headless || sum.cannot[0]))
+		rc = trace_summary_report(&sum, stderr);
 	return rc;
 }
 
@@ -265,8 +304,6 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (o.mode == MODE_TRACE)
-		return trace_cmd_run(&o, &stop_signal);
 	for (;;) {
 		struct course_entry list[COURSE_MAX];
 		int n, at;

@@ -64,6 +64,9 @@ struct director {
 	int done;
 	int failures;
 
+	struct ss_event own_call; /* own steps: the latest call, for narration */
+	int have_own_call;
+
 	struct merge merge;
 	struct registry reg;
 	struct table table;
@@ -103,6 +106,13 @@ static void track(struct director *d, int on)
 static double now_t(const struct director *d)
 {
 	return event_clock_now() - d->t0;
+}
+
+/* A live source that takes its own steps (traced programs): no script
+ * to walk, but every call is the session's and ends a step. */
+static int own_steps(const struct director *d)
+{
+	return d->sc == NULL && !d->src->ops->verbatim;
 }
 
 static int verbatim(const struct director *d)
@@ -375,13 +385,48 @@ static void on_call(struct director *d, struct watch *w, const struct ss_event *
 {
 	const char *why = explain_call(ev);
 
-	w->call = *ev;
-	w->have_call = 1;
+	if (w) {
+		w->call = *ev;
+		w->have_call = 1;
+	}
 	if (registry_record(&d->reg, ev))
 		follow_ports(d);
 	push(d, ev);
 	if (why)
 		note(d, 0, ev->actor, "%s", why);
+}
+
+/* A traced program's step is over: the kernel's table after it, at most
+ * every TABLE_BUSY_EVERY seconds when the program runs free (a server
+ * under load), and always the final one (wind_up). */
+static void own_step_ended(struct director *d)
+{
+	if (now_t(d) - d->last_table < TABLE_BUSY_EVERY)
+		return;
+	d->last_table = now_t(d);
+	if (take_snapshot(d) == 0) {
+		emit_snapshot(d, 0, 1);
+		narrate_table(d, d->have_own_call ? &d->own_call : NULL);
+	}
+}
+
+static void on_own_step_event(struct director *d, const struct ss_event *ev)
+{
+	switch (ev->kind) {
+	case SS_EV_BEGIN:
+		return; /* it waits for a grant: the source's status says so */
+	case SS_EV_CALL:
+		d->own_call = *ev;
+		d->have_own_call = 1;
+		on_call(d, NULL, ev);
+		return;
+	case SS_EV_END:
+		own_step_ended(d);
+		return;
+	default:
+		push(d, ev);
+		return;
+	}
 }
 
 static void on_event(void *ctx, const struct ss_event *ev)
@@ -399,6 +444,10 @@ static void on_event(void *ctx, const struct ss_event *ev)
 		d->failures++;
 		push(d, ev);
 		finish(d, 1);
+		return;
+	}
+	if (own_steps(d)) {
+		on_own_step_event(d, ev);
 		return;
 	}
 	w = watch_of(d, ev->actor);
@@ -429,6 +478,7 @@ static void forget_session(struct director *d)
 	d->asked_key = d->answered_key = d->have_answer = 0;
 	d->qasked = d->qright = 0;
 	d->first_failure[0] = '\0';
+	d->have_own_call = 0;
 	memset(d->watches, 0, sizeof d->watches);
 	for (int i = 0; i < SCRIPT_MAX_ACTORS; i++)
 		d->watches[i].inflight = -1;
@@ -600,17 +650,30 @@ static int next_scripted(struct director *d)
 
 int director_next(struct director *d)
 {
-	struct source_grant g = {.index = -1};
+	return director_next_for(d, NULL);
+}
+
+int director_next_for(struct director *d, const char *actor)
+{
+	struct source_grant g = {.index = -1, .actor = actor};
+	int rc;
 
 	if (d->sc)
 		return next_scripted(d);
 	if (d->finished)
 		return 1;
-	return d->src->ops->grant(d->src->self, &g);
+	rc = d->src->ops->grant(d->src->self, &g);
+	d->granted += rc == 0 && own_steps(d);
+	return rc;
 }
 
 static int any_blocked(const struct director *d)
 {
+	if (own_steps(d)) {
+		struct source_status st;
+		d->src->ops->status(d->src->self, &st);
+		return st.blocked > 0;
+	}
 	for (int i = 0; i < SCRIPT_MAX_ACTORS; i++)
 		if (d->watches[i].blocked && d->watches[i].inflight >= 0)
 			return 1;
@@ -682,7 +745,7 @@ int director_pump(struct director *d, int timeout_ms)
 			narrate_table(d, NULL);
 		}
 	}
-	if ((d->finished || verbatim(d)) && d->src->ops->done(d->src->self)) {
+	if ((d->finished || d->sc == NULL) && d->src->ops->done(d->src->self)) {
 		wind_up(d);
 		return 0;
 	}
@@ -750,6 +813,12 @@ void director_status(const struct director *d, struct director_status *st)
 	}
 	for (int i = 0; i < SCRIPT_MAX_ACTORS; i++)
 		st->blocked += d->watches[i].blocked && d->watches[i].inflight >= 0;
+	if (own_steps(d)) {
+		struct source_status ss;
+		d->src->ops->status(d->src->self, &ss);
+		st->busy = ss.busy;
+		st->blocked = ss.blocked;
+	}
 }
 
 /* Stop the source's processes and remove the socket files they made. */

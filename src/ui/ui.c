@@ -204,6 +204,7 @@ struct loop {
 	const struct ui_opts *o;
 	int speed_i;
 	int pending; /* a step asked for while the director was busy */
+	const char *side; /* traced programs: Tab picked this side, or NULL */
 	double next_auto;
 	double flash_until;
 	unsigned long answers_seen; /* verdicts seen (auto-play waits on one) */
@@ -254,7 +255,7 @@ static void step(struct loop *L)
 		return;
 	}
 	/* a question waits for the learner: the prompt opens (sync_status) */
-	if (director_next(L->d) == 1 && !director_question(L->d, NULL, 0)) {
+	if (director_next_for(L->d, L->side) == 1 && !director_question(L->d, NULL, 0)) {
 		L->pending = 1;
 		say(L, "next step queued: the previous one is still running");
 	}
@@ -264,7 +265,8 @@ static void grant_pending(struct loop *L)
 {
 	if (!L->pending)
 		return;
-	if (L->s.done || director_next(L->d) == 0 || director_question(L->d, NULL, 0)) {
+	if (L->s.done || director_next_for(L->d, L->side) == 0 ||
+	    director_question(L->d, NULL, 0)) {
 		L->pending = 0;
 		L->s.flash[0] = '\0';
 		L->dirty = 1;
@@ -371,6 +373,16 @@ static void cycle_focus(struct loop *L, int dir)
 		i = 0;
 	L->s.focus = list[(i + n + dir) % n];
 	L->dirty = 1;
+	/* Two traced programs: Tab on a side's pane makes Space step that
+	 * side; elsewhere, calls go in the order they arrived. */
+	if (L->o->pick_side) {
+		L->side = L->s.focus == UI_FOCUS_SERVER   ? "server"
+			  : L->s.focus == UI_FOCUS_CLIENT ? "client"
+							  : NULL;
+		say(L, L->side == NULL ? "Space: the calls in the order they arrived"
+			: L->side[0] == 's' ? "Space: the server's next call"
+					    : "Space: the client's next call");
+	}
 }
 
 static void set_speed(struct loop *L, int delta)
@@ -642,6 +654,15 @@ static void key(struct loop *L, int ch)
 		break;
 	case 'r':
 		restart(L);
+		break;
+	case 'c':
+		if (L->o->run_free == NULL) {
+			say(L, "c runs traced programs free (sockstep trace)");
+			break;
+		}
+		L->o->run_free(L->o->run_free_ctx);
+		L->pending = 0;
+		say(L, "running free: every call goes through at once (r restarts)");
 		break;
 	case '?':
 	case 'h':
