@@ -29,6 +29,7 @@
 #define LIVE_TABLE_EVERY 0.25
 #define TABLE_BUSY_EVERY 0.1
 #define DIRECTORS_MAX 4
+#define OWN_BLOCKED_MAX 32 /* traced processes blocked at once */
 
 /* What the director follows of one actor's step, from the events. */
 struct watch {
@@ -66,6 +67,8 @@ struct director {
 
 	struct ss_event own_call; /* own steps: the latest call, for narration */
 	int have_own_call;
+	int own_blocked[OWN_BLOCKED_MAX]; /* pids whose step began blocked */
+	int nown_blocked;
 
 	struct merge merge;
 	struct registry reg;
@@ -410,12 +413,40 @@ static void own_step_ended(struct director *d)
 	}
 }
 
+/* Each call of a traced program is a step, said by a STEP event before
+ * it (before its blocked line if it blocks): a recording then replays
+ * call by call, as it was stepped. */
+static void own_step_starts(struct director *d, const struct ss_event *ev)
+{
+	struct ss_event step;
+
+	for (int i = 0; i < d->nown_blocked; i++)
+		if (d->own_blocked[i] == ev->pid) {
+			if (ev->kind == SS_EV_CALL)
+				d->own_blocked[i] = d->own_blocked[--d->nown_blocked];
+			return; /* its step began with the blocked line */
+		}
+	if (ev->kind == SS_EV_BLOCKED && d->nown_blocked < OWN_BLOCKED_MAX)
+		d->own_blocked[d->nown_blocked++] = ev->pid;
+	event_init(&step, SS_EV_STEP);
+	step.t = ev->t;
+	step.pid = ev->pid;
+	snprintf(step.actor, sizeof step.actor, "%s", ev->actor);
+	step.u.note.index = ++d->granted;
+	push(d, &step); /* no narration: the call's own line says it */
+}
+
 static void on_own_step_event(struct director *d, const struct ss_event *ev)
 {
 	switch (ev->kind) {
 	case SS_EV_BEGIN:
 		return; /* it waits for a grant: the source's status says so */
+	case SS_EV_BLOCKED:
+		own_step_starts(d, ev);
+		push(d, ev);
+		return;
 	case SS_EV_CALL:
+		own_step_starts(d, ev);
 		d->own_call = *ev;
 		d->have_own_call = 1;
 		on_call(d, NULL, ev);
@@ -478,7 +509,7 @@ static void forget_session(struct director *d)
 	d->asked_key = d->answered_key = d->have_answer = 0;
 	d->qasked = d->qright = 0;
 	d->first_failure[0] = '\0';
-	d->have_own_call = 0;
+	d->have_own_call = d->nown_blocked = 0;
 	memset(d->watches, 0, sizeof d->watches);
 	for (int i = 0; i < SCRIPT_MAX_ACTORS; i++)
 		d->watches[i].inflight = -1;
@@ -656,15 +687,12 @@ int director_next(struct director *d)
 int director_next_for(struct director *d, const char *actor)
 {
 	struct source_grant g = {.index = -1, .actor = actor};
-	int rc;
 
 	if (d->sc)
 		return next_scripted(d);
 	if (d->finished)
 		return 1;
-	rc = d->src->ops->grant(d->src->self, &g);
-	d->granted += rc == 0 && own_steps(d);
-	return rc;
+	return d->src->ops->grant(d->src->self, &g);
 }
 
 static int any_blocked(const struct director *d)

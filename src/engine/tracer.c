@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/close_range.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
@@ -94,6 +95,9 @@ static _Noreturn void child_main(const struct tracer_opts *o, int out, int errw,
 	/* Python buffers a pipe fully: unbuffered, its prints come out
 	 * between the calls that caused them. */
 	setenv("PYTHONUNBUFFERED", "1", 1);
+	/* Only 0, 1 and 2, as from a shell: an fd of sockstep's (a recording,
+	 * a netlink socket) would shift every fd number the learner sees. */
+	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
 		child_fail(err_fd, STAGE_PTRACE, errno);
 	raise(SIGSTOP); /* the tracer sets its options now */

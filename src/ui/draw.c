@@ -218,16 +218,21 @@ static const char *play_state(const struct ui_screen *s)
 static void draw_title(const struct ui_screen *s, int cols)
 {
 	struct pen p = {0, 0, cols};
-	char right[200], quiz[32] = "", filt[64] = "";
+	char right[200], quiz[32] = "", filt[64] = "", count[40];
 
 	/* the running score of predict-then-step, and the active filter */
 	if (s->asked > 0 || s->question)
 		snprintf(quiz, sizeof quiz, " quiz %d/%d |", s->right, s->asked);
 	if (s->filter_desc[0])
 		snprintf(filt, sizeof filt, " filter %.40s |", s->filter_desc);
-	snprintf(right, sizeof right, " %s%s | %s | step %d of %d |%s%s %g/s ",
+	/* a source that takes its own steps (traced programs) has no count */
+	if (s->nsteps > 0)
+		snprintf(count, sizeof count, "step %d of %d", s->step, s->nsteps);
+	else
+		snprintf(count, sizeof count, "call %d", s->step);
+	snprintf(right, sizeof right, " %s%s | %s | %s |%s%s %g/s ",
 		 s->present ? "present " : "", s->mode ? s->mode : "live",
-		 play_state(s), s->step, s->nsteps, quiz, filt, s->speed);
+		 play_state(s), count, quiz, filt, s->speed);
 	pen_text(&p, " sockstep: ", attrs[AT_BAR] | A_BOLD);
 	p.xmax = cols - (int)strlen(right);
 	pen_text(&p, s->title && s->title[0] ? s->title : "socket exchange",

@@ -737,8 +737,9 @@ void ui_view_add(struct ui_view *v, const struct ss_event *ev)
 		/* a new step: the previous question and verdict are history */
 		v->question[0] = '\0';
 		v->have_verdict = 0;
-		add_narr(v, ev->u.note.index, ev->u.note.count, ev->actor,
-			 ev->u.note.text);
+		if (ev->u.note.text[0]) /* a traced call's step has none */
+			add_narr(v, ev->u.note.index, ev->u.note.count, ev->actor,
+				 ev->u.note.text);
 		break;
 	case SS_EV_EXPECT:
 		add_expect(v, ev);
