@@ -18,6 +18,7 @@
 #define SOCKSTEP_SCRIPT_H
 
 #include <stddef.h>
+#include "sockstep/addr.h"
 #include "sockstep/event.h"
 
 #define SCRIPT_MAX_ACTORS 8
@@ -69,6 +70,9 @@ struct ss_step {
 	 * "/tmp/x.sock" (AF_UNIX), or "actor.sock" meaning the local address
 	 * the kernel gave that socket (resolved by the director). */
 	char addr[SS_ADDR_MAX];
+	/* That address parsed at load time (addr.h); SS_ADDR_NONE for an
+	 * "actor.sock" reference or a call without an address. */
+	struct ss_addr target;
 	long num;      /* backlog, buffer size, shutdown how, option value */
 	long num2;     /* second option value (SO_LINGER's linger time) */
 	int level, optname; /* setsockopt/getsockopt */

@@ -5,6 +5,8 @@
  */
 #include "sockstep/event.h"
 
+#include "sockstep/addr.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,37 +158,15 @@ int event_errno_from_name(const char *name)
 	return 0;
 }
 
-/* Accepts the two forms getsockname() turns into text here:
- * "host:port" (IPv4, "*" or a name without colons) and "[v6]:port".
- * Unix paths ("/tmp/s", "@abstract") have no port even if they hold ':'. */
+/* The address vocabulary (addr.c) decides; a name ("*") counts as a host
+ * because ss(8)-style text may hold one. */
 int event_addr_port(const char *addr)
 {
-	if (addr == NULL || addr[0] == '\0' || addr[0] == '/' || addr[0] == '@')
+	struct ss_addr a;
+
+	if (addr == NULL || addr_parse(&a, addr, ADDR_NAMES, NULL, 0) < 0)
 		return -1;
-	const char *colon;
-	if (addr[0] == '[') {
-		const char *close = strchr(addr, ']');
-		if (close == NULL || close == addr + 1 || close[1] != ':')
-			return -1;
-		colon = close + 1;
-	} else {
-		colon = strchr(addr, ':');
-		/* A second colon means a bare IPv6 address: no port to find. */
-		if (colon == NULL || colon == addr || strchr(colon + 1, ':') != NULL)
-			return -1;
-	}
-	const char *p = colon + 1;
-	if (*p == '\0')
-		return -1;
-	long port = 0;
-	for (; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		port = port * 10 + (*p - '0');
-		if (port > 65535)
-			return -1;
-	}
-	return (int)port;
+	return a.port;
 }
 
 double event_clock_now(void)

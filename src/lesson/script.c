@@ -284,36 +284,42 @@ static int need_sock(struct parser *p, int actor, const char *name)
 	return 0;
 }
 
-/* Addresses: host:port, [v6]:port, /unix/path, @abstract, actor.sock. */
-static int check_addr(struct parser *p, const char *a)
+/* "actor.sock": the local address the kernel gave that socket, looked up
+ * when the step runs; it must name a socket made by an earlier step. */
+static int check_ref(struct parser *p, const char *a)
 {
-	const char *colon;
-	long port;
+	char actor[SS_NAME_MAX], sock[SS_NAME_MAX];
+	int ai;
 
+	if (sscanf(a, "%15[A-Za-z0-9_].%15[A-Za-z0-9_]", actor, sock) != 2 ||
+	    strlen(actor) + strlen(sock) + 1 != strlen(a))
+		return fail(p, "address '%s': expected host:port, a path or actor.socket", a);
+	ai = script_actor_index(p->sc, actor);
+	if (ai < 0)
+		return fail(p, "address '%s': unknown actor '%s'", a, actor);
+	if (find_sock(p, ai, sock) < 0)
+		return fail(p, "address '%s': %s has no socket '%s' yet", a, actor, sock);
+	return 0;
+}
+
+/* An address argument, parsed once here (addr.h: host:port, [v6]:port,
+ * /path, @abstract, port "auto") into st->target, or an actor.sock
+ * reference (st->target stays SS_ADDR_NONE).  st->addr keeps the text. */
+static int parse_addr(struct parser *p, struct ss_step *st, const char *a)
+{
+	char why[200];
+
+	memset(&st->target, 0, sizeof st->target);
 	if (strlen(a) >= SS_ADDR_MAX)
 		return fail(p, "address '%s' is too long", a);
-	if (a[0] == '/' || a[0] == '@')
-		return 0;
-	colon = strrchr(a, ':');
-	if (colon == NULL) {
-		char actor[SS_NAME_MAX], sock[SS_NAME_MAX];
-		int ai;
-		if (sscanf(a, "%15[A-Za-z0-9_].%15[A-Za-z0-9_]", actor, sock) != 2 ||
-		    strlen(actor) + strlen(sock) + 1 != strlen(a))
-			return fail(p, "address '%s': expected host:port, a path or actor.socket", a);
-		ai = script_actor_index(p->sc, actor);
-		if (ai < 0)
-			return fail(p, "address '%s': unknown actor '%s'", a, actor);
-		if (find_sock(p, ai, sock) < 0)
-			return fail(p, "address '%s': %s has no socket '%s' yet", a, actor, sock);
-		return 0;
+	if (a[0] != '/' && a[0] != '@' && strchr(a, ':') == NULL) {
+		if (check_ref(p, a) < 0)
+			return -1;
+	} else if (addr_parse(&st->target, a, ADDR_AUTO | ADDR_NAMES, why,
+			      sizeof why) < 0) {
+		return fail(p, "%s", why);
 	}
-	if (colon == a)
-		return fail(p, "address '%s' has no host", a);
-	if (strcmp(colon + 1, "auto") == 0)
-		return 0;
-	if (parse_long(colon + 1, 0, 65535, &port) < 0)
-		return fail(p, "port '%s' is not a number from 0 to 65535 (or auto)", colon + 1);
+	snprintf(st->addr, sizeof st->addr, "%s", a);
 	return 0;
 }
 
@@ -444,10 +450,7 @@ static int parse_call(struct parser *p, struct ss_step *st, char *text)
 	switch (st->call) {
 	case SS_CALL_BIND:
 	case SS_CALL_CONNECT:
-		if (check_addr(p, argv[1]) < 0)
-			return -1;
-		snprintf(st->addr, sizeof st->addr, "%s", argv[1]);
-		return 0;
+		return parse_addr(p, st, argv[1]);
 	case SS_CALL_LISTEN:
 		if (parse_long(argv[1], 0, 65535, &st->num) < 0)
 			return fail(p, "backlog '%s' is not a number from 0 to 65535", argv[1]);
@@ -459,9 +462,8 @@ static int parse_call(struct parser *p, struct ss_step *st, char *text)
 			return -1;
 		return argc == 3 ? parse_flags(p, argv[2], &st->flags) : 0;
 	case SS_CALL_SENDTO:
-		if (parse_data(p, st, argv[1]) < 0 || check_addr(p, argv[2]) < 0)
+		if (parse_data(p, st, argv[1]) < 0 || parse_addr(p, st, argv[2]) < 0)
 			return -1;
-		snprintf(st->addr, sizeof st->addr, "%s", argv[2]);
 		return argc == 4 ? parse_flags(p, argv[3], &st->flags) : 0;
 	case SS_CALL_RECV:
 	case SS_CALL_RECVFROM:

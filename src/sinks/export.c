@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sockstep/addr.h"
 #include "sockstep/jsonl.h"
 #include "sockstep/output.h"
 
@@ -127,8 +128,9 @@ static void map_add(struct exporter *x, const char *local, const char *peer, int
 
 static int is_wildcard(const char *addr)
 {
-	return strncmp(addr, "0.0.0.0:", 8) == 0 || strncmp(addr, "[::]:", 5) == 0 ||
-	       strncmp(addr, "*:", 2) == 0;
+	struct ss_addr a;
+
+	return addr_parse(&a, addr, ADDR_NAMES, NULL, 0) == 0 && addr_is_any(&a);
 }
 
 /* The actor whose socket has local address addr talking to other: the

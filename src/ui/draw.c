@@ -12,6 +12,8 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "sockstep/addr.h"
+
 enum ui_attr {
 	AT_BAR,     /* title and key bars */
 	AT_HEAD,    /* pane headers */
@@ -160,16 +162,16 @@ static void pen_fill(struct pen *p, attr_t a)
 /* An address with its port number highlighted: the lesson is in the port. */
 static void pen_addr(struct pen *p, const char *addr, attr_t a)
 {
-	const char *colon = strrchr(addr, ':');
+	int at = addr_port_offset(addr);
 	char host[UI_LINE_ADDR];
 
-	if (colon == NULL || colon[1] == '\0' || addr[0] == '/') {
+	if (at < 0) {
 		pen_text(p, addr, a);
 		return;
 	}
-	snprintf(host, sizeof host, "%.*s", (int)(colon - addr + 1), addr);
+	snprintf(host, sizeof host, "%.*s", at, addr);
 	pen_text(p, host, a);
-	pen_text(p, colon + 1, attrs[AT_PORT]);
+	pen_text(p, addr + at, attrs[AT_PORT]);
 }
 
 static int text_cols(const char *s)
