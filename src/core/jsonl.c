@@ -61,6 +61,9 @@ struct jf_field {
 	int nullable;     /* JF_NUM/JF_ENUM/JF_STATE: null_value is written as null */
 	long null_value;
 	const struct jf_name *names; /* JF_ENUM, ended by a NULL name */
+	/* JF_ENUM without names: event.h's table (families, socket types) */
+	const char *(*name_fn)(int value);
+	int (*value_fn)(const char *name);
 	int call_only;    /* null for begin/blocked: the call has not returned */
 };
 
@@ -69,13 +72,6 @@ struct jf_field {
 #define NUM(k, st, m) { .key = k, .type = JF_NUM, .store = st, .off = OFF(m) }
 #define NUMN(k, st, m, nv) { .key = k, .type = JF_NUM, .store = st, .off = OFF(m), .nullable = 1, .null_value = nv }
 
-static const struct jf_name family_names[] = {
-	{ AF_INET, "AF_INET" }, { AF_INET6, "AF_INET6" }, { AF_UNIX, "AF_UNIX" }, { 0, NULL },
-};
-static const struct jf_name type_names[] = {
-	{ SOCK_STREAM, "SOCK_STREAM" }, { SOCK_DGRAM, "SOCK_DGRAM" },
-	{ SOCK_SEQPACKET, "SOCK_SEQPACKET" }, { SOCK_RAW, "SOCK_RAW" }, { 0, NULL },
-};
 /* idiag_timer values, named as ss(8) prints them in timer:(...). */
 static const struct jf_name timer_names[] = {
 	{ 1, "on" }, { 2, "keepalive" }, { 3, "timewait" }, { 4, "persist" }, { 0, NULL },
@@ -110,8 +106,8 @@ static const struct jf_field call_fields[] = {
 	{ .key = "trunc", .type = JF_TRUNC },
 	{ .key = "data", .type = JF_DATA },
 	NUMN("inode", ST_ULONG, u.call.inode, 0),
-	{ .key = "family", .type = JF_ENUM, .off = OFF(u.call.family), .nullable = 1, .names = family_names },
-	{ .key = "type", .type = JF_ENUM, .off = OFF(u.call.type), .nullable = 1, .names = type_names },
+	{ .key = "family", .type = JF_ENUM, .off = OFF(u.call.family), .nullable = 1, .name_fn = event_family_name, .value_fn = event_family_from_name },
+	{ .key = "type", .type = JF_ENUM, .off = OFF(u.call.type), .nullable = 1, .name_fn = event_type_name, .value_fn = event_type_from_name },
 };
 
 static const struct jf_field socket_fields[] = {
@@ -428,7 +424,7 @@ static void jw_field(struct jw *w, const struct ss_event *ev, const struct jf_fi
 			if (name[0] == '\0' || strcmp(name, "UNKNOWN") == 0)
 				name = NULL;
 		} else {
-			name = name_of(f->names, v);
+			name = f->names ? name_of(f->names, v) : f->name_fn(v);
 		}
 		if (name != NULL)
 			jw_string(w, name, strlen(name));
@@ -1016,7 +1012,9 @@ static int jr_field(struct jr *r, struct ss_event *ev, const struct jf_field *f)
 			*v = s;
 			return 0;
 		}
-		if (value_of(f->names, name, v) != 0)
+		if (f->names == NULL && (*v = f->value_fn(name)) >= 0)
+			return 0;
+		if (f->names == NULL || value_of(f->names, name, v) != 0)
 			return jr_fail(r, "\"%s\": unknown value \"%s\"", f->key, name);
 		return 0;
 	}
