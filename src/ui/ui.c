@@ -36,31 +36,44 @@
 static const double speeds[] = {0.25, 0.5, 1, 2, 4, 8, 16};
 #define NSPEEDS ((int)(sizeof speeds / sizeof speeds[0]))
 
+/* The only file-scope state: what a signal handler and
+ * ui_emergency_restore (main's error paths) must reach without a loop. */
 static volatile sig_atomic_t ui_signal;
 static volatile sig_atomic_t ui_active;
 static SCREEN *ui_term;
 static struct sigaction old_sa[3];
 static const int caught[3] = {SIGINT, SIGTERM, SIGHUP};
 
-/* The director cannot remove a sink, and a new director may reuse a freed
- * one's address: each ui_run registers its own sink, tagged with the run's
- * number, and only the current run's sink passes events on. */
-static uintptr_t cur_run;
-static struct ui_view *cur_view;
-/* The session as JSONL in an unlinked temporary file, for the export key
- * (the view keeps display lines, not events). */
-static FILE *cur_rec;
-static unsigned long cur_rec_events;
+struct ui_loop {
+	struct director *d;
+	struct ui_view *v;
+	struct ui_screen s;
+	const struct ui_opts *o;
+	int speed_i;
+	int pending; /* a step asked for while the director was busy */
+	double next_auto;
+	double flash_until;
+	unsigned long answers_seen; /* verdicts seen (auto-play waits on one) */
+	int dirty;
+	int result; /* -2: keep running */
+	char *err;
+	size_t errsz;
+	/* The session as JSONL in an unlinked temporary file, for the export
+	 * key (the view keeps display lines, not events). */
+	FILE *rec;
+	unsigned long rec_events;
+};
 
+/* The loop's sink: the view and the session file.  Added by ui_run and
+ * removed before it returns, so it never outlives the loop it points to. */
 static void view_sink(void *ctx, const struct ss_event *ev)
 {
-	if ((uintptr_t)ctx != cur_run)
-		return;
-	if (cur_view)
-		ui_view_add(cur_view, ev);
-	if (cur_rec && cur_rec_events < UI_REC_EVENTS) {
-		output_jsonl_sink(cur_rec, ev);
-		cur_rec_events++;
+	struct ui_loop *L = ctx;
+
+	ui_view_add(L->v, ev);
+	if (L->rec && L->rec_events < UI_REC_EVENTS) {
+		output_jsonl_sink(L->rec, ev);
+		L->rec_events++;
 	}
 }
 
@@ -87,16 +100,16 @@ static FILE *rec_open(void)
 	return f;
 }
 
-static void rec_reset(void)
+static void rec_reset(struct ui_loop *L)
 {
-	if (cur_rec == NULL)
+	if (L->rec == NULL)
 		return;
-	fflush(cur_rec);
-	if (ftruncate(fileno(cur_rec), 0) < 0) {
-		fclose(cur_rec);
-		cur_rec = NULL;
+	fflush(L->rec);
+	if (ftruncate(fileno(L->rec), 0) < 0) {
+		fclose(L->rec);
+		L->rec = NULL;
 	}
-	cur_rec_events = 0;
+	L->rec_events = 0;
 }
 
 /* Note the signal and let the handler that was there (main's) note it
@@ -196,22 +209,6 @@ static void terminal_stop(void)
 	}
 }
 
-struct loop {
-	struct director *d;
-	struct ui_view *v;
-	struct ui_screen s;
-	const struct ui_opts *o;
-	int speed_i;
-	int pending; /* a step asked for while the director was busy */
-	double next_auto;
-	double flash_until;
-	unsigned long answers_seen; /* verdicts seen (auto-play waits on one) */
-	int dirty;
-	int result; /* -2: keep running */
-	char *err;
-	size_t errsz;
-};
-
 /* Copy what fits: messages are cut at the screen's edge anyway. */
 static void copy_cut(char *out, size_t outsz, const char *in)
 {
@@ -221,7 +218,7 @@ static void copy_cut(char *out, size_t outsz, const char *in)
 	out[n] = '\0';
 }
 
-static void say(struct loop *L, const char *msg)
+static void say(struct ui_loop *L, const char *msg)
 {
 	copy_cut(L->s.flash, sizeof L->s.flash, msg);
 	L->s.flash_error = 0;
@@ -230,7 +227,7 @@ static void say(struct loop *L, const char *msg)
 }
 
 /* A mistake of the user's (a bad filter): red, and longer. */
-static void say_error(struct loop *L, const char *msg)
+static void say_error(struct ui_loop *L, const char *msg)
 {
 	say(L, msg);
 	L->s.flash_error = 1;
@@ -239,7 +236,7 @@ static void say_error(struct loop *L, const char *msg)
 
 /* A press while the previous step is still on its way into the kernel
  * is kept (one, not a queue) and granted as soon as the director can. */
-static void step(struct loop *L)
+static void step(struct ui_loop *L)
 {
 	struct director_status st;
 
@@ -259,7 +256,7 @@ static void step(struct loop *L)
 	}
 }
 
-static void grant_pending(struct loop *L)
+static void grant_pending(struct ui_loop *L)
 {
 	if (!L->pending)
 		return;
@@ -270,22 +267,25 @@ static void grant_pending(struct loop *L)
 	}
 }
 
-static void restart(struct loop *L)
+static void restart(struct ui_loop *L)
 {
 	char desc[sizeof L->s.filter_desc];
-	int present = L->s.present;
+	int present = L->s.present, nkeys = L->s.nkeys;
+	const struct ui_key *keys = L->s.keys;
 
 	if (director_restart(L->d, L->err, L->errsz) < 0) {
 		L->result = UI_ERROR;
 		return;
 	}
 	ui_view_clear(L->v);
-	rec_reset();
+	rec_reset(L);
 	L->pending = 0;
 	L->answers_seen = 0;
 	/* the layout and the filter are the learner's: they stay */
 	snprintf(desc, sizeof desc, "%s", L->s.filter_desc);
 	ui_screen_init(&L->s, L->o);
+	L->s.keys = keys;
+	L->s.nkeys = nkeys;
 	snprintf(L->s.filter_desc, sizeof L->s.filter_desc, "%s", desc);
 	L->s.present = present;
 	L->s.speed = speeds[L->speed_i];
@@ -302,7 +302,7 @@ static enum ui_pane focus_pane(const struct ui_screen *s)
 }
 
 /* Move a pane's bottom line by delta (negative: back in history). */
-static void scroll_pane(struct loop *L, long delta, int home, int end)
+static void scroll_pane(struct ui_loop *L, long delta, int home, int end)
 {
 	enum ui_pane p = focus_pane(&L->s);
 	const struct ui_ring *r = &L->v->pane[p];
@@ -322,7 +322,7 @@ static void scroll_pane(struct loop *L, long delta, int home, int end)
 	L->s.anchor[p] = a >= last ? -1 : a;
 }
 
-static void scroll_focus(struct loop *L, int key)
+static void scroll_focus(struct ui_loop *L, int key)
 {
 	int page, big = 1 << 20;
 	long delta = 0;
@@ -353,7 +353,7 @@ static void scroll_focus(struct loop *L, int key)
 	L->dirty = 1;
 }
 
-static void cycle_focus(struct loop *L, int dir)
+static void cycle_focus(struct ui_loop *L, int dir)
 {
 	/* The diagram replaces the two panes, so it replaces them in the
 	 * cycle too. */
@@ -372,7 +372,7 @@ static void cycle_focus(struct loop *L, int dir)
 	L->dirty = 1;
 }
 
-static void set_speed(struct loop *L, int delta)
+static void set_speed(struct ui_loop *L, int delta)
 {
 	char msg[64];
 
@@ -388,7 +388,7 @@ static void set_speed(struct loop *L, int delta)
 
 /* ---- filter, search, export ---------------------------------------- */
 
-static void apply_filter(struct loop *L, const char *expr)
+static void apply_filter(struct ui_loop *L, const char *expr)
 {
 	struct filter f;
 	char err[256], msg[160];
@@ -417,7 +417,7 @@ static void apply_filter(struct loop *L, const char *expr)
 /* Find the search text from the highlighted match (or the newest line)
  * towards older (dir < 0) or newer lines: the focused pane first, then
  * the others; the pane scrolls to the match. */
-static void search(struct loop *L, int dir)
+static void search(struct ui_loop *L, int dir)
 {
 	enum ui_pane order[UI_PANES];
 	enum ui_pane fp = L->s.show_seq ? UI_PANE_SEQ : focus_pane(&L->s);
@@ -463,7 +463,7 @@ static void search(struct loop *L, int dir)
 /* The session so far as a diagram to keep: SVG and Mermaid in the
  * current directory, through the export module (what --record and
  * `sockstep export` would give, with the UI's filter). */
-static void export_session(struct loop *L)
+static void export_session(struct ui_loop *L)
 {
 	static const struct {
 		enum export_format fmt;
@@ -472,16 +472,16 @@ static void export_session(struct loop *L)
 	char proc[64], name[2][64], err[256], msg[200];
 	const char *title = L->o->title && L->o->title[0] ? L->o->title : "sockstep session";
 
-	if (cur_rec == NULL) {
+	if (L->rec == NULL) {
 		say_error(L, "export: no temporary file for the session (check TMPDIR)");
 		return;
 	}
-	if (cur_rec_events >= UI_REC_EVENTS) {
+	if (L->rec_events >= UI_REC_EVENTS) {
 		say_error(L, "export: the session is too long for the UI: use --record and sockstep export --filter");
 		return;
 	}
-	fflush(cur_rec);
-	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fileno(cur_rec));
+	fflush(L->rec);
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fileno(L->rec));
 	for (int i = 0; i < 2; i++) {
 		FILE *in = fopen(proc, "r"), *out;
 		int rc;
@@ -519,7 +519,7 @@ static void export_session(struct loop *L)
 
 /* ---- the input line ------------------------------------------------ */
 
-static void open_prompt(struct loop *L, enum ui_prompt p, const char *init)
+static void open_prompt(struct ui_loop *L, enum ui_prompt p, const char *init)
 {
 	L->s.prompt = p;
 	copy_cut(L->s.input, sizeof L->s.input, init ? init : "");
@@ -527,7 +527,7 @@ static void open_prompt(struct loop *L, enum ui_prompt p, const char *init)
 	L->dirty = 1;
 }
 
-static void submit(struct loop *L)
+static void submit(struct ui_loop *L)
 {
 	enum ui_prompt p = L->s.prompt;
 
@@ -561,7 +561,7 @@ static void submit(struct loop *L)
 }
 
 /* Keys while the input line is open: text, Backspace, Enter, Esc. */
-static void prompt_key(struct loop *L, int ch)
+static void prompt_key(struct ui_loop *L, int ch)
 {
 	size_t n = strlen(L->s.input);
 
@@ -600,7 +600,150 @@ static void prompt_key(struct loop *L, int ch)
 	}
 }
 
-static void key(struct loop *L, int ch)
+static void act_quit(struct ui_loop *L, int ch)
+{
+	L->result = UI_QUIT;
+}
+
+static void act_step(struct ui_loop *L, int ch)
+{
+	step(L);
+}
+
+static void act_autoplay(struct ui_loop *L, int ch)
+{
+	L->s.autoplay = !L->s.autoplay;
+	L->next_auto = now_s();
+	say(L, L->s.autoplay ? "auto-play on (a pauses)" : "paused");
+}
+
+static void act_faster(struct ui_loop *L, int ch)
+{
+	set_speed(L, 1);
+}
+
+static void act_slower(struct ui_loop *L, int ch)
+{
+	set_speed(L, -1);
+}
+
+static void act_restart(struct ui_loop *L, int ch)
+{
+	restart(L);
+}
+
+static void act_help(struct ui_loop *L, int ch)
+{
+	L->s.help = 1;
+}
+
+static void act_diagram(struct ui_loop *L, int ch)
+{
+	L->s.show_seq = !L->s.show_seq;
+	if (L->s.show_seq &&
+	    (L->s.focus == UI_FOCUS_SERVER || L->s.focus == UI_FOCUS_CLIENT))
+		L->s.focus = UI_FOCUS_SEQ;
+	else if (!L->s.show_seq && L->s.focus == UI_FOCUS_SEQ)
+		L->s.focus = UI_FOCUS_SERVER;
+}
+
+static void act_lesson(struct ui_loop *L, int ch)
+{
+	if (L->o->lesson_nav)
+		L->result = ch == 'N' ? UI_NEXT_LESSON : UI_PREV_LESSON;
+	else
+		say(L, "N/P move between lessons: run a lesson (sockstep lessons)");
+}
+
+static void act_focus(struct ui_loop *L, int ch)
+{
+	cycle_focus(L, ch == KEY_BTAB ? -1 : 1);
+}
+
+static void act_scroll(struct ui_loop *L, int ch)
+{
+	scroll_focus(L, ch);
+}
+
+static void act_redraw(struct ui_loop *L, int ch)
+{
+	clearok(curscr, TRUE);
+}
+
+static void act_filter(struct ui_loop *L, int ch)
+{
+	open_prompt(L, UI_PROMPT_FILTER, L->s.filter_desc);
+}
+
+static void act_search(struct ui_loop *L, int ch)
+{
+	open_prompt(L, UI_PROMPT_SEARCH, "");
+}
+
+static void act_older(struct ui_loop *L, int ch)
+{
+	search(L, -1);
+}
+
+static void act_newer(struct ui_loop *L, int ch)
+{
+	search(L, 1);
+}
+
+static void act_unmark(struct ui_loop *L, int ch)
+{
+	L->s.hl_pane = -1;
+	L->s.hl = -1;
+}
+
+static void act_export(struct ui_loop *L, int ch)
+{
+	export_session(L);
+}
+
+static void act_present(struct ui_loop *L, int ch)
+{
+	L->s.present = !L->s.present;
+	say(L, L->s.present ? "presenter mode (p returns to the panes)"
+			    : "panes (p: presenter mode)");
+}
+
+/* Every key, once: what it does and how the help screen and the key bar
+ * name it (htop's Action table).  Rows without help text act but are not
+ * listed (Ctrl-L, Esc, synonyms on rows of their own). */
+static const struct ui_key key_table[] = {
+	{{'n', ' '}, act_step, {"n, Space", "perform the next step", "n next", 0, 0}},
+	{{'a'}, act_autoplay, {"a", "auto-play on/off", "a auto", 0, 0}},
+	{{'+', '=', '-', '_'}, NULL, {"+ / -", "auto-play faster / slower", "+- speed", 0, 0}},
+	{{'+', '='}, act_faster, {NULL, NULL, NULL, 0, 0}},
+	{{'-', '_'}, act_slower, {NULL, NULL, NULL, 0, 0}},
+	{{'r'}, act_restart, {"r", "restart the exchange from scratch", "r restart", 0, 0}},
+	{{'d'}, act_diagram, {"d", "sequence diagram (packets) on/off", "d diagram", 0, 0}},
+	{{KEY_TAB, KEY_BTAB}, act_focus,
+	 {"Tab", "focus: server, client, table, narration", "Tab focus", 0, 0}},
+	{{'N', 'P'}, act_lesson,
+	 {"N / P", "next / previous lesson (lessons)", "N/P lesson", 0, 1}},
+	{{'f'}, act_filter,
+	 {"f", "filter: actor=client, errno, kind=packet flags=S", "f filter", 1, 0}},
+	{{'/'}, act_search, {"/", "search; Enter, F3, < older match, > newer", "/ search", 1, 0}},
+	{{'\r', '\n', KEY_ENTER, '<', KEY_F(3)}, act_older, {NULL, NULL, NULL, 0, 0}},
+	{{'>', KEY_F(15) /* Shift-F3 */}, act_newer, {NULL, NULL, NULL, 0, 0}},
+	{{KEY_ESC}, act_unmark, {NULL, NULL, NULL, 0, 0}},
+	{{'e'}, act_export,
+	 {"e", "export the session: sockstep-PID.svg and .mmd", "e export", 1, 0}},
+	{{'p'}, act_present,
+	 {"p", "presenter mode (large ports) on/off", "p present", 1, 0}},
+	{{KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END}, act_scroll,
+	 {"Up/Down, PgUp/PgDn, Home/End", "scroll the focused area", "arrows scroll", 1, 0}},
+	{{0}, NULL,
+	 {"questions", "type a prediction, Enter checks it, Esc skips", NULL, 0, 0}},
+	{{'?', 'h'}, act_help, {"?", "this help (any key closes it)", "? help", 0, 0}},
+	{{'q', 'Q'}, act_quit, {"q", "quit", "q quit", 0, 0}},
+	{{KEY_CTRL_L}, act_redraw, {NULL, NULL, NULL, 0, 0}},
+};
+#define NKEYS ((int)(sizeof key_table / sizeof key_table[0]))
+
+static void key(struct ui_loop *L, int ch)
 {
 	L->dirty = 1;
 	if (ch == KEY_RESIZE)
@@ -613,102 +756,18 @@ static void key(struct loop *L, int ch)
 		L->s.help = 0;
 		return;
 	}
-	switch (ch) {
-	case 'q':
-	case 'Q':
-		L->result = UI_QUIT;
-		break;
-	case ' ':
-	case 'n':
-		step(L);
-		break;
-	case 'a':
-		L->s.autoplay = !L->s.autoplay;
-		L->next_auto = now_s();
-		say(L, L->s.autoplay ? "auto-play on (a pauses)" : "paused");
-		break;
-	case '+':
-	case '=':
-		set_speed(L, 1);
-		break;
-	case '-':
-	case '_':
-		set_speed(L, -1);
-		break;
-	case 'r':
-		restart(L);
-		break;
-	case '?':
-	case 'h':
-		L->s.help = 1;
-		break;
-	case 'd':
-		L->s.show_seq = !L->s.show_seq;
-		if (L->s.show_seq && (L->s.focus == UI_FOCUS_SERVER ||
-				      L->s.focus == UI_FOCUS_CLIENT))
-			L->s.focus = UI_FOCUS_SEQ;
-		else if (!L->s.show_seq && L->s.focus == UI_FOCUS_SEQ)
-			L->s.focus = UI_FOCUS_SERVER;
-		break;
-	case 'N':
-	case 'P':
-		if (L->o->lesson_nav)
-			L->result = ch == 'N' ? UI_NEXT_LESSON : UI_PREV_LESSON;
-		else
-			say(L, "N/P move between lessons: run a lesson (sockstep lessons)");
-		break;
-	case KEY_TAB:
-		cycle_focus(L, 1);
-		break;
-	case KEY_BTAB:
-		cycle_focus(L, -1);
-		break;
-	case KEY_UP:
-	case KEY_DOWN:
-	case KEY_PPAGE:
-	case KEY_NPAGE:
-	case KEY_HOME:
-	case KEY_END:
-		scroll_focus(L, ch);
-		break;
-	case KEY_CTRL_L:
-		clearok(curscr, TRUE);
-		break;
-	case 'f':
-		open_prompt(L, UI_PROMPT_FILTER, L->s.filter_desc);
-		break;
-	case '/':
-		open_prompt(L, UI_PROMPT_SEARCH, "");
-		break;
-	case '\r':
-	case '\n':
-	case KEY_ENTER:
-	case '<':
-	case KEY_F(3):
-		search(L, -1);
-		break;
-	case '>':
-	case KEY_F(15): /* Shift-F3 */
-		search(L, 1);
-		break;
-	case KEY_ESC:
-		L->s.hl_pane = -1;
-		L->s.hl = -1;
-		break;
-	case 'e':
-		export_session(L);
-		break;
-	case 'p':
-		L->s.present = !L->s.present;
-		say(L, L->s.present ? "presenter mode (p returns to the panes)"
-				    : "panes (p: presenter mode)");
-		break;
-	default:
-		break;
+	for (int i = 0; i < NKEYS; i++) {
+		if (key_table[i].act == NULL)
+			continue;
+		for (int k = 0; k < UI_KEY_CODES && key_table[i].ch[k]; k++)
+			if (key_table[i].ch[k] == ch) {
+				key_table[i].act(L, ch);
+				return;
+			}
 	}
 }
 
-static void autoplay(struct loop *L)
+static void autoplay(struct ui_loop *L)
 {
 	double t = now_s();
 
@@ -726,7 +785,7 @@ static void autoplay(struct loop *L)
 }
 
 /* Copy what the bars show; 1 when any of it changed. */
-static int sync_status(struct loop *L)
+static int sync_status(struct ui_loop *L)
 {
 	struct director_status st;
 	struct ui_screen *s = &L->s;
@@ -775,7 +834,7 @@ static void wait_input(struct director *d, int timeout_ms)
 		return;
 }
 
-static int run_loop(struct loop *L)
+static int run_loop(struct ui_loop *L)
 {
 	unsigned long drawn_gen = (unsigned long)-1;
 
@@ -820,7 +879,7 @@ static int run_loop(struct loop *L)
 enum ui_result ui_run(struct director *d, const struct ui_opts *o, char *err,
 		      size_t errsz)
 {
-	struct loop L;
+	struct ui_loop L;
 	int rc;
 
 	memset(&L, 0, sizeof L);
@@ -838,26 +897,22 @@ enum ui_result ui_run(struct director *d, const struct ui_opts *o, char *err,
 	L.speed_i = 2;
 	ui_screen_init(&L.s, o);
 	L.s.speed = speeds[L.speed_i];
+	L.s.keys = key_table;
+	L.s.nkeys = NKEYS;
 	ui_signal = 0;
 	if (terminal_start(err, errsz) < 0) {
 		ui_view_free(L.v);
 		return UI_ERROR;
 	}
 	signals_install();
-	cur_view = L.v;
-	cur_rec = rec_open();
-	cur_rec_events = 0;
-	cur_run++;
-	director_add_sink(d, view_sink, (void *)cur_run);
+	L.rec = rec_open();
+	director_add_sink(d, view_sink, &L);
 
 	rc = run_loop(&L);
 
-	cur_view = NULL;
-	cur_run++; /* this run's sink falls silent */
-	if (cur_rec) {
-		fclose(cur_rec);
-		cur_rec = NULL;
-	}
+	director_remove_sink(d, view_sink, &L);
+	if (L.rec)
+		fclose(L.rec);
 	terminal_stop();
 	signals_restore();
 	ui_view_free(L.v);
