@@ -9,11 +9,8 @@
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <langinfo.h>
-#include <locale.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +18,7 @@
 #include <unistd.h>
 
 #include "sockstep/export.h"
+#include "sockstep/term.h"
 #include "sockstep/output.h"
 
 #define UI_POLL_MS 10      /* while something may happen */
@@ -35,14 +33,6 @@
 
 static const double speeds[] = {0.25, 0.5, 1, 2, 4, 8, 16};
 #define NSPEEDS ((int)(sizeof speeds / sizeof speeds[0]))
-
-/* The only file-scope state: what a signal handler and
- * ui_emergency_restore (main's error paths) must reach without a loop. */
-static volatile sig_atomic_t ui_signal;
-static volatile sig_atomic_t ui_active;
-static SCREEN *ui_term;
-static struct sigaction old_sa[3];
-static const int caught[3] = {SIGINT, SIGTERM, SIGHUP};
 
 struct ui_loop {
 	struct director *d;
@@ -112,40 +102,9 @@ static void rec_reset(struct ui_loop *L)
 	L->rec_events = 0;
 }
 
-/* Note the signal and let the handler that was there (main's) note it
- * too; the loop sees the flag within one poll and restores the terminal. */
-static void on_signal(int sig)
-{
-	ui_signal = sig;
-	for (int i = 0; i < 3; i++)
-		if (caught[i] == sig && !(old_sa[i].sa_flags & SA_SIGINFO) &&
-		    old_sa[i].sa_handler != SIG_DFL && old_sa[i].sa_handler != SIG_IGN)
-			old_sa[i].sa_handler(sig);
-}
-
-static void signals_install(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	for (int i = 0; i < 3; i++)
-		sigaction(caught[i], &sa, &old_sa[i]);
-}
-
-static void signals_restore(void)
-{
-	for (int i = 0; i < 3; i++)
-		sigaction(caught[i], &old_sa[i], NULL);
-}
-
 void ui_emergency_restore(void)
 {
-	if (!ui_active)
-		return;
-	ui_active = 0;
-	endwin();
+	term_restore();
 }
 
 static double now_s(void)
@@ -154,59 +113,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int terminal_start(char *err, size_t errsz)
-{
-	static int atexit_done;
-	const char *nc = getenv("NO_COLOR");
-	int utf8;
-
-	/* ncurses needs the locale for UTF-8; numbers stay in the C locale so
-	 * a recorded trace never gets decimal commas. */
-	setlocale(LC_ALL, "");
-	setlocale(LC_NUMERIC, "C");
-	utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		snprintf(err, errsz, "the UI needs a terminal (use --headless)");
-		return -1;
-	}
-	/* newterm, not initscr: initscr exits the process on a bad TERM. */
-	ui_term = newterm(NULL, stdout, stdin);
-	if (ui_term == NULL) {
-		snprintf(err, errsz, "cannot use terminal type '%s' (use --headless)",
-			 getenv("TERM") ? getenv("TERM") : "");
-		return -1;
-	}
-	ui_active = 1;
-	if (!atexit_done) {
-		atexit(ui_emergency_restore);
-		atexit_done = 1;
-	}
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	set_escdelay(25);
-	curs_set(0);
-	if (has_colors() && (nc == NULL || nc[0] == '\0')) {
-		start_color();
-		use_default_colors();
-		ui_draw_setup(1, utf8);
-	} else {
-		ui_draw_setup(0, utf8);
-	}
-	return 0;
-}
-
-static void terminal_stop(void)
-{
-	ui_emergency_restore();
-	if (ui_term) {
-		delscreen(ui_term);
-		ui_term = NULL;
-	}
 }
 
 /* Copy what fits: messages are cut at the screen's edge anyway. */
@@ -841,7 +747,7 @@ static int run_loop(struct ui_loop *L)
 	while (L->result == -2) {
 		int ch, keys = 0;
 
-		if (ui_signal) {
+		if (term_signal()) {
 			L->result = UI_INTERRUPTED;
 			break;
 		}
@@ -899,12 +805,11 @@ enum ui_result ui_run(struct director *d, const struct ui_opts *o, char *err,
 	L.s.speed = speeds[L.speed_i];
 	L.s.keys = key_table;
 	L.s.nkeys = NKEYS;
-	ui_signal = 0;
-	if (terminal_start(err, errsz) < 0) {
+	if (term_start(err, errsz) < 0) {
 		ui_view_free(L.v);
 		return UI_ERROR;
 	}
-	signals_install();
+	term_signals_install();
 	L.rec = rec_open();
 	director_add_sink(d, view_sink, &L);
 
@@ -913,8 +818,8 @@ enum ui_result ui_run(struct director *d, const struct ui_opts *o, char *err,
 	director_remove_sink(d, view_sink, &L);
 	if (L.rec)
 		fclose(L.rec);
-	terminal_stop();
-	signals_restore();
+	term_stop();
+	term_signals_restore();
 	ui_view_free(L.v);
 	return (enum ui_result)rc;
 }
