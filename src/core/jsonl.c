@@ -382,6 +382,29 @@ static void jw_errno_text(struct jw *w, int err)
 	}
 }
 
+/* A named int: its name (TCP state, family, type, timer, level) or, if
+ * unnamed, the number; null for the field's "not reported" value. */
+static void jw_enum(struct jw *w, int v, const struct jf_field *f)
+{
+	const char *name;
+
+	if (f->nullable && v == f->null_value) {
+		jw_null(w);
+		return;
+	}
+	if (f->type == JF_STATE) {
+		name = event_tcp_state_name(v);
+		if (name[0] == '\0' || strcmp(name, "UNKNOWN") == 0)
+			name = NULL;
+	} else {
+		name = f->names ? name_of(f->names, v) : f->name_fn(v);
+	}
+	if (name != NULL)
+		jw_string(w, name, strlen(name));
+	else
+		jw_printf(w, "%d", v);
+}
+
 static void jw_field(struct jw *w, const struct ss_event *ev, const struct jf_field *f)
 {
 	const struct ss_call_event *c = &ev->u.call;
@@ -412,26 +435,9 @@ static void jw_field(struct jw *w, const struct ss_event *ev, const struct jf_fi
 			jw_null(w);
 		return;
 	case JF_STATE:
-	case JF_ENUM: {
-		int v = *(const int *)field_ptr(ev, f);
-		if (f->nullable && v == f->null_value) {
-			jw_null(w);
-			return;
-		}
-		const char *name;
-		if (f->type == JF_STATE) {
-			name = event_tcp_state_name(v);
-			if (name[0] == '\0' || strcmp(name, "UNKNOWN") == 0)
-				name = NULL;
-		} else {
-			name = f->names ? name_of(f->names, v) : f->name_fn(v);
-		}
-		if (name != NULL)
-			jw_string(w, name, strlen(name));
-		else
-			jw_printf(w, "%d", v);
+	case JF_ENUM:
+		jw_enum(w, *(const int *)field_ptr(ev, f), f);
 		return;
-	}
 	case JF_ERRNO: {
 		if (c->err == 0) {
 			jw_null(w);
@@ -961,6 +967,34 @@ static int errno_from_number_name(const char *s, int *err)
 	return 0;
 }
 
+/* A named int as jw_enum writes it: a name from the field's table, or a
+ * number. */
+static int jr_enum(struct jr *r, int *v, const struct jf_field *f)
+{
+	struct jnum n;
+	char name[32];
+
+	if (jr_peek(r) != '"') {
+		if (jr_number(r, &n) != 0)
+			return -1;
+		return jr_store_number(r, f->key, &n, ST_INT, v);
+	}
+	if (jr_string(r, name, sizeof(name), NULL) != 0)
+		return -1;
+	if (f->type == JF_STATE) {
+		int s = event_tcp_state_from_name(name);
+		if (s < 0)
+			return jr_fail(r, "\"%s\": unknown TCP state \"%s\"", f->key, name);
+		*v = s;
+		return 0;
+	}
+	if (f->names == NULL && (*v = f->value_fn(name)) >= 0)
+		return 0;
+	if (f->names == NULL || value_of(f->names, name, v) != 0)
+		return jr_fail(r, "\"%s\": unknown value \"%s\"", f->key, name);
+	return 0;
+}
+
 static int jr_field(struct jr *r, struct ss_event *ev, const struct jf_field *f)
 {
 	struct ss_call_event *c = &ev->u.call;
@@ -995,29 +1029,8 @@ static int jr_field(struct jr *r, struct ss_event *ev, const struct jf_field *f)
 			return -1;
 		return jr_store_number(r, f->key, &n, f->store, field_ptr_mut(ev, f));
 	case JF_STATE:
-	case JF_ENUM: {
-		int *v = field_ptr_mut(ev, f);
-		if (jr_peek(r) != '"') {
-			if (jr_number(r, &n) != 0)
-				return -1;
-			return jr_store_number(r, f->key, &n, ST_INT, v);
-		}
-		char name[32];
-		if (jr_string(r, name, sizeof(name), NULL) != 0)
-			return -1;
-		if (f->type == JF_STATE) {
-			int s = event_tcp_state_from_name(name);
-			if (s < 0)
-				return jr_fail(r, "\"%s\": unknown TCP state \"%s\"", f->key, name);
-			*v = s;
-			return 0;
-		}
-		if (f->names == NULL && (*v = f->value_fn(name)) >= 0)
-			return 0;
-		if (f->names == NULL || value_of(f->names, name, v) != 0)
-			return jr_fail(r, "\"%s\": unknown value \"%s\"", f->key, name);
-		return 0;
-	}
+	case JF_ENUM:
+		return jr_enum(r, field_ptr_mut(ev, f), f);
 	case JF_ERRNO: {
 		char name[32];
 		if (jr_string(r, name, sizeof(name), NULL) != 0)
