@@ -40,6 +40,10 @@ enum ui_result {
 enum ui_result ui_run(struct director *d, const struct ui_opts *o, char *err,
 		      size_t errsz);
 
+/* The key table the loop dispatches on and the help screen lists (static,
+ * never freed); *n gets its length. */
+const struct ui_key *ui_key_table(int *n);
+
 /* Restore the terminal if the UI is active (signal and error paths). */
 void ui_emergency_restore(void);
 

@@ -649,6 +649,12 @@ static const struct ui_key key_table[] = {
 };
 #define NKEYS ((int)(sizeof key_table / sizeof key_table[0]))
 
+const struct ui_key *ui_key_table(int *n)
+{
+	*n = NKEYS;
+	return key_table;
+}
+
 static void key(struct ui_loop *L, int ch)
 {
 	L->dirty = 1;
