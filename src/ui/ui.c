@@ -8,7 +8,6 @@
 
 #include <curses.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,16 +16,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sockstep/export.h"
+#include "sockstep/record.h"
 #include "sockstep/term.h"
-#include "sockstep/output.h"
 
 #define UI_POLL_MS 10      /* while something may happen */
 #define UI_IDLE_POLL_MS 100 /* when the exchange is done */
 #define UI_FLASH_SECONDS 2.5
 #define UI_KEYS_PER_TICK 64 /* a pasted burst cannot starve the director */
 #define UI_VERDICT_SECONDS 4.0 /* auto-play lets a verdict be read */
-#define UI_REC_EVENTS 50000    /* events kept for the export key */
 #define KEY_TAB '\t'
 #define KEY_CTRL_L 12
 #define KEY_ESC 27
@@ -48,10 +45,7 @@ struct ui_loop {
 	int result; /* -2: keep running */
 	char *err;
 	size_t errsz;
-	/* The session as JSONL in an unlinked temporary file, for the export
-	 * key (the view keeps display lines, not events). */
-	FILE *rec;
-	unsigned long rec_events;
+	struct record rec; /* the session's events, for the export key */
 };
 
 /* The loop's sink: the view and the session file.  Added by ui_run and
@@ -61,45 +55,7 @@ static void view_sink(void *ctx, const struct ss_event *ev)
 	struct ui_loop *L = ctx;
 
 	ui_view_add(L->v, ev);
-	if (L->rec && L->rec_events < UI_REC_EVENTS) {
-		output_jsonl_sink(L->rec, ev);
-		L->rec_events++;
-	}
-}
-
-/* mkstemp in $TMPDIR, unlinked at once: nothing is left behind, whatever
- * way the UI ends.  NULL if it cannot be made (export then says so). */
-static FILE *rec_open(void)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[512];
-	int fd;
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/sockstep-ui-XXXXXX",
-		 dir && dir[0] ? dir : "/tmp");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return NULL;
-	unlink(path);
-	/* appends stay at the end while the export reads from the start */
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_APPEND);
-	f = fdopen(fd, "a");
-	if (f == NULL)
-		close(fd);
-	return f;
-}
-
-static void rec_reset(struct ui_loop *L)
-{
-	if (L->rec == NULL)
-		return;
-	fflush(L->rec);
-	if (ftruncate(fileno(L->rec), 0) < 0) {
-		fclose(L->rec);
-		L->rec = NULL;
-	}
-	L->rec_events = 0;
+	record_add(&L->rec, ev);
 }
 
 void ui_emergency_restore(void)
@@ -184,7 +140,7 @@ static void restart(struct ui_loop *L)
 		return;
 	}
 	ui_view_clear(L->v);
-	rec_reset(L);
+	record_reset(&L->rec);
 	L->pending = 0;
 	L->answers_seen = 0;
 	/* the layout and the filter are the learner's: they stay */
@@ -366,64 +322,20 @@ static void search(struct ui_loop *L, int dir)
 	say(L, msg);
 }
 
-/* The session so far as a diagram to keep: SVG and Mermaid in the
- * current directory, through the export module (what --record and
- * `sockstep export` would give, with the UI's filter). */
+/* The session so far as a diagram to keep (record.h). */
 static void export_session(struct ui_loop *L)
 {
-	static const struct {
-		enum export_format fmt;
-		const char *ext;
-	} outs[] = {{EXPORT_SVG, "svg"}, {EXPORT_MERMAID, "mmd"}};
-	char proc[64], name[2][64], err[256], msg[200];
 	const char *title = L->o->title && L->o->title[0] ? L->o->title : "sockstep session";
+	char msg[256];
 
-	if (L->rec == NULL) {
-		say_error(L, "export: no temporary file for the session (check TMPDIR)");
+	if (record_export(&L->rec, title, L->v->filter.nclauses ? &L->v->filter : NULL,
+			  msg, sizeof msg) < 0) {
+		say_error(L, msg);
 		return;
 	}
-	if (L->rec_events >= UI_REC_EVENTS) {
-		say_error(L, "export: the session is too long for the UI: use --record and sockstep export --filter");
-		return;
-	}
-	fflush(L->rec);
-	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fileno(L->rec));
-	for (int i = 0; i < 2; i++) {
-		FILE *in = fopen(proc, "r"), *out;
-		int rc;
-		snprintf(name[i], sizeof name[i], "sockstep-%d.%s", (int)getpid(), outs[i].ext);
-		out = fopen(name[i], "w");
-		if (in == NULL || out == NULL) {
-			snprintf(msg, sizeof msg, "export: cannot write %s: %s", name[i],
-				 strerror(errno));
-			if (in)
-				fclose(in);
-			if (out)
-				fclose(out);
-			say_error(L, msg);
-			return;
-		}
-		rc = export_trace(in, title, outs[i].fmt,
-				  L->v->filter.nclauses ? &L->v->filter : NULL, out, err,
-				  sizeof err);
-		fclose(in);
-		if (fclose(out) != 0 && rc == 0) {
-			snprintf(err, sizeof err, "%s: %s", name[i], strerror(errno));
-			rc = -1;
-		}
-		if (rc < 0) {
-			snprintf(msg, sizeof msg, "export: %.180s", err);
-			say_error(L, msg);
-			return;
-		}
-	}
-	snprintf(msg, sizeof msg, "wrote %s and %s%s", name[0], name[1],
-		 L->v->filter.nclauses ? " (filtered)" : "");
 	say(L, msg);
 	L->flash_until = now_s() + 3 * UI_FLASH_SECONDS;
 }
-
-/* ---- the input line ------------------------------------------------ */
 
 static void open_prompt(struct ui_loop *L, enum ui_prompt p, const char *init)
 {
@@ -816,14 +728,13 @@ enum ui_result ui_run(struct director *d, const struct ui_opts *o, char *err,
 		return UI_ERROR;
 	}
 	term_signals_install();
-	L.rec = rec_open();
+	record_open(&L.rec);
 	director_add_sink(d, view_sink, &L);
 
 	rc = run_loop(&L);
 
 	director_remove_sink(d, view_sink, &L);
-	if (L.rec)
-		fclose(L.rec);
+	record_close(&L.rec);
 	term_stop();
 	term_signals_restore();
 	ui_view_free(L.v);
