@@ -25,9 +25,11 @@
 /* Lifelines (actors, plus "remote" for addresses no actor owns). */
 #define EXPORT_ACTORS_MAX 16
 
-enum export_format { EXPORT_MERMAID, EXPORT_PLANTUML, EXPORT_SVG };
+/* EXPORT_HTML is a page, not a diagram: export_html.h writes it (with the
+ * SVG inside); export_trace refuses it. */
+enum export_format { EXPORT_MERMAID, EXPORT_PLANTUML, EXPORT_SVG, EXPORT_HTML };
 
-/* "mermaid", "plantuml", "svg" -> the format, or -1. */
+/* "mermaid", "plantuml", "svg", "html" -> the format, or -1. */
 int export_format_from_name(const char *name);
 
 /* Read the JSONL trace in (name is used in messages and as the title),

@@ -8,7 +8,8 @@
 #ifndef SOCKSTEP_EXPORT_CMD_H
 #define SOCKSTEP_EXPORT_CMD_H
 
-/* `sockstep export [--format F] [--filter EXPR]... [-o FILE] TRACE.jsonl`:
+/* `sockstep export [--format F] [--filter EXPR]... [-o FILE] TRACE.jsonl`
+ * (--format html: export_html.h):
  * argv[0] is "export".  Returns the exit status: 0, 1 when the trace
  * cannot be read or written, 2 on bad usage (one line on stderr). */
 int export_cmd_main(int argc, char **argv);

@@ -4,7 +4,7 @@
  * The view keeps display lines, not events; the export needs events.  So
  * the UI appends every event as JSONL to an unlinked temporary file
  * (nothing is left behind, whatever way the UI ends) and, on the key,
- * hands that file to the exporter (export.h) as `sockstep export` would
+ * hands that file to the exporters as `sockstep export` would
  * read a --record file.  At most RECORD_EVENTS events are kept; a longer
  * session is refused with a hint rather than drawn in part.
  */
@@ -32,8 +32,8 @@ void record_add(struct record *r, const struct ss_event *ev);
 void record_reset(struct record *r);
 void record_close(struct record *r);
 
-/* Write the record as sockstep-PID.svg and sockstep-PID.mmd in the
- * current directory, keeping what f matches (NULL: all).  Returns 0 with
+/* Write the record as sockstep-PID.svg, .mmd (export.h) and .html
+ * (export_html.h) in the current directory, keeping what f matches (NULL: all).  Returns 0 with
  * "wrote ..." in msg, or -1 with the reason in msg. */
 int record_export(struct record *r, const char *title, const struct filter *f,
 		  char *msg, size_t msgsz);

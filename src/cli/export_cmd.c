@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "sockstep/export.h"
+#include "sockstep/export_html.h"
 #include "sockstep/filter.h"
 
 static void export_cmd_usage(FILE *out)
@@ -19,9 +20,11 @@ static void export_cmd_usage(FILE *out)
 		"Draw a recorded run (sockstep --record, or --format jsonl) as a sequence\n"
 		"diagram: calls as notes on their actor's lifeline, packets as arrows.\n"
 		"\n"
-		"  -f, --format FMT    mermaid (default), plantuml or svg; -o FILE.svg,\n"
-		"                      .puml or .mmd picks it too\n"
-		"      --filter EXPR   draw only the events EXPR matches (repeatable, AND-ed):\n"
+		"  -f, --format FMT    mermaid (default), plantuml, svg, or html (a\n"
+		"                      self-contained page that steps through the session);\n"
+		"                      -o FILE.svg, .puml, .mmd or .html picks it too\n"
+		"      --filter EXPR   draw only the events EXPR matches (repeatable, AND-ed;\n"
+		"                      html: the diagram only, the steps show everything):\n"
 		"                      actor=client  call=connect,accept  errno[=ECONNREFUSED]\n"
 		"                      kind=packet  flags=S  flags~F  port=9001  fd=4\n"
 		"  -o, --output FILE   write to FILE instead of standard output\n"
@@ -55,6 +58,8 @@ static int export_cmd_format_from_path(const char *path)
 		return EXPORT_PLANTUML;
 	if (strcmp(dot, ".mmd") == 0 || strcmp(dot, ".mermaid") == 0)
 		return EXPORT_MERMAID;
+	if (strcmp(dot, ".html") == 0 || strcmp(dot, ".htm") == 0)
+		return EXPORT_HTML;
 	return -1;
 }
 
@@ -80,7 +85,7 @@ int export_cmd_main(int argc, char **argv)
 		case 'f':
 			fmt = export_format_from_name(optarg);
 			if (fmt < 0)
-				return export_cmd_usage_error("invalid format '%s': expected mermaid, plantuml or svg",
+				return export_cmd_usage_error("invalid format '%s': expected mermaid, plantuml, svg or html",
 							  optarg);
 			break;
 		case 1:
@@ -123,8 +128,11 @@ int export_cmd_main(int argc, char **argv)
 			fclose(in);
 		return 1;
 	}
-	rc = export_trace(in, strcmp(path, "-") == 0 ? "stdin" : path, (enum export_format)fmt, &f,
-			  out, err, sizeof err);
+	if (fmt == EXPORT_HTML)
+		rc = export_html(in, strcmp(path, "-") == 0 ? "stdin" : path, &f, out, err, sizeof err);
+	else
+		rc = export_trace(in, strcmp(path, "-") == 0 ? "stdin" : path,
+				  (enum export_format)fmt, &f, out, err, sizeof err);
 	if (in != stdin)
 		fclose(in);
 	if (output) {

@@ -88,6 +88,7 @@ static const char *const format_names[] = {
 	[EXPORT_MERMAID] = "mermaid",
 	[EXPORT_PLANTUML] = "plantuml",
 	[EXPORT_SVG] = "svg",
+	[EXPORT_HTML] = "html",
 };
 
 int export_format_from_name(const char *name)
@@ -100,16 +101,22 @@ int export_format_from_name(const char *name)
 
 /* ---- actors and who owns an address ---------------------------------- */
 
-static int actor_index(struct exporter *x, const char *name)
+static void ascii_clean(char *s, size_t size);
+
+static int actor_index(struct exporter *x, const char *raw)
 {
-	if (name[0] == '\0')
-		name = REMOTE_NAME;
+	char name[LABEL_MAX];
+
+	/* A name is trace text like any label: no control byte may reach a
+	 * diagram (XML 1.0 forbids most of them outright). */
+	snprintf(name, sizeof name, "%s", raw[0] ? raw : REMOTE_NAME);
+	ascii_clean(name, SS_NAME_MAX);
 	for (int i = 0; i < x->nactors; i++)
 		if (strcmp(x->actors[i].name, name) == 0)
 			return i;
 	if (x->nactors == EXPORT_ACTORS_MAX)
 		return -1;
-	snprintf(x->actors[x->nactors].name, SS_NAME_MAX, "%s", name);
+	memcpy(x->actors[x->nactors].name, name, SS_NAME_MAX); /* cleaned to fit */
 	return x->nactors++;
 }
 
@@ -722,10 +729,13 @@ static void write_svg(const struct exporter *x, FILE *out)
 int export_trace(FILE *in, const char *name, enum export_format fmt,
 		 const struct filter *f, FILE *out, char *err, size_t errsz)
 {
-	struct exporter *x = calloc(1, sizeof *x);
+	struct exporter *x;
 	char clean[256];
 	int rc;
 
+	if (fmt == EXPORT_HTML)
+		return fail(err, errsz, "a page is not a diagram: export_html writes it");
+	x = calloc(1, sizeof *x);
 	if (x == NULL)
 		return fail(err, errsz, "out of memory");
 	snprintf(clean, sizeof clean, "%s", name ? name : "trace");

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "sockstep/export.h"
+#include "sockstep/export_html.h"
 #include "sockstep/output.h"
 
 void record_open(struct record *r)
@@ -80,7 +81,10 @@ static int record_write(struct record *r, const char *title, const struct filter
 			fclose(out);
 		return -1;
 	}
-	rc = export_trace(in, title, fmt, f, out, err, sizeof err);
+	if (fmt == EXPORT_HTML)
+		rc = export_html(in, title, f, out, err, sizeof err);
+	else
+		rc = export_trace(in, title, fmt, f, out, err, sizeof err);
 	fclose(in);
 	if (fclose(out) != 0 && rc == 0) {
 		snprintf(err, sizeof err, "%s: %s", name, strerror(errno));
@@ -97,8 +101,8 @@ int record_export(struct record *r, const char *title, const struct filter *f,
 	static const struct {
 		enum export_format fmt;
 		const char *ext;
-	} outs[] = {{EXPORT_SVG, "svg"}, {EXPORT_MERMAID, "mmd"}};
-	char name[2][64];
+	} outs[] = {{EXPORT_SVG, "svg"}, {EXPORT_MERMAID, "mmd"}, {EXPORT_HTML, "html"}};
+	char name[3][64];
 
 	if (r->f == NULL) {
 		snprintf(msg, msgsz, "export: no temporary file for the session (check TMPDIR)");
@@ -109,11 +113,12 @@ int record_export(struct record *r, const char *title, const struct filter *f,
 		return -1;
 	}
 	fflush(r->f);
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		snprintf(name[i], sizeof name[i], "sockstep-%d.%s", (int)getpid(), outs[i].ext);
 		if (record_write(r, title, f, outs[i].fmt, name[i], msg, msgsz) < 0)
 			return -1;
 	}
-	snprintf(msg, msgsz, "wrote %s and %s%s", name[0], name[1], f ? " (filtered)" : "");
+	snprintf(msg, msgsz, "wrote %s, %s and %s%s", name[0], name[1], name[2],
+		 f ? " (filtered)" : "");
 	return 0;
 }

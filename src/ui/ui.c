@@ -548,7 +548,7 @@ static const struct ui_key key_table[] = {
 	{{'>', KEY_F(15) /* Shift-F3 */}, act_newer, {NULL, NULL, NULL, 0, 0}},
 	{{KEY_ESC}, act_unmark, {NULL, NULL, NULL, 0, 0}},
 	{{'e'}, act_export,
-	 {"e", "export the session: sockstep-PID.svg and .mmd", "e export", 1, 0}},
+	 {"e", "export the session: sockstep-PID.svg, .mmd, .html", "e export", 1, 0}},
 	{{'p'}, act_present,
 	 {"p", "presenter mode (large ports) on/off", "p present", 1, 0}},
 	{{KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END}, act_scroll,
