@@ -559,7 +559,7 @@ static void draw_help(const struct ui_screen *s, int rows, int cols)
 
 	for (int i = 0; i < s->nkeys; i++)
 		n += s->keys[i].help.help != NULL;
-	int w = 62 < cols - 2 ? 62 : cols - 2, h = n + 6;
+	int w = 66 < cols - 2 ? 66 : cols - 2, h = n + 6;
 	int y0 = (rows - h) / 2, x0 = (cols - w) / 2, k = 0;
 
 	for (int i = 0; i < h; i++) {
