@@ -462,6 +462,17 @@ void director_add_sink(struct director *d, director_sink fn, void *ctx)
 		d->sinks[d->nsinks++] = (struct sink){fn, ctx};
 }
 
+void director_remove_sink(struct director *d, director_sink fn, void *ctx)
+{
+	for (int i = 0; i < d->nsinks; i++)
+		if (d->sinks[i].fn == fn && d->sinks[i].ctx == ctx) {
+			memmove(&d->sinks[i], &d->sinks[i + 1],
+				(size_t)(d->nsinks - i - 1) * sizeof d->sinks[0]);
+			d->nsinks--;
+			return;
+		}
+}
+
 static int script_total(const struct ss_script *sc)
 {
 	int total = sc->nsteps;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sockstep/lesson.h"
 #include "sockstep/quiz.h"
 
 static struct ss_script sc;
@@ -30,7 +31,7 @@ static void setup(void)
 	    "  expect: state == ESTABLISHED\n"
 	    "```\n";
 
-	ck_assert_msg(script_parse(&sc, text, "t.md", NULL, 0, err, sizeof err) == 0,
+	ck_assert_msg(lesson_parse(&sc, text, "t.md", NULL, 0, err, sizeof err) == 0,
 		      "%s", err);
 }
 
