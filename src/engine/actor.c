@@ -2,16 +2,15 @@
 #include "sockstep/actor.h"
 
 #include <errno.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "sockstep/addr.h"
 #include "sockstep/jsonl.h"
 #include "sockstep/trace.h"
 
@@ -113,57 +112,27 @@ static int fd_of(struct actor *a, const char *name)
 	return i >= 0 ? a->fds[i] : -1;
 }
 
-/* host:port, [v6]:port, /path, @abstract into a sockaddr for family. */
-static int resolve(const char *text, int family, int type,
-		   struct sockaddr_storage *ss, socklen_t *len, char *why,
-		   size_t whysz)
+/* The step's address as a sockaddr for a socket of family and type: the
+ * address the lesson parser read (st->target, addr.h), or for an
+ * "actor.sock" reference the address the director resolved it to (the
+ * kernel's, formatted by trace.c, read back by the same parser). */
+static int step_sockaddr(const struct ss_step *st, const char *resolved,
+			 int family, int type, struct sockaddr_storage *ss,
+			 socklen_t *len, char *why, size_t whysz)
 {
-	char host[SS_ADDR_MAX];
-	const char *colon;
-	const char *port;
-	struct addrinfo hints, *res = NULL;
-	int rc;
+	struct ss_addr ref;
+	const struct ss_addr *a = &st->target;
 
-	memset(ss, 0, sizeof *ss);
-	if (text[0] == '/' || text[0] == '@') {
-		struct sockaddr_un *un = (struct sockaddr_un *)ss;
-		size_t n = strlen(text);
-		if (n >= sizeof un->sun_path) {
-			snprintf(why, whysz, "unix path too long: %s", text);
+	if (resolved && resolved[0]) {
+		if (addr_parse(&ref, resolved, 0, why, whysz) < 0)
 			return -1;
-		}
-		un->sun_family = AF_UNIX;
-		memcpy(un->sun_path, text, n);
-		if (text[0] == '@')
-			un->sun_path[0] = '\0'; /* abstract namespace */
-		*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n +
-				   (text[0] == '@' ? 0 : 1));
-		return 0;
-	}
-	colon = strrchr(text, ':');
-	if (colon == NULL) {
-		snprintf(why, whysz, "no port in address '%s'", text);
+		a = &ref;
+	} else if (a->kind == SS_ADDR_NONE) {
+		snprintf(why, whysz, "address '%s': that socket has no address yet",
+			 st->addr);
 		return -1;
 	}
-	port = strcmp(colon + 1, "auto") == 0 ? "0" : colon + 1;
-	if (text[0] == '[' && colon > text && colon[-1] == ']')
-		snprintf(host, sizeof host, "%.*s", (int)(colon - text - 2), text + 1);
-	else
-		snprintf(host, sizeof host, "%.*s", (int)(colon - text), text);
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = family;
-	hints.ai_socktype = type;
-	hints.ai_flags = AI_NUMERICSERV;
-	rc = getaddrinfo(host, port, &hints, &res);
-	if (rc != 0 || res == NULL) {
-		snprintf(why, whysz, "cannot resolve '%s': %s", host,
-			 gai_strerror(rc));
-		return -1;
-	}
-	memcpy(ss, res->ai_addr, res->ai_addrlen);
-	*len = res->ai_addrlen;
-	freeaddrinfo(res);
-	return 0;
+	return addr_sockaddr(a, family, type, ss, len, why, whysz);
 }
 
 static void sock_kind(int fd, int *family, int *type)
@@ -276,7 +245,8 @@ static void run_step(struct actor *a, int idx, const char *resolved)
 	if (st->call == SS_CALL_BIND || st->call == SS_CALL_CONNECT ||
 	    st->call == SS_CALL_SENDTO) {
 		sock_kind(fd, &family, &type);
-		if (resolve(addr, family, type, &ss, &sslen, why, sizeof why) < 0) {
+		if (step_sockaddr(st, resolved, family, type, &ss, &sslen, why,
+				  sizeof why) < 0) {
 			emit_simple(a, SS_EV_NOTE, st, idx + 1, why, fd);
 			return;
 		}
