@@ -222,10 +222,122 @@ static const char *begin_args(const struct ss_step *st, const char *addr,
 	return buf;
 }
 
+static void do_send(struct actor *a, const struct ss_step *st, int fd,
+		    struct trace_names *n, const struct sockaddr_storage *ss,
+		    socklen_t sslen)
+{
+	const unsigned char *data = st->data;
+	size_t len = st->data_len;
+
+	if (len == strlen(SCRIPT_SEED_REPLY) &&
+	    memcmp(data, SCRIPT_SEED_REPLY, len) == 0)
+		seed_reply(a, &data, &len);
+	if (st->call == SS_CALL_SEND)
+		trace_send(&a->trace, n, fd, data, len, st->flags);
+	else
+		trace_sendto(&a->trace, n, fd, data, len, st->flags,
+			     (const struct sockaddr *)ss, sslen);
+}
+
+static void do_recv(struct actor *a, const struct ss_step *st, int fd,
+		    struct trace_names *n)
+{
+	size_t size = (size_t)st->num < sizeof a->buf ? (size_t)st->num : sizeof a->buf;
+	long got = st->call == SS_CALL_RECV
+			   ? trace_recv(&a->trace, n, fd, a->buf, size, st->flags)
+			   : trace_recvfrom(&a->trace, n, fd, a->buf, size, st->flags);
+
+	a->last_recv_len = got > 0 ? got : 0;
+	if (got > 0)
+		memcpy(a->last_recv, a->buf,
+		       (size_t)got < sizeof a->last_recv ? (size_t)got : sizeof a->last_recv);
+}
+
+/* sleep is no socket call, but a step: reported like one. */
+static void do_sleep(struct actor *a, const struct ss_step *st, int idx)
+{
+	struct timespec ts;
+	struct ss_event ev;
+
+	ts.tv_sec = (time_t)st->seconds;
+	ts.tv_nsec = (long)((st->seconds - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	if (!a->trace.enabled)
+		return;
+	event_init(&ev, SS_EV_CALL);
+	snprintf(ev.actor, sizeof ev.actor, "%s", a->trace.actor);
+	ev.step = idx + 1;
+	snprintf(ev.u.call.name, sizeof ev.u.call.name, "sleep");
+	snprintf(ev.u.call.args, sizeof ev.u.call.args, "%gs", st->seconds);
+	ev.u.call.ret = 0;
+	emit_line(a, &ev);
+}
+
+/* The step's call, through the traced layer (trace.c): accept() is
+ * performed and reported there. */
+static void perform(struct actor *a, const struct ss_step *st, int idx, int fd,
+		    const struct sockaddr_storage *ss, socklen_t sslen)
+{
+	struct trace_names n = {.sock = st->sock, .newsock = st->result};
+
+	switch (st->call) {
+	case SS_CALL_SOCKET:
+		fd = trace_socket(&a->trace, &n, st->family, st->type);
+		if (fd >= 0)
+			remember(a, st->result, fd);
+		break;
+	case SS_CALL_BIND:
+		trace_bind(&a->trace, &n, fd, (const struct sockaddr *)ss, sslen);
+		break;
+	case SS_CALL_LISTEN:
+		trace_listen(&a->trace, &n, fd, (int)st->num);
+		break;
+	case SS_CALL_ACCEPT: {
+		int nfd = trace_accept(&a->trace, &n, fd);
+		if (nfd >= 0)
+			remember(a, st->result, nfd);
+		break;
+	}
+	case SS_CALL_CONNECT:
+		trace_connect(&a->trace, &n, fd, (const struct sockaddr *)ss, sslen);
+		break;
+	case SS_CALL_SEND:
+	case SS_CALL_SENDTO:
+		do_send(a, st, fd, &n, ss, sslen);
+		break;
+	case SS_CALL_RECV:
+	case SS_CALL_RECVFROM:
+		do_recv(a, st, fd, &n);
+		break;
+	case SS_CALL_SETSOCKOPT:
+	case SS_CALL_GETSOCKOPT:
+		do_option(a, st, fd, &n);
+		break;
+	case SS_CALL_SHUTDOWN:
+		trace_shutdown(&a->trace, &n, fd, (int)st->num);
+		break;
+	case SS_CALL_CLOSE: {
+		int slot = slot_of(a, st->sock);
+		trace_close(&a->trace, &n, fd);
+		if (slot >= 0)
+			a->fds[slot] = -1;
+		break;
+	}
+	case SS_CALL_FIONREAD:
+		trace_fionread(&a->trace, &n, fd);
+		break;
+	case SS_CALL_SLEEP:
+		do_sleep(a, st, idx);
+		break;
+	case SS_CALL_COUNT:
+		break;
+	}
+}
+
 static void run_step(struct actor *a, int idx, const char *resolved)
 {
 	const struct ss_step *st = &a->sc->steps[idx];
-	struct trace_names n = {.sock = st->sock, .newsock = st->result};
 	struct sockaddr_storage ss;
 	socklen_t sslen = 0;
 	int fd = -1, family, type;
@@ -252,92 +364,7 @@ static void run_step(struct actor *a, int idx, const char *resolved)
 		}
 	}
 	emit_simple(a, SS_EV_BEGIN, st, idx + 1, begin_args(st, addr, why, sizeof why), fd);
-
-	switch (st->call) {
-	case SS_CALL_SOCKET:
-		fd = trace_socket(&a->trace, &n, st->family, st->type);
-		if (fd >= 0)
-			remember(a, st->result, fd);
-		break;
-	case SS_CALL_BIND:
-		trace_bind(&a->trace, &n, fd, (struct sockaddr *)&ss, sslen);
-		break;
-	case SS_CALL_LISTEN:
-		trace_listen(&a->trace, &n, fd, (int)st->num);
-		break;
-	case SS_CALL_ACCEPT: {
-		int nfd = trace_accept(&a->trace, &n, fd);
-		if (nfd >= 0)
-			remember(a, st->result, nfd);
-		break;
-	}
-	case SS_CALL_CONNECT:
-		trace_connect(&a->trace, &n, fd, (struct sockaddr *)&ss, sslen);
-		break;
-	case SS_CALL_SEND:
-	case SS_CALL_SENDTO: {
-		const unsigned char *data = st->data;
-		size_t len = st->data_len;
-		if (len == strlen(SCRIPT_SEED_REPLY) &&
-		    memcmp(data, SCRIPT_SEED_REPLY, len) == 0)
-			seed_reply(a, &data, &len);
-		if (st->call == SS_CALL_SEND)
-			trace_send(&a->trace, &n, fd, data, len, st->flags);
-		else
-			trace_sendto(&a->trace, &n, fd, data, len, st->flags,
-				     (struct sockaddr *)&ss, sslen);
-		break;
-	}
-	case SS_CALL_RECV:
-	case SS_CALL_RECVFROM: {
-		size_t size = (size_t)st->num < sizeof a->buf ? (size_t)st->num : sizeof a->buf;
-		long got = st->call == SS_CALL_RECV
-				   ? trace_recv(&a->trace, &n, fd, a->buf, size, st->flags)
-				   : trace_recvfrom(&a->trace, &n, fd, a->buf, size, st->flags);
-		a->last_recv_len = got > 0 ? got : 0;
-		if (got > 0)
-			memcpy(a->last_recv, a->buf,
-			       (size_t)got < sizeof a->last_recv ? (size_t)got : sizeof a->last_recv);
-		break;
-	}
-	case SS_CALL_SETSOCKOPT:
-	case SS_CALL_GETSOCKOPT:
-		do_option(a, st, fd, &n);
-		break;
-	case SS_CALL_SHUTDOWN:
-		trace_shutdown(&a->trace, &n, fd, (int)st->num);
-		break;
-	case SS_CALL_CLOSE: {
-		int slot = slot_of(a, st->sock);
-		trace_close(&a->trace, &n, fd);
-		if (slot >= 0)
-			a->fds[slot] = -1;
-		break;
-	}
-	case SS_CALL_FIONREAD:
-		trace_fionread(&a->trace, &n, fd);
-		break;
-	case SS_CALL_SLEEP: {
-		struct timespec ts;
-		struct ss_event ev;
-		ts.tv_sec = (time_t)st->seconds;
-		ts.tv_nsec = (long)((st->seconds - (double)ts.tv_sec) * 1e9);
-		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-			;
-		if (a->trace.enabled) {
-			event_init(&ev, SS_EV_CALL);
-			snprintf(ev.actor, sizeof ev.actor, "%s", a->trace.actor);
-			ev.step = idx + 1;
-			snprintf(ev.u.call.name, sizeof ev.u.call.name, "sleep");
-			snprintf(ev.u.call.args, sizeof ev.u.call.args, "%gs", st->seconds);
-			ev.u.call.ret = 0;
-			emit_line(a, &ev);
-		}
-		break;
-	}
-	case SS_CALL_COUNT:
-		break;
-	}
+	perform(a, st, idx, fd, &ss, sslen);
 }
 
 /* Read one line from the control pipe; -1 on EOF. */
