@@ -158,6 +158,10 @@ int event_family_from_name(const char *name);
 const char *event_type_name(int type);
 int event_type_from_name(const char *name);
 
+/* 1 if a call named name that returned ret gave a new fd (socket, accept,
+ * accept4 that succeeded): its return value is that fd. */
+int event_call_returns_fd(const char *name, long ret);
+
 /* errno name ("EADDRINUSE"), NULL for 0 or an unknown number. */
 const char *event_errno_name(int err);
 /* errno number of a name, or 0 if unknown. */

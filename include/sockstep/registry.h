@@ -59,8 +59,9 @@ const char *registry_tuple_owner(const struct registry *r, const char *local,
 /* The open socket with this inode (0 never matches), or NULL. */
 const struct registry_sock *registry_by_inode(const struct registry *r,
 					      unsigned long inode);
-/* "actor.sock" -> the local address the kernel gave that socket, into out.
- * 0 if resolved, -1 if ref is not a reference or is not known (out: "-"). */
+/* "actor.sock" (a reference the lesson parser checked) -> the local
+ * address the kernel gave that socket, into out.  0 if resolved, -1 if it
+ * is not known (yet) or ref is not of that form (out: "-"). */
 int registry_resolve(const struct registry *r, const char *ref, char *out,
 		     size_t outsz);
 

@@ -259,3 +259,8 @@ enum ss_call_role event_call_role(const char *name)
 			return roles[i].role;
 	return SS_ROLE_OTHER;
 }
+
+int event_call_returns_fd(const char *name, long ret)
+{
+	return ret >= 0 && event_call_role(name) == SS_ROLE_NEW;
+}

@@ -676,9 +676,11 @@ static int next_scripted(struct director *d)
 		snprintf(w->prediction, sizeof w->prediction, "%s", d->answer);
 
 	/* References are resolved late: the address the kernel gave. */
-	registry_resolve(&d->reg, st->addr, ref, sizeof ref);
+	snprintf(ref, sizeof ref, "-");
+	if (st->addr[0] && st->target.kind == SS_ADDR_NONE)
+		registry_resolve(&d->reg, st->addr, ref, sizeof ref);
 	if (st->call == SS_CALL_CONNECT || st->call == SS_CALL_SENDTO)
-		add_port(d, event_addr_port(strcmp(ref, "-") ? ref : st->addr));
+		add_port(d, strcmp(ref, "-") ? event_addr_port(ref) : st->target.port);
 	push_step(d, idx);
 	struct source_grant g = {.index = idx, .addr = ref};
 	if (d->src->ops->grant(d->src->self, &g) != 0)

@@ -154,13 +154,17 @@ int registry_resolve(const struct registry *r, const char *ref, char *out,
 		     size_t outsz)
 {
 	char actor[SS_NAME_MAX], sock[SS_NAME_MAX];
+	const char *dot = strchr(ref, '.');
 	const struct registry_sock *e;
 
 	snprintf(out, outsz, "-");
-	if (ref[0] == '\0' || strchr(ref, ':') || ref[0] == '/' || ref[0] == '@')
+	/* The lesson parser checked the form (actor.sock, addr.h for the
+	 * rest): only split it here. */
+	if (dot == NULL || dot == ref || (size_t)(dot - ref) >= sizeof actor ||
+	    strlen(dot + 1) >= sizeof sock)
 		return -1;
-	if (sscanf(ref, "%15[^.].%15s", actor, sock) != 2)
-		return -1;
+	snprintf(actor, sizeof actor, "%.*s", (int)(dot - ref), ref);
+	snprintf(sock, sizeof sock, "%s", dot + 1);
 	e = registry_find(r, actor, sock);
 	if (e == NULL || e->last.u.call.local[0] == '\0')
 		return -1;
