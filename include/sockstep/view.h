@@ -34,6 +34,7 @@ enum ui_line_kind {
 	UI_LINE_PEER,    /* one-sided mode: a remote peer seen in events */
 	UI_LINE_PACKET,  /* sequence diagram: a segment, side = sender */
 	UI_LINE_OUTPUT,  /* a traced program wrote this line (escaped) */
+	UI_LINE_WAITING, /* a traced call stopped before it runs: Space lets it */
 	UI_LINE_PROCESS, /* a traced program's process started, forked, exited */
 };
 

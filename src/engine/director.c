@@ -440,7 +440,8 @@ static void on_own_step_event(struct director *d, const struct ss_event *ev)
 {
 	switch (ev->kind) {
 	case SS_EV_BEGIN:
-		return; /* it waits for a grant: the source's status says so */
+		push(d, ev); /* stopped before the call: the UI shows what waits */
+		return;
 	case SS_EV_BLOCKED:
 		own_step_starts(d, ev);
 		push(d, ev);

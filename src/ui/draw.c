@@ -181,6 +181,11 @@ static void draw_line(int y, int x, int width, const struct ui_line *l,
 		pen_text(&p, "  ", 0);
 		pen_text(&p, l->text, l->failed ? pen_attr(AT_ERR) : pen_attr(AT_OK));
 		break;
+	case UI_LINE_WAITING:
+		pen_text(&p, l->text, A_BOLD);
+		if (p.x + 20 <= p.xmax)
+			pen_text(&p, "  waits for Space", pen_attr(AT_DIM));
+		break;
 	case UI_LINE_OUTPUT:
 		pen_text(&p, "| ", pen_attr(AT_DIM));
 		pen_text(&p, l->text, l->failed ? pen_attr(AT_ERR) : 0);

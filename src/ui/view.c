@@ -435,20 +435,38 @@ static void add_call(struct ui_view *v, const struct ss_event *ev)
 	}
 }
 
-static void add_blocked(struct ui_view *v, const struct ss_event *ev)
+/* A call in the kernel (blocked) or, for a traced program, stopped before
+ * it runs until Space lets it (begin): one line, replaced in place by what
+ * comes next for that process (blocked, then the call's result). */
+static void add_pending(struct ui_view *v, const struct ss_event *ev)
 {
 	enum ui_side side = ui_view_side(v, ev->actor);
-	struct ui_line *l = ring_push(&v->pane[side]);
-	int b = blocked_find(v, ev);
+	struct ui_ring *r = &v->pane[side];
+	struct ui_line *l = NULL;
+	int b = blocked_find(v, ev), was = -1;
+	unsigned long at = 0;
 	char text[UI_LINE_TEXT * 2];
 
-	l->kind = UI_LINE_BLOCKED;
+	if (b >= 0 && v->blocked[b].at >= ui_ring_first(r) && v->blocked[b].at < r->count) {
+		at = v->blocked[b].at;
+		l = &r->lines[at % UI_VIEW_LINES];
+		was = line_passes(v, l);
+	}
+	if (l == NULL) {
+		l = ring_push(r);
+		at = r->count - 1;
+	}
+	memset(l, 0, sizeof *l);
+	l->kind = ev->kind == SS_EV_BEGIN ? UI_LINE_WAITING : UI_LINE_BLOCKED;
 	l->side = (unsigned char)side;
 	l->step = ev->step;
 	line_keys(l, ev);
 	call_text(ev, text, sizeof text);
 	snprintf(l->text, sizeof l->text, "%.*s", (int)sizeof l->text - 1, text);
-	shown_add(v, &v->pane[side]);
+	if (was < 0)
+		shown_add(v, r);
+	else if (was != line_passes(v, l))
+		shown_rebuild(v, r);
 	v->last_call = *l;
 	v->have_last_call = 1;
 	if (b < 0 && v->nblocked < UI_VIEW_BLOCKED)
@@ -457,10 +475,12 @@ static void add_blocked(struct ui_view *v, const struct ss_event *ev)
 		snprintf(v->blocked[b].actor, SS_NAME_MAX, "%s", ev->actor);
 		v->blocked[b].step = ev->step;
 		v->blocked[b].pid = ev->pid;
-		v->blocked[b].at = v->pane[side].count - 1;
+		v->blocked[b].at = at;
 	}
-	*ring_push(&v->pane[UI_PANE_SEQ]) = *l;
-	shown_add(v, &v->pane[UI_PANE_SEQ]);
+	if (ev->kind == SS_EV_BLOCKED) {
+		*ring_push(&v->pane[UI_PANE_SEQ]) = *l;
+		shown_add(v, &v->pane[UI_PANE_SEQ]);
+	}
 }
 
 static struct ui_row *table_row(struct ui_row *row, const struct ss_event *ev)
@@ -683,7 +703,8 @@ void ui_view_add(struct ui_view *v, const struct ss_event *ev)
 		add_call(v, ev);
 		break;
 	case SS_EV_BLOCKED:
-		add_blocked(v, ev);
+	case SS_EV_BEGIN:
+		add_pending(v, ev);
 		break;
 	case SS_EV_SOCKET:
 		add_socket(v, ev);

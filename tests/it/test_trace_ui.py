@@ -31,10 +31,10 @@ def test_trace_ui_paused_then_accept_blocked_until_the_client_connects():
     t = Tmux(120, 40, ["trace", "--no-packets", "--server", f"{EX}/server {prt}",
                        "--client", f"{EX}/client {prt} 0"])
     try:
-        first = t.wait_screen(lambda s: "started" in s and "paused" in s,
-                              what="the program started, paused")
-        # paused before the first call: the server waits in socket()
-        assert "socket(" not in first, first
+        first = t.wait_screen(lambda s: "socket(AF_INET, SOCK_STREAM)" in s and "paused" in s,
+                              what="the program stopped at its first call")
+        # paused before the first call: socket() is shown waiting, not done
+        assert "fd3 = socket" not in first, first
         assert not harness.listening(prt)
         # Tab back round to the server's pane: Space steps the server
         for _ in range(4):
