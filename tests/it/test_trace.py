@@ -220,6 +220,21 @@ def test_trace_program_killed_by_a_signal():
     assert_nothing_left(prt)
 
 
+def test_trace_ptrace_forbidden_is_one_line():
+    # A process already traced cannot be traced again (PTRACE_TRACEME says
+    # EPERM): under strace -f, sockstep's program meets what Yama's
+    # ptrace_scope 3 or a sandbox would do.
+    strace = shutil.which("strace")
+    if strace is None:
+        raise Skip("strace is not installed")
+    prog = os.path.join(ROOT, SOCKSTEP) if not os.path.isabs(SOCKSTEP) else SOCKSTEP
+    r = subprocess.run([strace, "-f", "-o", "/dev/null", prog, "trace", "--headless",
+                        "--", "true"], capture_output=True, text=True, timeout=30, cwd=ROOT)
+    assert r.returncode == 2, r.stderr
+    line = one_line(r.stderr)
+    assert "cannot trace: ptrace is not allowed here" in line
+
+
 def test_trace_program_without_sockets():
     r, evs = trace("--", "true", timeout=20)
     assert r.returncode == 1 and "made no socket call" in one_line(r.stderr)
