@@ -34,7 +34,8 @@ void tstop_emit(struct tstate *t, struct ss_event *ev)
 	int n;
 	const char *p = line;
 
-	ev->t = event_clock_now();
+	if (ev->t == 0)
+		ev->t = event_clock_now();
 	snprintf(ev->actor, sizeof ev->actor, "%s", t->actor);
 	n = jsonl_format(ev, line, sizeof line);
 	/* One line is below PIPE_BUF: one write, never interleaved. */
@@ -180,6 +181,12 @@ static void on_seccomp(struct tstate *t, struct tproc *p)
 	let_in(p);
 }
 
+static int sends_at_entry(enum tcall c)
+{
+	return c == TC_SENDTO || c == TC_WRITE || c == TC_WRITEV || c == TC_SENDMSG ||
+	       c == TC_SENDMMSG || c == TC_CLOSE || c == TC_SHUTDOWN;
+}
+
 static int moves_data(enum tcall c)
 {
 	return c == TC_SENDTO || c == TC_RECVFROM || c == TC_READ || c == TC_WRITE ||
@@ -222,6 +229,7 @@ static void on_syscall_exit(struct tstate *t, struct tproc *p)
 	struct __ptrace_syscall_info si;
 	struct tdecode_env env = env_of(p);
 	struct ss_event ev;
+	double back = event_clock_now();
 
 	if (p->state != TP_IN_CALL ||
 	    ptrace(PTRACE_GET_SYSCALL_INFO, p->tid, sizeof si, &si) <= 0 ||
@@ -243,6 +251,10 @@ static void on_syscall_exit(struct tstate *t, struct tproc *p)
 	p->restarting = 0;
 	ev = p->ev;
 	ev.kind = SS_EV_CALL;
+	/* The time of the call: when it came back, read before any work of
+	 * ours; but a call that sends (data, a FIN) acts when it goes in, and
+	 * a write must not come after the read that got its bytes. */
+	ev.t = sends_at_entry(p->call->call) && !p->blocked_told ? p->since : back;
 	tdecode_exit(p->call, p->args, (long)si.exit.rval, &env, &ev);
 	describe_after(p, (long)si.exit.rval, &ev);
 	drop_dup(p);

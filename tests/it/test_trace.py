@@ -88,6 +88,8 @@ def test_trace_c_pair_read_write_on_sockets_only():
     assert one(evs, "server", "write")["data"] == "welcome to server!"
     got = one(evs, "client", "read")
     assert got["data"] == "welcome to server!" and got["type"] == "SOCK_STREAM"
+    # in time order: the write comes before the read that got its bytes
+    assert evs.index(one(evs, "server", "write")) < evs.index(got)
     # printf to stdout is a write too, but not on a socket: never shown
     assert all(e["fd"] not in (0, 1, 2) for e in calls(evs) if e["call"] in ("read", "write"))
     assert any(e["kind"] == "output" and "listening on port" in e["text"] for e in evs)
