@@ -98,7 +98,7 @@ def test_trace_c_pair_read_write_on_sockets_only():
 
 def test_trace_forking_server_parent_accepts_children_serve():
     prt = free_port()
-    r, evs = trace("--server", f"{EX}/fork_server {prt} 2",
+    r, evs = trace("--packets", "--server", f"{EX}/fork_server {prt} 2",
                    # each client waits 0.3 s before it writes: the child
                    # reads long after the parent closed its copy
                    "--client", f"{EX}/client {prt} 0.3; {EX}/client {prt} 0.3")
@@ -122,6 +122,17 @@ def test_trace_forking_server_parent_accepts_children_serve():
         assert [(e["call"], e["state"], e["ret"]) for e in later] == \
             [("read", "ESTABLISHED", 1), ("write", "ESTABLISHED", 18)]
     assert [e["data"] for e in calls(evs, "client", "read")] == ["welcome to server!"] * 2
+    # and on the wire (where capture is permitted): the server's FIN
+    # leaves after the child's write, not at the parent's close
+    pkts = [e for e in evs if e["kind"] == "packet"]
+    if pkts:
+        for acc in accepts:
+            fin = [e for e in pkts if "F" in e["flags"] and e["src"] == acc["local"]
+                   and e["dst"] == acc["peer"]]
+            close = [e for e in calls(evs, "server", "close")
+                     if e["pid"] == parent and e["peer"] == acc["peer"]][0]
+            write = [e for e in calls(evs, "server", "write") if e["peer"] == acc["peer"]][0]
+            assert len(fin) == 1 and fin[0]["t"] > close["t"] and fin[0]["t"] >= write["t"]
     assert_nothing_left(prt)
 
 
