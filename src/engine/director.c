@@ -53,6 +53,7 @@ struct director {
 	struct sink sinks[SINKS_MAX];
 	int nsinks;
 	struct watch watches[SCRIPT_MAX_ACTORS];
+	char names[SCRIPT_MAX_ACTORS][SS_NAME_MAX]; /* without a script */
 	double t0;
 
 	int pc;          /* next step index to grant */
@@ -204,11 +205,6 @@ static void narrate_table(struct director *d, const struct ss_event *call)
 	table_narrate(&d->table, &d->reg, call, now_t(d), push_cb, d);
 }
 
-static void packet_cb(void *ctx, const struct ss_event *ev)
-{
-	push(ctx, ev);
-}
-
 static void open_capture(struct director *d)
 {
 	char err[256];
@@ -253,63 +249,26 @@ static void refresh_table(void *ctx, struct expect_env *env)
 	env->nrows = d->table.nrows;
 }
 
-static void remember_failure(struct director *d, const struct ss_step *st,
-			     int i, int step, const char *report)
-{
-	d->failures++;
-	if (d->first_failure[0] == '\0')
-		snprintf(d->first_failure, sizeof d->first_failure,
-			 "%s:%d: step %d (%s %s): expectation failed: %.200s",
-			 d->sc->path[0] ? d->sc->path : "built-in",
-			 st->expect[i].line, step, d->sc->actors[st->actor],
-			 script_call_name(st->call), report);
-}
-
 static void check_expectations(struct director *d, struct watch *w)
 {
-	const struct ss_step *st = &d->sc->steps[w->inflight];
 	struct expect_env env;
 
 	expect_env_for(d, w, &env);
-	for (int i = 0; i < st->nexpect; i++) {
-		struct ss_event ev;
-		int ok;
-
-		event_init(&ev, SS_EV_EXPECT);
-		ok = quiz_expectation(d->sc, st, i, &env, refresh_table, d,
-				      ev.u.note.text, sizeof ev.u.note.text);
-		ev.t = now_t(d);
-		ev.step = w->inflight + 1;
-		snprintf(ev.actor, sizeof ev.actor, "%s", d->sc->actors[st->actor]);
-		ev.u.note.index = ok;
-		if (!ok)
-			remember_failure(d, st, i, w->inflight + 1, ev.u.note.text);
-		push(d, &ev);
-	}
+	d->failures += quiz_check_step(d->sc, w->inflight, &env, refresh_table, d,
+				       d->t0, push_cb, d, d->first_failure,
+				       sizeof d->first_failure);
 }
 
 /* Compare the learner's prediction with what the kernel answered. */
 static void check_prediction(struct director *d, struct watch *w)
 {
-	const struct ss_step *st = &d->sc->steps[w->inflight];
 	struct expect_env env;
 	struct ss_event ev;
-	int ok;
 
-	event_init(&ev, SS_EV_ANSWER);
-	ev.t = now_t(d);
-	ev.step = w->inflight + 1;
-	snprintf(ev.actor, sizeof ev.actor, "%s", d->sc->actors[st->actor]);
 	expect_env_for(d, w, &env);
-	ok = quiz_judge(d->sc, st, w->prediction, &env, ev.u.note.text,
-			sizeof ev.u.note.text, ev.u.note.value,
-			sizeof ev.u.note.value);
-	/* Recorded so a replay or the HTML page can check a new prediction. */
-	snprintf(ev.u.note.field, sizeof ev.u.note.field, "%.*s",
-		 (int)sizeof ev.u.note.field - 1, st->answer);
+	d->qright += quiz_answer_event(d->sc, w->inflight, w->prediction, &env,
+				       d->t0, &ev);
 	d->qasked++;
-	d->qright += ok;
-	ev.u.note.index = ok;
 	push(d, &ev);
 }
 
@@ -365,10 +324,43 @@ static void step_ended(struct director *d, struct watch *w)
 
 /* ---- what the source reports ----------------------------------------- */
 
+/* The watch of an actor: the script's index, or (a source without a
+ * script: traced programs) the slot that name was given first. */
 static struct watch *watch_of(struct director *d, const char *actor)
 {
-	int i = d->sc ? script_actor_index(d->sc, actor) : -1;
-	return i >= 0 ? &d->watches[i] : NULL;
+	int i;
+
+	if (d->sc) {
+		i = script_actor_index(d->sc, actor);
+		return i >= 0 ? &d->watches[i] : NULL;
+	}
+	for (i = 0; i < SCRIPT_MAX_ACTORS && d->names[i][0]; i++)
+		if (strcmp(d->names[i], actor) == 0)
+			return &d->watches[i];
+	if (i == SCRIPT_MAX_ACTORS)
+		return NULL;
+	snprintf(d->names[i], sizeof d->names[i], "%s", actor);
+	return &d->watches[i];
+}
+
+/* A step of a source without a script ended: what the kernel's table
+ * shows now; nothing to judge. */
+static void free_step_ended(struct director *d, struct watch *w)
+{
+	if (take_snapshot(d) == 0) {
+		emit_snapshot(d, w->inflight + 1, 1);
+		narrate_table(d, w->have_call ? &w->call : NULL);
+	}
+	w->inflight = -1;
+	w->blocked = w->have_call = 0;
+}
+
+static void on_begin(struct director *d, struct watch *w, const struct ss_event *ev)
+{
+	if (d->sc)
+		return; /* the director set inflight when it granted the step */
+	w->inflight = ev->step > 0 ? ev->step - 1 : 0;
+	w->blocked = w->have_call = 0;
 }
 
 static void on_call(struct director *d, struct watch *w, const struct ss_event *ev)
@@ -402,12 +394,16 @@ static void on_event(void *ctx, const struct ss_event *ev)
 		return;
 	}
 	w = watch_of(d, ev->actor);
-	if (w == NULL || ev->kind == SS_EV_BEGIN)
+	if (w == NULL)
 		return;
-	if (ev->kind == SS_EV_CALL)
+	if (ev->kind == SS_EV_BEGIN)
+		on_begin(d, w, ev);
+	else if (ev->kind == SS_EV_CALL)
 		on_call(d, w, ev);
-	else if (ev->kind == SS_EV_END && w->inflight >= 0)
+	else if (ev->kind == SS_EV_END && w->inflight >= 0 && d->sc)
 		step_ended(d, w);
+	else if (ev->kind == SS_EV_END && w->inflight >= 0)
+		free_step_ended(d, w);
 	else if (ev->kind == SS_EV_BLOCKED) {
 		w->blocked = 1;
 		push(d, ev);
@@ -430,6 +426,7 @@ static void forget_session(struct director *d)
 	d->qasked = d->qright = 0;
 	d->first_failure[0] = '\0';
 	memset(d->watches, 0, sizeof d->watches);
+	memset(d->names, 0, sizeof d->names);
 	for (int i = 0; i < SCRIPT_MAX_ACTORS; i++)
 		d->watches[i].inflight = -1;
 }
@@ -614,12 +611,17 @@ static int next_scripted(struct director *d)
 int director_next(struct director *d)
 {
 	struct source_grant g = {.index = -1};
+	int rc;
 
 	if (d->sc)
 		return next_scripted(d);
 	if (d->finished)
 		return 1;
-	return d->src->ops->grant(d->src->self, &g);
+	rc = d->src->ops->grant(d->src->self, &g);
+	/* a recording counts its step events as they pass */
+	if (rc == 0 && !verbatim(d))
+		d->granted++;
+	return rc;
 }
 
 static int any_blocked(const struct director *d)
@@ -646,7 +648,7 @@ static void wind_up(struct director *d)
 		/* the last ACK of the close may still be in flight */
 		struct timespec ts = {0, 20 * 1000 * 1000};
 		nanosleep(&ts, NULL);
-		capture_read(d->cap, d->t0, packet_cb, d);
+		capture_read(d->cap, d->t0, push_cb, d);
 	}
 	if (take_snapshot(d) == 0) {
 		emit_snapshot(d, 0, 1);
@@ -683,7 +685,7 @@ int director_pump(struct director *d, int timeout_ms)
 		return -1;
 	d->src->ops->read(d->src->self);
 	if (d->cap)
-		capture_read(d->cap, d->t0, packet_cb, d);
+		capture_read(d->cap, d->t0, push_cb, d);
 	if (!d->finished && d->sc && d->granted >= d->total && all_idle(d))
 		finish(d, 0);
 
@@ -695,7 +697,9 @@ int director_pump(struct director *d, int timeout_ms)
 			narrate_table(d, NULL);
 		}
 	}
-	if ((d->finished || verbatim(d)) && d->src->ops->done(d->src->self)) {
+	/* With a script the director ends the source; without one the
+	 * source ends by itself (a recording played, programs exited). */
+	if ((d->finished || d->sc == NULL) && d->src->ops->done(d->src->self)) {
 		wind_up(d);
 		return 0;
 	}
