@@ -53,7 +53,6 @@ struct director {
 	struct sink sinks[SINKS_MAX];
 	int nsinks;
 	struct watch watches[SCRIPT_MAX_ACTORS];
-	char names[SCRIPT_MAX_ACTORS][SS_NAME_MAX]; /* without a script */
 	double t0;
 
 	int pc;          /* next step index to grant */
@@ -324,43 +323,10 @@ static void step_ended(struct director *d, struct watch *w)
 
 /* ---- what the source reports ----------------------------------------- */
 
-/* The watch of an actor: the script's index, or (a source without a
- * script: traced programs) the slot that name was given first. */
 static struct watch *watch_of(struct director *d, const char *actor)
 {
-	int i;
-
-	if (d->sc) {
-		i = script_actor_index(d->sc, actor);
-		return i >= 0 ? &d->watches[i] : NULL;
-	}
-	for (i = 0; i < SCRIPT_MAX_ACTORS && d->names[i][0]; i++)
-		if (strcmp(d->names[i], actor) == 0)
-			return &d->watches[i];
-	if (i == SCRIPT_MAX_ACTORS)
-		return NULL;
-	snprintf(d->names[i], sizeof d->names[i], "%s", actor);
-	return &d->watches[i];
-}
-
-/* A step of a source without a script ended: what the kernel's table
- * shows now; nothing to judge. */
-static void free_step_ended(struct director *d, struct watch *w)
-{
-	if (take_snapshot(d) == 0) {
-		emit_snapshot(d, w->inflight + 1, 1);
-		narrate_table(d, w->have_call ? &w->call : NULL);
-	}
-	w->inflight = -1;
-	w->blocked = w->have_call = 0;
-}
-
-static void on_begin(struct director *d, struct watch *w, const struct ss_event *ev)
-{
-	if (d->sc)
-		return; /* the director set inflight when it granted the step */
-	w->inflight = ev->step > 0 ? ev->step - 1 : 0;
-	w->blocked = w->have_call = 0;
+	int i = d->sc ? script_actor_index(d->sc, actor) : -1;
+	return i >= 0 ? &d->watches[i] : NULL;
 }
 
 static void on_call(struct director *d, struct watch *w, const struct ss_event *ev)
@@ -394,16 +360,12 @@ static void on_event(void *ctx, const struct ss_event *ev)
 		return;
 	}
 	w = watch_of(d, ev->actor);
-	if (w == NULL)
+	if (w == NULL || ev->kind == SS_EV_BEGIN)
 		return;
-	if (ev->kind == SS_EV_BEGIN)
-		on_begin(d, w, ev);
-	else if (ev->kind == SS_EV_CALL)
+	if (ev->kind == SS_EV_CALL)
 		on_call(d, w, ev);
-	else if (ev->kind == SS_EV_END && w->inflight >= 0 && d->sc)
-		step_ended(d, w);
 	else if (ev->kind == SS_EV_END && w->inflight >= 0)
-		free_step_ended(d, w);
+		step_ended(d, w);
 	else if (ev->kind == SS_EV_BLOCKED) {
 		w->blocked = 1;
 		push(d, ev);
@@ -426,7 +388,6 @@ static void forget_session(struct director *d)
 	d->qasked = d->qright = 0;
 	d->first_failure[0] = '\0';
 	memset(d->watches, 0, sizeof d->watches);
-	memset(d->names, 0, sizeof d->names);
 	for (int i = 0; i < SCRIPT_MAX_ACTORS; i++)
 		d->watches[i].inflight = -1;
 }
@@ -611,17 +572,12 @@ static int next_scripted(struct director *d)
 int director_next(struct director *d)
 {
 	struct source_grant g = {.index = -1};
-	int rc;
 
 	if (d->sc)
 		return next_scripted(d);
 	if (d->finished)
 		return 1;
-	rc = d->src->ops->grant(d->src->self, &g);
-	/* a recording counts its step events as they pass */
-	if (rc == 0 && !verbatim(d))
-		d->granted++;
-	return rc;
+	return d->src->ops->grant(d->src->self, &g);
 }
 
 static int any_blocked(const struct director *d)
@@ -697,8 +653,6 @@ int director_pump(struct director *d, int timeout_ms)
 			narrate_table(d, NULL);
 		}
 	}
-	/* With a script the director ends the source; without one the
-	 * source ends by itself (a recording played, programs exited). */
 	if ((d->finished || d->sc == NULL) && d->src->ops->done(d->src->self)) {
 		wind_up(d);
 		return 0;
