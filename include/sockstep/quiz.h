@@ -43,4 +43,21 @@ int quiz_judge(const struct ss_script *sc, const struct ss_step *st,
 	       const char *prediction, const struct expect_env *env,
 	       char *verdict, size_t versz, char *value, size_t valuesz);
 
+/* Emits events (the director's merge). */
+typedef void (*quiz_emit)(void *ctx, const struct ss_event *ev);
+
+/* Check every expectation of step idx of sc, emitting one SS_EV_EXPECT
+ * event each (stamped with the session clock since t0, the step's actor).
+ * Returns how many failed; the first failure is described in first when
+ * first is still "" ("file:line: step N (actor call): expectation failed:
+ * ..."). */
+int quiz_check_step(const struct ss_script *sc, int idx, struct expect_env *env,
+		    quiz_refresh refresh, void *ctx, double t0, quiz_emit emit,
+		    void *emit_ctx, char *first, size_t firstsz);
+/* The SS_EV_ANSWER event for the learner's prediction at step idx (with
+ * the field asked and the kernel's value, so a replay or the HTML page can
+ * check a new prediction).  Returns 1 if the prediction was right. */
+int quiz_answer_event(const struct ss_script *sc, int idx, const char *prediction,
+		      const struct expect_env *env, double t0, struct ss_event *ev);
+
 #endif

@@ -14,20 +14,30 @@
  *     keeps its own relative times).  Events of one process come in the
  *     order that process produced them; the director's merge orders the
  *     rest.  A backend never calls sinks of its own.
- *   - The kinds a backend emits: SS_EV_BEGIN (a process is about to make
- *     the call of a granted step, or stopped at a socket call waiting for a
- *     grant), SS_EV_CALL, SS_EV_BLOCKED (the process sleeps inside the call,
- *     seen in /proc/PID/stat), SS_EV_END (the step is over), SS_EV_NOTE
- *     (u.note.index: 0 info, 1 warning, 2 error: the session cannot go on,
- *     e.g. a process died or could not make its call) and, for a
- *     recording, any kind it holds (SS_EV_STEP, SS_EV_SOCKET, ...), played
- *     as recorded.
+ *   - The kinds a backend emits, each with `actor` naming the process's
+ *     role ("server", "client", a traced program's name) and `step` the
+ *     step number (1-based): SS_EV_BEGIN (a process is about to make the
+ *     call of a granted step, or is stopped at a socket call waiting for a
+ *     grant; not shown), SS_EV_CALL, SS_EV_BLOCKED (the process sleeps
+ *     inside the call, seen in /proc/PID/stat), SS_EV_END (the step is
+ *     over: the director takes the kernel's table now; not shown),
+ *     SS_EV_NOTE (u.note.index: 0 info, 1 warning, 2 error: the session
+ *     cannot go on, e.g. a process died or could not make its call; the
+ *     director counts a failure and calls end(1)) and, for a `verbatim`
+ *     recording, any kind it holds (SS_EV_STEP, SS_EV_SOCKET, ...), passed
+ *     on as recorded.  Socket names (u.call.sock/newsock) are what the
+ *     registry keys sockets by: a traced program may use "fd3" and the
+ *     like.
+ *   - The sink may call back into the source (end() from inside read() or
+ *     grant(), when an error note arrives): a backend must allow it.
  *   - Nothing blocks: read() and grant() return at once; stop() alone may
  *     wait, bounded (SIGTERM, at most 1 s, then SIGKILL).
  *
  * Life of a source (all calls from the director's thread):
  *   new (backend's constructor) -> start -> { pollfds, read, status, grant }*
- *   -> end -> ... -> done == 1 -> stop -> [start again: a restart] -> free
+ *   -> end (with a script: the director ends it; without one the source
+ *   ends by itself) -> done == 1 -> one more read -> stop
+ *   -> [start again: a restart] -> free
  *
  * Ownership: the backend's constructor allocates `struct source` and its
  * state; whoever holds it (the director, once given it in director_opts)

@@ -217,11 +217,6 @@ static void narrate_table(struct director *d, const struct ss_event *call)
 	table_narrate(&d->table, &d->reg, call, now_t(d), push_cb, d);
 }
 
-static void packet_cb(void *ctx, const struct ss_event *ev)
-{
-	push(ctx, ev);
-}
-
 static void open_capture(struct director *d)
 {
 	char err[256];
@@ -266,63 +261,26 @@ static void refresh_table(void *ctx, struct expect_env *env)
 	env->nrows = d->table.nrows;
 }
 
-static void remember_failure(struct director *d, const struct ss_step *st,
-			     int i, int step, const char *report)
-{
-	d->failures++;
-	if (d->first_failure[0] == '\0')
-		snprintf(d->first_failure, sizeof d->first_failure,
-			 "%s:%d: step %d (%s %s): expectation failed: %.200s",
-			 d->sc->path[0] ? d->sc->path : "built-in",
-			 st->expect[i].line, step, d->sc->actors[st->actor],
-			 script_call_name(st->call), report);
-}
-
 static void check_expectations(struct director *d, struct watch *w)
 {
-	const struct ss_step *st = &d->sc->steps[w->inflight];
 	struct expect_env env;
 
 	expect_env_for(d, w, &env);
-	for (int i = 0; i < st->nexpect; i++) {
-		struct ss_event ev;
-		int ok;
-
-		event_init(&ev, SS_EV_EXPECT);
-		ok = quiz_expectation(d->sc, st, i, &env, refresh_table, d,
-				      ev.u.note.text, sizeof ev.u.note.text);
-		ev.t = now_t(d);
-		ev.step = w->inflight + 1;
-		snprintf(ev.actor, sizeof ev.actor, "%s", d->sc->actors[st->actor]);
-		ev.u.note.index = ok;
-		if (!ok)
-			remember_failure(d, st, i, w->inflight + 1, ev.u.note.text);
-		push(d, &ev);
-	}
+	d->failures += quiz_check_step(d->sc, w->inflight, &env, refresh_table, d,
+				       d->t0, push_cb, d, d->first_failure,
+				       sizeof d->first_failure);
 }
 
 /* Compare the learner's prediction with what the kernel answered. */
 static void check_prediction(struct director *d, struct watch *w)
 {
-	const struct ss_step *st = &d->sc->steps[w->inflight];
 	struct expect_env env;
 	struct ss_event ev;
-	int ok;
 
-	event_init(&ev, SS_EV_ANSWER);
-	ev.t = now_t(d);
-	ev.step = w->inflight + 1;
-	snprintf(ev.actor, sizeof ev.actor, "%s", d->sc->actors[st->actor]);
 	expect_env_for(d, w, &env);
-	ok = quiz_judge(d->sc, st, w->prediction, &env, ev.u.note.text,
-			sizeof ev.u.note.text, ev.u.note.value,
-			sizeof ev.u.note.value);
-	/* Recorded so a replay or the HTML page can check a new prediction. */
-	snprintf(ev.u.note.field, sizeof ev.u.note.field, "%.*s",
-		 (int)sizeof ev.u.note.field - 1, st->answer);
+	d->qright += quiz_answer_event(d->sc, w->inflight, w->prediction, &env,
+				       d->t0, &ev);
 	d->qasked++;
-	d->qright += ok;
-	ev.u.note.index = ok;
 	push(d, &ev);
 }
 
@@ -738,7 +696,7 @@ static void wind_up(struct director *d)
 		/* the last ACK of the close may still be in flight */
 		struct timespec ts = {0, 20 * 1000 * 1000};
 		nanosleep(&ts, NULL);
-		capture_read(d->cap, d->t0, packet_cb, d);
+		capture_read(d->cap, d->t0, push_cb, d);
 	}
 	if (take_snapshot(d) == 0) {
 		emit_snapshot(d, 0, 1);
@@ -775,7 +733,7 @@ int director_pump(struct director *d, int timeout_ms)
 		return -1;
 	d->src->ops->read(d->src->self);
 	if (d->cap)
-		capture_read(d->cap, d->t0, packet_cb, d);
+		capture_read(d->cap, d->t0, push_cb, d);
 	if (!d->finished && d->sc && d->granted >= d->total && all_idle(d))
 		finish(d, 0);
 

@@ -132,3 +132,60 @@ int quiz_judge(const struct ss_script *sc, const struct ss_step *st,
 	verdict[n] = '\0';
 	return ok;
 }
+
+static void describe_failure(const struct ss_script *sc, const struct ss_step *st,
+			     int i, int step, const char *report, char *first,
+			     size_t firstsz)
+{
+	if (firstsz == 0 || first[0] != '\0')
+		return;
+	snprintf(first, firstsz, "%s:%d: step %d (%s %s): expectation failed: %.200s",
+		 sc->path[0] ? sc->path : "built-in", st->expect[i].line, step,
+		 sc->actors[st->actor], script_call_name(st->call), report);
+}
+
+int quiz_check_step(const struct ss_script *sc, int idx, struct expect_env *env,
+		    quiz_refresh refresh, void *ctx, double t0, quiz_emit emit,
+		    void *emit_ctx, char *first, size_t firstsz)
+{
+	const struct ss_step *st = &sc->steps[idx];
+	int failed = 0;
+
+	for (int i = 0; i < st->nexpect; i++) {
+		struct ss_event ev;
+		int ok;
+
+		event_init(&ev, SS_EV_EXPECT);
+		ok = quiz_expectation(sc, st, i, env, refresh, ctx, ev.u.note.text,
+				      sizeof ev.u.note.text);
+		ev.t = event_clock_now() - t0;
+		ev.step = idx + 1;
+		snprintf(ev.actor, sizeof ev.actor, "%s", sc->actors[st->actor]);
+		ev.u.note.index = ok;
+		if (!ok) {
+			failed++;
+			describe_failure(sc, st, i, idx + 1, ev.u.note.text, first, firstsz);
+		}
+		emit(emit_ctx, &ev);
+	}
+	return failed;
+}
+
+int quiz_answer_event(const struct ss_script *sc, int idx, const char *prediction,
+		      const struct expect_env *env, double t0, struct ss_event *ev)
+{
+	const struct ss_step *st = &sc->steps[idx];
+	int ok;
+
+	event_init(ev, SS_EV_ANSWER);
+	ev->t = event_clock_now() - t0;
+	ev->step = idx + 1;
+	snprintf(ev->actor, sizeof ev->actor, "%s", sc->actors[st->actor]);
+	ok = quiz_judge(sc, st, prediction, env, ev->u.note.text,
+			sizeof ev->u.note.text, ev->u.note.value,
+			sizeof ev->u.note.value);
+	snprintf(ev->u.note.field, sizeof ev->u.note.field, "%.*s",
+		 (int)sizeof ev->u.note.field - 1, st->answer);
+	ev->u.note.index = ok;
+	return ok;
+}

@@ -135,6 +135,36 @@ START_TEST(test_quiz__a_step_expecting_failure_is_known_and_checked)
 }
 END_TEST
 
+static int nemitted;
+
+static void count_event(void *ctx, const struct ss_event *ev)
+{
+	ck_assert_int_eq(ev->kind, SS_EV_EXPECT);
+	nemitted++;
+}
+
+START_TEST(test_quiz__a_failed_expectation_names_file_line_and_step)
+{
+	int idx = (int)(step_asking("state") - sc.steps);
+	struct ss_event ev = call("connect", 0, 0, TCP_SYN_SENT);
+	struct expect_env env = {.call = &ev};
+	char first[512] = "";
+
+	nemitted = 0;
+	ck_assert_int_eq(quiz_check_step(&sc, idx, &env, NULL, NULL, 0, count_event,
+					 NULL, first, sizeof first), 1);
+	ck_assert_int_eq(nemitted, 1);
+	/* the lesson's line of the expectation, the step, the comparison */
+	ck_assert_msg(strstr(first, ":14: step 4 (client connect): expectation failed: state == ESTABLISHED") != NULL,
+		      "%s", first);
+	ev.u.call.state = TCP_ESTABLISHED;
+	first[0] = '\0';
+	ck_assert_int_eq(quiz_check_step(&sc, idx, &env, NULL, NULL, 0, count_event,
+					 NULL, first, sizeof first), 0);
+	ck_assert_str_eq(first, "");
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("quiz");
@@ -146,6 +176,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_quiz__no_to_a_bind_that_failed_with_eaddrinuse_is_right);
 	tcase_add_test(tc, test_quiz__a_state_predicted_in_lower_case_is_judged_by_its_name);
 	tcase_add_test(tc, test_quiz__a_step_expecting_failure_is_known_and_checked);
+	tcase_add_test(tc, test_quiz__a_failed_expectation_names_file_line_and_step);
 	suite_add_tcase(s, tc);
 	return s;
 }
