@@ -42,7 +42,10 @@ struct tsrc {
 	struct source_sink sink;
 	double t0, started_at;
 	int gated, ended, drained;
-	unsigned char waitq[WAIT_MAX]; /* side of each waiting call, oldest first */
+	struct {
+		unsigned char side;
+		pid_t pid;
+	} waitq[WAIT_MAX]; /* each call stopped before it runs, oldest first */
 	int nwait;
 	char rbuf[READ_BUF];
 	size_t rlen;
@@ -147,6 +150,17 @@ static int unblock(struct side *sd, pid_t pid)
 	return 0;
 }
 
+/* Calls that will never run: side's (pid's, or all of them with 0). */
+static void forget_waiting(struct tsrc *s, int side, pid_t pid)
+{
+	for (int w = 0; w < s->nwait;)
+		if (s->waitq[w].side == side && (pid == 0 || s->waitq[w].pid == pid))
+			memmove(s->waitq + w, s->waitq + w + 1,
+				(size_t)(--s->nwait - w) * sizeof s->waitq[0]);
+		else
+			w++;
+}
+
 /* A traced program's sockets are named by the fd its code holds. */
 static void name_fds(struct ss_call_event *c, int call_returned)
 {
@@ -188,8 +202,10 @@ static void handle(struct tsrc *s, struct ss_event *ev)
 	switch (ev->kind) {
 	case SS_EV_BEGIN:
 		name_fds(&ev->u.call, 0);
-		if (s->gated && s->nwait < WAIT_MAX)
-			s->waitq[s->nwait++] = (unsigned char)(sd - s->sides);
+		if (s->gated && s->nwait < WAIT_MAX) {
+			s->waitq[s->nwait].side = (unsigned char)(sd - s->sides);
+			s->waitq[s->nwait++].pid = ev->pid;
+		}
 		break;
 	case SS_EV_BLOCKED:
 		name_fds(&ev->u.call, 0);
@@ -202,8 +218,10 @@ static void handle(struct tsrc *s, struct ss_event *ev)
 		on_call(s, sd, ev);
 		return;
 	case SS_EV_PROCESS:
-		if (strcmp(ev->u.proc.what, "exited") == 0)
+		if (strcmp(ev->u.proc.what, "exited") == 0) {
 			unblock(sd, ev->pid);
+			forget_waiting(s, (int)(sd - s->sides), ev->pid);
+		}
 		break;
 	default:
 		break;
@@ -253,12 +271,7 @@ static void reap_tracers(struct tsrc *s)
 		if (sd->ctrl_fd >= 0)
 			close(sd->ctrl_fd);
 		sd->ctrl_fd = -1;
-		/* waiting calls of a side that is gone will never run */
-		for (int w = 0; w < s->nwait;)
-			if (s->waitq[w] == i)
-				memmove(s->waitq + w, s->waitq + w + 1, (size_t)(--s->nwait - w));
-			else
-				w++;
+		forget_waiting(s, i, 0); /* a side that is gone runs nothing */
 		/* the server is gone without listening: the client still runs,
 		 * and shows what its connect() meets */
 		if (i == 0)
@@ -356,12 +369,12 @@ static int ts_grant(void *self, const struct source_grant *g)
 
 	for (int w = 0; w < s->nwait && at < 0; w++)
 		if (g == NULL || g->actor == NULL ||
-		    strcmp(s->sides[s->waitq[w]].actor, g->actor) == 0)
+		    strcmp(s->sides[s->waitq[w].side].actor, g->actor) == 0)
 			at = w;
 	if (at < 0 || s->ended)
 		return 1;
-	struct side *sd = &s->sides[s->waitq[at]];
-	memmove(s->waitq + at, s->waitq + at + 1, (size_t)(s->nwait - at - 1));
+	struct side *sd = &s->sides[s->waitq[at].side];
+	memmove(s->waitq + at, s->waitq + at + 1, (size_t)(s->nwait - at - 1) * sizeof s->waitq[0]);
 	s->nwait--;
 	sd->pending++;
 	send_ctrl(sd, "go\n");
