@@ -231,17 +231,65 @@ static void sockopt_arg(struct ss_call_event *c, const struct tdecode_env *env,
 		add(c, ", %d", v);
 }
 
-void tdecode_entry(const struct tcall_info *c, const unsigned long long args[6],
-		   const struct tdecode_env *env, struct ss_event *ev)
+/* The arguments of a call that moves data or waits; 0 if c is not one. */
+static int io_args(const struct tcall_info *c, const unsigned long long args[6],
+		   const struct tdecode_env *env, struct ss_call_event *ce)
 {
-	struct ss_call_event *ce = &ev->u.call;
 	char addr[SS_ADDR_MAX];
 	struct pollfd p[POLL_FDS_MAX];
-	int n, v;
 
-	snprintf(ce->name, sizeof ce->name, "%s", c->name);
-	ce->fd = c->on == TC_ON_FD0 ? (int)args[0] : -1;
-	ce->args[0] = '\0';
+	switch (c->call) {
+	case TC_SENDTO:
+		sockaddr_arg(env, args[4], args[5], addr, sizeof addr);
+		add(ce, "len=%llu%s%s", args[2], addr[0] ? " to=" : "", addr);
+		msg_flags_arg(ce, (long)args[3]);
+		return 1;
+	case TC_RECVFROM:
+		add(ce, "len=%llu", args[2]);
+		msg_flags_arg(ce, (long)args[3]);
+		return 1;
+	case TC_READ:
+	case TC_WRITE:
+		add(ce, "len=%llu", args[2]);
+		return 1;
+	case TC_READV:
+	case TC_WRITEV:
+		add(ce, "iovcnt=%d", (int)args[2]);
+		return 1;
+	case TC_SENDMSG:
+	case TC_RECVMSG:
+		add(ce, "msghdr");
+		msg_flags_arg(ce, (long)args[2]);
+		return 1;
+	case TC_SENDMMSG:
+	case TC_RECVMMSG:
+		add(ce, "vlen=%d", (int)args[2]);
+		return 1;
+	case TC_POLL:
+	case TC_PPOLL:
+		poll_arg(ce, p, read_pollfds(env, args, p), 0);
+		if (c->call == TC_POLL)
+			add(ce, ", %dms", (int)args[2]);
+		return 1;
+	case TC_SELECT:
+	case TC_PSELECT:
+		select_arg(ce, env, args);
+		return 1;
+	case TC_EPOLL_WAIT:
+		add(ce, "epfd=%d, max=%d, %dms", (int)args[0], (int)args[2], (int)args[3]);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The arguments of a call that makes, sets up or ends a socket. */
+static void setup_args(const struct tcall_info *c, const unsigned long long args[6],
+		       const struct tdecode_env *env, struct ss_call_event *ce)
+{
+	char addr[SS_ADDR_MAX];
+	int v;
+
 	switch (c->call) {
 	case TC_SOCKET:
 	case TC_SOCKETPAIR:
@@ -266,32 +314,6 @@ void tdecode_entry(const struct tcall_info *c, const unsigned long long args[6],
 	case TC_SHUTDOWN:
 		add(ce, "%s", args[1] == SHUT_RD ? "SHUT_RD" : args[1] == SHUT_WR ? "SHUT_WR" : "SHUT_RDWR");
 		break;
-	case TC_SENDTO:
-		sockaddr_arg(env, args[4], args[5], addr, sizeof addr);
-		add(ce, "len=%llu%s%s", args[2], addr[0] ? " to=" : "", addr);
-		msg_flags_arg(ce, (long)args[3]);
-		break;
-	case TC_RECVFROM:
-		add(ce, "len=%llu", args[2]);
-		msg_flags_arg(ce, (long)args[3]);
-		break;
-	case TC_READ:
-	case TC_WRITE:
-		add(ce, "len=%llu", args[2]);
-		break;
-	case TC_READV:
-	case TC_WRITEV:
-		add(ce, "iovcnt=%d", (int)args[2]);
-		break;
-	case TC_SENDMSG:
-	case TC_RECVMSG:
-		add(ce, "msghdr");
-		msg_flags_arg(ce, (long)args[2]);
-		break;
-	case TC_SENDMMSG:
-	case TC_RECVMMSG:
-		add(ce, "vlen=%d", (int)args[2]);
-		break;
 	case TC_SETSOCKOPT:
 	case TC_GETSOCKOPT:
 		sockopt_arg(ce, env, args, c->call == TC_SETSOCKOPT);
@@ -305,30 +327,25 @@ void tdecode_entry(const struct tcall_info *c, const unsigned long long args[6],
 		else
 			add(ce, "%s", args[1] == FIONBIO ? "FIONBIO" : "FIONREAD");
 		break;
-	case TC_POLL:
-	case TC_PPOLL:
-		n = read_pollfds(env, args, p);
-		poll_arg(ce, p, n, 0);
-		if (c->call == TC_POLL)
-			add(ce, ", %dms", (int)args[2]);
-		break;
-	case TC_SELECT:
-	case TC_PSELECT:
-		select_arg(ce, env, args);
-		break;
-	case TC_EPOLL_WAIT:
-		add(ce, "epfd=%d, max=%d, %dms", (int)args[0], (int)args[2], (int)args[3]);
-		break;
 	case TC_DUP2:
 	case TC_DUP3:
 		add(ce, "newfd=%d", (int)args[1]);
 		break;
-	case TC_CLOSE:
-	case TC_DUP:
-	case TC_GETSOCKNAME:
-	case TC_GETPEERNAME:
-		break;
+	default:
+		break; /* close, dup, getsockname, getpeername: the fd says it */
 	}
+}
+
+void tdecode_entry(const struct tcall_info *c, const unsigned long long args[6],
+		   const struct tdecode_env *env, struct ss_event *ev)
+{
+	struct ss_call_event *ce = &ev->u.call;
+
+	snprintf(ce->name, sizeof ce->name, "%s", c->name);
+	ce->fd = c->on == TC_ON_FD0 ? (int)args[0] : -1;
+	ce->args[0] = '\0';
+	if (!io_args(c, args, env, ce))
+		setup_args(c, args, env, ce);
 }
 
 /* The first bytes moved: a plain buffer, or the first iovec. */
