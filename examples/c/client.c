@@ -1,16 +1,22 @@
-/* The tutorial's client in C: connect to port 9001 (or argv[1]), sleep 2
- * seconds (or argv[2]), write "1", print the reply it read. */
+/* The tutorial's client in C: connect to port 9001 (or argv[1]; "-" or
+ * none: SOCKSTEP_PORT if set, which sockstep trace sets to the port its
+ * server listens on), sleep 2 seconds (or argv[2]), write "1", print the
+ * reply it read. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
 {
-	int port = argc > 1 ? atoi(argv[1]) : 9001;
+	const char *env = getenv("SOCKSTEP_PORT");
+	int port = argc > 1 && strcmp(argv[1], "-") != 0 ? atoi(argv[1])
+		   : env			     ? atoi(env)
+						     : 9001;
 	double pause = argc > 2 ? atof(argv[2]) : 2;
 	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
 	struct timespec ts = {(time_t)pause, (long)((pause - (double)(time_t)pause) * 1e9)};

@@ -33,6 +33,10 @@ struct director_opts {
 	int packets;       /* try to capture packets */
 	const char *capture_device; /* "lo" (default), or "any" off loopback */
 	int table;         /* sock_diag snapshots after each step */
+	/* The source's calls are real programs' (a lesson with trace-server:):
+	 * a step is held against the next call of its actor that does what
+	 * it says; the calls in between pass. */
+	int match_calls;
 };
 
 struct director_status {

@@ -8,7 +8,8 @@
  * The client starts once the server's listen() returned (or the server
  * exited, or client_wait seconds passed), as a learner starts the server
  * first: a client racing a server that is not listening yet would only
- * show ECONNREFUSED.
+ * show ECONNREFUSED.  The client finds the port the server listens on in
+ * SOCKSTEP_PORT.
  *
  * Gated (the UI), every socket call of every process stops before it runs
  * and waits for a grant; the source grants them in the order they

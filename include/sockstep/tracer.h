@@ -21,6 +21,8 @@
  *   go       let the oldest waiting call run (gated mode)
  *   run      stop gating: every call runs at once from now on
  *   quit, or EOF: kill the program (every process) and exit
+ * A client started once the server listened finds the server's port in
+ * SOCKSTEP_PORT (the server may have bound port 0; examples/ read it).
  * The tracer exits when every process of the program has exited (status
  * 0), or 2 when the program cannot be traced at all (ptrace forbidden).
  * PTRACE_O_EXITKILL: the program dies with the tracer.
@@ -33,6 +35,7 @@ struct tracer_opts {
 	const char *shell_line; /* run through /bin/sh -c, or NULL */
 	char *const *argv;      /* else execvp(argv[0], argv) */
 	int gated;              /* 1: each socket call waits for "go" */
+	int server_port;        /* > 0: SOCKSTEP_PORT in the program's environment */
 };
 
 /* Run the tracer in this (forked) process.  Never returns. */

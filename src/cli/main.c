@@ -171,7 +171,7 @@ static struct source *make_source(const struct options *o, const struct ss_scrip
 {
 	if (o->mode == MODE_REPLAY)
 		return replay_source_new(o->what, err, errsz);
-	if (o->mode == MODE_TRACE)
+	if (o->mode == MODE_TRACE || sc->trace_server[0])
 		return trace_source_new(spec, err, errsz);
 	return actors_source_new(sc, !o->no_trace,
 				 o->step_limit > 0	  ? o->step_limit
@@ -198,9 +198,17 @@ static int run_session(const struct options *o, const char *path)
 	if (scripted && build_script(o, path, &sc) < 0)
 		return EXIT_USAGE;
 	trace_cmd_spec(o, &spec);
+	if (sc.trace_server[0]) {
+		/* a lesson about real programs: traced, each step held against
+		 * the next matching call */
+		spec.server_line = sc.trace_server;
+		spec.client_line = sc.trace_client;
+		spec.gated = 1;
+	}
 	trace_summary_init(&sum);
 	memset(&dopts, 0, sizeof dopts);
 	dopts.script = scripted ? &sc : NULL;
+	dopts.match_calls = sc.trace_server[0] != '\0';
 	dopts.source = make_source(o, &sc, &spec, err, sizeof err);
 	dopts.packets = o->packets < 0 ? !o->headless : o->packets;
 	/* Off loopback (two machines in a classroom) the packets cross a real

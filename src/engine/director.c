@@ -40,6 +40,9 @@ struct watch {
 	int skip; /* steps of this actor to skip (on-error: skip N) */
 	char prediction[SS_NAME_MAX * 4]; /* the learner's answer to check */
 	int check_prediction;
+	/* match_calls: the program made a call the step is not about (it
+	 * passes), or was not yet waiting at a call when granted */
+	int extra, regrant;
 };
 
 struct sink {
@@ -419,10 +422,58 @@ static void on_own_step_event(struct director *d, const struct ss_event *ev)
 	}
 }
 
+/* match_calls: let w's actor make its next call, for the step in flight. */
+static void regrant(struct director *d, struct watch *w)
+{
+	struct source_grant g = {.index = w->inflight};
+
+	if (w->inflight < 0)
+		return;
+	g.actor = d->sc->actors[d->sc->steps[w->inflight].actor];
+	w->regrant = d->src->ops->grant(d->src->self, &g) > 0;
+}
+
+/* match_calls: a traced program's call is held against the step of its
+ * actor when it does what the step says; it then takes the step's socket
+ * names, so references (server.s) and the table's owners read as the
+ * lesson writes them.  0: a call the step is not about. */
+static int match_step(struct director *d, struct watch *w, struct ss_event *ev)
+{
+	const struct ss_step *st;
+
+	const struct registry_sock *named;
+
+	if (w->inflight < 0)
+		return 0;
+	st = &d->sc->steps[w->inflight];
+	if (!script_call_matches(st->call, ev->u.call.name))
+		return 0;
+	/* close(c) is the close of c's fd, not of any socket (a forking
+	 * server's child closes the listener, its parent the connection) */
+	named = st->sock[0] ? registry_find(&d->reg, ev->actor, st->sock) : NULL;
+	if (named && named->fd >= 0 && ev->u.call.fd >= 0 && named->fd != ev->u.call.fd)
+		return 0;
+	snprintf(ev->u.call.sock, sizeof ev->u.call.sock, "%s", st->sock);
+	if (st->result[0])
+		snprintf(ev->u.call.newsock, sizeof ev->u.call.newsock, "%s", st->result);
+	return 1;
+}
+
+/* The call passes: shown and recorded, not judged; the step goes on. */
+static void on_extra_call(struct director *d, struct watch *w, const struct ss_event *ev)
+{
+	if (registry_record(&d->reg, ev))
+		follow_ports(d);
+	push(d, ev);
+	w->blocked = 0;
+	w->extra = 1;
+}
+
 static void on_event(void *ctx, const struct ss_event *ev)
 {
 	struct director *d = ctx;
 	struct watch *w;
+	struct ss_event matched;
 
 	if (verbatim(d)) {
 		d->granted += ev->kind == SS_EV_STEP;
@@ -443,6 +494,27 @@ static void on_event(void *ctx, const struct ss_event *ev)
 	w = watch_of(d, ev->actor);
 	if (w == NULL || ev->kind == SS_EV_BEGIN)
 		return;
+	if (d->o.match_calls && ev->kind == SS_EV_CALL) {
+		matched = *ev;
+		if (!match_step(d, w, &matched)) {
+			on_extra_call(d, w, ev);
+			return;
+		}
+		ev = &matched;
+	}
+	if (d->o.match_calls && ev->kind == SS_EV_END && w->extra) {
+		w->extra = 0;
+		regrant(d, w);
+		return;
+	}
+	if (d->o.match_calls && ev->kind == SS_EV_BLOCKED && w->inflight >= 0 &&
+	    !script_call_matches(d->sc->steps[w->inflight].call, ev->u.call.name)) {
+		/* a call the step is not about waits (a parent back in
+		 * accept): the step's call may come from another process */
+		push(d, ev);
+		regrant(d, w);
+		return;
+	}
 	if (ev->kind == SS_EV_CALL)
 		on_call(d, w, ev);
 	else if (ev->kind == SS_EV_END && w->inflight >= 0)
@@ -641,11 +713,14 @@ static int next_scripted(struct director *d)
 	if (st->call == SS_CALL_CONNECT || st->call == SS_CALL_SENDTO)
 		add_port(d, strcmp(ref, "-") ? event_addr_port(ref) : st->target.port);
 	push_step(d, idx);
-	struct source_grant g = {.index = idx, .addr = ref};
-	if (d->src->ops->grant(d->src->self, &g) != 0)
+	struct source_grant g = {.index = idx, .actor = d->sc->actors[st->actor], .addr = ref};
+	int rc = d->src->ops->grant(d->src->self, &g);
+	/* A traced program may not be at a call yet: granted once it is. */
+	if (rc < 0 || (rc > 0 && !d->o.match_calls))
 		return -1;
 	w->inflight = idx;
-	w->blocked = w->have_call = 0;
+	w->blocked = w->have_call = w->extra = 0;
+	w->regrant = rc > 0;
 	d->last = idx;
 	advance(d, idx);
 	return 0;
@@ -683,6 +758,15 @@ static int any_blocked(const struct director *d)
 static int all_idle(const struct director *d)
 {
 	struct source_status st;
+
+	/* Real programs (match_calls) may wait in calls no step is about (a
+	 * parent back in accept): idle is every step having ended. */
+	if (d->o.match_calls) {
+		for (int i = 0; i < SCRIPT_MAX_ACTORS; i++)
+			if (d->watches[i].inflight >= 0)
+				return 0;
+		return 1;
+	}
 
 	d->src->ops->status(d->src->self, &st);
 	return st.inflight == 0;
@@ -734,6 +818,9 @@ int director_pump(struct director *d, int timeout_ms)
 	d->src->ops->read(d->src->self);
 	if (d->cap)
 		capture_read(d->cap, d->t0, push_cb, d);
+	for (int i = 0; d->o.match_calls && i < SCRIPT_MAX_ACTORS; i++)
+		if (d->watches[i].regrant)
+			regrant(d, &d->watches[i]);
 	if (!d->finished && d->sc && d->granted >= d->total && all_idle(d))
 		finish(d, 0);
 

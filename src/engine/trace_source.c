@@ -188,8 +188,11 @@ static void on_call(struct tsrc *s, struct side *sd, struct ss_event *ev)
 	snprintf(end.actor, sizeof end.actor, "%s", ev->actor);
 	s->sink.event(s->sink.ctx, &end);
 	if (sd == &s->sides[0] && strcmp(ev->u.call.name, "listen") == 0 &&
-	    ev->u.call.ret == 0)
+	    ev->u.call.ret == 0 && s->nsides == 2 && !s->sides[1].started) {
+		/* the port the kernel gave the server, for a client to find */
+		s->sides[1].to.server_port = event_addr_port(ev->u.call.local);
 		start_client(s);
+	}
 }
 
 static void handle(struct tsrc *s, struct ss_event *ev)

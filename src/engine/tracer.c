@@ -95,6 +95,11 @@ static _Noreturn void child_main(const struct tracer_opts *o, int out, int errw,
 	/* Python buffers a pipe fully: unbuffered, its prints come out
 	 * between the calls that caused them. */
 	setenv("PYTHONUNBUFFERED", "1", 1);
+	if (o->server_port > 0) {
+		char port[16];
+		snprintf(port, sizeof port, "%d", o->server_port);
+		setenv("SOCKSTEP_PORT", port, 1);
+	}
 	/* Only 0, 1 and 2, as from a shell: an fd of sockstep's (a recording,
 	 * a netlink socket) would shift every fd number the learner sees. */
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
