@@ -268,3 +268,19 @@ def test_trace_interrupted_leaves_no_process_and_no_socket():
     p.communicate(timeout=10)
     assert p.returncode == 130
     assert_nothing_left(prt)
+
+
+def test_lesson_about_a_real_forking_server_holds_its_steps_against_the_calls():
+    r = run("--headless", "--format", "jsonl", "lessons/15-forking-server.md", timeout=60)
+    assert r.returncode == 0, r.stderr
+    evs = events(r.stdout)
+    expects = [e for e in evs if e["kind"] == "expect"]
+    assert expects and all(e["ok"] for e in expects), [e for e in expects if not e["ok"]]
+    steps = [e for e in evs if e["kind"] == "step"]
+    assert [s["index"] for s in steps] == list(range(1, 14))
+    # the step's socket names on the program's calls; parent and child
+    acc = [e for e in calls(evs, "server") if e["call"] == "accept" and e["newsock"] == "c"][0]
+    rd = [e for e in calls(evs, "server", "read") if e["sock"] == "c"][0]
+    assert rd["pid"] != acc["pid"] and rd["data"] == "1"
+    closed = [e for e in calls(evs, "server", "close") if e["sock"] == "c"]
+    assert [e["pid"] for e in closed] == [acc["pid"], rd["pid"]]
