@@ -14,6 +14,7 @@
 #define SOCKSTEP_DIRECTOR_H
 
 #include <poll.h>
+#include "sockstep/capture.h"
 #include "sockstep/event.h"
 #include "sockstep/script.h"
 
@@ -27,6 +28,11 @@ struct director_opts {
 	int table;         /* sock_diag snapshots after each step */
 	int tracing;       /* 0: actors make the calls without events (bench) */
 	double step_limit; /* seconds a step may take to begin; 0 = 30 */
+	/* Each start (and restart) enters a fresh private network (netns.h)
+	 * before the actors are forked: no socket of an earlier run is left. */
+	int private_net;
+	const char *network_note; /* said first: which network, and why */
+	struct capture_file *pcap_file; /* --pcap; must outlive the director */
 };
 
 struct director_status {

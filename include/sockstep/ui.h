@@ -26,6 +26,7 @@ struct ui_opts {
 	int autoplay;        /* start playing instead of paused */
 	int lesson_nav;      /* N/P move between lessons */
 	int present;         /* start in presenter mode (--present) */
+	const char *network; /* "private net", "host net", NULL (replay) */
 };
 
 enum ui_result {
@@ -58,6 +59,7 @@ enum ui_focus { UI_FOCUS_SERVER, UI_FOCUS_CLIENT, UI_FOCUS_SEQ, UI_FOCUS_TABLE,
 struct ui_screen {
 	const char *title;
 	const char *mode;
+	const char *network; /* which network the session uses, or NULL */
 	int one_sided, lesson_nav;
 	/* from director_status, copied by the loop */
 	int step, nsteps, done, busy, blocked, packets_ok;

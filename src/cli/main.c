@@ -10,11 +10,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sockstep/capture.h"
 #include "sockstep/course.h"
 #include "sockstep/director.h"
 #include "sockstep/escape.h"
 #include "sockstep/export.h"
 #include "sockstep/filter.h"
+#include "sockstep/netns.h"
 #include "sockstep/options.h"
 #include "sockstep/output.h"
 #include "sockstep/script.h"
@@ -126,7 +128,8 @@ static int run_headless(struct director *d, const struct options *o)
 }
 
 static enum ui_result run_ui(struct director *d, const struct options *o,
-			     const struct ss_script *sc, char *err, size_t errsz)
+			     const struct ss_script *sc, int private_net,
+			     char *err, size_t errsz)
 {
 	struct ui_opts uo;
 
@@ -140,9 +143,86 @@ static enum ui_result run_ui(struct director *d, const struct options *o,
 	uo.one_sided = o->mode == MODE_SERVER || o->mode == MODE_CLIENT;
 	uo.lesson_nav = o->mode == MODE_LESSON;
 	uo.present = o->present;
+	uo.network = o->mode == MODE_REPLAY ? NULL
+		     : private_net	    ? "private net"
+					    : "host net";
 	if (director_start(d, err, errsz) < 0)
 		return UI_ERROR;
 	return ui_run(d, &uo, err, errsz);
+}
+
+/* Loopback or the wildcard exist in a private network too; any other
+ * address of --host is one of the host's. */
+static int host_is_local(const char *host)
+{
+	return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 ||
+	       strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0;
+}
+
+/* Which network a session uses: a private one when both ends are
+ * sockstep's, the host's when a peer lives there (server and client
+ * modes), when asked (--host-net), or when the kernel refuses (then one
+ * line on stderr says why).  Returns 1 for private; note says which. */
+static int choose_network(const struct options *o, char *note, size_t notesz)
+{
+	char why[256];
+
+	if (o->mode == MODE_SERVER || o->mode == MODE_CLIENT) {
+		snprintf(note, notesz, "network: host (the peer is a program of the host)");
+		return 0;
+	}
+	if (o->host_net) {
+		snprintf(note, notesz, "network: host (--host-net: ss and tcpdump in another terminal see it)");
+		return 0;
+	}
+	if (!host_is_local(o->host)) {
+		snprintf(note, notesz, "network: host (%s is an address of the host)", o->host);
+		return 0;
+	}
+	if (!netns_probe(why, sizeof why)) {
+		static int said; /* once, not again for every lesson */
+		if (!said++)
+			fprintf(stderr, "sockstep: host network: no private network here: %s\n", why);
+		snprintf(note, notesz, "network: host (no private network here: %s)", why);
+		return 0;
+	}
+	snprintf(note, notesz, "network: private (this session's own ports: no earlier TIME_WAIT, packets without root; --host-net to watch with ss)");
+	return 1;
+}
+
+static void close_files(FILE *record, struct capture_file *pcap)
+{
+	if (record)
+		fclose(record);
+	if (pcap && capture_file_close(pcap) < 0)
+		fprintf(stderr, "sockstep: writing the capture file failed\n");
+}
+
+/* --record and --pcap, opened on the host's side before any namespace
+ * ("e": exec'd programs never inherit them; actors close them, actor.h).
+ * 0, or -1 after one line on stderr. */
+static int open_files(const struct options *o, FILE **record,
+		      struct capture_file **pcap)
+{
+	const char *bad = NULL;
+
+	*record = NULL;
+	*pcap = NULL;
+	if (o->record && (*record = fopen(o->record, "we")) == NULL)
+		bad = o->record;
+	if (bad == NULL && o->pcap) {
+		FILE *f = fopen(o->pcap, "wbe");
+		if (f == NULL || (*pcap = capture_file_new(f)) == NULL) {
+			bad = o->pcap;
+			if (f)
+				fclose(f);
+		}
+	}
+	if (bad == NULL)
+		return 0;
+	fprintf(stderr, "sockstep: cannot write %s: %s\n", bad, strerror(errno));
+	close_files(*record, NULL);
+	return -1;
 }
 
 /* Run one session (a lesson, the classic exchange, a mode, a replay).
@@ -152,8 +232,9 @@ static int run_session(const struct options *o, const char *path)
 	struct ss_script sc;
 	struct director_opts dopts;
 	struct director *d;
-	char err[512];
+	char err[512], net_note[512];
 	FILE *record = NULL;
+	struct capture_file *pcap = NULL;
 	int rc;
 
 	memset(&sc, 0, sizeof sc);
@@ -171,32 +252,33 @@ static int run_session(const struct options *o, const char *path)
 				       : "any";
 	dopts.table = o->table;
 	dopts.tracing = !o->no_trace;
+	if (o->mode != MODE_REPLAY) {
+		dopts.private_net = choose_network(o, net_note, sizeof net_note);
+		dopts.network_note = net_note;
+	}
 	dopts.step_limit = o->step_limit > 0		? o->step_limit
 			   : o->mode == MODE_SERVER ? 3600
 						    : 30;
+	if (open_files(o, &record, &pcap) < 0) {
+		script_free(&sc);
+		return EXIT_USAGE;
+	}
+	dopts.pcap_file = pcap;
 	d = director_new(&dopts, err, sizeof err);
 	if (d == NULL) {
 		fprintf(stderr, "sockstep: %s\n", err);
+		close_files(record, pcap);
 		script_free(&sc);
 		return 1;
 	}
 	/* Questions are asked in the UI; headless only when answers are given. */
 	director_set_quiz(d, !o->no_quiz && (!o->headless || o->nanswers > 0));
-	if (o->record) {
-		record = fopen(o->record, "w");
-		if (record == NULL) {
-			fprintf(stderr, "sockstep: cannot write %s: %s\n", o->record,
-				strerror(errno));
-			director_free(d);
-			script_free(&sc);
-			return EXIT_USAGE;
-		}
+	if (record)
 		director_add_sink(d, output_jsonl_sink, record);
-	}
 	if (o->headless) {
 		rc = run_headless(d, o);
 	} else {
-		enum ui_result r = run_ui(d, o, &sc, err, sizeof err);
+		enum ui_result r = run_ui(d, o, &sc, dopts.private_net, err, sizeof err);
 		rc = r == UI_ERROR	    ? 1
 		     : r == UI_INTERRUPTED  ? EXIT_INTERRUPTED
 		     : r == UI_NEXT_LESSON  ? -1
@@ -206,8 +288,7 @@ static int run_session(const struct options *o, const char *path)
 			fprintf(stderr, "sockstep: %s\n", err);
 	}
 	director_free(d);
-	if (record)
-		fclose(record);
+	close_files(record, pcap);
 	script_free(&sc);
 	return rc;
 }

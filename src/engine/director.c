@@ -22,6 +22,7 @@
 #include "sockstep/expect.h"
 #include "sockstep/explain.h"
 #include "sockstep/jsonl.h"
+#include "sockstep/netns.h"
 
 #define SINKS_MAX 8
 #define SOCKS_MAX 64
@@ -500,6 +501,8 @@ static void open_capture(struct director *d)
 	if (d->nports && capture_set_ports(d->cap, d->ports, d->nports, err,
 					   sizeof err) < 0)
 		note(d, 1, NULL, "%s", err);
+	if (capture_set_file(d->cap, d->o.pcap_file, err, sizeof err) < 0)
+		note(d, 1, NULL, "%s", err);
 }
 
 /* ---- expectations ------------------------------------------------ */
@@ -838,9 +841,11 @@ static void reap(struct director *d, int wait_all)
 		}
 		if (!d->finished) {
 			d->failures++;
+			/* killed from outside: say so, with the signal's name */
 			if (WIFSIGNALED(status))
-				note(d, 2, d->sc->actors[i], "the %s process died (signal %d)",
-				     d->sc->actors[i], WTERMSIG(status));
+				note(d, 2, d->sc->actors[i], "the %s process was killed by SIG%s (signal %d)",
+				     d->sc->actors[i], sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?",
+				     WTERMSIG(status));
 			else
 				note(d, 2, d->sc->actors[i], "the %s process exited early (status %d)",
 				     d->sc->actors[i], WEXITSTATUS(status));
@@ -937,6 +942,11 @@ int director_start(struct director *d, char *err, size_t errsz)
 	if (d->o.replay_path)
 		return load_replay(d, err, errsz);
 
+	if (d->o.network_note)
+		note(d, 0, NULL, "%s", d->o.network_note);
+	/* before the fork: both actors and the capture live in it */
+	if (d->o.private_net && netns_enter(err, errsz) < 0)
+		return -1;
 	d->total = d->sc->nsteps;
 	if (d->sc->repeat_count > 1)
 		d->total += (d->sc->repeat_count - 1) *

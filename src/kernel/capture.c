@@ -250,8 +250,9 @@ static void capture_perm_reason(const char *device, char *err, size_t errsz)
 {
 	snprintf(
 	    err, errsz,
-	    "no packets: capturing on %s needs CAP_NET_RAW (run as root, or: "
-	    "sudo setcap cap_net_raw+ep build/sockstep)",
+	    "no packets: capturing on %s of the host network needs CAP_NET_RAW "
+	    "(a private network needs none: leave out --host-net; or run as "
+	    "root, or: sudo setcap cap_net_raw+ep build/sockstep)",
 	    device);
 }
 
