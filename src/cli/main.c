@@ -243,7 +243,8 @@ static int run_session(const struct options *o, const char *path)
 	memset(&dopts, 0, sizeof dopts);
 	dopts.script = o->mode == MODE_REPLAY ? NULL : &sc;
 	dopts.replay_path = o->mode == MODE_REPLAY ? o->what : NULL;
-	dopts.packets = o->packets < 0 ? !o->headless : o->packets;
+	/* --pcap asks for packets, headless too */
+	dopts.packets = o->packets < 0 ? !o->headless || o->pcap : o->packets;
 	/* Off loopback (two machines in a classroom) the packets cross a real
 	 * interface: capture on all of them, the port filter keeps ours. */
 	dopts.capture_device = strncmp(o->host, "127.", 4) == 0 ||

@@ -1,0 +1,215 @@
+"""Issue 12: every run starts clean.  A private network per session (its own
+port space, packets without root), the demo twice in a row, the fd numbers
+of a standalone program, Ctrl-C at once, --pcap, and the fallback to the
+host network when the kernel refuses namespaces."""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+from harness import (ROOT, SOCKSTEP, Skip, calls, children_of, events,
+                     free_port, one, read_until, run, start)
+
+FAST = ("--headless", "--format", "jsonl", "--pause", "0")
+
+
+def notes(evs):
+    return [e["text"] for e in evs if e["kind"] == "note"]
+
+
+def fds_of(evs):
+    return (one(evs, "server", "socket")["ret"], one(evs, "server", "accept")["ret"],
+            one(evs, "client", "socket")["ret"])
+
+
+# ---- fds as a standalone program -----------------------------------------
+
+def test_demo_fds_are_a_standalone_programs_without_record():
+    r = run(*FAST, "--port", "0")
+    assert r.returncode == 0, r.stderr
+    assert fds_of(events(r.stdout)) == (3, 4, 3)
+
+
+def test_demo_fds_are_a_standalone_programs_with_record_and_pcap():
+    with tempfile.TemporaryDirectory() as d:
+        r = run(*FAST, "--port", "0", "--record", os.path.join(d, "t.jsonl"),
+                "--pcap", os.path.join(d, "t.pcap"))
+        assert r.returncode == 0, r.stderr
+        assert fds_of(events(r.stdout)) == (3, 4, 3)
+        # the recording says the same: the numbers a learner's program gets
+        with open(os.path.join(d, "t.jsonl")) as f:
+            assert fds_of(events(f.read())) == (3, 4, 3)
+
+
+def test_demo_fds_on_the_host_network_too():
+    r = run(*FAST, "--port", "0", "--host-net")
+    assert r.returncode == 0, r.stderr
+    assert fds_of(events(r.stdout)) == (3, 4, 3)
+
+
+# ---- Ctrl-C and kills ------------------------------------------------------
+
+def paused_demo(*extra):
+    """A demo whose client sleeps 20 s; returns (proc, events so far)."""
+    p = start(*FAST[:3], "--pause", "20", "--port", "0", *extra)
+    got = read_until(p, lambda e: e["kind"] == "blocked" and e.get("call") == "sleep",
+                     timeout=10)
+    return p, got
+
+
+def assert_gone(pids):
+    for k in pids:
+        try:
+            with open(f"/proc/{k}/stat") as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        assert False, f"process {k} still there (state {state})"
+
+
+def test_sigint_during_the_clients_pause_ends_within_300ms():
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        p, _ = paused_demo()
+        kids = children_of(p.pid)
+        assert len(kids) == 2, kids
+        t0 = time.monotonic()
+        os.kill(p.pid, sig)
+        p.wait(timeout=5)
+        took = time.monotonic() - t0
+        assert took < 0.3, f"{sig.name}: {took * 1000:.0f} ms"
+        assert p.returncode == 130, p.returncode
+        assert_gone(kids)
+
+
+def test_an_actor_killed_from_outside_is_reported_with_its_signal():
+    p, got = paused_demo()
+    # the client is the actor with one socket; the server has two (3, 4)
+    kids = children_of(p.pid)
+    client = [k for k in kids if not os.path.exists(f"/proc/{k}/fd/4")]
+    assert len(client) == 1, kids
+    os.kill(client[0], signal.SIGTERM)
+    out, err = p.communicate(timeout=10)
+    evs = got + events(out)
+    said = " ".join(notes(evs))
+    assert "the client process was killed by SIGTERM" in said, said
+    assert not [c for c in calls(evs) if c.get("errno") == "EINTR"], \
+        "a kill is not an EINTR of the learner's call"
+    assert p.returncode == 1
+    assert_gone(kids)
+
+
+# ---- the private network -----------------------------------------------------
+
+def test_demo_says_which_network_it_uses():
+    r = run(*FAST, "--port", "0")
+    assert r.returncode == 0, r.stderr
+    assert any(n.startswith("network: private") for n in notes(events(r.stdout))), r.stdout[:500]
+    r = run(*FAST, "--port", "0", "--host-net")
+    assert any(n.startswith("network: host (--host-net") for n in notes(events(r.stdout)))
+
+
+def test_one_sided_modes_use_the_host_network():
+    p = start("server", "--headless", "--format", "jsonl", "--port", "0")
+    got = read_until(p, lambda e: e.get("call") == "listen", timeout=10)
+    assert any(n.startswith("network: host") for n in notes(got)), notes(got)
+    prt = int(got[-1]["local"].rsplit(":", 1)[1])
+    # a peer of the host reaches it
+    socket.create_connection(("127.0.0.1", prt), timeout=5).close()
+
+
+def test_a_private_session_is_out_of_the_hosts_reach():
+    prt = free_port()
+    p, got = paused_demo("--port", str(prt))
+    assert one(got, "server", "listen")["ret"] == 0
+    # the session listens on prt in its own network: from the host's,
+    # nothing does, and the host may bind prt itself
+    with socket.socket() as s:
+        s.settimeout(5)
+        assert s.connect_ex(("127.0.0.1", prt)) != 0
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", prt))
+        s.listen(1)
+    p.send_signal(signal.SIGINT)
+    p.wait(timeout=5)
+
+
+def test_demo_twice_in_a_row_on_port_9001_in_the_private_network():
+    for i in range(2):
+        r = run(*FAST)
+        assert r.returncode == 0, (i, r.stderr)
+        evs = events(r.stdout)
+        assert one(evs, "server", "bind")["local"] == "127.0.0.1:9001"
+
+
+def test_as_nobody_the_demo_shows_packets():
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        raise Skip("setpriv is not installed")
+    r = subprocess.run([setpriv, "--reuid=65534", "--regid=65534", "--clear-groups",
+                        os.path.join(ROOT, SOCKSTEP), *FAST, "--port", "0", "--packets"],
+                       capture_output=True, text=True, timeout=60, cwd="/")
+    assert r.returncode == 0, r.stderr
+    evs = events(r.stdout)
+    flags = [e["flags"] for e in evs if e["kind"] == "packet"]
+    assert flags[:3] == ["S", "S.", "."], flags
+    assert not any("CAP_NET_RAW" in n for n in notes(evs))
+
+
+def assert_fallback(r, why):
+    assert r.returncode == 0, r.stderr
+    lines = [l for l in r.stderr.splitlines() if l]
+    assert len(lines) == 1 and lines[0].startswith("sockstep: host network:") \
+        and why in lines[0], lines
+    evs = events(r.stdout)
+    assert any(n.startswith("network: host (no private network here") for n in notes(evs))
+    assert fds_of(evs) == (3, 4, 3)
+
+
+def test_namespaces_switched_off_fall_back_to_the_host_network_in_one_line():
+    r = run(*FAST, "--port", "0", env={"SOCKSTEP_NO_NETNS": "1"})
+    assert_fallback(r, "SOCKSTEP_NO_NETNS")
+
+
+def test_namespaces_refused_by_the_kernel_fall_back_in_one_line():
+    # A real refusal: below a user namespace of our own, set
+    # user.max_user_namespaces to 0; sockstep's unshare then fails ENOSPC.
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        raise Skip("unshare is not installed")
+    script = ('echo 0 > /proc/sys/user/max_user_namespaces && exec "$@"')
+    r = subprocess.run([unshare, "-U", "-r", "sh", "-c", script, "sh",
+                        os.path.join(ROOT, SOCKSTEP), *FAST, "--port", "0"],
+                       capture_output=True, text=True, timeout=60, cwd=ROOT)
+    if "unshare failed" in r.stderr:
+        raise Skip("no user namespace for the test itself: " + r.stderr.strip())
+    assert_fallback(r, "user.max_user_namespaces=0")
+
+
+# ---- --pcap ----------------------------------------------------------------
+
+def test_pcap_file_read_back_by_tcpdump_holds_the_handshake():
+    tcpdump = shutil.which("tcpdump")
+    if tcpdump is None:
+        raise Skip("tcpdump is not installed")
+    with tempfile.TemporaryDirectory() as d:
+        cap = os.path.join(d, "demo.pcap")
+        r = run(*FAST, "--port", "0", "--pcap", cap)
+        assert r.returncode == 0, r.stderr
+        got = subprocess.run([tcpdump, "-r", cap, "-n"], capture_output=True,
+                             text=True, timeout=20)
+        assert got.returncode == 0, got.stderr
+        flags = [l.split("Flags [", 1)[1].split("]", 1)[0]
+                 for l in got.stdout.splitlines() if "Flags [" in l]
+        assert flags[:3] == ["S", "S.", "."], got.stdout
+        # the same packets as the trace's packet events
+        evs = events(r.stdout)
+        assert len(flags) == len([e for e in evs if e["kind"] == "packet"])
+
+
+def test_pcap_into_a_missing_folder_is_one_line_and_usage_error():
+    r = run(*FAST, "--port", "0", "--pcap", "/nonexistent/dir/x.pcap")
+    assert r.returncode == 2
+    assert r.stderr.strip().count("\n") == 0 and "cannot write" in r.stderr, r.stderr
