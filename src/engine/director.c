@@ -36,6 +36,7 @@
 #define MERGE_WINDOW 0.015
 #define LIVE_TABLE_EVERY 0.25
 #define TABLE_BUSY_EVERY 0.1
+#define LIVE_AFTER_EVERY 1.0
 
 struct actor_proc {
 	pid_t pid;
@@ -94,6 +95,7 @@ struct director {
 	int nrows;
 	int snapshot_no;
 	double last_live_table;
+	int live_over; /* after the end: no row left to watch */
 	char table_sig[1024];
 
 	uint16_t ports[PORTS_MAX];
@@ -383,9 +385,11 @@ static void emit_snapshot(struct director *d, int step, int force)
 	sig[0] = '\0';
 	for (int i = 0; i < d->nrows && used < sizeof sig - 1; i++) {
 		const struct ss_socket_event *s = &d->rows[i].u.sock;
-		int w = snprintf(sig + used, sizeof sig - used, "%s %s %d %ld %ld %s;",
+		/* once the exchange is over, the countdown is the news */
+		int w = snprintf(sig + used, sizeof sig - used, "%s %s %d %ld %ld %s %ld;",
 				 s->local, s->peer, s->state, s->recv_q,
-				 s->send_q, s->owner);
+				 s->send_q, s->owner,
+				 d->finished && s->timer_ms >= 0 ? s->timer_ms / 1000 : -1);
 		if (w < 0)
 			break;
 		used += (size_t)w;
@@ -476,6 +480,43 @@ static void narrate_table(struct director *d, const struct ss_event *call)
 			     "%s %s <-> %s is in CLOSE_WAIT: the peer closed (its FIN arrived); recv() returns 0 and this side must close() too",
 			     who ? who : "the socket", s->local, s->peer);
 	}
+}
+
+/* After the last step, while someone watches (the UI pumps on): ask the
+ * kernel once a second, so TIME_WAIT counts down and its row goes, and say
+ * when a port it held is free again. */
+static void table_after_end(struct director *d)
+{
+	char gone[8][2 * SS_ADDR_MAX + 4];
+	int ngone = 0;
+
+	if (d->o.replay_path || !d->o.table || d->live_over ||
+	    now_t(d) - d->last_live_table < LIVE_AFTER_EVERY)
+		return;
+	d->last_live_table = now_t(d);
+	for (int i = 0; i < d->nrows && ngone < 8; i++) {
+		const struct ss_socket_event *s = &d->rows[i].u.sock;
+		if (s->state == 6)
+			snprintf(gone[ngone++], sizeof gone[0], "%s %s", s->local, s->peer);
+	}
+	if (take_snapshot(d) < 0)
+		return;
+	emit_snapshot(d, 0, 0);
+	for (int g = 0; g < ngone; g++) {
+		char local[SS_ADDR_MAX], peer[SS_ADDR_MAX];
+		int still = 0;
+		if (sscanf(gone[g], "%63s %63s", local, peer) != 2)
+			continue;
+		for (int i = 0; i < d->nrows; i++)
+			still |= strcmp(d->rows[i].u.sock.local, local) == 0 &&
+				 strcmp(d->rows[i].u.sock.peer, peer) == 0;
+		if (!still)
+			note(d, 0, "kernel",
+			     "port %d is free again: the kernel dropped the TIME_WAIT of %s <-> %s",
+			     event_addr_port(local), local, peer);
+	}
+	d->live_over = d->nrows == 0; /* nothing left that can change */
+	flush_pending(d, 1);
 }
 
 /* ---- packets ------------------------------------------------------ */
@@ -1189,8 +1230,10 @@ int director_pump(struct director *d, int timeout_ms)
 	struct pollfd fds[2];
 	int nfds = 0;
 
-	if (d->done)
+	if (d->done) {
+		table_after_end(d);
 		return 0;
+	}
 	if (d->o.replay_path) {
 		if (d->replay_pos >= d->nreplay)
 			d->done = 1;

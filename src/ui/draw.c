@@ -656,6 +656,9 @@ static void draw_table(const struct ui_view *v, struct ui_screen *s, int y,
 		 * backlog in the Recv-Q/Send-Q fields. */
 		if (r->listen)
 			snprintf(q, sizeof q, "queue %ld backlog %ld", r->recv_q, r->send_q);
+		else if (r->timer_ms >= 0 && cols - p.x < 13 + 11)
+			/* 80 columns: the countdown matters more than alignment */
+			snprintf(q, sizeof q, "%ld %ld", r->recv_q, r->send_q);
 		else
 			snprintf(q, sizeof q, "%-6ld %-6ld", r->recv_q, r->send_q);
 		pen_text(&p, q, 0);
