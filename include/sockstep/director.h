@@ -31,7 +31,11 @@ struct director_opts {
 	/* Each start (and restart) enters a fresh private network (netns.h)
 	 * before the actors are forked: no socket of an earlier run is left. */
 	int private_net;
-	const char *network_note; /* said first: which network, and why */
+	/* said first, in order: which network and why, who holds the port */
+	const char *start_notes[2];
+	/* a port held before the session began (an earlier run's TIME_WAIT):
+	 * its rows are shown from the start, though no script socket has them */
+	int watch_port;
 	struct capture_file *pcap_file; /* --pcap; must outlive the director */
 };
 

@@ -16,7 +16,7 @@
 #include "sockstep/escape.h"
 #include "sockstep/export.h"
 #include "sockstep/filter.h"
-#include "sockstep/netns.h"
+#include "sockstep/network.h"
 #include "sockstep/options.h"
 #include "sockstep/output.h"
 #include "sockstep/script.h"
@@ -58,14 +58,15 @@ static int list_lessons(const char *argv0)
 }
 
 static int build_script(const struct options *o, const char *path,
-			struct ss_script *sc)
+			const struct session_net *net, struct ss_script *sc)
 {
 	char pid[16];
 	char err[512];
 	int rc;
 	struct script_var vars[] = {
 		{"host", o->host}, {"port", o->port}, {"pause", o->pause},
-		{"send", o->send}, {"family", o->family}, {"pid", pid}};
+		{"send", o->send}, {"family", o->family}, {"pid", pid},
+		{"reuse", net->reuse_say}};
 	size_t nvars = sizeof vars / sizeof vars[0];
 
 	snprintf(pid, sizeof pid, "%d", (int)getpid());
@@ -151,45 +152,6 @@ static enum ui_result run_ui(struct director *d, const struct options *o,
 	return ui_run(d, &uo, err, errsz);
 }
 
-/* Loopback or the wildcard exist in a private network too; any other
- * address of --host is one of the host's. */
-static int host_is_local(const char *host)
-{
-	return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 ||
-	       strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0;
-}
-
-/* Which network a session uses: a private one when both ends are
- * sockstep's, the host's when a peer lives there (server and client
- * modes), when asked (--host-net), or when the kernel refuses (then one
- * line on stderr says why).  Returns 1 for private; note says which. */
-static int choose_network(const struct options *o, char *note, size_t notesz)
-{
-	char why[256];
-
-	if (o->mode == MODE_SERVER || o->mode == MODE_CLIENT) {
-		snprintf(note, notesz, "network: host (the peer is a program of the host)");
-		return 0;
-	}
-	if (o->host_net) {
-		snprintf(note, notesz, "network: host (--host-net: ss and tcpdump in another terminal see it)");
-		return 0;
-	}
-	if (!host_is_local(o->host)) {
-		snprintf(note, notesz, "network: host (%s is an address of the host)", o->host);
-		return 0;
-	}
-	if (!netns_probe(why, sizeof why)) {
-		static int said; /* once, not again for every lesson */
-		if (!said++)
-			fprintf(stderr, "sockstep: host network: no private network here: %s\n", why);
-		snprintf(note, notesz, "network: host (no private network here: %s)", why);
-		return 0;
-	}
-	snprintf(note, notesz, "network: private (this session's own ports: no earlier TIME_WAIT, packets without root; --host-net to watch with ss)");
-	return 1;
-}
-
 static void close_files(FILE *record, struct capture_file *pcap)
 {
 	if (record)
@@ -232,13 +194,16 @@ static int run_session(const struct options *o, const char *path)
 	struct ss_script sc;
 	struct director_opts dopts;
 	struct director *d;
-	char err[512], net_note[512];
+	char err[512];
+	struct session_net net;
 	FILE *record = NULL;
 	struct capture_file *pcap = NULL;
 	int rc;
 
 	memset(&sc, 0, sizeof sc);
-	if (o->mode != MODE_REPLAY && build_script(o, path, &sc) < 0)
+	if (network_prepare(o, &stop_signal, &net) < 0)
+		return EXIT_INTERRUPTED;
+	if (o->mode != MODE_REPLAY && build_script(o, path, &net, &sc) < 0)
 		return EXIT_USAGE;
 	memset(&dopts, 0, sizeof dopts);
 	dopts.script = o->mode == MODE_REPLAY ? NULL : &sc;
@@ -253,10 +218,10 @@ static int run_session(const struct options *o, const char *path)
 				       : "any";
 	dopts.table = o->table;
 	dopts.tracing = !o->no_trace;
-	if (o->mode != MODE_REPLAY) {
-		dopts.private_net = choose_network(o, net_note, sizeof net_note);
-		dopts.network_note = net_note;
-	}
+	dopts.private_net = net.private_net;
+	dopts.start_notes[0] = net.note[0] ? net.note : NULL;
+	dopts.start_notes[1] = net.holder_note[0] ? net.holder_note : NULL;
+	dopts.watch_port = net.watch_port;
 	dopts.step_limit = o->step_limit > 0		? o->step_limit
 			   : o->mode == MODE_SERVER ? 3600
 						    : 30;

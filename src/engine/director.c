@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -330,6 +331,10 @@ static void own_rows(struct director *d)
  * the table would drown the exchange in them. */
 static int row_relevant(const struct director *d, const struct ss_socket_event *r)
 {
+	/* what held the session's port before it began */
+	if (d->o.watch_port && event_addr_port(r->local) == d->o.watch_port &&
+	    (r->state == TCP_TIME_WAIT || r->state == TCP_LISTEN))
+		return 1;
 	for (int i = 0; i < d->nsocks; i++) {
 		const struct sock_entry *e = &d->socks[i];
 		const struct ss_call_event *c = &e->last.u.call;
@@ -510,7 +515,14 @@ static void table_after_end(struct director *d)
 		for (int i = 0; i < d->nrows; i++)
 			still |= strcmp(d->rows[i].u.sock.local, local) == 0 &&
 				 strcmp(d->rows[i].u.sock.peer, peer) == 0;
-		if (!still)
+		if (still)
+			continue;
+		for (int i = 0; i < d->nrows; i++)
+			still |= event_addr_port(d->rows[i].u.sock.local) == event_addr_port(local);
+		if (still)
+			note(d, 0, "kernel", "the kernel dropped the TIME_WAIT of %s <-> %s",
+			     local, peer);
+		else
 			note(d, 0, "kernel",
 			     "port %d is free again: the kernel dropped the TIME_WAIT of %s <-> %s",
 			     event_addr_port(local), local, peer);
@@ -983,8 +995,9 @@ int director_start(struct director *d, char *err, size_t errsz)
 	if (d->o.replay_path)
 		return load_replay(d, err, errsz);
 
-	if (d->o.network_note)
-		note(d, 0, NULL, "%s", d->o.network_note);
+	for (int i = 0; i < 2; i++)
+		if (d->o.start_notes[i])
+			note(d, 0, NULL, "%s", d->o.start_notes[i]);
 	/* before the fork: both actors and the capture live in it */
 	if (d->o.private_net && netns_enter(err, errsz) < 0)
 		return -1;
@@ -1043,6 +1056,12 @@ int director_start(struct director *d, char *err, size_t errsz)
 	}
 	close(evp[1]);
 	open_capture(d);
+	if (d->o.watch_port) {
+		/* the holder, in the table before the first step */
+		add_port(d, d->o.watch_port);
+		if (take_snapshot(d) == 0)
+			emit_snapshot(d, 0, 1);
+	}
 	return 0;
 }
 

@@ -788,9 +788,15 @@ int script_load(struct ss_script *sc, const char *path,
 }
 
 /* The seed tutorial's exchange, step for step (see ../shared/seed). */
-static const char classic_server[] =
+static const char classic_socket[] =
 	"server: s = socket(${family}, SOCK_STREAM)\n"
-	"  say: The server asks the kernel for a TCP socket; it gets a file descriptor, with no address yet.\n"
+	"  say: The server asks the kernel for a TCP socket; it gets a file descriptor, with no address yet.\n";
+/* Only on the host network, where an earlier run's TIME_WAIT may hold the
+ * port: ${reuse} says what the kernel showed (see porthold.h). */
+static const char classic_reuse[] =
+	"server: setsockopt(s, SO_REUSEADDR, 1)\n"
+	"  say: ${reuse}\n";
+static const char classic_server[] =
 	"server: bind(s, ${host}:${port})\n"
 	"  say: bind() gives the socket its local address and port: the one clients will dial.\n"
 	"server: listen(s, 5)\n"
@@ -874,14 +880,20 @@ int script_classic(struct ss_script *sc, const struct script_var *vars,
 	/* The order a teacher walks through: the server blocks in accept()
 	 * until the client connects; the server blocks in recv() while the
 	 * client sleeps. */
-	static const char *const parts[] = {
-		classic_server,	      classic_accept,	    classic_client_open,
-		classic_server_serve, classic_client_send,  classic_server_reply,
-		classic_client_recv,  classic_server_close, classic_server_end,
-		classic_client_close, NULL};
+	const char *parts[] = {
+		classic_socket,	      classic_reuse,	    classic_server,
+		classic_accept,	      classic_client_open,  classic_server_serve,
+		classic_client_send,  classic_server_reply, classic_client_recv,
+		classic_server_close, classic_server_end,   classic_client_close,
+		NULL};
 	struct script_var all[20];
 	size_t n = seed_vars(vars, nvars, all, "server.s");
+	int reuse = 0;
 
+	for (size_t i = 0; i < nvars; i++)
+		reuse |= strcmp(vars[i].name, "reuse") == 0 && vars[i].value[0];
+	if (!reuse) /* the seed exactly: no SO_REUSEADDR */
+		memmove(&parts[1], &parts[2], sizeof parts - 2 * sizeof parts[0]);
 	if (build(sc, "The classic exchange (the seed tutorial)", parts, all, n,
 		  err, errsz) < 0)
 		return -1;
@@ -893,7 +905,8 @@ int script_classic(struct ss_script *sc, const struct script_var *vars,
 int script_seed_server(struct ss_script *sc, const struct script_var *vars,
 		       size_t nvars, int count, char *err, size_t errsz)
 {
-	static const char *const parts[] = {classic_server, classic_accept,
+	static const char *const parts[] = {classic_socket, classic_server,
+					    classic_accept,
 					    classic_server_serve,
 					    classic_server_reply,
 					    classic_server_close,

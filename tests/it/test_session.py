@@ -213,3 +213,91 @@ def test_pcap_into_a_missing_folder_is_one_line_and_usage_error():
     r = run(*FAST, "--port", "0", "--pcap", "/nonexistent/dir/x.pcap")
     assert r.returncode == 2
     assert r.stderr.strip().count("\n") == 0 and "cannot write" in r.stderr, r.stderr
+
+
+# ---- back to back on the host network ----------------------------------------
+
+def holders_of(prt):
+    """(state, local, peer) of the host's TCP sockets with local port prt."""
+    out = []
+    for path in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(path) as f:
+            for line in f.readlines()[1:]:
+                parts = line.split()
+                if int(parts[1].rsplit(":", 1)[1], 16) == prt:
+                    out.append((parts[3], parts[1], parts[2]))
+    return out
+
+
+def test_demo_twice_in_a_row_on_port_9001_on_the_host_network():
+    if any(st == "0A" for st, _, _ in holders_of(9001)):
+        raise Skip("something listens on 9001 on this host")
+    for i in range(2):
+        r = run(*FAST, "--host-net", timeout=90)
+        assert r.returncode == 0, (i, r.stderr)
+        evs = events(r.stdout)
+        assert one(evs, "server", "bind")["ret"] == 0
+        # the right thing, visibly: a narrated SO_REUSEADDR step before bind
+        opt = [c for c in calls(evs, "server", "setsockopt") if "SO_REUSEADDR" in c["args"]]
+        assert len(opt) == 1 and opt[0]["ret"] == 0, opt
+        assert evs.index(opt[0]) < evs.index(one(evs, "server", "bind"))
+        said = [e["text"] for e in evs if e["kind"] == "step"]
+        assert any("SO_REUSEADDR" in t and "lesson 05" in t for t in said), said
+    # the second run met the first one's TIME_WAIT: shown and named
+    held = [n for n in notes(evs) if n.startswith("port 9001 is held by the TIME_WAIT")]
+    assert held, notes(evs)
+    rows = [e for e in evs if e["kind"] == "socket" and e.get("state") == "TIME_WAIT"]
+    assert rows and rows[0]["local"] == "127.0.0.1:9001"
+    assert evs.index(rows[0]) < evs.index(one(evs, "server", "socket")), \
+        "the holder is in the table before the first step"
+
+
+def test_the_private_demo_is_the_seed_without_so_reuseaddr():
+    evs = events(run(*FAST, "--port", "0").stdout)
+    assert calls(evs, "server", "setsockopt") == [] or all(
+        "SO_REUSEADDR" not in c["args"] for c in calls(evs, "server", "setsockopt"))
+
+
+def time_wait_without_reuseaddr():
+    """A server-side TIME_WAIT on a host port, its listener without SO_REUSEADDR."""
+    lst = socket.socket()
+    lst.bind(("127.0.0.1", 0))
+    lst.listen(1)
+    prt = lst.getsockname()[1]
+    cli = socket.create_connection(("127.0.0.1", prt), timeout=5)
+    srv, _ = lst.accept()
+    srv.close()          # the server closes first: its side ends in TIME_WAIT
+    time.sleep(0.05)
+    cli.close()
+    lst.close()
+    deadline = time.monotonic() + 5
+    while not any(st == "06" for st, _, _ in holders_of(prt)):
+        assert time.monotonic() < deadline, "no TIME_WAIT appeared"
+        time.sleep(0.02)
+    return prt
+
+
+def test_a_time_wait_without_reuseaddr_is_waited_for_visibly():
+    ss = shutil.which("ss")
+    if os.geteuid() != 0 or ss is None:
+        raise Skip("ending the TIME_WAIT early (ss -K) needs root and ss")
+    prt = time_wait_without_reuseaddr()
+    p = start(*FAST, "--host-net", "--port", str(prt))
+    line = p.stderr.readline()
+    assert f"port {prt} is held by the TIME_WAIT" in line and "waiting" in line, line
+    time.sleep(0.5)
+    assert p.poll() is None, "sockstep must wait, not fail at bind"
+    # the kernel lets it go (what 60 s would do): the demo goes on
+    subprocess.run([ss, "-K", "-tan", "state", "time-wait", "sport", "=", f":{prt}"],
+                   capture_output=True, timeout=10, check=True)
+    out, err = p.communicate(timeout=30)
+    assert p.returncode == 0, err
+    evs = events(out)
+    assert one(evs, "server", "bind")["ret"] == 0
+
+
+def test_a_lesson_expecting_eaddrinuse_still_gets_it_on_the_host_network():
+    r = run("5", "--headless", "--no-quiz", "--host-net", "--format", "jsonl", timeout=60)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr
+    evs = events(r.stdout)
+    assert [c["errno"] for c in calls(evs, "server", "bind")].count("EADDRINUSE") >= 3

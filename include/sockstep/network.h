@@ -1,0 +1,33 @@
+/*
+ * network: which network a session uses, and getting its port ready.
+ *
+ * A private network (netns.h) when both ends are sockstep's; the host's
+ * for server and client modes (their peers live there), --host-net, a
+ * --host of the host, or when the kernel refuses namespaces (one line on
+ * stderr says why).  On the host network the demo's port may still be held
+ * by an earlier run (porthold.h): the demo then shows the holder and sets
+ * SO_REUSEADDR in a narrated step, or waits for the kernel's countdown
+ * when that cannot work.  Lessons are left as they are: one that expects
+ * EADDRINUSE still gets it.
+ */
+#ifndef SOCKSTEP_NETWORK_H
+#define SOCKSTEP_NETWORK_H
+
+#include <signal.h>
+#include "sockstep/options.h"
+
+struct session_net {
+	int private_net;
+	char note[512];        /* "network: private (...)" / "network: host (why)" */
+	char holder_note[512]; /* who held the demo's port, or "" */
+	char reuse_say[512];   /* the demo's SO_REUSEADDR step's narration, or "" */
+	int watch_port;        /* the held port, for the table; 0 */
+};
+
+/* Choose the network for a session of o and, on the host network, make
+ * the demo's port ready.  0, or -1 when *stop was set while waiting for a
+ * TIME_WAIT to go (the caller exits 130). */
+int network_prepare(const struct options *o, const volatile sig_atomic_t *stop,
+		    struct session_net *n);
+
+#endif
