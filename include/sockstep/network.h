@@ -21,7 +21,8 @@ struct session_net {
 	char note[512];        /* "network: private (...)" / "network: host (why)" */
 	char holder_note[512]; /* who held the demo's port, or "" */
 	char reuse_say[512];   /* the demo's SO_REUSEADDR step's narration, or "" */
-	int watch_port;        /* the held port, for the table; 0 */
+	int watch_port;        /* the demo's port on the host network, whose
+				* earlier holders the table shows; 0 */
 };
 
 /* Choose the network for a session of o and, on the host network, make

@@ -89,10 +89,10 @@ static int ready_port(const struct options *o, struct session_net *n,
 		waited = 1;
 	}
 	porthold_describe(&h, port, what, sizeof what);
-	if (h.kind != PORTHOLD_FREE) {
-		n->watch_port = port;
+	/* watched even when free now: after `r` this run's TIME_WAIT holds it */
+	n->watch_port = port;
+	if (h.kind != PORTHOLD_FREE)
 		snprintf(n->holder_note, sizeof n->holder_note, "%s", what);
-	}
 	if (h.kind == PORTHOLD_FREE)
 		snprintf(n->reuse_say, sizeof n->reuse_say,
 			 "SO_REUSEADDR before bind(): on the host network this run's TIME_WAIT will hold port %d for 60 s after the close; the next run's bind() gets through because both sockets set it (lesson 05)%s.",

@@ -63,3 +63,21 @@ def test_ui_time_wait_counts_down_after_the_last_step_and_goes_at_80x24():
         assert t.exit_status() == "EXIT=0"
     finally:
         t.close()
+
+
+def test_ui_r_runs_the_demo_again_on_port_9001():
+    # The key says "r runs it again": on the default port, within a second.
+    # Private network: a fresh one per run.  Host network: SO_REUSEADDR.
+    for extra in ([], ["--host-net"]):
+        t = Tmux(100, 30, ["--pause", "0", *extra])
+        try:
+            run_to_end(t)
+            t.keys("a", "r")
+            t.wait_screen(lambda s: "step 0 of" in s, timeout=10, what="the restart")
+            s = run_to_end(t)
+            assert "EADDRINUSE" not in s, s
+            assert re.search(r"bind\(s, 127\.0\.0\.1:9001\) = 0", s), s
+            t.keys("q")
+            assert t.exit_status() == "EXIT=0"
+        finally:
+            t.close()
