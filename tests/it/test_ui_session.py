@@ -9,6 +9,7 @@ import subprocess
 import time
 
 import harness
+from test_session import private_or_skip
 from test_ui import Tmux, is_done
 
 TW_ROW = re.compile(r"TIME_WAIT\s+127\.0\.0\.1:(\d+)\s+127\.0\.0\.1:(\d+)\s.*?timer (\d+)s")
@@ -21,6 +22,7 @@ def run_to_end(t):
 
 
 def test_ui_title_bar_says_private_or_host_network():
+    private_or_skip()
     for args, said in ((["--port", "0", "--pause", "0"], "private net"),
                        (["--port", "0", "--pause", "0", "--host-net"], "host net")):
         t = Tmux(80, 24, args)
@@ -66,6 +68,7 @@ def test_ui_time_wait_counts_down_after_the_last_step_and_goes_at_80x24():
 
 
 def test_ui_r_runs_the_demo_again_on_port_9001():
+    private_or_skip()
     # The key says "r runs it again": on the default port, within a second.
     # Private network: a fresh one per run.  Host network: SO_REUSEADDR.
     for extra in ([], ["--host-net"]):
