@@ -3,8 +3,9 @@
  *
  * A private network (netns.h) when both ends are sockstep's; the host's
  * for server and client modes (their peers live there), --host-net, a
- * --host of the host, or when the kernel refuses namespaces (one line on
- * stderr says why).  On the host network the demo's port may still be held
+ * --host of the host, or when the kernel refuses namespaces (then
+ * `warning` holds the one line the caller prints once the session is sure
+ * to start, after any usage error).  On the host network the demo's port may still be held
  * by an earlier run (porthold.h): the demo then shows the holder and sets
  * SO_REUSEADDR in a narrated step, or waits for the kernel's countdown
  * when that cannot work.  Lessons are left as they are: one that expects
@@ -18,6 +19,7 @@
 
 struct session_net {
 	int private_net;
+	char warning[320];     /* the one line for stderr (a refusal), or "" */
 	char note[512];        /* "network: private (...)" / "network: host (why)" */
 	char holder_note[512]; /* who held the demo's port, or "" */
 	char reuse_say[512];   /* the demo's SO_REUSEADDR step's narration, or "" */

@@ -229,6 +229,8 @@ static int run_session(const struct options *o, const char *path)
 		script_free(&sc);
 		return EXIT_USAGE;
 	}
+	if (net.warning[0])
+		fprintf(stderr, "sockstep: %s\n", net.warning);
 	dopts.pcap_file = pcap;
 	d = director_new(&dopts, err, sizeof err);
 	if (d == NULL) {

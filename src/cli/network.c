@@ -39,7 +39,8 @@ static int choose(const struct options *o, struct session_net *n)
 	if (!netns_probe(why, sizeof why)) {
 		static int said; /* once, not again for every lesson */
 		if (!said++)
-			fprintf(stderr, "sockstep: host network: no private network here: %s\n", why);
+			snprintf(n->warning, sizeof n->warning,
+				 "host network: no private network here: %s", why);
 		snprintf(n->note, sizeof n->note, "network: host (no private network here: %s)", why);
 		return 0;
 	}
