@@ -152,6 +152,23 @@ static enum ui_result run_ui(struct director *d, const struct options *o,
 	return ui_run(d, &uo, err, errsz);
 }
 
+/* Binding 0.0.0.0 opens the host to others; in a private network "all
+ * interfaces" is its lo alone.  Said once. */
+static void say_wildcard(const struct options *o, const struct session_net *net)
+{
+	static int said;
+
+	if (said || (strcmp(o->host, "0.0.0.0") != 0 && strcmp(o->host, "::") != 0))
+		return;
+	said = 1;
+	if (net->private_net)
+		fprintf(stderr, "sockstep: note: %s binds to all interfaces of the private network: only its lo, nothing outside can connect\n",
+			o->host);
+	else if (o->mode != MODE_REPLAY)
+		fprintf(stderr, "sockstep: note: %s binds to all interfaces: other machines can connect\n",
+			o->host);
+}
+
 static void close_files(FILE *record, struct capture_file *pcap)
 {
 	if (record)
@@ -231,6 +248,7 @@ static int run_session(const struct options *o, const char *path)
 	}
 	if (net.warning[0])
 		fprintf(stderr, "sockstep: %s\n", net.warning);
+	say_wildcard(o, &net);
 	dopts.pcap_file = pcap;
 	d = director_new(&dopts, err, sizeof err);
 	if (d == NULL) {
@@ -300,9 +318,6 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (strcmp(o.host, "0.0.0.0") == 0 || strcmp(o.host, "::") == 0)
-		fprintf(stderr, "sockstep: note: %s binds to all interfaces: other machines can connect\n",
-			o.host);
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_stop;
