@@ -84,3 +84,32 @@ def test_ui_r_runs_the_demo_again_on_port_9001():
             assert t.exit_status() == "EXIT=0"
         finally:
             t.close()
+
+
+def test_ui_sigterm_and_ctrl_c_while_the_client_sleeps_end_within_300ms():
+    from test_ui import press_step, sockstep_pids
+    import tempfile
+    for how in ("SIGTERM", "C-c"):
+        marker = tempfile.mkdtemp(prefix="sockstep-fast-")
+        t = Tmux(100, 30, ["--port", "0", "--pause", "20", "--record",
+                           os.path.join(marker, "r.jsonl")])
+        try:
+            t.wait_screen(lambda s: "server" in s)
+            for _ in range(9):  # up to the client's sleep(20)
+                press_step(t)
+            t.wait_screen(lambda s: "sleep(20s)" in s, timeout=5, what="the client's pause")
+            pids = sockstep_pids(marker)
+            assert len(pids) == 3, pids  # sockstep and its two actors
+            t0 = time.monotonic()
+            if how == "SIGTERM":
+                os.kill(min(pids), 15)
+            else:
+                t.keys("C-c")
+            harness.wait_for(lambda: not any(os.path.exists(f"/proc/{p}") for p in pids),
+                             timeout=5, step=0.005)
+            took = time.monotonic() - t0
+            assert took < 0.3, f"{how}: {took * 1000:.0f} ms"
+            assert t.exit_status() == "EXIT=130"
+        finally:
+            t.close()
+            shutil.rmtree(marker, ignore_errors=True)
