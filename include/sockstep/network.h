@@ -5,10 +5,10 @@
  * for server and client modes (their peers live there), --host-net, a
  * --host of the host, or when the kernel refuses namespaces (then
  * `warning` holds the one line the caller prints once the session is sure
- * to start, after any usage error).  On the host network the demo's port may still be held
- * by an earlier run (porthold.h): the demo then shows the holder and sets
- * SO_REUSEADDR in a narrated step, or waits for the kernel's countdown
- * when that cannot work.  Lessons are left as they are: one that expects
+ * to start, after any usage error).  On the host network the port of the
+ * demo or of server mode may still be held by an earlier run (porthold.h):
+ * the session then shows the holder and sets SO_REUSEADDR in a narrated
+ * step, or waits for the kernel's countdown when that cannot work.  Lessons are left as they are: one that expects
  * EADDRINUSE still gets it.
  */
 #ifndef SOCKSTEP_NETWORK_H

@@ -78,8 +78,9 @@ static int ready_port(const struct options *o, struct session_net *n,
 	int port = atoi(o->port);
 	int waited = 0;
 
-	if (o->mode != MODE_CLASSIC || port == 0) /* port 0: never held */
-		return 0;
+	/* the seed's server on its fixed port, alone or with its client */
+	if ((o->mode != MODE_CLASSIC && o->mode != MODE_SERVER) || port == 0)
+		return 0; /* port 0: never held */
 	if (porthold_check(o->host, port, &h, err, sizeof err) < 0) {
 		fprintf(stderr, "sockstep: note: cannot tell who holds port %d: %s\n", port, err);
 		h.kind = PORTHOLD_FREE;

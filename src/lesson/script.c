@@ -836,6 +836,15 @@ static const char classic_client_close[] =
 	"client: close(k)\n"
 	"  say: The client closes its socket; the server's FIN already arrived, so this completes the close.\n";
 
+/* A non-empty ${reuse}: the SO_REUSEADDR step and its narration. */
+static int wants_reuse(const struct script_var *vars, size_t nvars)
+{
+	for (size_t i = 0; i < nvars; i++)
+		if (strcmp(vars[i].name, "reuse") == 0 && vars[i].value[0])
+			return 1;
+	return 0;
+}
+
 static int build(struct ss_script *sc, const char *title, const char *const *parts,
 		 const struct script_var *vars, size_t nvars, char *err,
 		 size_t errsz)
@@ -888,11 +897,7 @@ int script_classic(struct ss_script *sc, const struct script_var *vars,
 		NULL};
 	struct script_var all[20];
 	size_t n = seed_vars(vars, nvars, all, "server.s");
-	int reuse = 0;
-
-	for (size_t i = 0; i < nvars; i++)
-		reuse |= strcmp(vars[i].name, "reuse") == 0 && vars[i].value[0];
-	if (!reuse) /* the seed exactly: no SO_REUSEADDR */
+	if (!wants_reuse(vars, nvars)) /* the seed exactly: no SO_REUSEADDR */
 		memmove(&parts[1], &parts[2], sizeof parts - 2 * sizeof parts[0]);
 	if (build(sc, "The classic exchange (the seed tutorial)", parts, all, n,
 		  err, errsz) < 0)
@@ -905,20 +910,22 @@ int script_classic(struct ss_script *sc, const struct script_var *vars,
 int script_seed_server(struct ss_script *sc, const struct script_var *vars,
 		       size_t nvars, int count, char *err, size_t errsz)
 {
-	static const char *const parts[] = {classic_socket, classic_server,
-					    classic_accept,
-					    classic_server_serve,
-					    classic_server_reply,
-					    classic_server_close,
-					    classic_server_end, NULL};
+	const char *parts[] = {classic_socket,	     classic_reuse,
+			       classic_server,	     classic_accept,
+			       classic_server_serve, classic_server_reply,
+			       classic_server_close, classic_server_end,
+			       NULL};
 	struct script_var all[20];
 	size_t n = seed_vars(vars, nvars, all, "");
+	int reuse = wants_reuse(vars, nvars);
 
+	if (!reuse) /* the seed exactly: no SO_REUSEADDR */
+		memmove(&parts[1], &parts[2], sizeof parts - 2 * sizeof parts[0]);
 	if (build(sc, "The seed's server", parts, all, n, err, errsz) < 0)
 		return -1;
 	/* accept .. close(c) is served once per client */
-	sc->repeat_from = 3;
-	sc->repeat_to = 7;
+	sc->repeat_from = 3 + reuse;
+	sc->repeat_to = 7 + reuse;
 	sc->repeat_count = count;
 	return 0;
 }

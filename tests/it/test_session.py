@@ -322,3 +322,30 @@ def test_a_lesson_expecting_eaddrinuse_still_gets_it_on_the_host_network():
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr
     evs = events(r.stdout)
     assert [c["errno"] for c in calls(evs, "server", "bind")].count("EADDRINUSE") >= 3
+
+
+def serve_one(prt):
+    """sockstep server on prt for one client of the host; returns its events."""
+    p = start("server", "--headless", "--format", "jsonl", "--port", str(prt))
+    got = read_until(p, lambda e: e.get("call") == "listen", timeout=10)
+    assert got[-1]["ret"] == 0, got[-1]
+    with socket.create_connection(("127.0.0.1", prt), timeout=5) as c:
+        c.sendall(b"1")
+        assert c.recv(64) == b"welcome to server!"
+        assert c.recv(64) == b""  # the server's FIN first: its side waits
+    out, err = p.communicate(timeout=20)
+    assert p.returncode == 0, err
+    return got + events(out)
+
+
+def test_server_mode_restarted_on_its_port_at_once_serves_again():
+    prt = free_port()
+    first = serve_one(prt)
+    # the server closed first: its side waits in TIME_WAIT on prt
+    assert any(st == "06" for st, _, _ in holders_of(prt)), holders_of(prt)
+    second = serve_one(prt)
+    assert one(second, "server", "bind")["ret"] == 0
+    for evs in (first, second):
+        opt = [c for c in calls(evs, "server", "setsockopt") if "SO_REUSEADDR" in c["args"]]
+        assert len(opt) == 1, "a narrated SO_REUSEADDR step on the host network"
+    assert any(n.startswith(f"port {prt} is held by the TIME_WAIT") for n in notes(second))
