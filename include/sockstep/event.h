@@ -20,6 +20,10 @@
 #define SS_PREVIEW_MAX 64 /* raw bytes of data kept with a data call */
 #define SS_TEXT_MAX 256   /* narration, notes, expectation reports */
 #define SS_FLAGS_MAX 10   /* tcpdump-style TCP flags: "S.", "P.", "F." */
+/* Rows of one socket-table snapshot, everywhere one is kept: the director's
+ * table, the UI's, the text sink's.  A snapshot larger than this is cut and
+ * said so (a NOTE), never silently. */
+#define SS_TABLE_ROWS 256
 
 enum ss_kind {
 	SS_EV_CALL,    /* a traced socket call returned */
@@ -119,11 +123,30 @@ const char *event_kind_name(enum ss_kind kind);
 /* The kind named by name, or -1. */
 int event_kind_from_name(const char *name);
 
+/* A kernel TCP state missing from <netinet/tcp.h>: a request socket
+ * during the handshake (include/net/tcp_states.h), seen in sock_diag
+ * dumps.  Every other state is spelled with <netinet/tcp.h>'s TCP_LISTEN,
+ * TCP_TIME_WAIT... and never by its number. */
+#define SS_TCP_NEW_SYN_RECV 12
+
 /* TCP state as ss(8) names it ("ESTABLISHED", "TIME_WAIT", "SYN_RECV"),
  * "" for -1, "UNKNOWN" for numbers the kernel does not use. */
 const char *event_tcp_state_name(int state);
 /* The kernel state number of an ss(8) name, or -1. */
 int event_tcp_state_from_name(const char *name);
+
+/* Socket family as <sys/socket.h> names it ("AF_INET", "AF_INET6",
+ * "AF_UNIX"), NULL if unknown; from a name ("AF_LOCAL" too), or -1. */
+const char *event_family_name(int family);
+int event_family_from_name(const char *name);
+/* Socket type ("SOCK_STREAM", "SOCK_DGRAM", "SOCK_SEQPACKET", "SOCK_RAW"),
+ * NULL if unknown; from a name, or -1. */
+const char *event_type_name(int type);
+int event_type_from_name(const char *name);
+
+/* 1 if a call named name that returned ret gave a new fd (socket, accept,
+ * accept4 that succeeded): its return value is that fd. */
+int event_call_returns_fd(const char *name, long ret);
 
 /* errno name ("EADDRINUSE"), NULL for 0 or an unknown number. */
 const char *event_errno_name(int err);

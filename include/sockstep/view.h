@@ -16,7 +16,7 @@
 
 #define UI_VIEW_LINES 10000 /* lines kept per pane; older ones fall off */
 #define UI_VIEW_NARR 256    /* narration entries kept */
-#define UI_VIEW_TABLE 64    /* rows of one socket-table snapshot */
+#define UI_VIEW_TABLE SS_TABLE_ROWS /* rows of one socket-table snapshot */
 #define UI_VIEW_PEERS 16    /* remote peers listed in one-sided mode */
 #define UI_VIEW_BLOCKED 8   /* actors blocked at once */
 #define UI_LINE_TEXT 128
@@ -177,5 +177,13 @@ int ui_call_family(const char *call);
 /* Which pane an actor's lines go to ("server" left, "client*" right,
  * "remote" opposite the live side in one-sided mode). */
 enum ui_side ui_view_side(const struct ui_view *v, const char *actor);
+
+/* The two sockets presenter mode shows for call line l: the one the call
+ * made or used (a), and its counterpart (b: accept's listener, a
+ * connected socket's other end, else a listener), as the kernel's table
+ * reports them; a is built from l itself while the table has no row for
+ * it.  Returns how many were found (1 or 2). */
+int ui_view_present_sockets(const struct ui_view *v, const struct ui_line *l,
+			    struct ui_row *a, struct ui_row *b);
 
 #endif

@@ -14,12 +14,14 @@
 #include "sockstep/course.h"
 #include "sockstep/director.h"
 #include "sockstep/escape.h"
-#include "sockstep/export.h"
+#include "sockstep/export_cmd.h"
 #include "sockstep/filter.h"
 #include "sockstep/network.h"
 #include "sockstep/options.h"
 #include "sockstep/output.h"
+#include "sockstep/lesson.h"
 #include "sockstep/script.h"
+#include "sockstep/seed.h"
 #include "sockstep/ui.h"
 
 #define EXIT_USAGE 2
@@ -46,7 +48,7 @@ static int list_lessons(const char *argv0)
 	for (int i = 0; i < n; i++) {
 		struct ss_script sc;
 		char err[256];
-		if (script_load(&sc, list[i].path, NULL, 0, err, sizeof err) < 0) {
+		if (lesson_load(&sc, list[i].path, NULL, 0, err, sizeof err) < 0) {
 			printf("%2d  %-22s (cannot load: %s)\n", list[i].number, list[i].name, err);
 			continue;
 		}
@@ -72,16 +74,16 @@ static int build_script(const struct options *o, const char *path,
 	snprintf(pid, sizeof pid, "%d", (int)getpid());
 	switch (o->mode) {
 	case MODE_SERVER:
-		rc = script_seed_server(sc, vars, nvars, o->count, err, sizeof err);
+		rc = seed_server(sc, vars, nvars, o->count, err, sizeof err);
 		break;
 	case MODE_CLIENT:
-		rc = script_seed_client(sc, vars, nvars, err, sizeof err);
+		rc = seed_client(sc, vars, nvars, err, sizeof err);
 		break;
 	case MODE_LESSON:
-		rc = script_load(sc, path, vars, nvars, err, sizeof err);
+		rc = lesson_load(sc, path, vars, nvars, err, sizeof err);
 		break;
 	default:
-		rc = script_classic(sc, vars, nvars, err, sizeof err);
+		rc = seed_classic(sc, vars, nvars, err, sizeof err);
 		break;
 	}
 	if (rc < 0)
@@ -224,7 +226,6 @@ static int run_session(const struct options *o, const char *path)
 		return EXIT_USAGE;
 	memset(&dopts, 0, sizeof dopts);
 	dopts.script = o->mode == MODE_REPLAY ? NULL : &sc;
-	dopts.replay_path = o->mode == MODE_REPLAY ? o->what : NULL;
 	/* --pcap asks for packets, headless too */
 	dopts.packets = o->packets < 0 ? !o->headless || o->pcap : o->packets;
 	/* Off loopback (two machines in a classroom) the packets cross a real
@@ -234,14 +235,10 @@ static int run_session(const struct options *o, const char *path)
 				       ? "lo"
 				       : "any";
 	dopts.table = o->table;
-	dopts.tracing = !o->no_trace;
 	dopts.private_net = net.private_net;
 	dopts.start_notes[0] = net.note[0] ? net.note : NULL;
 	dopts.start_notes[1] = net.holder_note[0] ? net.holder_note : NULL;
 	dopts.watch_port = net.watch_port;
-	dopts.step_limit = o->step_limit > 0		? o->step_limit
-			   : o->mode == MODE_SERVER ? 3600
-						    : 30;
 	if (open_files(o, &record, &pcap) < 0) {
 		script_free(&sc);
 		return EXIT_USAGE;
@@ -250,7 +247,14 @@ static int run_session(const struct options *o, const char *path)
 		fprintf(stderr, "sockstep: %s\n", net.warning);
 	say_wildcard(o, &net);
 	dopts.pcap_file = pcap;
-	d = director_new(&dopts, err, sizeof err);
+	dopts.source = o->mode == MODE_REPLAY
+			   ? replay_source_new(o->what, err, sizeof err)
+			   : actors_source_new(&sc, !o->no_trace,
+					       o->step_limit > 0 ? o->step_limit
+					       : o->mode == MODE_SERVER ? 3600
+									: 30,
+					       err, sizeof err);
+	d = dopts.source ? director_new(&dopts, err, sizeof err) : NULL;
 	if (d == NULL) {
 		fprintf(stderr, "sockstep: %s\n", err);
 		close_files(record, pcap);
@@ -288,7 +292,7 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 
 	if (argc > 1 && strcmp(argv[1], "export") == 0)
-		return export_main(argc - 1, argv + 1);
+		return export_cmd_main(argc - 1, argv + 1);
 	switch (options_parse(argc, argv, &o)) {
 	case OPTIONS_HELP:
 		options_usage(stdout);

@@ -11,14 +11,14 @@
 #include "sockstep/export.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "sockstep/export_html.h"
+#include "sockstep/addr.h"
 #include "sockstep/jsonl.h"
+#include "sockstep/tracefile.h"
 #include "sockstep/output.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -135,8 +135,9 @@ static void map_add(struct exporter *x, const char *local, const char *peer, int
 
 static int is_wildcard(const char *addr)
 {
-	return strncmp(addr, "0.0.0.0:", 8) == 0 || strncmp(addr, "[::]:", 5) == 0 ||
-	       strncmp(addr, "*:", 2) == 0;
+	struct ss_addr a;
+
+	return addr_parse(&a, addr, ADDR_NAMES, NULL, 0) == 0 && addr_is_any(&a);
 }
 
 /* The actor whose socket has local address addr talking to other: the
@@ -294,52 +295,39 @@ static int keep_event(struct exporter *x, const struct ss_event *ev, char *err, 
 	return 0;
 }
 
+struct reading {
+	struct exporter *x;
+	const struct filter *f;
+};
+
+/* One event of the trace: learn its actor and 4-tuple, keep it if shown. */
+static int take_event(void *ctx, const struct ss_event *ev, long lineno,
+		      char *err, size_t errsz)
+{
+	struct reading *r = ctx;
+	struct exporter *x = r->x;
+
+	if (ev->kind == SS_EV_CALL || ev->kind == SS_EV_BLOCKED) {
+		int a = actor_index(x, ev->actor);
+		if (a < 0)
+			return fail(err, errsz, "%s:%ld: more than %d actors", x->name,
+				    lineno, EXPORT_ACTORS_MAX);
+		if (ev->kind == SS_EV_CALL && ev->u.call.local[0])
+			map_add(x, ev->u.call.local, ev->u.call.peer, a);
+	}
+	if ((ev->kind == SS_EV_CALL || ev->kind == SS_EV_BLOCKED ||
+	     ev->kind == SS_EV_PACKET) &&
+	    filter_match(r->f, ev) && keep_event(x, ev, err, errsz) < 0)
+		return -1;
+	return 0;
+}
+
 static int read_trace(struct exporter *x, FILE *in, const struct filter *f, char *err,
 		      size_t errsz)
 {
-	char *line = NULL;
-	size_t linecap = 0;
-	long lineno = 0;
-	int rc = 0;
+	struct reading r = {x, f};
 
-	while (getline(&line, &linecap, in) >= 0) {
-		struct ss_event ev;
-		char why[200];
-		const char *p = line;
-
-		lineno++;
-		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-			p++;
-		if (*p == '\0')
-			continue;
-		if (jsonl_parse(line, &ev, why, sizeof why) < 0) {
-			/* Newer traces may hold kinds we do not know: skip them. */
-			if (strstr(why, "unknown kind") != NULL)
-				continue;
-			rc = fail(err, errsz, "%s:%ld: %s", x->name, lineno, why);
-			break;
-		}
-		if (ev.kind == SS_EV_CALL || ev.kind == SS_EV_BLOCKED) {
-			int a = actor_index(x, ev.actor);
-			if (a < 0) {
-				rc = fail(err, errsz, "%s:%ld: more than %d actors", x->name, lineno,
-					  EXPORT_ACTORS_MAX);
-				break;
-			}
-			if (ev.kind == SS_EV_CALL && ev.u.call.local[0])
-				map_add(x, ev.u.call.local, ev.u.call.peer, a);
-		}
-		if ((ev.kind == SS_EV_CALL || ev.kind == SS_EV_BLOCKED ||
-		     ev.kind == SS_EV_PACKET) &&
-		    filter_match(f, &ev) && keep_event(x, &ev, err, errsz) < 0) {
-			rc = -1;
-			break;
-		}
-	}
-	if (rc == 0 && ferror(in))
-		rc = fail(err, errsz, "%s: %s", x->name, strerror(errno));
-	free(line);
-	return rc;
+	return tracefile_read(in, x->name, take_event, &r, err, errsz);
 }
 
 static int item_cmp(const void *a, const void *b)
@@ -552,7 +540,7 @@ static int note_h(const struct item *it)
  * and for the labels of the arrows between them. */
 static int svg_columns(const struct exporter *x, int *xs)
 {
-	int half[EXPORT_ACTORS_MAX], gap[EXPORT_ACTORS_MAX];
+	int half[EXPORT_ACTORS_MAX] = {0}, gap[EXPORT_ACTORS_MAX] = {0};
 	int width;
 
 	for (int p = 0; p < x->nlines; p++) {
@@ -758,140 +746,4 @@ int export_trace(FILE *in, const char *name, enum export_format fmt,
 	free(x->items);
 	free(x);
 	return rc;
-}
-
-static void export_usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: sockstep export [OPTION]... TRACE.jsonl\n"
-		"Draw a recorded run (sockstep --record, or --format jsonl) as a sequence\n"
-		"diagram: calls as notes on their actor's lifeline, packets as arrows.\n"
-		"\n"
-		"  -f, --format FMT    mermaid (default), plantuml, svg, or html (a\n"
-		"                      self-contained page that steps through the session);\n"
-		"                      -o FILE.svg, .puml, .mmd or .html picks it too\n"
-		"      --filter EXPR   draw only the events EXPR matches (repeatable, AND-ed;\n"
-		"                      html: the diagram only, the steps show everything):\n"
-		"                      actor=client  call=connect,accept  errno[=ECONNREFUSED]\n"
-		"                      kind=packet  flags=S  flags~F  port=9001  fd=4\n"
-		"  -o, --output FILE   write to FILE instead of standard output\n"
-		"  -h, --help          show this help and exit\n"
-		"\n"
-		"TRACE.jsonl may be - for standard input.\n");
-}
-
-static int export_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int export_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("sockstep: export: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 2;
-}
-
-static int format_from_path(const char *path)
-{
-	const char *dot = path ? strrchr(path, '.') : NULL;
-
-	if (dot == NULL)
-		return -1;
-	if (strcmp(dot, ".svg") == 0)
-		return EXPORT_SVG;
-	if (strcmp(dot, ".puml") == 0 || strcmp(dot, ".plantuml") == 0)
-		return EXPORT_PLANTUML;
-	if (strcmp(dot, ".mmd") == 0 || strcmp(dot, ".mermaid") == 0)
-		return EXPORT_MERMAID;
-	if (strcmp(dot, ".html") == 0 || strcmp(dot, ".htm") == 0)
-		return EXPORT_HTML;
-	return -1;
-}
-
-int export_main(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"filter", required_argument, NULL, 1},
-		{"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
-	struct filter f;
-	int fmt = -1, c, rc;
-	const char *output = NULL, *path;
-	char err[512];
-	FILE *in, *out;
-
-	filter_init(&f);
-	opterr = 0;
-	optind = 0; /* GNU getopt: start over, main may have used it */
-	while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			fmt = export_format_from_name(optarg);
-			if (fmt < 0)
-				return export_usage_error("invalid format '%s': expected mermaid, plantuml, svg or html",
-							  optarg);
-			break;
-		case 1:
-			if (filter_parse(&f, optarg, err, sizeof err) < 0)
-				return export_usage_error("%s", err);
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'h':
-			export_usage(stdout);
-			return 0;
-		default:
-			if (optopt)
-				return export_usage_error("invalid option -- '%c' (see 'sockstep export --help')",
-							  optopt);
-			return export_usage_error("unrecognized option '%s' (see 'sockstep export --help')",
-						  argv[optind - 1]);
-		}
-	}
-	if (optind >= argc)
-		return export_usage_error("needs a trace file (sockstep export [--format F] TRACE.jsonl)");
-	if (optind + 1 < argc)
-		return export_usage_error("unexpected argument '%s'", argv[optind + 1]);
-	path = argv[optind];
-	if (fmt < 0)
-		fmt = format_from_path(output);
-	if (fmt < 0)
-		fmt = EXPORT_MERMAID;
-
-	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	if (in == NULL) {
-		fprintf(stderr, "sockstep: export: cannot read %s: %s\n", path, strerror(errno));
-		return 1;
-	}
-	out = output ? fopen(output, "w") : stdout;
-	if (out == NULL) {
-		fprintf(stderr, "sockstep: export: cannot write %s: %s\n", output, strerror(errno));
-		if (in != stdin)
-			fclose(in);
-		return 1;
-	}
-	if (fmt == EXPORT_HTML)
-		rc = export_html(in, strcmp(path, "-") == 0 ? "stdin" : path, &f, out, err, sizeof err);
-	else
-		rc = export_trace(in, strcmp(path, "-") == 0 ? "stdin" : path,
-				  (enum export_format)fmt, &f, out, err, sizeof err);
-	if (in != stdin)
-		fclose(in);
-	if (output) {
-		if (fclose(out) != 0 && rc == 0)
-			rc = fail(err, sizeof err, "cannot write %s: %s", output, strerror(errno));
-		/* No half-written diagram left behind to be mistaken for one. */
-		if (rc < 0)
-			unlink(output);
-	}
-	if (rc < 0) {
-		fprintf(stderr, "sockstep: export: %s\n", err);
-		return 1;
-	}
-	return 0;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "sockstep/cut.h"
 #include "sockstep/escape.h"
 #include "sockstep/output.h"
 
@@ -283,51 +284,9 @@ static void sanitize_text(char *out, size_t outsz, const char *in)
 }
 
 /* Copy as much of in as fits; truncation is intended (display lines). */
-static void copy_cut(char *out, size_t outsz, const char *in)
-{
-	size_t n = strlen(in);
-
-	if (outsz == 0)
-		return;
-	if (n >= outsz)
-		n = outsz - 1;
-	memcpy(out, in, n);
-	out[n] = '\0';
-}
-
-static void append_cut(char *out, size_t outsz, const char *in)
-{
-	size_t n = strlen(out);
-
-	if (n < outsz)
-		copy_cut(out + n, outsz - n, in);
-}
-
 static void set_addr(char *out, const char *in)
 {
 	escape_string(out, UI_LINE_ADDR, in);
-}
-
-/* "= 6 (new fd)", "= -1 EADDRINUSE (Address already in use)". */
-static void call_result(const struct ss_call_event *c, char *out, size_t outsz)
-{
-	char data[SS_PREVIEW_MAX * 4 + 1];
-	const char *e;
-
-	if (c->ret < 0) {
-		e = event_errno_name(c->err);
-		snprintf(out, outsz, " = -1 %s (%s)", e ? e : "?", strerror(c->err));
-		return;
-	}
-	data[0] = '\0';
-	if ((strcmp(c->name, "recv") == 0 || strcmp(c->name, "recvfrom") == 0) &&
-	    c->data_len > 0)
-		escape_bytes(data, sizeof data, c->data, (size_t)c->data_len);
-	snprintf(out, outsz, " = %ld%s%s%s%s%s%s", c->ret,
-		 strcmp(c->name, "accept") == 0 ? " (new fd)" : "",
-		 data[0] ? " \"" : "", data, data[0] ? "\"" : "",
-		 data[0] && (long)c->data_len < c->bytes ? "..." : "",
-		 (c->msg_flags & MSG_TRUNC) ? " MSG_TRUNC" : "");
 }
 
 /* The call as written, with the actor named when a side has several. */
@@ -338,9 +297,9 @@ static void call_text(const struct ss_event *ev, char *out, size_t outsz)
 		    strcmp(ev->actor, "remote");
 
 	output_call_text(ev, call, sizeof call);
-	copy_cut(out, outsz, named ? ev->actor : "");
-	append_cut(out, outsz, named ? ": " : "");
-	append_cut(out, outsz, call);
+	cut_copy(out, outsz, named ? ev->actor : "");
+	cut_append(out, outsz, named ? ": " : "");
+	cut_append(out, outsz, call);
 }
 
 /* What a filter looks at, kept with the line. */
@@ -378,12 +337,12 @@ static void fill_call(struct ui_line *l, const struct ss_event *ev,
 	l->failed = c->ret < 0;
 	line_keys(l, ev);
 	call_text(ev, text, sizeof text);
-	call_result(c, res, sizeof res);
-	append_cut(text, sizeof text, res);
+	output_call_result(c, res, sizeof res);
+	cut_append(text, sizeof text, res);
 	/* Both parts are escaped ASCII: cutting them cannot break a byte. */
 	if (strlen(text) >= sizeof l->text)
 		memcpy(text + sizeof l->text - 4, "...", 4);
-	copy_cut(l->text, sizeof l->text, text);
+	cut_copy(l->text, sizeof l->text, text);
 	set_addr(l->local, c->local);
 	set_addr(l->peer, c->peer);
 	snprintf(l->state, sizeof l->state, "%s", event_tcp_state_name(c->state));
@@ -614,7 +573,7 @@ static int seen_before(struct ui_view *v, const char *text)
 	for (int i = 0; i < v->nseen && i < slots; i++)
 		if (strncmp(v->seen_notes[i], text, sizeof v->seen_notes[0] - 1) == 0)
 			return 1;
-	copy_cut(v->seen_notes[v->nseen % slots], sizeof v->seen_notes[0], text);
+	cut_copy(v->seen_notes[v->nseen % slots], sizeof v->seen_notes[0], text);
 	v->nseen++;
 	return 0;
 }
@@ -726,6 +685,78 @@ void ui_view_add(struct ui_view *v, const struct ss_event *ev)
 	v->events++;
 	v->generation++;
 }
+
+/* socket() and accept() return the fd the step is about. */
+/* The table row of actor's fd. */
+static int find_row(const struct ui_view *v, const char *actor, int fd,
+		    struct ui_row *out)
+{
+	for (int i = 0; i < v->ntable; i++)
+		if (fd >= 0 && v->table[i].fd == fd && strcmp(v->table[i].actor, actor) == 0) {
+			*out = v->table[i];
+			return 1;
+		}
+	return 0;
+}
+
+/* The row whose local address is local (and whose peer is peer, if any
+ * row has it: the listener and the accepted socket share the local). */
+static int find_end(const struct ui_view *v, const char *local, const char *peer,
+		    struct ui_row *out)
+{
+	int found = 0;
+
+	for (int i = 0; i < v->ntable; i++) {
+		if (strcmp(v->table[i].local, local) != 0)
+			continue;
+		if (strcmp(v->table[i].peer, peer) == 0) {
+			*out = v->table[i];
+			return 1;
+		}
+		if (!found)
+			*out = v->table[i];
+		found = 1;
+	}
+	return found;
+}
+
+/* A row built from the call line itself, before the table has one. */
+static void row_from_line(const struct ui_line *l, int fd, struct ui_row *r)
+{
+	memset(r, 0, sizeof *r);
+	snprintf(r->actor, sizeof r->actor, "%s", l->actor);
+	r->fd = fd;
+	if (fd >= 0)
+		snprintf(r->owner, sizeof r->owner, "%.9s fd %d", l->actor, fd);
+	snprintf(r->local, sizeof r->local, "%s", l->local);
+	snprintf(r->peer, sizeof r->peer, "%s", l->peer);
+	snprintf(r->state, sizeof r->state, "%s", l->state);
+	r->listen = strcmp(l->state, "LISTEN") == 0;
+}
+
+int ui_view_present_sockets(const struct ui_view *v, const struct ui_line *l,
+			     struct ui_row *a, struct ui_row *b)
+{
+	int new_fd = l->kind == UI_LINE_CALL && event_call_returns_fd(l->call, l->ret);
+	int fd = new_fd ? (int)l->ret : l->fd;
+	int n = 1;
+
+	if (!find_row(v, l->actor, fd, a))
+		row_from_line(l, fd, a);
+	if (strncmp(l->call, "accept", 6) == 0 && find_row(v, l->actor, l->fd, b))
+		return 2;
+	if (event_addr_port(a->peer) > 0 && find_end(v, a->peer, a->local, b))
+		return 2;
+	for (int i = 0; i < v->ntable; i++)
+		if (v->table[i].listen &&
+		    (v->table[i].fd != a->fd || strcmp(v->table[i].actor, a->actor))) {
+			*b = v->table[i];
+			n = 2;
+			break;
+		}
+	return n;
+}
+
 
 void ui_view_sink(void *ctx, const struct ss_event *ev)
 {
