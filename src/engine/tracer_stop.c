@@ -28,26 +28,60 @@
 /* A call still inside the kernel after this long, asleep, is blocked. */
 #define BLOCKED_AFTER 0.005
 
-void tstop_emit(struct tstate *t, struct ss_event *ev)
+static void write_all(int fd, const char *p, size_t n)
 {
-	char line[JSONL_LINE_MAX];
-	int n;
-	const char *p = line;
-
-	if (ev->t == 0)
-		ev->t = event_clock_now();
-	snprintf(ev->actor, sizeof ev->actor, "%s", t->actor);
-	n = jsonl_format(ev, line, sizeof line);
-	/* One line is below PIPE_BUF: one write, never interleaved. */
 	while (n > 0) {
-		ssize_t w = write(t->event_fd, p, (size_t)n);
+		ssize_t w = write(fd, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
 			_exit(3); /* nobody to report to: EXITKILL ends the program */
 		p += w;
-		n -= (int)w;
+		n -= (size_t)w;
 	}
+}
+
+void tstop_flush(struct tstate *t)
+{
+	/* Whole lines, at most PIPE_BUF: one write, never interleaved. */
+	write_all(t->event_fd, t->batch, t->batch_len);
+	t->batch_len = 0;
+}
+
+int tstop_batch_wait(const struct tstate *t)
+{
+	double left;
+
+	if (t->batch_len == 0)
+		return -1;
+	left = t->batch_since + TSTOP_BATCH_DELAY - event_clock_now();
+	return left <= 0 ? 0 : (int)(left * 1000) + 1;
+}
+
+void tstop_emit(struct tstate *t, struct ss_event *ev)
+{
+	char line[JSONL_LINE_MAX];
+	int n;
+
+	if (ev->t == 0)
+		ev->t = event_clock_now();
+	snprintf(ev->actor, sizeof ev->actor, "%s", t->actor);
+	n = jsonl_format(ev, line, sizeof line);
+	if (n <= 0)
+		return;
+	if (t->batch_len + (size_t)n > sizeof t->batch)
+		tstop_flush(t);
+	if ((size_t)n > sizeof t->batch) {
+		write_all(t->event_fd, line, (size_t)n); /* below PIPE_BUF too */
+		return;
+	}
+	if (t->batch_len == 0)
+		t->batch_since = event_clock_now();
+	memcpy(t->batch + t->batch_len, line, (size_t)n);
+	t->batch_len += (size_t)n;
+	/* stepping: the UI shows each call as it stops */
+	if (t->gated)
+		tstop_flush(t);
 }
 
 /* ---- what the kernel says about the program's fds ------------------ */
