@@ -69,6 +69,21 @@ long trace_fionread(struct trace_ctx *t, const struct trace_names *n, int fd);
  * a traced program. */
 void trace_describe_socket(int fd, struct ss_call_event *c);
 
+/* What the caller knows of fd already, each fact an earlier answer of
+ * the kernel's that cannot change (0: not known, ask).  The describing
+ * fills in what it asked. */
+struct trace_known {
+	unsigned long inode; /* fstat of this very fd */
+	int type;            /* SO_TYPE of the socket with this inode */
+};
+
+/* The TCP state of fd (TCP_INFO), and a listener's accept queue and
+ * backlog, into c; -1 if fd is not a TCP socket. */
+int trace_tcp_state(int fd, struct ss_call_event *c);
+
+/* trace_describe_socket, asking the kernel only what k does not hold. */
+void trace_describe_known(int fd, struct ss_call_event *c, struct trace_known *k);
+
 /* Format a socket address as events show it: "127.0.0.1:9001",
  * "[::1]:9001", "/path" (AF_UNIX), "@name" (abstract); "" if none. */
 void trace_format_addr(const struct sockaddr *sa, socklen_t len, char *out,

@@ -22,12 +22,18 @@
 #define TSTOP_BATCH_MAX 4096
 #define TSTOP_BATCH_DELAY 0.004
 
+#define TSTOP_TYPES 64
+
 struct tstate {
 	const char *actor;
 	int event_fd;
 	int gated;
 	struct tprocs procs;
 	int main_alive; /* the first process has not exited */
+	struct {
+		unsigned long inode;
+		int type;
+	} types[TSTOP_TYPES]; /* SO_TYPE by inode: a socket never changes it */
 	char batch[TSTOP_BATCH_MAX];
 	size_t batch_len;
 	double batch_since; /* when its first line was added */

@@ -78,11 +78,36 @@ static void event_start(struct trace_ctx *t, struct ss_event *ev,
 
 void trace_describe_socket(int fd, struct ss_call_event *c)
 {
+	struct trace_known k = {0, 0};
+
+	trace_describe_known(fd, c, &k);
+}
+
+int trace_tcp_state(int fd, struct ss_call_event *c)
+{
+	struct tcp_info ti;
+	socklen_t ilen = sizeof ti;
+
+	memset(&ti, 0, sizeof ti);
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &ilen) < 0)
+		return -1;
+	c->state = ti.tcpi_state;
+	/* On a listener the kernel reuses these two fields: tcpi_unacked is
+	 * the accept queue, tcpi_sacked the backlog. */
+	if (ti.tcpi_state == TCP_LISTEN) {
+		c->queue = (int)ti.tcpi_unacked;
+		c->backlog = (int)ti.tcpi_sacked;
+	}
+	return ti.tcpi_state;
+}
+
+void trace_describe_known(int fd, struct ss_call_event *c, struct trace_known *k)
+{
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
-	int type = 0;
-	socklen_t tlen = sizeof type;
+	socklen_t tlen = sizeof k->type;
 	struct stat st;
+	int state = -1;
 
 	if (fd < 0)
 		return;
@@ -91,31 +116,23 @@ void trace_describe_socket(int fd, struct ss_call_event *c)
 				  sizeof c->local);
 		c->family = ss.ss_family;
 	}
+	if (k->type == 0 && getsockopt(fd, SOL_SOCKET, SO_TYPE, &k->type, &tlen) < 0)
+		k->type = 0;
+	if (k->type)
+		c->type = k->type;
+	if (k->inode == 0 && fstat(fd, &st) == 0)
+		k->inode = (unsigned long)st.st_ino;
+	c->inode = k->inode;
+	if (k->type == SOCK_STREAM && (c->family == AF_INET || c->family == AF_INET6))
+		state = trace_tcp_state(fd, c);
+	/* The kernel has no peer for a TCP socket listening, closed or still
+	 * connecting (inet_getname): ENOTCONN without asking. */
+	if (state == TCP_LISTEN || state == TCP_CLOSE || state == TCP_SYN_SENT)
+		return;
 	len = sizeof ss;
 	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
 		trace_format_addr((struct sockaddr *)&ss, len, c->peer,
 				  sizeof c->peer);
-	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) == 0)
-		c->type = type;
-	if (fstat(fd, &st) == 0)
-		c->inode = (unsigned long)st.st_ino;
-	if (type == SOCK_STREAM &&
-	    (c->family == AF_INET || c->family == AF_INET6)) {
-		struct tcp_info ti;
-		socklen_t ilen = sizeof ti;
-
-		memset(&ti, 0, sizeof ti);
-		if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &ilen) == 0) {
-			c->state = ti.tcpi_state;
-			/* On a listener the kernel reuses these two fields:
-			 * tcpi_unacked is the accept queue, tcpi_sacked the
-			 * backlog. */
-			if (ti.tcpi_state == TCP_LISTEN) {
-				c->queue = (int)ti.tcpi_unacked;
-				c->backlog = (int)ti.tcpi_sacked;
-			}
-		}
-	}
 }
 
 static void emit(struct trace_ctx *t, struct ss_event *ev)

@@ -102,19 +102,29 @@ static long env_read(void *ctx, unsigned long addr, void *buf, size_t len)
 	return (long)process_vm_readv(p->pid, &local, 1, &remote, 1, 0);
 }
 
-static int is_sock_fd(int fd)
+/* The socket's inode, 0 if fd is no socket. */
+static unsigned long sock_inode(int fd)
 {
 	struct stat st;
-	return fd >= 0 && fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+	return fd >= 0 && fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode)
+		       ? (unsigned long)st.st_ino
+		       : 0;
+}
+
+static int is_sock_fd(int fd)
+{
+	return sock_inode(fd) != 0;
 }
 
 static int env_is_socket(void *ctx, int fd)
 {
-	const struct tproc *p = ctx;
+	struct tproc *p = ctx;
 	int dup, yes;
 
-	if (fd == (int)p->args[0] && p->dupfd >= 0)
-		return is_sock_fd(p->dupfd);
+	if (fd == (int)p->args[0] && p->dupfd >= 0) {
+		p->dup_ino = sock_inode(p->dupfd); /* for the describing */
+		return p->dup_ino != 0;
+	}
 	dup = getfd(p, fd);
 	yes = is_sock_fd(dup);
 	if (dup >= 0)
@@ -175,6 +185,25 @@ static void drop_dup(struct tproc *p)
 	if (p->dupfd >= 0)
 		close(p->dupfd);
 	p->dupfd = -1;
+	p->dup_ino = 0;
+}
+
+/* trace_describe_socket, not asking again what the kernel said already:
+ * fd's inode (ino, 0 if not known) and the type of that socket. */
+static void describe(struct tstate *t, int fd, unsigned long ino,
+		     struct ss_call_event *c)
+{
+	struct trace_known k = {ino, 0};
+	unsigned slot;
+
+	if (ino && t->types[ino % TSTOP_TYPES].inode == ino)
+		k.type = t->types[ino % TSTOP_TYPES].type;
+	trace_describe_known(fd, c, &k);
+	slot = (unsigned)(k.inode % TSTOP_TYPES);
+	if (k.inode && k.type) {
+		t->types[slot].inode = k.inode;
+		t->types[slot].type = k.type;
+	}
 }
 
 static void on_seccomp(struct tstate *t, struct tproc *p)
@@ -190,6 +219,7 @@ static void on_seccomp(struct tstate *t, struct tproc *p)
 	}
 	memcpy(p->args, si.seccomp.args, sizeof p->args);
 	p->dupfd = p->call->on == TC_ON_FD0 ? getfd(p, (int)p->args[0]) : -1;
+	p->dup_ino = 0;
 	if (!tdecode_wanted(p->call, p->args, &env)) {
 		drop_dup(p);
 		ptrace(PTRACE_CONT, p->tid, 0, 0);
@@ -202,7 +232,7 @@ static void on_seccomp(struct tstate *t, struct tproc *p)
 	 * describe the socket now, and hold no dup of it, or our dup would
 	 * keep it open and no FIN would leave. */
 	if (p->dupfd >= 0 && (t->gated || p->call->call == TC_CLOSE))
-		trace_describe_socket(p->dupfd, &p->ev.u.call);
+		describe(t, p->dupfd, p->dup_ino, &p->ev.u.call);
 	if (p->call->call == TC_CLOSE)
 		drop_dup(p);
 	if (t->gated && !p->restarting) {
@@ -228,7 +258,8 @@ static int moves_data(enum tcall c)
 }
 
 /* The kernel's view of the socket after the call. */
-static void describe_after(struct tproc *p, long rval, struct ss_event *ev)
+static void describe_after(struct tstate *t, struct tproc *p, long rval,
+			   struct ss_event *ev)
 {
 	struct ss_call_event *c = &ev->u.call;
 	int subject = tdecode_subject_fd(p->call, p->args, rval);
@@ -242,7 +273,7 @@ static void describe_after(struct tproc *p, long rval, struct ss_event *ev)
 	c->state = c->queue = c->backlog = -1;
 	c->inode = 0;
 	if (fd >= 0)
-		trace_describe_socket(fd, c);
+		describe(t, fd, own ? p->dup_ino : 0, c);
 	if (fd >= 0 && moves_data(p->call->call) && ioctl(fd, FIONREAD, &unread) == 0)
 		c->unread = unread;
 	if (p->call->call == TC_ACCEPT && rval >= 0 && p->dupfd >= 0) {
@@ -250,7 +281,7 @@ static void describe_after(struct tproc *p, long rval, struct ss_event *ev)
 		struct ss_call_event listener;
 		memset(&listener, 0, sizeof listener);
 		listener.queue = listener.backlog = -1;
-		trace_describe_socket(p->dupfd, &listener);
+		trace_tcp_state(p->dupfd, &listener);
 		c->queue = listener.queue;
 		c->backlog = listener.backlog;
 	}
@@ -290,7 +321,7 @@ static void on_syscall_exit(struct tstate *t, struct tproc *p)
 	 * a write must not come after the read that got its bytes. */
 	ev.t = sends_at_entry(p->call->call) && !p->blocked_told ? p->since : back;
 	tdecode_exit(p->call, p->args, (long)si.exit.rval, &env, &ev);
-	describe_after(p, (long)si.exit.rval, &ev);
+	describe_after(t, p, (long)si.exit.rval, &ev);
 	drop_dup(p);
 	p->state = TP_RUNNING;
 	tstop_emit(t, &ev);
