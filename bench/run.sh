@@ -2,7 +2,8 @@
 # sockstep's benchmarks: ratios measured in one run, printed, never asserted.
 #
 # usage: bench/run.sh [BUILD_DIR]
-# env:   BENCH_K        exchanges per server run (default 2000)
+# env:   BENCH_K        exchanges per server run (default 3000)
+#        BENCH_REPEAT   runs of each configuration, median taken (default 3)
 #        BENCH_FRAMES   frames drawn per history size (default 200)
 #        BENCH_SECONDS  seconds of load for the capture benchmark (default 3)
 #        BENCH_ONLY     "trace", "ui" or "capture" to run one part
@@ -11,7 +12,7 @@ build=${1:-build}
 cd "$(dirname "$0")/.." || exit 1
 root=$(pwd)
 sockstep="$root/$build/sockstep"
-k=${BENCH_K:-2000}
+k=${BENCH_K:-3000}
 only=${BENCH_ONLY:-}
 cc=${CC:-cc}
 pkgs="ncursesw libpcap"
@@ -42,19 +43,48 @@ for _ in range(200):
 PY
 }
 
-# run_server LABEL PREFIX... -- SERVER_OPTIONS...: seconds for K exchanges
-run_server() {
-	local label=$1; shift
-	local pre=()
-	while [ "$1" != "--" ]; do pre+=("$1"); shift; done
-	shift
-	local port secs rc
+# ---- part 1: the cost of seeing the calls, against plain programs ----------
+#
+# A configuration is a label, a target ratio ("-" for none) and a command
+# line in which @PORT@ and @K@ stand for the port and the number of
+# exchanges.  Every ratio is a median time over the median time of the
+# plain C server, measured in the same run.  A part that brings its own
+# server (the tracer of `sockstep trace`) adds its lines in trace_configs.
+labels=() targets=() commands=()
+add_config() {
+	local label=$1 target=$2
+	shift 2
+	labels+=("$label")
+	targets+=("$target")
+	commands+=("$(printf '%q ' "$@")")
+}
+
+trace_configs() {
+	local ss=("$sockstep" server --headless --format jsonl --port @PORT@ --count @K@)
+	local net=(strace -f -o /dev/null -e trace=%network)
+	add_config "plain C server (bench/plain_server.c)" - "$tmp/plain_server" @PORT@ @K@
+	command -v python3 >/dev/null &&
+		add_config "the tutorial's Python server" - python3 "$root/bench/seed_server.py" @PORT@ @K@
+	if command -v strace >/dev/null; then
+		add_config "strace -f -e trace=%network" - "${net[@]}" "$tmp/plain_server" @PORT@ @K@
+		add_config "strace -f --seccomp-bpf -e trace=%network" - \
+			"${net[@]}" --seccomp-bpf "$tmp/plain_server" @PORT@ @K@
+	fi
+	add_config "sockstep server (table)" 1.25 "${ss[@]}"
+	add_config "sockstep server --no-table" 1.25 "${ss[@]}" --no-table
+	add_config "sockstep server --no-trace (machinery only)" - "${ss[@]}" --no-trace
+}
+
+# run_config I: seconds the client took for K exchanges against config I.
+run_config() {
+	local i=$1 port secs rc cmd
 	port=$(fresh_port)
-	"${pre[@]}" "$sockstep" server --headless --format jsonl --port "$port" \
-		--count "$k" "$@" >/dev/null 2>"$tmp/server.err" &
+	cmd=${commands[$i]//@PORT@/$port}
+	cmd=${cmd//@K@/$k}
+	eval "$cmd" >/dev/null 2>"$tmp/server.err" &
 	local pid=$!
 	if ! secs=$("$tmp/client" "$port" "$k" 20); then
-		echo "bench: $label: the client failed" >&2
+		echo "bench: ${labels[$i]}: the client failed" >&2
 		kill "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 		head -3 "$tmp/server.err" >&2
@@ -62,41 +92,45 @@ run_server() {
 	fi
 	wait "$pid"
 	rc=$?
-	[ $rc -eq 0 ] || { echo "bench: $label: server exit $rc" >&2; head -3 "$tmp/server.err" >&2; }
-	printf '  %-42s %8.3f s  %7.0f exchanges/s\n' "$label" "$secs" \
-		"$(awk -v k="$k" -v s="$secs" 'BEGIN { print k / s }')" >&2
+	[ $rc -eq 0 ] || { echo "bench: ${labels[$i]}: server exit $rc" >&2; head -3 "$tmp/server.err" >&2; }
 	echo "$secs"
 }
+
+median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
 bench_trace() {
+	local reps=${BENCH_REPEAT:-3} r i secs base med verdict
 	echo
-	echo "== tracing overhead: $k sequential seed exchanges (connect, send \"1\", recv, close)"
+	echo "== cost of seeing the calls: $k sequential seed exchanges (connect, send \"1\", recv, close)"
+	echo "   median of $reps runs, configurations alternated; ratio = time / time of the plain C server"
 	$cc -std=c17 -D_GNU_SOURCE -O2 $warn -o "$tmp/client" bench/client.c || return 1
-	local t_tab u_tab t_no u_no s_tab s_no
+	$cc -std=c17 -D_GNU_SOURCE -O2 $warn -o "$tmp/plain_server" bench/plain_server.c || return 1
+	trace_configs
 	# sock_diag dumps walk every TCP socket of the machine: the table's cost
-	# grows with them (TIME_WAITs of an earlier run last 60 s).
-	echo "  TCP sockets on this machine now: $(($(wc -l </proc/net/tcp) + $(wc -l </proc/net/tcp6) - 2)) (wait 60 s between runs for comparable figures)"
-	t_tab=$(run_server "traced, table"       -- ) || return 1
-	u_tab=$(run_server "--no-trace, table"   -- --no-trace) || return 1
-	t_no=$(run_server  "traced, --no-table"  -- --no-table) || return 1
-	u_no=$(run_server  "--no-trace, --no-table" -- --no-trace --no-table) || return 1
-	if command -v strace >/dev/null; then
-		s_tab=$(run_server "strace -f + --no-trace, table" \
-			strace -f -e trace=network -o /dev/null -- --no-trace) || return 1
-		s_no=$(run_server "strace -f + --no-trace, --no-table" \
-			strace -f -e trace=network -o /dev/null -- --no-trace --no-table) || return 1
-	fi
-	echo "  ratio traced/untraced (table):      $(ratio "$t_tab" "$u_tab")   (target <= 1.3)"
-	echo "  ratio traced/untraced (--no-table): $(ratio "$t_no" "$u_no")   (target <= 1.3)"
-	if [ -n "${s_tab:-}" ]; then
-		echo "  ratio strace/untraced (table):      $(ratio "$s_tab" "$u_tab")"
-		echo "  ratio strace/untraced (--no-table): $(ratio "$s_no" "$u_no")"
-	else
-		echo "  strace not installed: no strace figures"
-	fi
-	echo "  cost of the table (traced):         $(ratio "$t_tab" "$t_no")"
+	# grows with them (each run leaves K TIME_WAITs for 60 s).
+	echo "   TCP sockets on this machine now: $(($(wc -l </proc/net/tcp) + $(wc -l </proc/net/tcp6) - 2))"
+	local times=()
+	for ((r = 0; r < reps; r++)); do
+		for i in "${!labels[@]}"; do
+			secs=$(run_config "$i") || return 1
+			times[$i]="${times[$i]:-} $secs"
+		done
+	done
+	printf '  %-46s %9s %10s %7s  %s\n' configuration "median s" exchanges/s ratio target
+	for i in "${!labels[@]}"; do
+		med=$(echo "${times[$i]}" | median)
+		[ "$i" -eq 0 ] && base=$med
+		verdict=""
+		if [ "${targets[$i]}" != "-" ]; then
+			verdict=$(awk -v r="$(ratio "$med" "$base")" -v t="${targets[$i]}" \
+				'BEGIN { printf "<= %s: %s", t, (r <= t ? "met" : "NOT met") }')
+		fi
+		printf '  %-46s %9.4f %10.0f %7s  %s\n' "${labels[$i]}" "$med" \
+			"$(awk -v k="$k" -v s="$med" 'BEGIN { print (s > 0 ? k / s : 0) }')" \
+			"$(ratio "$med" "$base")" "$verdict"
+	done
 }
 
 bench_ui() {
