@@ -26,6 +26,9 @@ struct director_opts {
 	const char *capture_device; /* "lo" (default), or "any" off loopback */
 	int table;         /* sock_diag snapshots after each step */
 	int tracing;       /* 0: actors make the calls without events (bench) */
+	/* Nobody steps (headless): a script of one actor with no expectation,
+	 * question or reference runs free, with no grant per step (actor.h). */
+	int run_free;
 	double step_limit; /* seconds a step may take to begin; 0 = 30 */
 };
 

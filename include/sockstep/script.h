@@ -113,6 +113,23 @@ struct ss_script {
 	int repeat_from, repeat_to, repeat_count;
 };
 
+/* Where a session is in its script: the order its steps run in, with the
+ * repetitions of server mode.  One walk, shared by the director that
+ * grants steps and an actor that runs free (actor.h). */
+struct script_cursor {
+	int pc;      /* the next step's index */
+	int repeats; /* repetitions done */
+	int taken;   /* steps taken so far (run or skipped) */
+	int total;   /* steps with repetitions */
+};
+
+/* Steps the script runs, with its repetitions. */
+int script_total(const struct ss_script *sc);
+void script_cursor_init(struct script_cursor *c, const struct ss_script *sc);
+/* Move past step idx (run or skipped); 1 if no step is left. */
+int script_cursor_advance(struct script_cursor *c, const struct ss_script *sc,
+			  int idx);
+
 /* Free the steps of a script made by lesson_parse or seed_*. */
 void script_free(struct ss_script *sc);
 

@@ -173,6 +173,7 @@ static int run_session(const struct options *o, const char *path)
 				       : "any";
 	dopts.table = o->table;
 	dopts.tracing = !o->no_trace;
+	dopts.run_free = o->headless;
 	dopts.step_limit = o->step_limit > 0		? o->step_limit
 			   : o->mode == MODE_SERVER ? 3600
 						    : 30;

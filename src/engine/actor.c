@@ -2,6 +2,7 @@
 #include "sockstep/actor.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -12,11 +13,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sockstep/jsonl.h"
 #include "sockstep/trace.h"
 
 #define ACTOR_SOCKS 16
 #define RECV_MAX (SCRIPT_DATA_MAX * 64)
+/* Records per write: as many as fit in PIPE_BUF, so a write is atomic. */
+#define OUT_RECORDS (PIPE_BUF / sizeof(struct ss_event))
+_Static_assert(OUT_RECORDS >= 1, "an event record must fit in PIPE_BUF");
 
 struct actor {
 	const struct ss_script *sc;
@@ -27,6 +30,11 @@ struct actor {
 	int fds[ACTOR_SOCKS];
 	unsigned char last_recv[SCRIPT_DATA_MAX];
 	long last_recv_len;
+	int batch;    /* running free: reports wait in out[] until a flush */
+	int failed;   /* the last call of the step failed */
+	int aborted;  /* the step could not even be made (a note said why) */
+	size_t nout;  /* records in out[] */
+	struct ss_event out[OUT_RECORDS];
 	unsigned char buf[RECV_MAX];
 };
 
@@ -43,17 +51,46 @@ static void write_all(int fd, const char *buf, size_t len)
 	}
 }
 
+static void flush(struct actor *a)
+{
+	if (a->nout > 0)
+		write_all(a->event_fd, (const char *)a->out, a->nout * sizeof a->out[0]);
+	a->nout = 0;
+}
+
+/* One report, stamped now; sent at once unless the actor runs free. */
 static void emit_line(void *ctx, const struct ss_event *ev)
 {
 	struct actor *a = ctx;
-	struct ss_event copy = *ev;
-	char line[JSONL_LINE_MAX];
-	int n;
 
-	copy.t = event_clock_now();
-	n = jsonl_format(&copy, line, sizeof line);
-	if (n > 0)
-		write_all(a->event_fd, line, (size_t)n);
+	if (ev->kind == SS_EV_CALL)
+		a->failed = ev->u.call.ret < 0;
+	else if (ev->kind == SS_EV_NOTE)
+		a->aborted = 1;
+	a->out[a->nout] = *ev;
+	a->out[a->nout++].t = event_clock_now();
+	if (!a->batch || a->nout == OUT_RECORDS)
+		flush(a);
+}
+
+/* Calls that can sleep in the kernel: their `begin` must reach the
+ * director before they are made, or it could not tell that the actor
+ * is blocked. */
+static int may_block(enum ss_call call)
+{
+	switch (call) {
+	case SS_CALL_ACCEPT:
+	case SS_CALL_CONNECT:
+	case SS_CALL_SEND:
+	case SS_CALL_RECV:
+	case SS_CALL_SENDTO:
+	case SS_CALL_RECVFROM:
+	case SS_CALL_CLOSE: /* SO_LINGER */
+	case SS_CALL_SLEEP:
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 static void emit_simple(struct actor *a, enum ss_kind kind,
@@ -282,6 +319,8 @@ static void run_step(struct actor *a, int idx, const char *resolved)
 		}
 	}
 	emit_simple(a, SS_EV_BEGIN, st, idx + 1, begin_args(st, addr, why, sizeof why), fd);
+	if (may_block(st->call))
+		flush(a);
 
 	switch (st->call) {
 	case SS_CALL_SOCKET:
@@ -370,30 +409,79 @@ static void run_step(struct actor *a, int idx, const char *resolved)
 	}
 }
 
-/* Read one line from the control pipe; -1 on EOF. */
-static int read_line(int fd, char *buf, size_t size)
-{
-	size_t n = 0;
+/* The control pipe, read a buffer at a time and cut into lines. */
+struct ctrl {
+	int fd;
+	size_t len;
+	char buf[256];
+};
 
-	while (n + 1 < size) {
-		char c;
-		ssize_t r = read(fd, &c, 1);
+/* The next line (without its newline) into line; -1 on EOF. */
+static int read_line(struct ctrl *c, char *line, size_t size)
+{
+	for (;;) {
+		char *nl = memchr(c->buf, '\n', c->len);
+		ssize_t r;
+
+		if (nl != NULL || c->len == sizeof c->buf) {
+			size_t n = nl ? (size_t)(nl - c->buf) : c->len;
+			size_t keep = n < size ? n : size - 1;
+			memcpy(line, c->buf, keep);
+			line[keep] = '\0';
+			n += nl != NULL; /* a line longer than buf is cut */
+			memmove(c->buf, c->buf + n, c->len - n);
+			c->len -= n;
+			return 0;
+		}
+		r = read(c->fd, c->buf + c->len, sizeof c->buf - c->len);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
 			return -1;
-		if (c == '\n')
-			break;
-		buf[n++] = c;
+		c->len += (size_t)r;
 	}
-	buf[n] = '\0';
-	return 0;
+}
+
+/* Run free: the whole script, in its order, with no grant per step. */
+static void run_free(struct actor *a)
+{
+	const struct ss_script *sc = a->sc;
+	struct script_cursor cur;
+	int skip = 0, over;
+
+	script_cursor_init(&cur, sc);
+	a->batch = 1;
+	for (over = cur.total == 0; !over;) {
+		int idx = cur.pc;
+		const struct ss_step *st = &sc->steps[idx];
+
+		if (st->actor != a->index)
+			break; /* not a script for running free */
+		if (skip > 0) {
+			skip--; /* on-error: skip N */
+			over = script_cursor_advance(&cur, sc, idx);
+			continue;
+		}
+		a->failed = a->aborted = 0;
+		run_step(a, idx, NULL);
+		emit_simple(a, SS_EV_END, NULL, idx + 1, NULL, -1);
+		over = script_cursor_advance(&cur, sc, idx);
+		if (a->aborted || (a->failed && st->skip_on_error == 0))
+			break; /* the director stops the session */
+		if (a->failed)
+			skip = st->skip_on_error;
+	}
+	/* step 0: the run is over (the director counts the skipped steps) */
+	emit_simple(a, SS_EV_END, NULL, 0, NULL, -1);
+	flush(a);
+	a->batch = 0;
 }
 
 _Noreturn void actor_main(const struct ss_script *sc, int actor, int ctrl_fd,
 			  int event_fd, int tracing)
 {
 	static struct actor a; /* static: the receive buffer is large */
+	struct ctrl ctrl = {.fd = ctrl_fd};
 	char line[256];
 
 	memset(&a, 0, sizeof a);
@@ -407,12 +495,16 @@ _Noreturn void actor_main(const struct ss_script *sc, int actor, int ctrl_fd,
 	for (int i = 0; i < ACTOR_SOCKS; i++)
 		a.fds[i] = -1;
 
-	while (read_line(ctrl_fd, line, sizeof line) == 0) {
+	while (read_line(&ctrl, line, sizeof line) == 0) {
 		int idx;
 		char resolved[SS_ADDR_MAX] = "";
 
 		if (strcmp(line, "quit") == 0)
 			break;
+		if (strcmp(line, "run") == 0) {
+			run_free(&a);
+			continue;
+		}
 		if (sscanf(line, "go %d %63s", &idx, resolved) < 1 || idx < 0 ||
 		    idx >= sc->nsteps || sc->steps[idx].actor != actor)
 			continue;
@@ -425,4 +517,35 @@ _Noreturn void actor_main(const struct ss_script *sc, int actor, int ctrl_fd,
 		if (a.fds[i] >= 0)
 			close(a.fds[i]);
 	_exit(0);
+}
+
+int actor_inbox_read(struct actor_inbox *in, int fd,
+		     void (*fn)(void *ctx, struct ss_event *ev), void *ctx)
+{
+	const size_t rec = sizeof(struct ss_event);
+	int handed = 0;
+
+	for (;;) {
+		ssize_t n = read(fd, in->buf + in->len, sizeof in->buf - in->len);
+		size_t off = 0;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0)
+			return handed > 0 ? handed : -1;
+		if (n < 0)
+			return handed;
+		in->len += (size_t)n;
+		for (; in->len - off >= rec; off += rec) {
+			struct ss_event ev;
+			memcpy(&ev, in->buf + off, rec);
+			if ((unsigned)ev.kind >= SS_EV_KIND_COUNT)
+				continue; /* not a record of ours */
+			ev.actor[sizeof ev.actor - 1] = '\0';
+			fn(ctx, &ev);
+			handed++;
+		}
+		memmove(in->buf, in->buf + off, in->len - off);
+		in->len -= off;
+	}
 }

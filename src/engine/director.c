@@ -30,12 +30,13 @@
 #define ROWS_MAX 256
 #define PORTS_MAX 8
 #define REPLAY_MAX 100000 /* ~45 MB of events: a bounded store */
-#define READ_BUF (64 * 1024)
 /* Events are held this long so that reports from different processes and
  * from libpcap come out in time order. */
 #define MERGE_WINDOW 0.015
 #define LIVE_TABLE_EVERY 0.25
 #define TABLE_BUSY_EVERY 0.1
+#define FREE_READ_MS 2
+#define EVENT_PIPE_SIZE (1024 * 1024)
 
 struct actor_proc {
 	pid_t pid;
@@ -71,8 +72,7 @@ struct director {
 	int nsinks;
 	struct actor_proc actors[SCRIPT_MAX_ACTORS];
 	int event_fd;
-	char rbuf[READ_BUF];
-	size_t rlen;
+	struct actor_inbox inbox;
 	double t0;
 	int started;
 
@@ -83,6 +83,8 @@ struct director {
 	int last;        /* index of the last granted step, -1 */
 	double last_at;  /* when it was granted */
 	int finished;    /* all granted steps ended, actors told to quit */
+	int free;        /* the actor runs free: steps followed, not granted */
+	int free_busy;   /* the last read found reports */
 	int done;
 	int failures;
 
@@ -716,6 +718,37 @@ static void step_ended(struct director *d, struct actor_proc *ap)
 	finish(d, 1);
 }
 
+static int advance(struct director *d, int idx);
+
+/* A step the free-running actor took: the director follows it as if it
+ * had granted it, past the steps on-error skipped. */
+static void free_step_begun(struct director *d, struct actor_proc *ap,
+			    const struct ss_event *begin)
+{
+	int idx = begin->step - 1;
+	const struct ss_step *st;
+	struct ss_event ev;
+
+	if (idx < 0 || idx >= d->sc->nsteps)
+		return;
+	while (d->pc != idx && d->granted < d->total)
+		advance(d, d->pc);
+	st = &d->sc->steps[idx];
+	event_init(&ev, SS_EV_STEP);
+	ev.t = begin->t;
+	ev.step = idx + 1;
+	snprintf(ev.actor, sizeof ev.actor, "%s", d->sc->actors[st->actor]);
+	ev.u.note.index = d->granted + 1;
+	ev.u.note.count = d->total;
+	snprintf(ev.u.note.text, sizeof ev.u.note.text, "%s", st->say);
+	push(d, &ev);
+	ap->inflight = idx;
+	ap->begun = ap->blocked = ap->have_call = 0;
+	d->last = idx;
+	d->last_at = begin->t;
+	advance(d, idx);
+}
+
 static void handle_report(struct director *d, struct ss_event *ev)
 {
 	struct actor_proc *ap = actor_named(d, ev->actor);
@@ -723,6 +756,10 @@ static void handle_report(struct director *d, struct ss_event *ev)
 	ev->t -= d->t0;
 	if (ap == NULL)
 		return;
+	if (d->free && ev->kind == SS_EV_BEGIN)
+		free_step_begun(d, ap, ev);
+	if (d->free && ev->kind == SS_EV_END && ev->step == 0)
+		d->granted = d->total; /* the run is over, skips included */
 	switch (ev->kind) {
 	case SS_EV_BEGIN:
 		ap->begun = 1;
@@ -755,33 +792,14 @@ static void handle_report(struct director *d, struct ss_event *ev)
 	}
 }
 
+static void report_cb(void *ctx, struct ss_event *ev)
+{
+	handle_report(ctx, ev);
+}
+
 static void read_reports(struct director *d)
 {
-	for (;;) {
-		ssize_t n = read(d->event_fd, d->rbuf + d->rlen,
-				 sizeof d->rbuf - d->rlen - 1);
-		char *line, *nl;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		d->rlen += (size_t)n;
-		d->rbuf[d->rlen] = '\0';
-		line = d->rbuf;
-		while ((nl = strchr(line, '\n')) != NULL) {
-			struct ss_event ev;
-			char err[128];
-			*nl = '\0';
-			if (jsonl_parse(line, &ev, err, sizeof err) == 0)
-				handle_report(d, &ev);
-			line = nl + 1;
-		}
-		d->rlen = (size_t)(d->rbuf + d->rlen - line);
-		memmove(d->rbuf, line, d->rlen);
-		if (d->rlen > sizeof d->rbuf / 2)
-			d->rlen = 0; /* a line this long is not ours: drop */
-	}
+	d->free_busy = actor_inbox_read(&d->inbox, d->event_fd, report_cb, d) > 0;
 }
 
 /* The actor sleeps inside the call: /proc/PID/stat says S (or D). */
@@ -966,6 +984,9 @@ int director_start(struct director *d, char *err, size_t errsz)
 	}
 	d->event_fd = evp[0];
 	fcntl(d->event_fd, F_SETFL, O_NONBLOCK);
+	/* Room for a free-running actor's reports between two reads (the
+	 * default 64 KiB holds 0.5 ms of them); the default if refused. */
+	fcntl(d->event_fd, F_SETPIPE_SZ, EVENT_PIPE_SIZE);
 	fflush(NULL);
 	for (int i = 0; i < d->sc->nactors; i++) {
 		int cp[2];
@@ -1066,6 +1087,39 @@ static int advance(struct director *d, int idx)
 	return d->granted >= d->total;
 }
 
+/* Nothing the director does between two steps can change the next:
+ * one actor, no expectation to check, question to ask or reference to
+ * resolve. */
+static int can_run_free(const struct director *d)
+{
+	if (!d->o.run_free || d->sc->nactors != 1 || d->granted > 0)
+		return 0;
+	for (int i = 0; i < d->sc->nsteps; i++) {
+		const struct ss_step *st = &d->sc->steps[i];
+		int addressed = st->call == SS_CALL_BIND ||
+				st->call == SS_CALL_CONNECT || st->call == SS_CALL_SENDTO;
+		if (st->nexpect || (d->quiz && st->ask[0]) ||
+		    (addressed && st->target.kind == SS_ADDR_NONE))
+			return 0;
+	}
+	return 1;
+}
+
+static int start_free(struct director *d)
+{
+	struct actor_proc *ap = &d->actors[0];
+
+	if (write(ap->ctrl_fd, "run\n", 4) < 0) {
+		note(d, 2, d->sc->actors[0], "cannot reach the %s process: %s",
+		     d->sc->actors[0], strerror(errno));
+		d->failures++;
+		d->finished = 1;
+		return -1;
+	}
+	d->free = 1;
+	return 0;
+}
+
 int director_next(struct director *d)
 {
 	const struct ss_step *st;
@@ -1077,8 +1131,10 @@ int director_next(struct director *d)
 
 	if (d->o.replay_path)
 		return replay_next(d);
-	if (d->finished || d->granted >= d->total)
+	if (d->finished || d->granted >= d->total || d->free)
 		return 1;
+	if (can_run_free(d))
+		return start_free(d);
 	if (d->last >= 0) {
 		struct actor_proc *lp = &d->actors[d->sc->steps[d->last].actor];
 		if (lp->inflight == d->last && !lp->blocked)
@@ -1205,6 +1261,15 @@ int director_pump(struct director *d, int timeout_ms)
 			d->done = 1;
 		return 0;
 	}
+	/* A free-running actor that keeps reporting is read every
+	 * FREE_READ_MS, not woken for: a reader asleep on the pipe costs the
+	 * writer a wake-up per write.  Once it is quiet, its next write wakes
+	 * the director again. */
+	if (d->free && d->free_busy) {
+		struct timespec ts = {0, FREE_READ_MS * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		timeout_ms = 0;
+	}
 	if (d->event_fd >= 0) {
 		fds[nfds].fd = d->event_fd;
 		fds[nfds++].events = POLLIN;
@@ -1217,6 +1282,7 @@ int director_pump(struct director *d, int timeout_ms)
 	 * detection); the caller's timeout otherwise. */
 	if (d->npending || d->last >= 0)
 		timeout_ms = timeout_ms < 0 || timeout_ms > 5 ? 5 : timeout_ms;
+
 	if (poll(fds, (nfds_t)nfds, timeout_ms) < 0 && errno != EINTR)
 		return -1;
 	read_reports(d);

@@ -28,6 +28,34 @@ int script_actor_index(const struct ss_script *sc, const char *name)
 	return -1;
 }
 
+int script_total(const struct ss_script *sc)
+{
+	int total = sc->nsteps;
+
+	if (sc->repeat_count > 1)
+		total += (sc->repeat_count - 1) * (sc->repeat_to - sc->repeat_from + 1);
+	return total;
+}
+
+void script_cursor_init(struct script_cursor *c, const struct ss_script *sc)
+{
+	memset(c, 0, sizeof *c);
+	c->total = script_total(sc);
+}
+
+int script_cursor_advance(struct script_cursor *c, const struct ss_script *sc,
+			  int idx)
+{
+	c->taken++;
+	c->pc++;
+	if (sc->repeat_count > 1 && idx == sc->repeat_to &&
+	    c->repeats + 1 < sc->repeat_count) {
+		c->repeats++;
+		c->pc = sc->repeat_from;
+	}
+	return c->taken >= c->total;
+}
+
 void script_free(struct ss_script *sc)
 {
 	free(sc->steps);
