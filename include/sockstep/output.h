@@ -25,7 +25,8 @@ void output_text_init(struct output_text *o, FILE *out);
 void output_text_sink(void *ctx, const struct ss_event *ev);
 /* Print what is still held (the last socket table). */
 void output_text_flush(struct output_text *o);
-/* director_sink printing one JSON object a line; ctx is a FILE *. */
+/* director_sink printing one JSON object a line; ctx is a FILE *, flushed
+ * by its owner (after each director_pump, or line-buffered). */
 void output_jsonl_sink(void *ctx, const struct ss_event *ev);
 
 /* One line for a call event as the text output and the UI show it:

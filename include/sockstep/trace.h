@@ -15,12 +15,24 @@
 #include <sys/socket.h>
 #include "sockstep/event.h"
 
+/* What cannot change while an fd is open, asked of the kernel once. */
+struct trace_fd_facts {
+	int known;
+	int type;            /* SO_TYPE */
+	unsigned long inode; /* fstat */
+};
+
+#define TRACE_FDS 64 /* fds whose facts are kept; above, asked every time */
+
+/* Zeroed by the caller before use; fds the actor opens and closes go
+ * through trace_socket, trace_accept and trace_close only. */
 struct trace_ctx {
 	const char *actor; /* "server", "client", ... */
 	int step;          /* script step being run, copied into events */
 	int enabled;       /* 0: no events, only the syscalls */
 	void (*emit)(void *emit_ctx, const struct ss_event *ev);
 	void *emit_ctx;
+	struct trace_fd_facts fds[TRACE_FDS];
 };
 
 /* Names used in events for the socket operated on / created (may be NULL). */

@@ -117,6 +117,9 @@ static int run_headless(struct director *d, const struct options *o)
 						   ? o->answers[next_answer++] : NULL);
 		if (director_pump(d, 50) < 0)
 			break;
+		/* What this pump delivered, out at once for a reader of the
+		 * pipe; one write for many events when they come fast. */
+		fflush(NULL);
 	}
 	if (!o->jsonl)
 		output_text_flush(&text);
@@ -194,6 +197,9 @@ static int run_session(const struct options *o, const char *path)
 			script_free(&sc);
 			return EXIT_USAGE;
 		}
+		/* A line at a time: the file is complete up to the last event
+		 * whatever ends the session (the UI does not flush it). */
+		setvbuf(record, NULL, _IOLBF, 0);
 		director_add_sink(d, output_jsonl_sink, record);
 	}
 	if (o->headless) {

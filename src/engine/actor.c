@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +18,12 @@
 
 #define ACTOR_SOCKS 16
 #define RECV_MAX (SCRIPT_DATA_MAX * 64)
-/* Records per write: as many as fit in PIPE_BUF, so a write is atomic. */
-#define OUT_RECORDS (PIPE_BUF / sizeof(struct ss_event))
-_Static_assert(OUT_RECORDS >= 1, "an event record must fit in PIPE_BUF");
+/* Records per write while stepping: as many as fit in PIPE_BUF, so that
+ * the writes of several actors on the one pipe are atomic. */
+#define STEP_RECORDS (PIPE_BUF / sizeof(struct ss_event))
+_Static_assert(STEP_RECORDS >= 1, "an event record must fit in PIPE_BUF");
+/* Running free, the actor is the pipe's only writer: larger batches. */
+#define OUT_RECORDS 64
 
 struct actor {
 	const struct ss_script *sc;
@@ -69,23 +73,38 @@ static void emit_line(void *ctx, const struct ss_event *ev)
 		a->aborted = 1;
 	a->out[a->nout] = *ev;
 	a->out[a->nout++].t = event_clock_now();
-	if (!a->batch || a->nout == OUT_RECORDS)
+	if (a->nout == (a->batch ? OUT_RECORDS : STEP_RECORDS) || !a->batch)
 		flush(a);
 }
 
-/* Calls that can sleep in the kernel: their `begin` must reach the
- * director before they are made, or it could not tell that the actor
- * is blocked. */
-static int may_block(enum ss_call call)
+static int ready(int fd, short events)
 {
-	switch (call) {
+	struct pollfd p = {.fd = fd, .events = events};
+	return poll(&p, 1, 0) == 1;
+}
+
+/* Is the call about to sleep in the kernel?  Then its `begin` must reach
+ * the director first, or it could not tell that the actor is blocked.
+ * Asked of the kernel (poll, SO_LINGER) only when running free: flushing
+ * before a call that returns at once is the cost being saved, flushing
+ * before one that sleeps is free. */
+static int may_block(const struct ss_step *st, int fd)
+{
+	struct linger lg = {0, 0};
+	socklen_t len = sizeof lg;
+
+	switch (st->call) {
 	case SS_CALL_ACCEPT:
-	case SS_CALL_CONNECT:
-	case SS_CALL_SEND:
 	case SS_CALL_RECV:
-	case SS_CALL_SENDTO:
 	case SS_CALL_RECVFROM:
-	case SS_CALL_CLOSE: /* SO_LINGER */
+		return !(st->flags & MSG_DONTWAIT) && !ready(fd, POLLIN);
+	case SS_CALL_SEND:
+	case SS_CALL_SENDTO:
+		return !(st->flags & MSG_DONTWAIT) && !ready(fd, POLLOUT);
+	case SS_CALL_CLOSE:
+		return getsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, &len) == 0 &&
+		       lg.l_onoff && lg.l_linger > 0;
+	case SS_CALL_CONNECT:
 	case SS_CALL_SLEEP:
 		return 1;
 	default:
@@ -319,7 +338,7 @@ static void run_step(struct actor *a, int idx, const char *resolved)
 		}
 	}
 	emit_simple(a, SS_EV_BEGIN, st, idx + 1, begin_args(st, addr, why, sizeof why), fd);
-	if (may_block(st->call))
+	if (a->batch && may_block(st, fd))
 		flush(a);
 
 	switch (st->call) {

@@ -76,18 +76,48 @@ static void event_start(struct trace_ctx *t, struct ss_event *ev,
 	ev->u.call.fd = fd;
 }
 
-/* What the kernel says about fd right now: addresses, TCP state, the
- * accept queue of a listener, the inode that sock_diag reports. */
-static void describe_socket(int fd, struct ss_call_event *c)
+/* What cannot change while fd is open: its type and its inode. */
+static void ask_fd_facts(int fd, struct trace_fd_facts *f)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
 	int type = 0;
 	socklen_t tlen = sizeof type;
 	struct stat st;
 
-	if (fd < 0)
+	memset(f, 0, sizeof *f);
+	f->known = getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) == 0 &&
+		   fstat(fd, &st) == 0;
+	if (f->known) {
+		f->type = type;
+		f->inode = (unsigned long)st.st_ino;
+	}
+}
+
+/* The accept queue and backlog of a listener, from TCP_INFO. */
+static void ask_queue(int fd, struct ss_call_event *c)
+{
+	struct tcp_info ti;
+	socklen_t ilen = sizeof ti;
+
+	memset(&ti, 0, sizeof ti);
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &ilen) < 0)
 		return;
+	c->state = ti.tcpi_state;
+	/* On a listener the kernel reuses these two fields: tcpi_unacked is
+	 * the accept queue, tcpi_sacked the backlog. */
+	if (ti.tcpi_state == TCP_LISTEN) {
+		c->queue = (int)ti.tcpi_unacked;
+		c->backlog = (int)ti.tcpi_sacked;
+	}
+}
+
+/* What the kernel says about fd right now: addresses, TCP state, the
+ * accept queue of a listener; type and inode as given. */
+static void describe_with(int fd, const struct trace_fd_facts *f,
+			  struct ss_call_event *c)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {
 		trace_format_addr((struct sockaddr *)&ss, len, c->local,
 				  sizeof c->local);
@@ -97,27 +127,34 @@ static void describe_socket(int fd, struct ss_call_event *c)
 	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
 		trace_format_addr((struct sockaddr *)&ss, len, c->peer,
 				  sizeof c->peer);
-	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) == 0)
-		c->type = type;
-	if (fstat(fd, &st) == 0)
-		c->inode = (unsigned long)st.st_ino;
-	if (type == SOCK_STREAM &&
-	    (c->family == AF_INET || c->family == AF_INET6)) {
-		struct tcp_info ti;
-		socklen_t ilen = sizeof ti;
-
-		memset(&ti, 0, sizeof ti);
-		if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &ilen) == 0) {
-			c->state = ti.tcpi_state;
-			/* On a listener the kernel reuses these two fields:
-			 * tcpi_unacked is the accept queue, tcpi_sacked the
-			 * backlog. */
-			if (ti.tcpi_state == TCP_LISTEN) {
-				c->queue = (int)ti.tcpi_unacked;
-				c->backlog = (int)ti.tcpi_sacked;
-			}
-		}
+	if (f->known) {
+		c->type = f->type;
+		c->inode = f->inode;
 	}
+	if (f->type == SOCK_STREAM &&
+	    (c->family == AF_INET || c->family == AF_INET6))
+		ask_queue(fd, c);
+}
+
+/* The same, the fd's type and inode asked once per fd the actor opened
+ * (socket, accept) and forgotten when it is closed: a call on the fd
+ * costs three questions to the kernel instead of five. */
+static void describe(struct trace_ctx *t, int fd, struct ss_call_event *c)
+{
+	struct trace_fd_facts here;
+	struct trace_fd_facts *f = fd < TRACE_FDS ? &t->fds[fd] : &here;
+
+	if (fd < 0)
+		return;
+	if (f == &here || !f->known)
+		ask_fd_facts(fd, f);
+	describe_with(fd, f, c);
+}
+
+static void forget_fd(struct trace_ctx *t, int fd)
+{
+	if (fd >= 0 && fd < TRACE_FDS)
+		t->fds[fd].known = 0;
 }
 
 static void emit(struct trace_ctx *t, struct ss_event *ev)
@@ -146,7 +183,7 @@ static long report(struct trace_ctx *t, struct ss_event *ev, int fd, long rc,
 		   int err)
 {
 	set_result(ev, rc, err);
-	describe_socket(fd, &ev->u.call);
+	describe(t, fd, &ev->u.call);
 	emit(t, ev);
 	errno = err;
 	return rc;
@@ -159,11 +196,12 @@ int trace_socket(struct trace_ctx *t, const struct trace_names *n, int family,
 	int fd = socket(family, type, 0);
 	int err = errno;
 
+	forget_fd(t, fd);
 	if (!t->enabled && fd >= 0)
 		return fd;
 	event_start(t, &ev, "socket", n, -1);
 	set_result(&ev, fd, err);
-	describe_socket(fd, &ev.u.call);
+	describe(t, fd, &ev.u.call);
 	ev.u.call.family = family;
 	ev.u.call.type = type;
 	snprintf(ev.u.call.args, sizeof ev.u.call.args, "%s, %s",
@@ -214,6 +252,7 @@ int trace_accept(struct trace_ctx *t, const struct trace_names *n, int fd)
 	int nfd = accept(fd, NULL, NULL);
 	int err = errno;
 
+	forget_fd(t, nfd);
 	if (!t->enabled && nfd >= 0)
 		return nfd;
 	event_start(t, &ev, "accept", n, fd);
@@ -221,13 +260,13 @@ int trace_accept(struct trace_ctx *t, const struct trace_names *n, int fd)
 	if (nfd >= 0) {
 		/* Read the new socket's own addresses: accept()'s address
 		 * argument is the peer's, a trap tracers fell into. */
-		describe_socket(nfd, &ev.u.call);
+		describe(t, nfd, &ev.u.call);
 	} else {
-		describe_socket(fd, &ev.u.call);
+		describe(t, fd, &ev.u.call);
 	}
 	memset(&listener, 0, sizeof listener);
 	listener.queue = listener.backlog = -1;
-	describe_socket(fd, &listener);
+	ask_queue(fd, &listener);
 	ev.u.call.queue = listener.queue;
 	ev.u.call.backlog = listener.backlog;
 	emit(t, &ev);
@@ -258,7 +297,7 @@ static void data_args(struct ss_event *ev, size_t len, int flags)
 		 flags & MSG_WAITALL ? " MSG_WAITALL" : "");
 }
 
-static void data_after(int fd, struct ss_event *ev, long n, int err,
+static void data_after(struct trace_ctx *t, int fd, struct ss_event *ev, long n, int err,
 		       const void *buf, size_t buflen)
 {
 	int unread = 0;
@@ -267,7 +306,7 @@ static void data_after(int fd, struct ss_event *ev, long n, int err,
 	ev->u.call.bytes = n >= 0 ? n : -1;
 	if (n > 0)
 		keep_data(&ev->u.call, buf, (long)buflen < n ? (long)buflen : n);
-	describe_socket(fd, &ev->u.call);
+	describe(t, fd, &ev->u.call);
 	if (ioctl(fd, FIONREAD, &unread) == 0)
 		ev->u.call.unread = unread;
 }
@@ -285,7 +324,7 @@ long trace_send(struct trace_ctx *t, const struct trace_names *n, int fd,
 		return rc;
 	event_start(t, &ev, "send", n, fd);
 	data_args(&ev, len, flags);
-	data_after(fd, &ev, rc, err, buf, len);
+	data_after(t, fd, &ev, rc, err, buf, len);
 	emit(t, &ev);
 	errno = err;
 	return rc;
@@ -302,7 +341,7 @@ long trace_recv(struct trace_ctx *t, const struct trace_names *n, int fd,
 		return rc;
 	event_start(t, &ev, "recv", n, fd);
 	data_args(&ev, size, flags);
-	data_after(fd, &ev, rc, err, buf, size);
+	data_after(t, fd, &ev, rc, err, buf, size);
 	emit(t, &ev);
 	errno = err;
 	return rc;
@@ -321,7 +360,7 @@ long trace_sendto(struct trace_ctx *t, const struct trace_names *n, int fd,
 		return rc;
 	event_start(t, &ev, "sendto", n, fd);
 	trace_format_addr(sa, salen, to, sizeof to);
-	data_after(fd, &ev, rc, err, buf, len);
+	data_after(t, fd, &ev, rc, err, buf, len);
 	snprintf(ev.u.call.args, sizeof ev.u.call.args, "len=%zu to=%s", len,
 		 to);
 	emit(t, &ev);
@@ -350,7 +389,7 @@ long trace_recvfrom(struct trace_ctx *t, const struct trace_names *n, int fd,
 	if (!t->enabled && rc >= 0)
 		return rc;
 	event_start(t, &ev, "recvfrom", n, fd);
-	data_after(fd, &ev, rc, err, buf, size);
+	data_after(t, fd, &ev, rc, err, buf, size);
 	ev.u.call.msg_flags = rc >= 0 ? msg.msg_flags : 0;
 	who[0] = '\0';
 	if (rc >= 0)
@@ -445,16 +484,19 @@ int trace_close(struct trace_ctx *t, const struct trace_names *n, int fd)
 	int rc;
 	int err;
 
-	if (!t->enabled)
+	if (!t->enabled) {
+		forget_fd(t, fd);
 		return close(fd);
+	}
 	/* After close() the fd is gone and the kernel can no longer be asked
 	 * through it: record the socket as it was just before (what was
 	 * closed); the kernel view shows where it went next. */
 	memset(&before, 0, sizeof before);
 	before.state = before.queue = before.backlog = -1;
-	describe_socket(fd, &before);
+	describe(t, fd, &before);
 	rc = close(fd);
 	err = errno;
+	forget_fd(t, fd); /* closed even when close() reports an error */
 	event_start(t, &ev, "close", n, fd);
 	set_result(&ev, rc, err);
 	memcpy(ev.u.call.local, before.local, sizeof before.local);
@@ -479,7 +521,7 @@ long trace_fionread(struct trace_ctx *t, const struct trace_names *n, int fd)
 	event_start(t, &ev, "ioctl", n, fd);
 	set_result(&ev, rc < 0 ? rc : unread, err);
 	snprintf(ev.u.call.args, sizeof ev.u.call.args, "FIONREAD");
-	describe_socket(fd, &ev.u.call);
+	describe(t, fd, &ev.u.call);
 	if (rc == 0)
 		ev.u.call.unread = unread;
 	emit(t, &ev);

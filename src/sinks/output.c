@@ -222,8 +222,6 @@ void output_jsonl_sink(void *ctx, const struct ss_event *ev)
 	FILE *out = ctx;
 	char line[JSONL_LINE_MAX];
 
-	if (jsonl_format(ev, line, sizeof line) > 0) {
+	if (jsonl_format(ev, line, sizeof line) > 0)
 		fputs(line, out);
-		fflush(out);
-	}
 }
