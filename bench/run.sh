@@ -6,7 +6,7 @@
 #        BENCH_REPEAT   runs of each configuration, median taken (default 3)
 #        BENCH_FRAMES   frames drawn per history size (default 200)
 #        BENCH_SECONDS  seconds of load for the capture benchmark (default 3)
-#        BENCH_ONLY     "trace", "ui" or "capture" to run one part
+#        BENCH_ONLY     "trace", "ui", "keys" or "capture" to run one part
 set -u
 build=${1:-build}
 cd "$(dirname "$0")/.." || exit 1
@@ -155,6 +155,23 @@ bench_ui() {
 	f100k=$(awk '{for(i=1;i<=NF;i++) if($i=="frame_us") print $(i+1)}' "$tmp/ui.100000")
 	echo "  ratio frame(100000)/frame(10): $(ratio "$f100k" "$f10")   (target <= 2)"
 	echo "  peak memory at 100000 events:  $(awk '{for(i=1;i<=NF;i++) if($i=="maxrss_kib") printf "%.1f MiB", $(i+1)/1024}' "$tmp/ui.100000")   (target < 64 MiB)"
+	bench_keys
+}
+
+# From a key press to the frame showing that step's result: the real UI on
+# a pseudo-terminal, the classic exchange, the table on.
+bench_keys() {
+	local line med
+	echo
+	echo "== UI: key press (n) to the last frame of that step (120x40 pty, table on)"
+	if ! command -v python3 >/dev/null; then
+		echo "  skipped: no python3"
+		return 0
+	fi
+	line=$(python3 bench/ui_keys.py "$sockstep" 14) || { echo "  ui_keys failed"; return 1; }
+	echo "  $line"
+	med=$(echo "$line" | awk '{for(i=1;i<=NF;i++) if($i=="median_ms") print $(i+1)}')
+	echo "  median key-to-frame: $med ms   (target < 20 ms: $(awk -v m="$med" 'BEGIN { print (m < 20 ? "met" : "NOT met") }'))"
 }
 
 bench_capture() {
@@ -175,6 +192,9 @@ case "$only" in
 esac
 case "$only" in
 "" | ui) bench_ui || rc=1 ;;
+esac
+case "$only" in
+keys) bench_keys || rc=1 ;;
 esac
 case "$only" in
 "" | capture) bench_capture || rc=1 ;;
