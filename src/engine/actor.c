@@ -118,17 +118,17 @@ static void emit_simple(struct actor *a, enum ss_kind kind,
 	struct ss_event ev;
 
 	event_init(&ev, kind);
-	snprintf(ev.actor, sizeof ev.actor, "%s", a->sc->actors[a->index]);
+	event_set_text(ev.actor, sizeof ev.actor, a->sc->actors[a->index]);
 	ev.step = step;
 	if (kind == SS_EV_NOTE) {
 		ev.u.note.index = 2;
-		snprintf(ev.u.note.text, sizeof ev.u.note.text, "%s", text);
+		event_set_text(ev.u.note.text, sizeof ev.u.note.text, text);
 	} else if (st) {
-		snprintf(ev.u.call.name, sizeof ev.u.call.name, "%s",
-			 script_call_name(st->call));
-		snprintf(ev.u.call.sock, sizeof ev.u.call.sock, "%s", st->sock);
-		snprintf(ev.u.call.args, sizeof ev.u.call.args, "%s", text ? text : "");
-		snprintf(ev.u.call.newsock, sizeof ev.u.call.newsock, "%s", st->result);
+		event_set_text(ev.u.call.name, sizeof ev.u.call.name,
+			       script_call_name(st->call));
+		event_set_text(ev.u.call.sock, sizeof ev.u.call.sock, st->sock);
+		event_set_text(ev.u.call.args, sizeof ev.u.call.args, text ? text : "");
+		event_set_text(ev.u.call.newsock, sizeof ev.u.call.newsock, st->result);
 		ev.u.call.fd = fd;
 	}
 	emit_line(a, &ev);
@@ -157,7 +157,7 @@ static void remember(struct actor *a, const char *name, int fd)
 			free_slot = i;
 	}
 	if (free_slot >= 0) {
-		snprintf(a->names[free_slot], SS_NAME_MAX, "%s", name);
+		event_set_text(a->names[free_slot], SS_NAME_MAX, name);
 		a->fds[free_slot] = fd;
 	}
 }
@@ -322,7 +322,7 @@ static void do_sleep(struct actor *a, const struct ss_step *st, int idx)
 	if (!a->trace.enabled)
 		return;
 	event_init(&ev, SS_EV_CALL);
-	snprintf(ev.actor, sizeof ev.actor, "%s", a->trace.actor);
+	event_set_text(ev.actor, sizeof ev.actor, a->trace.actor);
 	ev.step = idx + 1;
 	snprintf(ev.u.call.name, sizeof ev.u.call.name, "sleep");
 	snprintf(ev.u.call.args, sizeof ev.u.call.args, "%gs", st->seconds);

@@ -14,6 +14,38 @@
 
 #include "sockstep/escape.h"
 
+/* Decimal digits of v at p; returns the end.  (Every call event carries
+ * two addresses: printf's cost, twice per call, is worth avoiding.) */
+static char *put_decimal(char *p, unsigned v)
+{
+	char tmp[12];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n > 0)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/* "a.b.c.d:port", as inet_ntop and "%s:%u" would write it. */
+static void format_inet4(uint32_t addr_be, unsigned port, char *out, size_t outsz)
+{
+	const unsigned char *b = (const unsigned char *)&addr_be;
+	char tmp[sizeof "255.255.255.255:65535"];
+	char *p = tmp;
+
+	for (int i = 0; i < 4; i++) {
+		p = put_decimal(p, b[i]);
+		*p++ = i < 3 ? '.' : ':';
+	}
+	p = put_decimal(p, port);
+	*p = '\0';
+	event_set_text(out, outsz, tmp);
+}
+
 void trace_format_addr(const struct sockaddr *sa, socklen_t len, char *out,
 		       size_t outsz)
 {
@@ -26,8 +58,7 @@ void trace_format_addr(const struct sockaddr *sa, socklen_t len, char *out,
 		return;
 	if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
 		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
-		inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
-		snprintf(out, outsz, "%s:%u", host, ntohs(in->sin_port));
+		format_inet4(in->sin_addr.s_addr, ntohs(in->sin_port), out, outsz);
 	} else if (sa->sa_family == AF_INET6 &&
 		   len >= sizeof(struct sockaddr_in6)) {
 		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
@@ -60,18 +91,18 @@ static void names_copy(struct ss_call_event *c, const struct trace_names *n)
 	if (n == NULL)
 		return;
 	if (n->sock)
-		snprintf(c->sock, sizeof c->sock, "%s", n->sock);
+		event_set_text(c->sock, sizeof c->sock, n->sock);
 	if (n->newsock)
-		snprintf(c->newsock, sizeof c->newsock, "%s", n->newsock);
+		event_set_text(c->newsock, sizeof c->newsock, n->newsock);
 }
 
 static void event_start(struct trace_ctx *t, struct ss_event *ev,
 			const char *call, const struct trace_names *n, int fd)
 {
 	event_init(ev, SS_EV_CALL);
-	snprintf(ev->actor, sizeof ev->actor, "%s", t->actor);
+	event_set_text(ev->actor, sizeof ev->actor, t->actor);
 	ev->step = t->step;
-	snprintf(ev->u.call.name, sizeof ev->u.call.name, "%s", call);
+	event_set_text(ev->u.call.name, sizeof ev->u.call.name, call);
 	names_copy(&ev->u.call, n);
 	ev->u.call.fd = fd;
 }
@@ -398,7 +429,7 @@ long trace_recvfrom(struct trace_ctx *t, const struct trace_names *n, int fd,
 	/* For a datagram socket the sender is only known from this call:
 	 * show it as the peer of this step. */
 	if (rc >= 0 && ev.u.call.peer[0] == '\0')
-		snprintf(ev.u.call.peer, sizeof ev.u.call.peer, "%s", who);
+		event_set_text(ev.u.call.peer, sizeof ev.u.call.peer, who);
 	snprintf(ev.u.call.args, sizeof ev.u.call.args, "len=%zu%s%s", size,
 		 who[0] ? " from=" : "", who);
 	emit(t, &ev);
@@ -417,7 +448,7 @@ int trace_setsockopt(struct trace_ctx *t, const struct trace_names *n, int fd,
 	if (!t->enabled && rc >= 0)
 		return rc;
 	event_start(t, &ev, "setsockopt", n, fd);
-	snprintf(ev.u.call.args, sizeof ev.u.call.args, "%s", args ? args : "");
+	event_set_text(ev.u.call.args, sizeof ev.u.call.args, args ? args : "");
 	return (int)report(t, &ev, fd, rc, err);
 }
 
