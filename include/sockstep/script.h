@@ -130,6 +130,12 @@ void script_cursor_init(struct script_cursor *c, const struct ss_script *sc);
 int script_cursor_advance(struct script_cursor *c, const struct ss_script *sc,
 			  int idx);
 
+/* Can the script run free, its actor taking step after step with no grant
+ * each?  Only when nothing decided between two steps can change the next:
+ * one actor, no expectation, no question (when quiz is on), no
+ * "actor.sock" reference to resolve. */
+int script_runs_free(const struct ss_script *sc, int quiz);
+
 /* Free the steps of a script made by lesson_parse or seed_*. */
 void script_free(struct ss_script *sc);
 

@@ -545,25 +545,6 @@ static void step_taken(struct director *d, struct watch *w, int idx, double t)
 	advance(d, idx);
 }
 
-/* Nothing the director does between two steps can change the next one: a
- * script of one actor with no expectation, question or reference to
- * resolve.  Headless, such a script runs free (actor.h). */
-static int can_run_free(const struct director *d)
-{
-	if (!d->o.run_free || d->sc->nactors != 1 || d->granted > 0)
-		return 0;
-	for (int i = 0; i < d->sc->nsteps; i++) {
-		const struct ss_step *st = &d->sc->steps[i];
-		int addressed = st->call == SS_CALL_BIND ||
-				st->call == SS_CALL_CONNECT || st->call == SS_CALL_SENDTO;
-		if (st->nexpect || (d->quiz && st->ask[0]) ||
-		    (addressed && st->target.kind == SS_ADDR_NONE))
-			return 0;
-	}
-	return 1;
-}
-
-/* The script's next step, in its order. */
 static int next_scripted(struct director *d)
 {
 	const struct ss_step *st;
@@ -573,7 +554,9 @@ static int next_scripted(struct director *d)
 
 	if (d->finished || d->granted >= d->total || d->free)
 		return 1;
-	if (can_run_free(d)) {
+	/* Headless, nothing the director does between two steps can change
+	 * the next: the script runs free (actor.h). */
+	if (d->o.run_free && d->granted == 0 && script_runs_free(d->sc, d->quiz)) {
 		struct source_grant g = {.index = d->cur.pc, .run_free = 1};
 		if (d->src->ops->grant(d->src->self, &g) != 0)
 			return -1;

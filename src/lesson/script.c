@@ -56,6 +56,21 @@ int script_cursor_advance(struct script_cursor *c, const struct ss_script *sc,
 	return c->taken >= c->total;
 }
 
+int script_runs_free(const struct ss_script *sc, int quiz)
+{
+	if (sc->nactors != 1)
+		return 0;
+	for (int i = 0; i < sc->nsteps; i++) {
+		const struct ss_step *st = &sc->steps[i];
+		int addressed = st->call == SS_CALL_BIND ||
+				st->call == SS_CALL_CONNECT || st->call == SS_CALL_SENDTO;
+		if (st->nexpect || (quiz && st->ask[0]) ||
+		    (addressed && st->target.kind == SS_ADDR_NONE))
+			return 0;
+	}
+	return 1;
+}
+
 void script_free(struct ss_script *sc)
 {
 	free(sc->steps);

@@ -43,6 +43,52 @@ START_TEST(classic_exchange_parses_as_the_seed_runs_it)
 }
 END_TEST
 
+/* The seed's server, client after client, takes step after step in the
+ * script's order with the repetitions of --count; a script with two actors,
+ * an expectation, a question or a reference needs the director between
+ * steps and does not run free. */
+START_TEST(a_one_actor_script_with_nothing_to_judge_runs_free)
+{
+	struct ss_script sc;
+	struct script_cursor c;
+	char err[256] = "";
+	int order[32], n = 0;
+
+	ck_assert_int_eq(seed_server(&sc, NULL, 0, 2, err, sizeof err), 0);
+	ck_assert(script_runs_free(&sc, 1));
+	script_cursor_init(&c, &sc);
+	ck_assert_int_eq(c.total, sc.nsteps + (sc.repeat_to - sc.repeat_from + 1));
+	while (n < 32) {
+		order[n++] = c.pc;
+		if (script_cursor_advance(&c, &sc, c.pc))
+			break;
+	}
+	ck_assert_int_eq(n, c.total);
+	ck_assert_int_eq(order[sc.repeat_to + 1], sc.repeat_from);
+	ck_assert_int_eq(order[n - 1], sc.nsteps - 1);
+	script_free(&sc);
+
+	ck_assert_int_eq(seed_classic(&sc, NULL, 0, err, sizeof err), 0);
+	ck_assert(!script_runs_free(&sc, 0)); /* two actors */
+	script_free(&sc);
+	ck_assert_msg(parse(&sc, BLOCK("server: s = socket(AF_INET, SOCK_STREAM)\n"
+					  "  expect: ok\n"), err, sizeof err) == 0, "%s", err);
+	ck_assert(!script_runs_free(&sc, 0));
+	script_free(&sc);
+	ck_assert_msg(parse(&sc, BLOCK("server: s = socket(AF_INET, SOCK_STREAM)\n"
+					  "  ask: will it work? [yes | no]\n"
+					  "  answer: ok\n"), err, sizeof err) == 0, "%s", err);
+	ck_assert(!script_runs_free(&sc, 1));
+	ck_assert(script_runs_free(&sc, 0)); /* questions off */
+	script_free(&sc);
+	ck_assert_msg(parse(&sc, BLOCK("server: s = socket(AF_INET, SOCK_STREAM)\n"
+					  "server: k = socket(AF_INET, SOCK_STREAM)\n"
+					  "server: connect(k, server.s)\n"), err, sizeof err) == 0, "%s", err);
+	ck_assert(!script_runs_free(&sc, 0)); /* a reference */
+	script_free(&sc);
+}
+END_TEST
+
 START_TEST(title_summary_and_only_sockstep_blocks_are_read)
 {
 	struct ss_script sc;
@@ -284,6 +330,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, missing_file_names_the_path);
 	tcase_add_test(tc, every_lesson_of_the_course_parses);
 	tcase_add_test(tc, course_resolves_number_name_and_path_alike);
+	tcase_add_test(tc, a_one_actor_script_with_nothing_to_judge_runs_free);
 	suite_add_tcase(s, tc);
 	return s;
 }
