@@ -185,7 +185,7 @@ static int take_snapshot(struct director *d)
 {
 	if (!d->o.table || d->reg.nports == 0)
 		return 0;
-	if (table_snapshot(&d->table, &d->reg) < 0) {
+	if ((d->free ? table_snapshot_known : table_snapshot)(&d->table, &d->reg) < 0) {
 		note(d, 1, NULL, "no kernel socket table: sock_diag failed: %s",
 		     strerror(errno));
 		d->o.table = 0;

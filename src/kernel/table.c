@@ -2,6 +2,7 @@
 #include "sockstep/table.h"
 
 #include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -58,6 +59,51 @@ int table_snapshot(struct table *t, const struct registry *r)
 	/* One row more than kept, so that a cut is seen and said. */
 	int n = diag_tcp_snapshot_keep(r->ports, r->nports, r->families, keep_row,
 				       (void *)r, t->rows, SS_TABLE_ROWS + 1);
+
+	t->nrows = 0;
+	t->cut = 0;
+	if (n < 0)
+		return -1;
+	t->cut = n > SS_TABLE_ROWS;
+	t->nrows = n > SS_TABLE_ROWS ? SS_TABLE_ROWS : n;
+	for (int i = 0; i < t->nrows; i++)
+		t->rows[i].u.sock.rows = t->nrows;
+	table_own_rows(t, r);
+	return 0;
+}
+
+/* The session's sockets as tuples to look up: each known 4-tuple and its
+ * mirror (the other end, even after close: TIME_WAIT), a listener by its
+ * local address.  Returns how many. */
+static int known_tuples(const struct registry *r, struct diag_tuple *tup, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < r->n && n + 2 <= max; i++) {
+		const struct registry_sock *e = &r->socks[i];
+		const struct ss_call_event *c = &e->last.u.call;
+		if (c->local[0] == '\0' || c->type != SOCK_STREAM ||
+		    (c->family != AF_INET && c->family != AF_INET6))
+			continue;
+		if (c->peer[0]) {
+			event_set_text(tup[n].local, sizeof tup[n].local, c->local);
+			event_set_text(tup[n].peer, sizeof tup[n].peer, c->peer);
+			event_set_text(tup[n + 1].local, sizeof tup[n].local, c->peer);
+			event_set_text(tup[n + 1].peer, sizeof tup[n].peer, c->local);
+			n += 2;
+		} else if (!e->closed && c->state == TCP_LISTEN) {
+			event_set_text(tup[n].local, sizeof tup[n].local, c->local);
+			tup[n++].peer[0] = '\0';
+		}
+	}
+	return n;
+}
+
+int table_snapshot_known(struct table *t, const struct registry *r)
+{
+	struct diag_tuple tup[2 * REGISTRY_MAX];
+	int n = diag_tcp_lookup(tup, known_tuples(r, tup, 2 * REGISTRY_MAX),
+				t->rows, SS_TABLE_ROWS + 1);
 
 	t->nrows = 0;
 	t->cut = 0;
