@@ -68,6 +68,11 @@ int director_next(struct director *d);
 /* Wait up to timeout_ms for reports, handle them, deliver events to sinks.
  * Returns 0, or -1 on a fatal error. */
 int director_pump(struct director *d, int timeout_ms);
+/* How long a caller may sleep in its poll before director_pump has work
+ * due (an event held for ordering is ready, a call may have blocked):
+ * max_ms at most, 0 if due now.  A frame then follows a step's result by
+ * the merge's hold, not by the hold plus the caller's tick. */
+int director_wait_ms(const struct director *d, int max_ms);
 /* File descriptors to add to a caller's poll (at most max). */
 int director_pollfds(struct director *d, struct pollfd *fds, int max);
 void director_status(const struct director *d, struct director_status *st);

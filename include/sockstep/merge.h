@@ -40,5 +40,8 @@ void merge_push(struct merge *m, const struct ss_event *ev);
 void merge_flush(struct merge *m, double now, int all);
 /* Events waiting. */
 int merge_pending(const struct merge *m);
+/* When the oldest waiting event may go (its time plus the hold), or -1 if
+ * none waits: how long a caller may sleep before a flush has work. */
+double merge_due(const struct merge *m);
 
 #endif

@@ -29,6 +29,7 @@
 #define LIVE_TABLE_EVERY 0.25
 #define TABLE_BUSY_EVERY 0.1
 #define FREE_READ_MS 2
+#define CHECK_MS 5
 #define DIRECTORS_MAX 4
 
 /* What the director follows of one actor's step, from the events. */
@@ -641,6 +642,22 @@ static void wind_up(struct director *d)
 	d->done = 1;
 }
 
+int director_wait_ms(const struct director *d, int max_ms)
+{
+	double due = merge_due(&d->merge);
+
+	/* A granted step may block: look every CHECK_MS (blocked detection). */
+	if (d->last >= 0 && (max_ms < 0 || max_ms > CHECK_MS))
+		max_ms = CHECK_MS;
+	if (due >= 0) {
+		double ms = (due - now_t(d)) * 1000.0;
+		int wait = ms <= 0 ? 0 : (int)ms + 1;
+		if (max_ms < 0 || wait < max_ms)
+			max_ms = wait;
+	}
+	return max_ms;
+}
+
 static int wait_for_events(struct director *d, int timeout_ms)
 {
 	struct pollfd fds[8];
@@ -648,8 +665,7 @@ static int wait_for_events(struct director *d, int timeout_ms)
 
 	/* Short waits while something may need the clock (merging, blocked
 	 * detection); the caller's timeout otherwise. */
-	if (merge_pending(&d->merge) || d->last >= 0)
-		timeout_ms = timeout_ms < 0 || timeout_ms > 5 ? 5 : timeout_ms;
+	timeout_ms = director_wait_ms(d, timeout_ms);
 	if (nfds == 0)
 		return 0; /* nothing can arrive: do not sleep */
 	if (d->free && d->free_busy && !d->finished) {

@@ -42,3 +42,8 @@ int merge_pending(const struct merge *m)
 {
 	return m->n;
 }
+
+double merge_due(const struct merge *m)
+{
+	return m->n ? m->ev[0].t + m->hold : -1;
+}

@@ -647,6 +647,7 @@ static void wait_input(struct director *d, int timeout_ms)
 	fds[0].fd = STDIN_FILENO;
 	fds[0].events = POLLIN;
 	n += director_pollfds(d, fds + 1, 7);
+	timeout_ms = director_wait_ms(d, timeout_ms);
 	if (poll(fds, (nfds_t)n, timeout_ms) < 0 && errno != EINTR)
 		return;
 }
