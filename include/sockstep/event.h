@@ -118,11 +118,6 @@ struct ss_event {
 /* Fill an event of the given kind with "nothing reported" values. */
 void event_init(struct ss_event *ev, enum ss_kind kind);
 
-/* Copy the text src into a field of size bytes, cut to fit and always
- * terminated: snprintf(dst, size, "%s", src) without the cost of a
- * format, for the names an actor writes into every event. */
-void event_set_text(char *dst, size_t size, const char *src);
-
 /* "call", "socket", ... (JSONL's kind field); NULL for an unknown kind. */
 const char *event_kind_name(enum ss_kind kind);
 /* The kind named by name, or -1. */

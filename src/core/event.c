@@ -17,14 +17,6 @@
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-void event_set_text(char *dst, size_t size, const char *src)
-{
-	size_t n = strnlen(src, size - 1);
-
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 void event_init(struct ss_event *ev, enum ss_kind kind)
 {
 	memset(ev, 0, sizeof(*ev));

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "sockstep/addr.h"
+#include "sockstep/cut.h"
 #include "sockstep/trace.h"
 
 #define ACTOR_SOCKS 16
@@ -118,17 +119,17 @@ static void emit_simple(struct actor *a, enum ss_kind kind,
 	struct ss_event ev;
 
 	event_init(&ev, kind);
-	event_set_text(ev.actor, sizeof ev.actor, a->sc->actors[a->index]);
+	cut_copy(ev.actor, sizeof ev.actor, a->sc->actors[a->index]);
 	ev.step = step;
 	if (kind == SS_EV_NOTE) {
 		ev.u.note.index = 2;
-		event_set_text(ev.u.note.text, sizeof ev.u.note.text, text);
+		cut_copy(ev.u.note.text, sizeof ev.u.note.text, text);
 	} else if (st) {
-		event_set_text(ev.u.call.name, sizeof ev.u.call.name,
+		cut_copy(ev.u.call.name, sizeof ev.u.call.name,
 			       script_call_name(st->call));
-		event_set_text(ev.u.call.sock, sizeof ev.u.call.sock, st->sock);
-		event_set_text(ev.u.call.args, sizeof ev.u.call.args, text ? text : "");
-		event_set_text(ev.u.call.newsock, sizeof ev.u.call.newsock, st->result);
+		cut_copy(ev.u.call.sock, sizeof ev.u.call.sock, st->sock);
+		cut_copy(ev.u.call.args, sizeof ev.u.call.args, text ? text : "");
+		cut_copy(ev.u.call.newsock, sizeof ev.u.call.newsock, st->result);
 		ev.u.call.fd = fd;
 	}
 	emit_line(a, &ev);
@@ -157,7 +158,7 @@ static void remember(struct actor *a, const char *name, int fd)
 			free_slot = i;
 	}
 	if (free_slot >= 0) {
-		event_set_text(a->names[free_slot], SS_NAME_MAX, name);
+		cut_copy(a->names[free_slot], SS_NAME_MAX, name);
 		a->fds[free_slot] = fd;
 	}
 }
@@ -322,7 +323,7 @@ static void do_sleep(struct actor *a, const struct ss_step *st, int idx)
 	if (!a->trace.enabled)
 		return;
 	event_init(&ev, SS_EV_CALL);
-	event_set_text(ev.actor, sizeof ev.actor, a->trace.actor);
+	cut_copy(ev.actor, sizeof ev.actor, a->trace.actor);
 	ev.step = idx + 1;
 	snprintf(ev.u.call.name, sizeof ev.u.call.name, "sleep");
 	snprintf(ev.u.call.args, sizeof ev.u.call.args, "%gs", st->seconds);

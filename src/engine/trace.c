@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "sockstep/cut.h"
 #include "sockstep/escape.h"
 
 /* Decimal digits of v at p; returns the end.  (Every call event carries
@@ -43,7 +44,7 @@ static void format_inet4(uint32_t addr_be, unsigned port, char *out, size_t outs
 	}
 	p = put_decimal(p, port);
 	*p = '\0';
-	event_set_text(out, outsz, tmp);
+	cut_copy(out, outsz, tmp);
 }
 
 void trace_format_addr(const struct sockaddr *sa, socklen_t len, char *out,
@@ -91,18 +92,18 @@ static void names_copy(struct ss_call_event *c, const struct trace_names *n)
 	if (n == NULL)
 		return;
 	if (n->sock)
-		event_set_text(c->sock, sizeof c->sock, n->sock);
+		cut_copy(c->sock, sizeof c->sock, n->sock);
 	if (n->newsock)
-		event_set_text(c->newsock, sizeof c->newsock, n->newsock);
+		cut_copy(c->newsock, sizeof c->newsock, n->newsock);
 }
 
 static void event_start(struct trace_ctx *t, struct ss_event *ev,
 			const char *call, const struct trace_names *n, int fd)
 {
 	event_init(ev, SS_EV_CALL);
-	event_set_text(ev->actor, sizeof ev->actor, t->actor);
+	cut_copy(ev->actor, sizeof ev->actor, t->actor);
 	ev->step = t->step;
-	event_set_text(ev->u.call.name, sizeof ev->u.call.name, call);
+	cut_copy(ev->u.call.name, sizeof ev->u.call.name, call);
 	names_copy(&ev->u.call, n);
 	ev->u.call.fd = fd;
 }
@@ -429,7 +430,7 @@ long trace_recvfrom(struct trace_ctx *t, const struct trace_names *n, int fd,
 	/* For a datagram socket the sender is only known from this call:
 	 * show it as the peer of this step. */
 	if (rc >= 0 && ev.u.call.peer[0] == '\0')
-		event_set_text(ev.u.call.peer, sizeof ev.u.call.peer, who);
+		cut_copy(ev.u.call.peer, sizeof ev.u.call.peer, who);
 	snprintf(ev.u.call.args, sizeof ev.u.call.args, "len=%zu%s%s", size,
 		 who[0] ? " from=" : "", who);
 	emit(t, &ev);
@@ -448,7 +449,7 @@ int trace_setsockopt(struct trace_ctx *t, const struct trace_names *n, int fd,
 	if (!t->enabled && rc >= 0)
 		return rc;
 	event_start(t, &ev, "setsockopt", n, fd);
-	event_set_text(ev.u.call.args, sizeof ev.u.call.args, args ? args : "");
+	cut_copy(ev.u.call.args, sizeof ev.u.call.args, args ? args : "");
 	return (int)report(t, &ev, fd, rc, err);
 }
 

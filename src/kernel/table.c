@@ -2,11 +2,12 @@
 #include "sockstep/table.h"
 
 #include <netinet/tcp.h>
-#include <sys/socket.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
+#include "sockstep/cut.h"
 #include "sockstep/diag.h"
 
 void table_init(struct table *t)
@@ -86,13 +87,13 @@ static int known_tuples(const struct registry *r, struct diag_tuple *tup, int ma
 		    (c->family != AF_INET && c->family != AF_INET6))
 			continue;
 		if (c->peer[0]) {
-			event_set_text(tup[n].local, sizeof tup[n].local, c->local);
-			event_set_text(tup[n].peer, sizeof tup[n].peer, c->peer);
-			event_set_text(tup[n + 1].local, sizeof tup[n].local, c->peer);
-			event_set_text(tup[n + 1].peer, sizeof tup[n].peer, c->local);
+			cut_copy(tup[n].local, sizeof tup[n].local, c->local);
+			cut_copy(tup[n].peer, sizeof tup[n].peer, c->peer);
+			cut_copy(tup[n + 1].local, sizeof tup[n].local, c->peer);
+			cut_copy(tup[n + 1].peer, sizeof tup[n].peer, c->local);
 			n += 2;
 		} else if (!e->closed && c->state == TCP_LISTEN) {
-			event_set_text(tup[n].local, sizeof tup[n].local, c->local);
+			cut_copy(tup[n].local, sizeof tup[n].local, c->local);
 			tup[n++].peer[0] = '\0';
 		}
 	}
