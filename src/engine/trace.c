@@ -174,13 +174,17 @@ static void describe_with(int fd, const struct trace_fd_facts *f,
 static void describe(struct trace_ctx *t, int fd, struct ss_call_event *c)
 {
 	struct trace_fd_facts here;
-	struct trace_fd_facts *f = fd < TRACE_FDS ? &t->fds[fd] : &here;
 
 	if (fd < 0)
 		return;
-	if (f == &here || !f->known)
-		ask_fd_facts(fd, f);
-	describe_with(fd, f, c);
+	if (fd >= TRACE_FDS) {
+		ask_fd_facts(fd, &here);
+		describe_with(fd, &here, c);
+		return;
+	}
+	if (!t->fds[fd].known)
+		ask_fd_facts(fd, &t->fds[fd]);
+	describe_with(fd, &t->fds[fd], c);
 }
 
 static void forget_fd(struct trace_ctx *t, int fd)
