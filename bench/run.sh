@@ -6,7 +6,8 @@
 #        BENCH_REPEAT   runs of each configuration, median taken (default 3)
 #        BENCH_FRAMES   frames drawn per history size (default 200)
 #        BENCH_SECONDS  seconds of load for the capture benchmark (default 3)
-#        BENCH_ONLY     "trace", "ui", "keys" or "capture" to run one part
+#        BENCH_EVENTS   events in the big recording (default 1000000)
+#        BENCH_ONLY     "trace", "ui", "keys", "recording" or "capture": one part
 set -u
 build=${1:-build}
 cd "$(dirname "$0")/.." || exit 1
@@ -174,6 +175,21 @@ bench_keys() {
 	echo "  median key-to-frame: $med ms   (target < 20 ms: $(awk -v m="$med" 'BEGIN { print (m < 20 ? "met" : "NOT met") }'))"
 }
 
+# A recording of a million events (a server's long session): replay and
+# export read it; the target is under 2 s and under 64 MiB for each.
+bench_recording() {
+	local n=${BENCH_EVENTS:-1000000}
+	echo
+	echo "== big recordings: $n events, replayed headless and exported"
+	if ! command -v python3 >/dev/null; then
+		echo "  skipped: no python3"
+		return 0
+	fi
+	"$sockstep" --headless --format jsonl --port 0 --pause 0 >"$tmp/seed.jsonl" 2>/dev/null
+	python3 bench/big_recording.py "$sockstep" "$tmp/seed.jsonl" "$n" "$tmp" | sed 's/^/  /'
+	echo "  (target: each under 2 s and under 64 MiB)"
+}
+
 bench_capture() {
 	echo
 	echo "== packet capture on lo: a loopback TCP connection sending small segments"
@@ -195,6 +211,9 @@ case "$only" in
 esac
 case "$only" in
 keys) bench_keys || rc=1 ;;
+esac
+case "$only" in
+"" | recording) bench_recording || rc=1 ;;
 esac
 case "$only" in
 "" | capture) bench_capture || rc=1 ;;
