@@ -20,6 +20,11 @@
  * of fixed size smaller than PIPE_BUF, written in whole records at most
  * PIPE_BUF bytes at a time, so that writes are atomic and the records of
  * several actors never interleave.  JSON is written by the sinks only.
+ *
+ * It starts as a standalone program would: every fd of sockstep but its
+ * two pipes is closed, and those move to FDS_HIGH (fds.h), so the first
+ * socket is fd 3; SIGTERM and SIGHUP have their default action, so a kill
+ * ends it at once and the director reports the signal.
  */
 #ifndef SOCKSTEP_ACTOR_H
 #define SOCKSTEP_ACTOR_H

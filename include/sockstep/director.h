@@ -17,6 +17,7 @@
 #define SOCKSTEP_DIRECTOR_H
 
 #include <poll.h>
+#include "sockstep/capture.h"
 #include "sockstep/event.h"
 #include "sockstep/script.h"
 #include "sockstep/source.h"
@@ -36,6 +37,15 @@ struct director_opts {
 	/* Nobody steps (headless): a script of one actor with no expectation,
 	 * question or reference runs free, with no grant per step (actor.h). */
 	int run_free;
+	/* Each start (and restart) enters a fresh private network (netns.h)
+	 * before the source starts: no socket of an earlier run is left. */
+	int private_net;
+	/* said first, in order: which network and why, who holds the port */
+	const char *start_notes[2];
+	/* a port whose earlier holders (TIME_WAIT, LISTEN) the table shows
+	 * from the start, though no script socket has them; 0: none */
+	int watch_port;
+	struct capture_file *pcap_file; /* --pcap; must outlive the director */
 };
 
 struct director_status {
