@@ -3,7 +3,7 @@
 #
 # usage: bench/run.sh [BUILD_DIR]
 # env:   BENCH_K        exchanges per server run (default 3000)
-#        BENCH_REPEAT   runs of each configuration, median taken (default 3)
+#        BENCH_REPEAT   runs of each configuration, median taken (default 5)
 #        BENCH_FRAMES   frames drawn per history size (default 200)
 #        BENCH_SECONDS  seconds of load for the capture benchmark (default 3)
 #        BENCH_EVENTS   events in the big recording (default 1000000)
@@ -24,6 +24,8 @@ trap 'rm -rf "$tmp"' EXIT
 [ -x "$sockstep" ] || { echo "bench: $sockstep not built (make)" >&2; exit 1; }
 echo "sockstep benchmarks  $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), Linux $(uname -r)"
+# Other work on the machine moves every figure: say how busy it was.
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # A port nobody uses, below the ephemeral range: a server-side TIME_WAIT
 # of an earlier run must not make bind() fail, so every run gets its own.
@@ -102,7 +104,7 @@ median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
 bench_trace() {
-	local reps=${BENCH_REPEAT:-3} r i secs base med verdict
+	local reps=${BENCH_REPEAT:-5} r i secs base med verdict
 	echo
 	echo "== cost of seeing the calls: $k sequential seed exchanges (connect, send \"1\", recv, close)"
 	echo "   median of $reps runs, configurations alternated; ratio = time / time of the plain C server"
