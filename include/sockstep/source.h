@@ -110,6 +110,12 @@ struct source_ops {
 	/* No more grants: let the processes finish; force: also stop those
 	 * inside a call (SIGTERM).  Never waits. */
 	void (*end)(void *self, int force);
+	/* 1 when no event with a time before this call can still come from
+	 * the source: every process idle (between steps) or asleep inside its
+	 * call (seen in /proc during this call), and what they wrote read.
+	 * The director then delivers what it holds for ordering at once.
+	 * May be NULL: never (the director waits out the merge's hold). */
+	int (*settled)(void *self);
 	/* 1 once nothing more will start: every process exited (one more
 	 * read() drains what they wrote), or the recording is played to its
 	 * end. */

@@ -349,6 +349,23 @@ static void actors_end(void *self, int force)
 	}
 }
 
+static int actors_settled(void *self)
+{
+	struct actors *a = self;
+
+	for (int i = 0; i < a->sc->nactors; i++) {
+		const struct slot *s = &a->slots[i];
+		/* Asleep means not between stamping a report and writing it:
+		 * the report is in the pipe, read below. */
+		if (a->pids[i] > 0 && s->inflight >= 0 &&
+		    (!s->blocked || a->free || !proc_sleeping(a->pids[i])))
+			return 0;
+	}
+	if (a->event_fd >= 0)
+		read_lines(a);
+	return 1;
+}
+
 static int actors_done(const void *self)
 {
 	const struct actors *a = self;
@@ -395,6 +412,7 @@ static const struct source_ops actors_ops = {
 	.status = actors_status,
 	.grant = actors_grant,
 	.end = actors_end,
+	.settled = actors_settled,
 	.done = actors_done,
 	.stop = actors_stop,
 	.kill = actors_kill,

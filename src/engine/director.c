@@ -640,17 +640,18 @@ static int all_idle(const struct director *d)
 	return st.inflight == 0;
 }
 
-/* Every actor idle (none inside a step, none blocked): no report can still
- * come, and a packet sent before now is in the capture's buffer already
- * (loopback is captured as it is sent).  What waits for ordering is in
- * order now: a step's frame need not wait out the merge's hold. */
+/* The source settled (every process idle or asleep in its call, its
+ * reports read): no report older than upto can still come, and a packet
+ * sent before upto is in the capture's buffer already (loopback is
+ * captured as it is sent).  What waits for ordering is in order now: a
+ * step's frame need not wait out the merge's hold. */
 static void release_settled(struct director *d)
 {
-	double upto;
+	double upto = now_t(d);
 
-	if (d->sc == NULL || verbatim(d) || !all_idle(d))
+	if (d->sc == NULL || verbatim(d) || !merge_pending(&d->merge) ||
+	    d->src->ops->settled == NULL || !d->src->ops->settled(d->src->self))
 		return;
-	upto = now_t(d);
 	if (d->cap)
 		capture_read(d->cap, d->t0, push_cb, d);
 	merge_release(&d->merge, upto);
