@@ -173,8 +173,8 @@ bench_keys() {
 	fi
 	line=$(python3 bench/ui_keys.py "$sockstep" 14) || { echo "  ui_keys failed"; return 1; }
 	echo "  $line"
-	med=$(echo "$line" | awk '{for(i=1;i<=NF;i++) if($i=="median_ms") print $(i+1)}')
-	echo "  median key-to-frame: $med ms   (target < 20 ms: $(awk -v m="$med" 'BEGIN { print (m < 20 ? "met" : "NOT met") }'))"
+	max=$(echo "$line" | awk '{for(i=1;i<=NF;i++) if($i=="max_ms") print $(i+1)}')
+	echo "  slowest key-to-frame of the 14 steps: $max ms   (target < 20 ms: $(awk -v m="$max" 'BEGIN { print (m < 20 ? "met" : "NOT met") }'))"
 }
 
 # A recording of a million events (a server's long session): replay and
