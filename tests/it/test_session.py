@@ -11,7 +11,7 @@ import tempfile
 import time
 
 from harness import (ROOT, SOCKSTEP, Skip, calls, children_of, events,
-                     free_port, one, read_until, run, start)
+                     free_port, one, read_until, rest, run, start)
 
 FAST = ("--headless", "--format", "jsonl", "--pause", "0")
 
@@ -106,7 +106,7 @@ def test_an_actor_killed_from_outside_is_reported_with_its_signal():
     client = [k for k in kids if not os.path.exists(f"/proc/{k}/fd/4")]
     assert len(client) == 1, kids
     os.kill(client[0], signal.SIGTERM)
-    out, err = p.communicate(timeout=10)
+    out, err = rest(p, timeout=10)
     evs = got + events(out)
     said = " ".join(notes(evs))
     assert "the client process was killed by SIGTERM" in said, said
@@ -333,7 +333,7 @@ def serve_one(prt):
         c.sendall(b"1")
         assert c.recv(64) == b"welcome to server!"
         assert c.recv(64) == b""  # the server's FIN first: its side waits
-    out, err = p.communicate(timeout=20)
+    out, err = rest(p, timeout=20)
     assert p.returncode == 0, err
     return got + events(out)
 
