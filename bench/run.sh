@@ -7,7 +7,8 @@
 #        BENCH_FRAMES   frames drawn per history size (default 200)
 #        BENCH_SECONDS  seconds of load for the capture benchmark (default 3)
 #        BENCH_EVENTS   events in the big recording (default 1000000)
-#        BENCH_ONLY     "trace", "ui", "keys", "recording" or "capture": one part
+#        BENCH_ONLY     "trace", "program", "ui", "keys", "recording" or
+#                       "capture": one part
 set -u
 build=${1:-build}
 cd "$(dirname "$0")/.." || exit 1
@@ -76,6 +77,8 @@ trace_configs() {
 	add_config "sockstep server (table)" 1.25 "${ss[@]}"
 	add_config "sockstep server --no-table" 1.25 "${ss[@]}" --no-table
 	add_config "sockstep server --no-trace (machinery only)" - "${ss[@]}" --no-trace
+	add_config "sockstep trace (the plain C server)" - \
+		"$sockstep" trace --headless --format jsonl -- "$tmp/plain_server" @PORT@ @K@
 }
 
 # run_config I: seconds the client took for K exchanges against config I.
@@ -137,6 +140,55 @@ bench_trace() {
 			"$(awk -v k="$k" -v s="$med" 'BEGIN { print (s > 0 ? k / s : 0) }')" \
 			"$(ratio "$med" "$base")" "$(ratio "$best" "$base_best")" "$verdict"
 	done
+}
+
+# run_program LABEL PREFIX...: seconds for K exchanges against the plain C
+# server (examples/c/server.c) started under PREFIX (nothing: untraced)
+run_program() {
+	local label=$1; shift
+	local port secs
+	port=$(fresh_port)
+	"$@" "$root/$build/examples/server" "$port" "$k" >/dev/null 2>"$tmp/prog.err" &
+	local pid=$!
+	if ! secs=$("$tmp/client" "$port" "$k" 20); then
+		echo "bench: $label: the client failed" >&2
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		head -3 "$tmp/prog.err" >&2
+		return 1
+	fi
+	wait "$pid"
+	printf '  %-42s %8.3f s  %7.0f exchanges/s\n' "$label" "$secs" \
+		"$(awk -v k="$k" -v s="$secs" 'BEGIN { print k / s }')" >&2
+	echo "$secs"
+}
+
+bench_program() {
+	echo
+	echo "== sockstep trace: a plain C server (read/write) under $k sequential exchanges"
+	[ -x "$root/$build/examples/server" ] || { echo "  skipped: make examples first"; return 0; }
+	[ -x "$tmp/client" ] || $cc -std=c17 -D_GNU_SOURCE -O2 $warn -o "$tmp/client" bench/client.c || return 1
+	local u t s sb sf
+	u=$(run_program "untraced") || return 1
+	t=$(run_program "sockstep trace --headless (table on)" \
+		"$sockstep" trace --headless --format jsonl --) || return 1
+	echo "  ratio sockstep trace/untraced:          $(ratio "$t" "$u")"
+	if command -v strace >/dev/null; then
+		s=$(run_program "strace -f -e trace=%network" \
+			strace -f -e trace=%network -o /dev/null) || return 1
+		sb=$(run_program "strace -f --seccomp-bpf -e trace=%network" \
+			strace -f --seccomp-bpf -e trace=%network -o /dev/null) || return 1
+		# %network leaves out read, write and close, which this server
+		# uses on its sockets and sockstep shows: the same calls too
+		sf=$(run_program "strace -f --seccomp-bpf, + read,write,close" \
+			strace -f --seccomp-bpf -e trace=%network,read,write,close -o /dev/null) || return 1
+		echo "  ratio strace/untraced:                  $(ratio "$s" "$u")"
+		echo "  ratio strace --seccomp-bpf/untraced:    $(ratio "$sb" "$u")"
+		echo "  ratio sockstep trace/strace --seccomp-bpf: $(ratio "$t" "$sb")   (target <= 1)"
+		echo "  ratio sockstep trace/strace --seccomp-bpf with read,write,close: $(ratio "$t" "$sf")"
+	else
+		echo "  strace not installed: no strace figures"
+	fi
 }
 
 bench_ui() {
@@ -210,6 +262,9 @@ bench_capture() {
 rc=0
 case "$only" in
 "" | trace) bench_trace || rc=1 ;;
+esac
+case "$only" in
+"" | program) bench_program || rc=1 ;;
 esac
 case "$only" in
 "" | ui) bench_ui || rc=1 ;;

@@ -187,6 +187,16 @@ static void describe(struct trace_ctx *t, int fd, struct ss_call_event *c)
 	describe_with(fd, &t->fds[fd], c);
 }
 
+void trace_describe_socket(int fd, struct ss_call_event *c)
+{
+	struct trace_fd_facts f;
+
+	if (fd < 0)
+		return;
+	ask_fd_facts(fd, &f);
+	describe_with(fd, &f, c);
+}
+
 static void forget_fd(struct trace_ctx *t, int fd)
 {
 	if (fd >= 0 && fd < TRACE_FDS)
