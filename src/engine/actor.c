@@ -20,11 +20,11 @@
 
 #define ACTOR_SOCKS 16
 #define RECV_MAX (SCRIPT_DATA_MAX * 64)
-/* Records per write while stepping: as many as fit in PIPE_BUF, so that
- * the writes of several actors on the one pipe are atomic. */
-#define STEP_RECORDS (PIPE_BUF / sizeof(struct ss_event))
-_Static_assert(STEP_RECORDS >= 1, "an event record must fit in PIPE_BUF");
-/* Running free, the actor is the pipe's only writer: larger batches. */
+/* Stepping, each record is written at once, alone: a write of at most
+ * PIPE_BUF bytes is atomic, so the records of several actors on the one
+ * pipe never interleave.  Running free, the actor is the pipe's only
+ * writer (a script of one actor): batches of OUT_RECORDS. */
+_Static_assert(sizeof(struct ss_event) <= PIPE_BUF, "an event record must fit in PIPE_BUF");
 #define OUT_RECORDS 64
 
 struct actor {
@@ -75,7 +75,7 @@ static void emit_line(void *ctx, const struct ss_event *ev)
 		a->aborted = 1;
 	a->out[a->nout] = *ev;
 	a->out[a->nout++].t = event_clock_now();
-	if (a->nout == (a->batch ? OUT_RECORDS : STEP_RECORDS) || !a->batch)
+	if (!a->batch || a->nout == OUT_RECORDS)
 		flush(a);
 }
 

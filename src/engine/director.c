@@ -867,9 +867,12 @@ static void wind_up(struct director *d)
 int director_wait_ms(const struct director *d, int max_ms)
 {
 	double due = merge_due(&d->merge);
+	struct source_status st;
 
-	/* A granted step may block: look every CHECK_MS (blocked detection). */
-	if (d->last >= 0 && (max_ms < 0 || max_ms > CHECK_MS))
+	/* A step under way may block: look every CHECK_MS (blocked
+	 * detection); otherwise the caller's own tick. */
+	d->src->ops->status(d->src->self, &st);
+	if (st.busy && (max_ms < 0 || max_ms > CHECK_MS))
 		max_ms = CHECK_MS;
 	if (due >= 0) {
 		double ms = (due - now_t(d)) * 1000.0;
