@@ -1,5 +1,6 @@
 /* sockstep: see every step of a socket's life, with the kernel's numbers. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <netdb.h>
 #include <arpa/inet.h>
@@ -14,6 +15,7 @@
 #include "sockstep/director.h"
 #include "sockstep/escape.h"
 #include "sockstep/export.h"
+#include "sockstep/files.h"
 #include "sockstep/filter.h"
 #include "sockstep/options.h"
 #include "sockstep/output.h"
@@ -22,12 +24,27 @@
 
 #define EXIT_USAGE 2
 #define EXIT_INTERRUPTED 130
+/* stdout's reader went away (`| head -1`): stop quietly with the status a
+ * program killed by SIGPIPE has, as the shell's other tools do. */
+#define EXIT_BROKEN_PIPE 141
 
 static volatile sig_atomic_t stop_signal;
 
 static void on_stop(int sig)
 {
 	stop_signal = sig;
+}
+
+/* Started with stdin, stdout or stderr closed (`sockstep <&- >&- 2>&-`),
+ * the next open() would take fd 0, 1 or 2: the event pipe would become
+ * "stderr", and an actor's dup2() onto 2 would close it under us.  Hold
+ * each with /dev/null, as a daemon does, before anything is opened. */
+static void std_fds_hold(void)
+{
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			_exit(EXIT_USAGE);
 }
 
 static int list_lessons(const char *argv0)
@@ -86,18 +103,36 @@ static int build_script(const struct options *o, const char *path,
 	return rc;
 }
 
-static int run_headless(struct director *d, const struct options *o)
+/* The exit status after a failed write to stdout: EPIPE (the reader went
+ * away) ends quietly, any other failure (a full disk) with one line.
+ * 0 when nothing failed. */
+static int output_failure(int out_err)
+{
+	if (out_err == EPIPE)
+		return EXIT_BROKEN_PIPE;
+	if (out_err) {
+		fprintf(stderr, "sockstep: cannot write the output: %s\n",
+			strerror(out_err));
+		return 1;
+	}
+	return 0;
+}
+
+static int run_headless(struct director *d, const struct options *o,
+			const struct output_file *record)
 {
 	struct output_text text;
+	struct output_file json = {stdout, 0};
 	struct director_status st;
 	char err[256];
 	struct filter_sink fs;
+	int failed;
 
 	output_text_init(&text, stdout);
 	/* --filter narrows what is printed, never what --record keeps. */
 	fs.filter = &o->filter;
 	fs.sink = o->jsonl ? output_jsonl_sink : output_text_sink;
-	fs.ctx = o->jsonl ? (void *)stdout : (void *)&text;
+	fs.ctx = o->jsonl ? (void *)&json : (void *)&text;
 	director_add_sink(d, filter_sink, &fs);
 	if (director_start(d, err, sizeof err) < 0) {
 		fprintf(stderr, "sockstep: %s\n", err);
@@ -107,7 +142,9 @@ static int run_headless(struct director *d, const struct options *o)
 
 	for (;;) {
 		director_status(d, &st);
-		if (st.done || stop_signal)
+		/* A failed write stops the session: what follows would be lost. */
+		if (st.done || stop_signal || text.err || json.err ||
+		    (record && record->err))
 			break;
 		director_next(d);
 		if (director_question(d, NULL, 0))
@@ -118,6 +155,9 @@ static int run_headless(struct director *d, const struct options *o)
 	}
 	if (!o->jsonl)
 		output_text_flush(&text);
+	failed = output_failure(text.err ? text.err : json.err);
+	if (failed)
+		return failed;
 	if (stop_signal)
 		return EXIT_INTERRUPTED;
 	if (director_first_failure(d))
@@ -153,7 +193,7 @@ static int run_session(const struct options *o, const char *path)
 	struct director_opts dopts;
 	struct director *d;
 	char err[512];
-	FILE *record = NULL;
+	struct output_file record = {NULL, 0};
 	int rc;
 
 	memset(&sc, 0, sizeof sc);
@@ -183,18 +223,19 @@ static int run_session(const struct options *o, const char *path)
 	/* Questions are asked in the UI; headless only when answers are given. */
 	director_set_quiz(d, !o->no_quiz && (!o->headless || o->nanswers > 0));
 	if (o->record) {
-		record = fopen(o->record, "w");
-		if (record == NULL) {
-			fprintf(stderr, "sockstep: cannot write %s: %s\n", o->record,
-				strerror(errno));
+		/* a replay's recording must not be truncated by its --record */
+		record.out = files_write(o->record, o->mode == MODE_REPLAY ? o->what : NULL,
+					 err, sizeof err);
+		if (record.out == NULL) {
+			fprintf(stderr, "sockstep: %s\n", err);
 			director_free(d);
 			script_free(&sc);
 			return EXIT_USAGE;
 		}
-		director_add_sink(d, output_jsonl_sink, record);
+		director_add_sink(d, output_jsonl_sink, &record);
 	}
 	if (o->headless) {
-		rc = run_headless(d, o);
+		rc = run_headless(d, o, o->record ? &record : NULL);
 	} else {
 		enum ui_result r = run_ui(d, o, &sc, err, sizeof err);
 		rc = r == UI_ERROR	    ? 1
@@ -206,9 +247,17 @@ static int run_session(const struct options *o, const char *path)
 			fprintf(stderr, "sockstep: %s\n", err);
 	}
 	director_free(d);
-	if (record)
-		fclose(record);
+	if (record.out && fclose(record.out) != 0 && record.err == 0)
+		record.err = errno;
 	script_free(&sc);
+	if (record.err) {
+		/* the recording is incomplete: say so, whatever else happened */
+		char shown[256];
+		escape_string(shown, sizeof shown, o->record);
+		fprintf(stderr, "sockstep: cannot write %s: %s\n", shown,
+			strerror(record.err));
+		return 1;
+	}
 	return rc;
 }
 
@@ -220,6 +269,7 @@ int main(int argc, char **argv)
 	int rc;
 	struct sigaction sa;
 
+	std_fds_hold();
 	if (argc > 1 && strcmp(argv[1], "export") == 0)
 		return export_main(argc - 1, argv + 1);
 	switch (options_parse(argc, argv, &o)) {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sockstep/escape.h"
+#include "sockstep/files.h"
 
 void options_usage(FILE *out)
 {
@@ -143,14 +144,13 @@ static int quote_send(const char *in, char *out, size_t outsz)
 /* One answer a line; blank lines and # comments are skipped. */
 static int read_answers(struct options *o, const char *path)
 {
-	FILE *f = fopen(path, "r");
+	char why[400];
 	char line[256];
+	/* a regular file: a FIFO would hang here, /dev/zero never end */
+	FILE *f = files_read(path, why, sizeof why);
 
 	if (f == NULL) {
-		char shown[128];
-		escape_string(shown, sizeof shown, path);
-		snprintf(o->error, sizeof o->error, "cannot read answers from %s: %s",
-			 shown, strerror(errno));
+		snprintf(o->error, sizeof o->error, "--answers: %s", why);
 		return -1;
 	}
 	while (fgets(line, sizeof line, f)) {
@@ -158,8 +158,11 @@ static int read_answers(struct options *o, const char *path)
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
 		if (o->nanswers == 32 || strlen(line) >= sizeof o->answers[0]) {
+			char shown[200];
+			escape_string(shown, sizeof shown, path);
 			snprintf(o->error, sizeof o->error,
-				 "%.200s: too many or too long answers", path);
+				 "%s: too many or too long answers (32 of at most 63 bytes)",
+				 shown);
 			fclose(f);
 			return -1;
 		}

@@ -1,6 +1,7 @@
 /* output: the trace as text for people and as JSONL for scripts. */
 #include "sockstep/output.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -126,12 +127,22 @@ static void table_row(const struct ss_event *r, char *out, size_t outsz)
 		 s->recv_q, b, s->send_q, owner, timer);
 }
 
+/* Flush what was printed; 0, or the errno of a failed write (stdio's
+ * error flag is sticky, so a failure in any fprintf before is seen). */
+static int flushed(FILE *f)
+{
+	errno = 0;
+	if (fflush(f) == 0 && !ferror(f))
+		return 0;
+	return errno ? errno : EIO;
+}
+
 void output_text_flush(struct output_text *o)
 {
 	char table[4096];
 	size_t used = 0;
 
-	if (o->snapshot < 0)
+	if (o->snapshot < 0 || o->err)
 		return;
 	table[0] = '\0';
 	for (int i = 0; i < o->nrows; i++) {
@@ -152,11 +163,11 @@ void output_text_flush(struct output_text *o)
 	}
 	o->snapshot = -1;
 	o->nrows = 0;
+	o->err = flushed(o->out);
 }
 
-void output_text_sink(void *ctx, const struct ss_event *ev)
+static void text_event(struct output_text *o, const struct ss_event *ev)
 {
-	struct output_text *o = ctx;
 	/* Lesson prose and notes are ours, but a lesson file can hold
 	 * anything: no control byte reaches the terminal from it either. */
 	char text[SS_TEXT_MAX * 4] = "";
@@ -213,16 +224,31 @@ void output_text_sink(void *ctx, const struct ss_event *ev)
 	default:
 		break;
 	}
-	fflush(o->out);
+}
+
+void output_text_sink(void *ctx, const struct ss_event *ev)
+{
+	struct output_text *o = ctx;
+
+	if (o->err)
+		return;
+	text_event(o, ev);
+	o->err = flushed(o->out);
+}
+
+int output_jsonl_write(FILE *out, const struct ss_event *ev)
+{
+	char line[JSONL_LINE_MAX];
+
+	if (jsonl_format(ev, line, sizeof line) > 0)
+		fputs(line, out);
+	return flushed(out);
 }
 
 void output_jsonl_sink(void *ctx, const struct ss_event *ev)
 {
-	FILE *out = ctx;
-	char line[JSONL_LINE_MAX];
+	struct output_file *f = ctx;
 
-	if (jsonl_format(ev, line, sizeof line) > 0) {
-		fputs(line, out);
-		fflush(out);
-	}
+	if (f->err == 0)
+		f->err = output_jsonl_write(f->out, ev);
 }

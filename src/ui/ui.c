@@ -60,7 +60,7 @@ static void view_sink(void *ctx, const struct ss_event *ev)
 	if (cur_view)
 		ui_view_add(cur_view, ev);
 	if (cur_rec && cur_rec_events < UI_REC_EVENTS) {
-		output_jsonl_sink(cur_rec, ev);
+		output_jsonl_write(cur_rec, ev);
 		cur_rec_events++;
 	}
 }
