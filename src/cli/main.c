@@ -60,14 +60,24 @@ static int list_lessons(const char *argv0)
 	n = course_list(dir, list, COURSE_MAX);
 	for (int i = 0; i < n; i++) {
 		struct ss_script sc;
-		char err[256];
+		/* a lessons folder may hold anything: names, titles and
+		 * errors are shown escaped */
+		char err[256], name[128], title[512], summary[1024];
+		escape_string(name, sizeof name, list[i].name);
 		if (script_load(&sc, list[i].path, NULL, 0, err, sizeof err) < 0) {
-			printf("%2d  %-22s (cannot load: %s)\n", list[i].number, list[i].name, err);
+			escape_string(title, sizeof title, err);
+			printf("%2d  %-22s (cannot load: %s)\n", list[i].number, name, title);
 			continue;
 		}
-		printf("%2d  %-22s %s\n    %s\n", list[i].number, list[i].name, sc.title,
-		       sc.summary);
+		escape_string(title, sizeof title, sc.title);
+		escape_string(summary, sizeof summary, sc.summary);
+		printf("%2d  %-22s %s\n    %s\n", list[i].number, name, title, summary);
 		script_free(&sc);
+	}
+	/* `sockstep lessons >/dev/full` is an error, `| head -1` is not */
+	if (fflush(stdout) != 0 && errno != EPIPE) {
+		fprintf(stderr, "sockstep: cannot write the output: %s\n", strerror(errno));
+		return 1;
 	}
 	return 0;
 }

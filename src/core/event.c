@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "sockstep/escape.h"
+
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 void event_init(struct ss_event *ev, enum ss_kind kind)
@@ -195,4 +197,48 @@ double event_clock_now(void)
 	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
 		return 0.0;
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One fixed-size field escaped in place. */
+#define ESCAPE_FIELD(f) escape_field((f), sizeof(f))
+
+static void escape_field(char *field, size_t size)
+{
+	char shown[SS_TEXT_MAX];
+
+	escape_string(shown, size < sizeof shown ? size : sizeof shown, field);
+	memcpy(field, shown, strlen(shown) + 1);
+}
+
+void event_escape(struct ss_event *ev)
+{
+	ESCAPE_FIELD(ev->actor);
+	switch (ev->kind) {
+	case SS_EV_CALL:
+	case SS_EV_BEGIN:
+	case SS_EV_BLOCKED:
+	case SS_EV_END:
+		ESCAPE_FIELD(ev->u.call.name);
+		ESCAPE_FIELD(ev->u.call.sock);
+		ESCAPE_FIELD(ev->u.call.newsock);
+		ESCAPE_FIELD(ev->u.call.args);
+		ESCAPE_FIELD(ev->u.call.local);
+		ESCAPE_FIELD(ev->u.call.peer);
+		break;
+	case SS_EV_SOCKET:
+		ESCAPE_FIELD(ev->u.sock.local);
+		ESCAPE_FIELD(ev->u.sock.peer);
+		ESCAPE_FIELD(ev->u.sock.owner);
+		break;
+	case SS_EV_PACKET:
+		ESCAPE_FIELD(ev->u.pkt.src);
+		ESCAPE_FIELD(ev->u.pkt.dst);
+		ESCAPE_FIELD(ev->u.pkt.flags);
+		break;
+	default:
+		ESCAPE_FIELD(ev->u.note.text);
+		ESCAPE_FIELD(ev->u.note.field);
+		ESCAPE_FIELD(ev->u.note.value);
+		break;
+	}
 }

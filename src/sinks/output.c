@@ -166,16 +166,21 @@ void output_text_flush(struct output_text *o)
 	o->err = flushed(o->out);
 }
 
-static void text_event(struct output_text *o, const struct ss_event *ev)
+static void text_event(struct output_text *o, const struct ss_event *raw)
 {
-	/* Lesson prose and notes are ours, but a lesson file can hold
-	 * anything: no control byte reaches the terminal from it either. */
+	/* Lesson prose and notes are ours, but a lesson file, a recording or
+	 * a peer can hold anything: no control byte reaches the terminal
+	 * from any field.  The prose gets a larger buffer (its escapes may
+	 * be four times as long) than event_escape's in-place one. */
 	char text[SS_TEXT_MAX * 4] = "";
+	struct ss_event shown = *raw;
+	const struct ss_event *ev = &shown;
 
+	event_escape(&shown);
 	if (ev->kind == SS_EV_STEP || ev->kind == SS_EV_EXPECT ||
 	    ev->kind == SS_EV_NOTE || ev->kind == SS_EV_QUESTION ||
 	    ev->kind == SS_EV_ANSWER)
-		escape_string(text, sizeof text, ev->u.note.text);
+		escape_string(text, sizeof text, raw->u.note.text);
 
 	if (ev->kind != SS_EV_SOCKET || ev->u.sock.snapshot != o->snapshot)
 		output_text_flush(o);

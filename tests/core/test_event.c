@@ -2,6 +2,7 @@
  * kernel and ss(8) spell them. */
 #include <check.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -163,6 +164,30 @@ START_TEST(clock_is_realtime)
 }
 END_TEST
 
+START_TEST(escape_makes_every_text_field_printable)
+{
+	/* a recording from anywhere: ESC, BEL and C1 CSI in every field */
+	struct ss_event ev;
+
+	event_init(&ev, SS_EV_CALL);
+	snprintf(ev.actor, sizeof ev.actor, "a\x1b[2J");
+	snprintf(ev.u.call.args, sizeof ev.u.call.args, "x\xc2\x9b" "31m\\");
+	snprintf(ev.u.call.peer, sizeof ev.u.call.peer, "\x07");
+	/* 15 ESC: the escapes do not fit, the field ends in "..." */
+	memset(ev.u.call.sock, 0x1b, sizeof ev.u.call.sock - 1);
+	event_escape(&ev);
+	ck_assert_str_eq(ev.actor, "a\\x1b[2J");
+	ck_assert_str_eq(ev.u.call.args, "x\\xc2\\x9b31m\\\\");
+	ck_assert_str_eq(ev.u.call.peer, "\\x07");
+	ck_assert_str_eq(ev.u.call.sock, "\\x1b\\x1b\\x1b...");
+
+	event_init(&ev, SS_EV_PACKET);
+	snprintf(ev.u.pkt.flags, sizeof ev.u.pkt.flags, "S\x1b");
+	event_escape(&ev);
+	ck_assert_str_eq(ev.u.pkt.flags, "S\\x1b");
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("event");
@@ -178,6 +203,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, addr_port_reads_ipv4_and_bracketed_ipv6);
 	tcase_add_test(tc, addr_port_is_minus_one_without_a_port);
 	tcase_add_test(tc, clock_is_realtime);
+	tcase_add_test(tc, escape_makes_every_text_field_printable);
 	suite_add_tcase(s, tc);
 	return s;
 }

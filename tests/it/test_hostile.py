@@ -104,3 +104,58 @@ def test_stdin_stdout_and_stderr_closed_at_start():
             kinds = f.read()
         assert '"call":"close"' in kinds, kinds[-500:]
         no_sockstep_left(prt)
+
+
+# ---- bytes from files reach the terminal escaped ----------------------------
+
+HOSTILE_TRACE = r'''{"t":0.1,"kind":"step","actor":"ser\u001b[2Jver","step":1,"index":1,"count":3,"text":"narr \u001b]0;pwned\u0007"}
+{"t":0.2,"kind":"call","actor":"ser\u001bver","step":1,"call":"socket","sock":null,"newsock":"s\u001b","args":"AF_INET\u009b, \u001b[31m","fd":null,"ret":3,"errno":null,"error":null,"local":"0.0.0.0:0\u001b","peer":"x\u0007","state":"CLOSE","queue":null,"backlog":null,"bytes":null,"unread":null,"trunc":false,"data":null,"inode":1,"family":"AF_INET","type":"SOCK_STREAM"}
+{"t":0.3,"kind":"socket","actor":"kernel\u001b","snapshot":1,"rows":1,"local":"127.0.0.1:1\u001b[2J","peer":"\u001b]0;x\u0007","state":"LISTEN","recv_q":0,"send_q":5,"owner":{"actor":"o\u001b","fd":3},"inode":1,"timer":null,"timer_ms":null}
+{"t":0.4,"kind":"packet","actor":"kernel","src":"a\u001b[2J","dst":"b\u0007","flags":"S\u001b","seq":1,"ack":0,"rel_seq":0,"rel_ack":0,"len":0,"win":100}
+{"t":0.5,"kind":"note","actor":"k\u001b","level":"warning","text":"n\u001b[2J"}
+'''
+
+
+def hostile_trace(tmp):
+    path = os.path.join(tmp, "hostile.jsonl")
+    with open(path, "w") as f:
+        f.write(HOSTILE_TRACE)
+    return path
+
+
+def test_replay_headless_escapes_every_field():
+    with tempfile.TemporaryDirectory() as tmp:
+        r = run("replay", hostile_trace(tmp), "--headless", timeout=20)
+    assert r.returncode == 0, r.stderr
+    assert_terminal_safe(r.stdout)
+    assert_terminal_safe(r.stderr)
+    for shown in ("ser\\x1b[2Jver", "s\\x1b = socket(AF_INET\\xc2\\x9b, \\x1b[31m)",
+                  "0.0.0.0:0\\x1b", "x\\x07", "127.0.0.1:1\\x1b[2J", "o\\x1b fd 3",
+                  "a\\x1b[2J > b\\x07  [S\\x1b]", "k\\x1b", "n\\x1b[2J"):
+        assert shown in r.stdout, (shown, r.stdout)
+
+
+def test_replay_parse_error_quotes_the_file_escaped():
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "bad.jsonl")
+        with open(path, "w") as f:
+            f.write('{"kind":"call","errno":"E\\u001b[2J"}\n')
+        r = run("replay", path, "--headless", timeout=20)
+    assert r.returncode != 0
+    assert_terminal_safe(r.stderr)
+    assert 'unknown name "E\\x1b[2J"' in r.stderr, r.stderr
+
+
+def test_lessons_list_escapes_names_and_titles():
+    with tempfile.TemporaryDirectory() as tmp:
+        with open(os.path.join(tmp, "01-\x1b[2Jevil.md"), "w") as f:
+            f.write("# title \x1b]0;pwned\x07\n\nsummary \x1b[31m red\n\n```sockstep\n"
+                    "server: s = socket(AF_INET, SOCK_STREAM)\n```\n")
+        with open(os.path.join(tmp, "02-broken\x07.md"), "w") as f:
+            f.write("# broken\n\n```sockstep\nserver: acept\x1b[2J(s)\n```\n")
+        r = run("lessons", env={"SOCKSTEP_LESSONS": tmp})
+    assert r.returncode == 0, r.stderr
+    assert_terminal_safe(r.stdout)
+    assert "01-\\x1b[2Jevil" in r.stdout or "\\x1b[2Jevil" in r.stdout, r.stdout
+    assert "title \\x1b]0;pwned\\x07" in r.stdout, r.stdout
+    assert "broken\\x07" in r.stdout, r.stdout
