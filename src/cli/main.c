@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sockstep/addr.h"
 #include "sockstep/course.h"
 #include "sockstep/director.h"
 #include "sockstep/escape.h"
@@ -47,6 +48,18 @@ static void std_fds_hold(void)
 		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
 		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
 			_exit(EXIT_USAGE);
+}
+
+/* --host names every interface (0.0.0.0, ::, ::ffff:0.0.0.0), as the
+ * addr vocabulary decides. */
+static int host_is_any(const char *host)
+{
+	struct ss_addr a;
+
+	memset(&a, 0, sizeof a);
+	a.kind = strchr(host, ':') ? SS_ADDR_INET6 : SS_ADDR_INET;
+	snprintf(a.host, sizeof a.host, "%s", host);
+	return addr_is_any(&a);
 }
 
 static int list_lessons(const char *argv0)
@@ -308,12 +321,14 @@ int main(int argc, char **argv)
 	if (o.mode == MODE_LESSON) {
 		course_dir(argv[0], dir, sizeof dir);
 		if (course_find(dir, o.what, path, sizeof path) < 0) {
+			char shown[256];
+			escape_string(shown, sizeof shown, o.what);
 			fprintf(stderr, "sockstep: no lesson or command '%s' (see 'sockstep lessons' and 'sockstep --help')\n",
-				o.what);
+				shown);
 			return EXIT_USAGE;
 		}
 	}
-	if (strcmp(o.host, "0.0.0.0") == 0 || strcmp(o.host, "::") == 0)
+	if (host_is_any(o.host))
 		fprintf(stderr, "sockstep: note: %s binds to all interfaces: other machines can connect\n",
 			o.host);
 

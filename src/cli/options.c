@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -106,15 +107,24 @@ int options_resolve_host(struct options *o)
 			break;
 		}
 	if (ai->ai_family == AF_INET6) {
-		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr,
-			  num, sizeof num);
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ai->ai_addr;
+		char scope[IF_NAMESIZE + 1] = "";
+		inet_ntop(AF_INET6, &in6->sin6_addr, num, sizeof num);
+		/* fe80::1%lo: a link-local address means nothing without
+		 * its interface; keep it as addr.h reads it back */
+		if (in6->sin6_scope_id &&
+		    if_indextoname(in6->sin6_scope_id, scope + 1) == NULL)
+			snprintf(scope + 1, sizeof scope - 1, "%u", in6->sin6_scope_id);
+		if (in6->sin6_scope_id)
+			scope[0] = '%';
 		snprintf(o->family, sizeof o->family, "AF_INET6");
+		snprintf(o->host, sizeof o->host, "%s%s", num, scope);
 	} else {
 		inet_ntop(AF_INET, &((struct sockaddr_in *)ai->ai_addr)->sin_addr,
 			  num, sizeof num);
 		snprintf(o->family, sizeof o->family, "AF_INET");
+		snprintf(o->host, sizeof o->host, "%s", num);
 	}
-	snprintf(o->host, sizeof o->host, "%s", num);
 	freeaddrinfo(res);
 	return 0;
 }
