@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "sockstep/draw.h"
+#include "sockstep/escape.h"
 
 /* File-scope because a signal handler and the atexit/error paths
  * (ui_emergency_restore) must reach them without a loop. */
@@ -63,10 +64,19 @@ int term_signal(void)
 	return ui_signal;
 }
 
+/* The terminal can place text anywhere: it has cursor addressing. */
+static int term_can_draw(void)
+{
+	const char *cup = tigetstr("cup");
+
+	return cup != NULL && cup != (const char *)-1;
+}
+
 int term_start(char *err, size_t errsz)
 {
 	static int atexit_done;
 	const char *nc = getenv("NO_COLOR");
+	char term[64];
 	int utf8;
 
 	/* ncurses needs the locale for UTF-8; numbers stay in the C locale so
@@ -79,13 +89,21 @@ int term_start(char *err, size_t errsz)
 		return -1;
 	}
 	/* newterm, not initscr: initscr exits the process on a bad TERM. */
+	escape_string(term, sizeof term, getenv("TERM") ? getenv("TERM") : "");
 	ui_term = newterm(NULL, stdout, stdin);
 	if (ui_term == NULL) {
-		snprintf(err, errsz, "cannot use terminal type '%s' (use --headless)",
-			 getenv("TERM") ? getenv("TERM") : "");
+		snprintf(err, errsz, "cannot use terminal type '%s' (use --headless)", term);
 		return -1;
 	}
 	ui_active = 1;
+	/* TERM=dumb (an editor's shell, a CI log) has no cursor addressing:
+	 * ncurses would draw everything on one line.  Say so instead. */
+	if (!term_can_draw()) {
+		snprintf(err, errsz, "terminal type '%s' cannot move the cursor (use --headless, or a TERM such as xterm-256color)",
+			 term);
+		term_stop();
+		return -1;
+	}
 	if (!atexit_done) {
 		atexit(term_restore);
 		atexit_done = 1;

@@ -159,3 +159,140 @@ def test_lessons_list_escapes_names_and_titles():
     assert "01-\\x1b[2Jevil" in r.stdout or "\\x1b[2Jevil" in r.stdout, r.stdout
     assert "title \\x1b]0;pwned\\x07" in r.stdout, r.stdout
     assert "broken\\x07" in r.stdout, r.stdout
+
+
+# ---- lesson files -------------------------------------------------------------
+
+STEPS = "```sockstep\nserver: s = socket(AF_INET, SOCK_STREAM)\nserver: close(s)\n```\n"
+
+
+def lesson_run(content, *extra, timeout=20):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "lesson.md")
+        with open(path, "w") as f:
+            f.write(content)
+        r = run(path, "--headless", "--pause", "0", *extra, timeout=timeout)
+    assert_terminal_safe(r.stdout)
+    assert_terminal_safe(r.stderr)
+    return r, path
+
+
+def test_lessons_that_are_not_regular_files_are_refused_at_once():
+    with tempfile.TemporaryDirectory() as tmp:
+        fifo = os.path.join(tmp, "fifo.md")
+        os.mkfifo(fifo)
+        for path, kind in ((fifo, "a FIFO or pipe"), (tmp, "a directory"),
+                           (tmp + "/", "a directory"), ("/dev/zero", "a character device")):
+            r = run(path, "--headless", timeout=10)
+            assert r.returncode == 2, (path, r.returncode, r.stderr)
+            assert r.stderr == f"sockstep: cannot read {path}: {kind}, not a file\n", r.stderr
+
+
+def test_a_lesson_path_that_cannot_be_read_says_why():
+    r = run("/nonexistent/lesson.md", "--headless")
+    assert r.returncode == 2
+    assert r.stderr == "sockstep: cannot read /nonexistent/lesson.md: No such file or directory\n", r.stderr
+    if os.geteuid() != 0:  # root reads any file
+        with tempfile.NamedTemporaryFile("w", suffix=".md") as f:
+            os.chmod(f.name, 0)
+            r = run(f.name, "--headless")
+            assert r.stderr == f"sockstep: cannot read {f.name}: Permission denied\n", r.stderr
+
+
+def test_long_prose_lines_are_fine_long_step_lines_are_not():
+    r, _ = lesson_run("# t\n\n" + "word " * 1000 + "\n\n" + STEPS)
+    assert r.returncode == 0, r.stderr
+    assert "close(s)" in r.stdout
+    r, path = lesson_run("# t\n\n```sockstep\nserver: s = socket(AF_INET, SOCK_STREAM)\n"
+                         "  say: " + "x" * 1100 + "\n```\n")
+    assert r.returncode == 2
+    assert r.stderr.endswith("lesson.md:5: line longer than 1023 characters\n"), r.stderr
+
+
+def test_lesson_parse_error_quotes_the_lesson_escaped():
+    r, path = lesson_run("# t\n\n```sockstep\nserver: acept\x1b[2J(s)\n```\n")
+    assert r.returncode == 2
+    assert r.stderr == f"sockstep: {path}:4: unknown call 'acept\\x1b[2J'\n", r.stderr
+
+
+def test_unknown_lesson_name_is_echoed_escaped():
+    r = run("no-such\x1b[2J", "--headless")
+    assert r.returncode == 2
+    assert_terminal_safe(r.stderr)
+    assert "'no-such\\x1b[2J'" in r.stderr, r.stderr
+
+
+# ---- what a lesson may ask ------------------------------------------------------
+
+def test_v4_mapped_wildcard_is_announced_like_0_0_0_0():
+    r = run("--headless", "--format", "jsonl", "--host", "::ffff:0.0.0.0", "--port", "0",
+            "--pause", "0")
+    assert r.returncode == 0, r.stderr
+    assert ("sockstep: note: ::ffff:0.0.0.0 binds to all interfaces: "
+            "other machines can connect\n") in r.stderr, r.stderr
+    binds = [e for e in events_of(r.stdout) if e.get("call") == "bind"]
+    assert binds and binds[0]["args"] == "[::ffff:0.0.0.0]:0", binds
+
+
+def test_link_local_host_keeps_its_scope_id():
+    # lo has no fe80::1: the kernel refuses the bind, but the step shows
+    # the address as given, with its interface
+    r = run("--headless", "--format", "jsonl", "--host", "fe80::1%lo", "--port", "0",
+            "--pause", "0")
+    bind = [e for e in events_of(r.stdout) if e.get("call") == "bind"][0]
+    assert bind["args"] == "[fe80::1%lo]:0", bind
+    assert bind["errno"] == "EADDRNOTAVAIL", bind
+    assert r.returncode == 1
+
+
+def test_client_mode_against_a_silent_server_ends_after_5_seconds():
+    import socket
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    prt = srv.getsockname()[1]
+    try:
+        t = time.monotonic()
+        r = run("client", "--headless", "--format", "jsonl", "--port", str(prt),
+                "--pause", "0", timeout=30)
+        took = time.monotonic() - t
+    finally:
+        srv.close()
+    assert took < 15, f"took {took:.1f}s"
+    recv = [e for e in events_of(r.stdout) if e.get("call") == "recv"
+            and e["kind"] == "call"][0]
+    assert recv["errno"] == "EAGAIN", recv
+    assert r.returncode == 1, r.returncode
+
+
+def events_of(text):
+    import json
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+# ---- terminals -----------------------------------------------------------------
+
+def test_dumb_terminal_is_refused_with_one_line():
+    from test_ui import Tmux
+    t = Tmux(200, 20, ["--port", "0", "--pause", "0"], env={"TERM": "dumb"})
+    try:
+        assert t.exit_status() == "EXIT=1"
+        lines = [line for line in t.screen().splitlines() if line.strip()]
+        assert lines[0] == ("sockstep: terminal type 'dumb' cannot move the cursor (use --headless, "
+                            "or a TERM such as xterm-256color)"), lines
+    finally:
+        t.close()
+
+
+def test_too_small_message_is_whole_at_20x5():
+    from test_ui import Tmux, check_width
+    t = Tmux(20, 5, ["--port", "0", "--pause", "0"])
+    try:
+        s = t.wait_screen(lambda s: "quits" in s, what="the whole too-small message")
+        check_width(s, 20, 5)
+        words = " ".join(s.split())
+        assert words == "terminal too small (need 80x24); this one is 20x5: enlarge it, or q quits", words
+        t.keys("q")
+        assert t.exit_status() == "EXIT=0"
+    finally:
+        t.close()
