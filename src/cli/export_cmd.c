@@ -7,9 +7,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "sockstep/escape.h"
 #include "sockstep/export.h"
+#include "sockstep/files.h"
 #include "sockstep/export_html.h"
 #include "sockstep/filter.h"
 
@@ -76,6 +79,8 @@ int export_cmd_main(int argc, char **argv)
 	const char *output = NULL, *path;
 	char err[512];
 	FILE *in, *out;
+	struct stat st;
+	int out_regular;
 
 	filter_init(&f);
 	opterr = 0;
@@ -116,18 +121,23 @@ int export_cmd_main(int argc, char **argv)
 	if (fmt < 0)
 		fmt = EXPORT_MERMAID;
 
-	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	/* a regular file (a FIFO would hang, /dev/zero never end), and an
+	 * output that is not the input: opening it would truncate it */
+	in = strcmp(path, "-") == 0 ? stdin : files_read(path, err, sizeof err);
 	if (in == NULL) {
-		fprintf(stderr, "sockstep: export: cannot read %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "sockstep: export: %s\n", err);
 		return 1;
 	}
-	out = output ? fopen(output, "w") : stdout;
+	out = output ? files_write(output, in == stdin ? "/dev/stdin" : path, err,
+				   sizeof err)
+		     : stdout;
 	if (out == NULL) {
-		fprintf(stderr, "sockstep: export: cannot write %s: %s\n", output, strerror(errno));
+		fprintf(stderr, "sockstep: export: %s\n", err);
 		if (in != stdin)
 			fclose(in);
 		return 1;
 	}
+	out_regular = output && fstat(fileno(out), &st) == 0 && S_ISREG(st.st_mode);
 	if (fmt == EXPORT_HTML)
 		rc = export_html(in, strcmp(path, "-") == 0 ? "stdin" : path, &f, out, err, sizeof err);
 	else
@@ -136,14 +146,23 @@ int export_cmd_main(int argc, char **argv)
 	if (in != stdin)
 		fclose(in);
 	if (output) {
-		if (fclose(out) != 0 && rc == 0)
-		{
-			snprintf(err, sizeof err, "cannot write %s: %s", output, strerror(errno));
+		if (fclose(out) != 0 && rc == 0) {
+			char shown[256];
+			escape_string(shown, sizeof shown, output);
+			snprintf(err, sizeof err, "cannot write %s: %s", shown, strerror(errno));
 			rc = -1;
 		}
-		/* No half-written diagram left behind to be mistaken for one. */
-		if (rc < 0)
+		/* No half-written diagram left behind to be mistaken for one;
+		 * only a file is removed: as root, -o /dev/full must not
+		 * unlink the device. */
+		if (rc < 0 && out_regular)
 			unlink(output);
+	} else if (rc == 0 && (fflush(stdout) != 0 || ferror(stdout))) {
+		/* `| head -1` went away: quiet, as for sockstep's trace */
+		if (errno == EPIPE)
+			return 141;
+		snprintf(err, sizeof err, "cannot write the output: %s", strerror(errno));
+		rc = -1;
 	}
 	if (rc < 0) {
 		fprintf(stderr, "sockstep: export: %s\n", err);

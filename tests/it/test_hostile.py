@@ -277,7 +277,9 @@ def test_dumb_terminal_is_refused_with_one_line():
     t = Tmux(200, 20, ["--port", "0", "--pause", "0"], env={"TERM": "dumb"})
     try:
         assert t.exit_status() == "EXIT=1"
-        lines = [line for line in t.screen().splitlines() if line.strip()]
+        # with its history: a dead pane scrolls its last screen up
+        shown = t.tmux("capture-pane", "-p", "-S", "-100", "-t", "ui").stdout
+        lines = [line for line in shown.splitlines() if line.strip()]
         assert lines[0] == ("sockstep: terminal type 'dumb' cannot move the cursor (use --headless, "
                             "or a TERM such as xterm-256color)"), lines
     finally:
@@ -296,3 +298,77 @@ def test_too_small_message_is_whole_at_20x5():
         assert t.exit_status() == "EXIT=0"
     finally:
         t.close()
+
+
+# ---- recordings: memory, kinds, never destroyed by their output ----------------
+
+def recorded(tmp):
+    path = os.path.join(tmp, "t.jsonl")
+    r = run("--headless", "--port", "0", "--pause", "0", "--no-packets", "--record", path)
+    assert r.returncode == 0, r.stderr
+    with open(path, "rb") as f:
+        return path, f.read()
+
+
+def test_an_input_is_never_destroyed_by_its_output():
+    with tempfile.TemporaryDirectory() as tmp:
+        path, before = recorded(tmp)
+        alias = os.path.join(tmp, "alias.svg")
+        os.symlink(path, alias)
+        for args, prefix in ((("export", path, "-o", path), "sockstep: export: "),
+                             (("export", path, "-o", alias), "sockstep: export: "),
+                             (("replay", path, "--headless", "--record", path), "sockstep: ")):
+            r = run(*args, timeout=20)
+            assert r.returncode in (1, 2), (args, r.returncode, r.stderr)
+            out = args[args.index("-o") + 1] if "-o" in args else path
+            assert r.stderr == f"{prefix}cannot write {out}: it is also the input, which writing would destroy\n", r.stderr
+            with open(path, "rb") as f:
+                assert f.read() == before, f"{args} changed its input"
+        # standard input redirected from the output file: the same file
+        rc, out, err, _ = sh(f'"$S" export - -o {path} < {path}')
+        assert rc == 1 and "it is also the input" in err, err
+        with open(path, "rb") as f:
+            assert f.read() == before
+
+
+def test_endless_and_huge_recordings_are_refused_quickly():
+    with tempfile.TemporaryDirectory() as tmp:
+        # a 1 GB line (sparse: no disk used) and /dev/zero through stdin
+        big = os.path.join(tmp, "big.jsonl")
+        with open(big, "wb") as f:
+            f.truncate(1 << 30)
+        for script, name in ((f'"$S" export --format svg {big}', big),
+                             ('"$S" export --format svg - < /dev/zero', "stdin"),
+                             (f'"$S" replay {big} --headless', big)):
+            rc, out, err, took = sh(f"ulimit -v 1000000; {script}", timeout=30)
+            assert took < 5, f"{script}: {took:.1f}s"
+            assert rc == 1, (script, rc, err)
+            assert err.endswith(f"{name}:1: line longer than 1048576 bytes\n"), err
+            assert out == ""
+
+
+def test_recordings_that_are_not_regular_files_are_refused_at_once():
+    with tempfile.TemporaryDirectory() as tmp:
+        fifo = os.path.join(tmp, "t.jsonl")
+        os.mkfifo(fifo)
+        for path, kind in ((fifo, "a FIFO or pipe"), ("/dev/zero", "a character device"),
+                           (tmp, "a directory")):
+            r = run("replay", path, "--headless", timeout=10)
+            assert (r.returncode, r.stderr) == (1, f"sockstep: cannot read {path}: {kind}, not a file\n")
+            r = run("export", path, timeout=10)
+            assert (r.returncode, r.stderr) == (1, f"sockstep: export: cannot read {path}: {kind}, not a file\n")
+
+
+def test_export_write_errors():
+    with tempfile.TemporaryDirectory() as tmp:
+        path, _ = recorded(tmp)
+        rc, out, err, _ = sh(f'"$S" export {path} >/dev/full')
+        assert rc == 1 and err.startswith("sockstep: export: cannot write") and \
+            err.endswith(": No space left on device\n"), (rc, err)
+        assert err.count("\n") == 1, err
+        rc, out, err, _ = sh(f'"$S" export --format svg -o /dev/full {path}')
+        assert rc == 1 and err.endswith("No space left on device\n"), (rc, err)
+        # a failed export removes its half-written file, never a device
+        # (as root, unlink("/dev/full") would succeed)
+        import stat
+        assert stat.S_ISCHR(os.stat("/dev/full").st_mode), "export removed /dev/full"
