@@ -23,7 +23,9 @@
 
 #define REGISTRY_MAX 64
 #define REGISTRY_PORTS_MAX 8
-#define REGISTRY_UNIX_MAX 4
+/* One per bind step a script may hold: every socket file a lesson
+ * makes is removed, however many (the limit was once 4). */
+#define REGISTRY_UNIX_MAX 256
 
 struct registry_sock {
 	char actor[SS_NAME_MAX];
@@ -47,6 +49,11 @@ void registry_init(struct registry *r);
 /* Learn from one SS_EV_CALL event.  Returns 1 when a new port joined the
  * session's ports (the capture filter must follow), else 0. */
 int registry_record(struct registry *r, const struct ss_event *call);
+/* Remember a socket file the session made (a successful AF_UNIX bind),
+ * as the path bytes the script gave, never the escaped text an event
+ * shows: "/tmp/caf\xc3\xa9.sock" is not the file's name.  0, or -1 when
+ * REGISTRY_UNIX_MAX paths are held already. */
+int registry_add_unix(struct registry *r, const char *path);
 /* Add a port the session talks to (a connect's target).  1 if new. */
 int registry_add_port(struct registry *r, int port);
 /* The socket actor.sock names now, or NULL. */

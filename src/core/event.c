@@ -250,7 +250,14 @@ int event_call_returns_fd(const char *name, long ret)
 static void escape_field(char *field, size_t size)
 {
 	char shown[SS_TEXT_MAX];
+	const unsigned char *p = (const unsigned char *)field;
 
+	/* Printable already (a live event's fields are escaped where they
+	 * are made): kept as is, its backslashes not doubled. */
+	while (*p >= 0x20 && *p < 0x7f)
+		p++;
+	if (*p == '\0')
+		return;
 	escape_string(shown, size < sizeof shown ? size : sizeof shown, field);
 	memcpy(field, shown, strlen(shown) + 1);
 }

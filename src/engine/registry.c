@@ -118,10 +118,15 @@ int registry_record(struct registry *r, const struct ss_event *ev)
 		added |= registry_add_port(r, event_addr_port(c->local));
 	if (strcmp(c->name, "connect") == 0 && c->ret == 0)
 		added |= registry_add_port(r, event_addr_port(c->peer));
-	if (strcmp(c->name, "bind") == 0 && c->ret == 0 && c->local[0] == '/' &&
-	    r->nunix < REGISTRY_UNIX_MAX)
-		snprintf(r->unix_paths[r->nunix++], SS_ADDR_MAX, "%s", c->local);
 	return added;
+}
+
+int registry_add_unix(struct registry *r, const char *path)
+{
+	if (r->nunix == REGISTRY_UNIX_MAX)
+		return -1;
+	snprintf(r->unix_paths[r->nunix++], SS_ADDR_MAX, "%s", path);
+	return 0;
 }
 
 const char *registry_tuple_owner(const struct registry *r, const char *local,

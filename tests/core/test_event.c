@@ -240,6 +240,10 @@ START_TEST(escape_makes_every_text_field_printable)
 	ck_assert_str_eq(ev.u.call.args, "x\\xc2\\x9b31m\\\\");
 	ck_assert_str_eq(ev.u.call.peer, "\\x07");
 	ck_assert_str_eq(ev.u.call.sock, "\\x1b\\x1b\\x1b...");
+	/* printable already (escaped where it was made): left alone */
+	snprintf(ev.u.call.local, sizeof ev.u.call.local, "/tmp/caf\\xc3\\xa9.sock");
+	event_escape(&ev);
+	ck_assert_str_eq(ev.u.call.local, "/tmp/caf\\xc3\\xa9.sock");
 
 	event_init(&ev, SS_EV_PACKET);
 	snprintf(ev.u.pkt.flags, sizeof ev.u.pkt.flags, "S\x1b");

@@ -372,3 +372,22 @@ def test_export_write_errors():
         # (as root, unlink("/dev/full") would succeed)
         import stat
         assert stat.S_ISCHR(os.stat("/dev/full").st_mode), "export removed /dev/full"
+
+
+def test_every_unix_socket_file_a_lesson_makes_is_removed():
+    # more than four, one with a non-ASCII name and one with a backslash:
+    # the event shows them escaped, the file is removed by its real name
+    names = ["a", "b", "c", "d", "e", "caf\u00e9", "back\\slash"]
+    with tempfile.TemporaryDirectory() as tmp:
+        steps = "".join(f"server: s{i} = socket(AF_UNIX, SOCK_STREAM)\n"
+                        f"server: bind(s{i}, {tmp}/{n}.sock)\n" for i, n in enumerate(names))
+        steps += "".join(f"server: close(s{i})\n" for i in range(len(names)))
+        lesson = os.path.join(tmp, "unix.md")
+        with open(lesson, "w") as f:
+            f.write("# unix\n\n```sockstep\n" + steps + "```\n")
+        r = run(lesson, "--headless", "--format", "jsonl", "--pause", "0")
+        assert r.returncode == 0, r.stderr
+        binds = [e for e in events_of(r.stdout) if e.get("call") == "bind"]
+        assert [b["ret"] for b in binds] == [0] * len(names), binds
+        assert binds[5]["local"] == f"{tmp}/caf\\xc3\\xa9.sock", binds[5]
+        assert os.listdir(tmp) == ["unix.md"], os.listdir(tmp)
