@@ -391,3 +391,17 @@ def test_every_unix_socket_file_a_lesson_makes_is_removed():
         assert [b["ret"] for b in binds] == [0] * len(names), binds
         assert binds[5]["local"] == f"{tmp}/caf\\xc3\\xa9.sock", binds[5]
         assert os.listdir(tmp) == ["unix.md"], os.listdir(tmp)
+
+
+def test_a_reference_to_an_unbound_socket_is_said():
+    r, _ = lesson_run("# unbound\n\n```sockstep\nclient: k = socket(AF_INET, SOCK_STREAM)\n"
+                      "server: s = socket(AF_INET, SOCK_STREAM)\nserver: bind(s, client.k)\n"
+                      "server: close(s)\nclient: close(k)\n```\n", "--format", "jsonl")
+    assert r.returncode == 0, r.stderr
+    evs = events_of(r.stdout)
+    warn = [e for e in evs if e["kind"] == "note" and "client.k" in e["text"]]
+    assert warn and warn[0]["text"] == ("client.k has no address yet (never bound or "
+                                        "connected): this call gets 0.0.0.0:0"), warn
+    assert warn[0]["level"] == "warning"
+    bind = [e for e in evs if e.get("call") == "bind"][0]
+    assert bind["args"] == "0.0.0.0:0" and evs.index(warn[0]) < evs.index(bind)
