@@ -405,3 +405,26 @@ def test_a_reference_to_an_unbound_socket_is_said():
     assert warn[0]["level"] == "warning"
     bind = [e for e in evs if e.get("call") == "bind"][0]
     assert bind["args"] == "0.0.0.0:0" and evs.index(warn[0]) < evs.index(bind)
+
+
+def test_an_actor_stopped_with_sigstop_ends_the_session():
+    import signal
+    from harness import start, read_until
+    p = start("--headless", "--format", "jsonl", "--port", "0", "--pause", "3")
+    got = read_until(p, lambda e: e.get("call") == "listen", timeout=10)
+    prt = int(got[-1]["local"].rsplit(":", 1)[1])
+    kids = children_of(p.pid)
+    assert len(kids) == 2, kids
+    for k in kids:
+        os.kill(k, signal.SIGSTOP)
+    t = time.monotonic()
+    out, err = p.communicate(timeout=15)
+    assert time.monotonic() - t < 5, "the session waited on a stopped actor"
+    assert p.returncode == 1, (p.returncode, err)
+    notes = [e["text"] for e in events_of(out) if e["kind"] == "note"]
+    assert any(n.endswith("process is stopped (SIGSTOP or a debugger): the session ends")
+               for n in notes), notes
+    time.sleep(0.1)
+    for k in kids:
+        assert not os.path.exists(f"/proc/{k}"), f"actor {k} left behind"
+    assert not listening(prt)
