@@ -428,3 +428,13 @@ def test_an_actor_stopped_with_sigstop_ends_the_session():
     for k in kids:
         assert not os.path.exists(f"/proc/{k}"), f"actor {k} left behind"
     assert not listening(prt)
+
+
+def test_export_usage_errors_quote_what_was_typed_escaped():
+    for args, shown in ((("--format", "x\x1b[2J", "t.jsonl"), "invalid format 'x\\x1b[2J'"),
+                        (("--bo\x1b", "t.jsonl"), "unrecognized option '--bo\\x1b'"),
+                        (("a", "b\x07"), "unexpected argument 'b\\x07'")):
+        r = run("export", *args)
+        assert r.returncode == 2, r.returncode
+        assert_terminal_safe(r.stderr)
+        assert r.stderr.startswith(f"sockstep: export: {shown}"), r.stderr
