@@ -111,11 +111,15 @@ int lesson_parse(struct ss_script *sc, const char *text, const char *name,
 			grammar_fail(&p, "line longer than %d characters", LINE_MAX_LEN - 1);
 			goto bad;
 		}
-		memcpy(raw, s, len < sizeof raw ? len : sizeof raw - 1);
-		raw[len < sizeof raw ? len : sizeof raw - 1] = '\0';
+		const char *start = s;
+
+		s += len + (nl ? 1 : 0);
+		if (len >= sizeof raw)
+			len = sizeof raw - 1; /* prose: the rest is not needed */
+		memcpy(raw, start, len);
+		raw[len] = '\0';
 		if (len && raw[len - 1] == '\r')
 			raw[len - 1] = '\0';
-		s += len + (nl ? 1 : 0);
 
 		if (strncmp(raw, "```", 3) == 0) {
 			if (!in_block && strcmp(grammar_trim(raw + 3), "sockstep") == 0) {
