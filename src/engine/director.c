@@ -334,23 +334,6 @@ static struct watch *watch_of(struct director *d, const char *actor)
 	return i >= 0 ? &d->watches[i] : NULL;
 }
 
-/* A successful bind to a filesystem AF_UNIX path made a socket file: keep
- * its name as the script wrote it (the event's text is escaped) so that
- * the end of the session removes it. */
-static void unix_file_made(struct director *d, const struct ss_event *ev)
-{
-	const struct ss_step *st;
-
-	if (strcmp(ev->u.call.name, "bind") != 0 || ev->u.call.ret != 0 ||
-	    d->sc == NULL || ev->step < 1 || ev->step > d->sc->nsteps)
-		return;
-	st = &d->sc->steps[ev->step - 1];
-	if (st->target.kind == SS_ADDR_UNIX && st->target.path[0] == '/' &&
-	    registry_add_unix(&d->reg, st->target.path) < 0)
-		note(d, 1, ev->actor, "too many socket files to remove at the end: %s stays",
-		     ev->u.call.local);
-}
-
 static void on_call(struct director *d, struct watch *w, const struct ss_event *ev)
 {
 	const char *why = explain_call(ev);
@@ -359,7 +342,10 @@ static void on_call(struct director *d, struct watch *w, const struct ss_event *
 	w->have_call = 1;
 	if (registry_record(&d->reg, ev))
 		follow_ports(d);
-	unix_file_made(d, ev);
+	if (d->sc && ev->step >= 1 && ev->step <= d->sc->nsteps &&
+	    registry_unix_bound(&d->reg, ev, &d->sc->steps[ev->step - 1].target) < 0)
+		note(d, 1, ev->actor, "too many socket files to remove at the end: %s stays",
+		     ev->u.call.local);
 	push(d, ev);
 	if (why)
 		note(d, 0, ev->actor, "%s", why);

@@ -121,11 +121,15 @@ int registry_record(struct registry *r, const struct ss_event *ev)
 	return added;
 }
 
-int registry_add_unix(struct registry *r, const char *path)
+int registry_unix_bound(struct registry *r, const struct ss_event *call,
+			const struct ss_addr *target)
 {
+	if (strcmp(call->u.call.name, "bind") != 0 || call->u.call.ret != 0 ||
+	    target->kind != SS_ADDR_UNIX || target->path[0] != '/')
+		return 0;
 	if (r->nunix == REGISTRY_UNIX_MAX)
 		return -1;
-	snprintf(r->unix_paths[r->nunix++], SS_ADDR_MAX, "%s", path);
+	snprintf(r->unix_paths[r->nunix++], SS_ADDR_MAX, "%s", target->path);
 	return 0;
 }
 
