@@ -309,7 +309,11 @@ void event_escape(struct ss_event *ev)
 		ESCAPE_FIELD(ev->u.pkt.dst);
 		ESCAPE_FIELD(ev->u.pkt.flags);
 		break;
-	default:
+	case SS_EV_PROCESS:
+		ESCAPE_FIELD(ev->u.proc.what);
+		ESCAPE_FIELD(ev->u.proc.command);
+		break;
+	default: /* STEP, EXPECT, NOTE, QUESTION, ANSWER, OUTPUT */
 		ESCAPE_FIELD(ev->u.note.text);
 		ESCAPE_FIELD(ev->u.note.field);
 		ESCAPE_FIELD(ev->u.note.value);

@@ -102,13 +102,16 @@ static const char *who(const struct ss_event *ev, char *buf, size_t size)
 	return buf;
 }
 
-static void print_process(struct output_text *o, const struct ss_event *ev)
+/* ev is escaped (event_escape); the command line is escaped here from
+ * the raw one, into a buffer with room for every escape. */
+static void print_process(struct output_text *o, const struct ss_event *ev,
+			  const char *raw_command)
 {
 	const struct ss_process_event *p = &ev->u.proc;
 	char label[SS_NAME_MAX + 16], what[SS_TEXT_MAX * 4 + 64];
 	char cmd[SS_TEXT_MAX * 4];
 
-	escape_string(cmd, sizeof cmd, p->command);
+	escape_string(cmd, sizeof cmd, raw_command);
 	if (strcmp(p->what, "exited") == 0 && p->signal > 0)
 		snprintf(what, sizeof what, "killed by signal %d (%s)", p->signal,
 			 strsignal(p->signal));
@@ -264,7 +267,7 @@ static void text_event(struct output_text *o, const struct ss_event *raw)
 			text);
 		break;
 	case SS_EV_PROCESS:
-		print_process(o, ev);
+		print_process(o, ev, raw->u.proc.command);
 		break;
 	case SS_EV_OUTPUT:
 		fprintf(o->out, "%9.4f  %-8s %s| %s\n", ev->t, ev->actor,

@@ -245,6 +245,15 @@ START_TEST(escape_makes_every_text_field_printable)
 	event_escape(&ev);
 	ck_assert_str_eq(ev.u.call.local, "/tmp/caf\\xc3\\xa9.sock");
 
+	/* a process event's own fields, not a note's over its memory */
+	event_init(&ev, SS_EV_PROCESS);
+	snprintf(ev.u.proc.what, sizeof ev.u.proc.what, "exec");
+	ev.u.proc.ppid = 0x1b1b1b1b;
+	snprintf(ev.u.proc.command, sizeof ev.u.proc.command, "py\x1b s.py");
+	event_escape(&ev);
+	ck_assert_str_eq(ev.u.proc.command, "py\\x1b s.py");
+	ck_assert_int_eq(ev.u.proc.ppid, 0x1b1b1b1b);
+
 	event_init(&ev, SS_EV_PACKET);
 	snprintf(ev.u.pkt.flags, sizeof ev.u.pkt.flags, "S\x1b");
 	event_escape(&ev);

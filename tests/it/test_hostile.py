@@ -113,6 +113,8 @@ HOSTILE_TRACE = r'''{"t":0.1,"kind":"step","actor":"ser\u001b[2Jver","step":1,"i
 {"t":0.3,"kind":"socket","actor":"kernel\u001b","snapshot":1,"rows":1,"local":"127.0.0.1:1\u001b[2J","peer":"\u001b]0;x\u0007","state":"LISTEN","recv_q":0,"send_q":5,"owner":{"actor":"o\u001b","fd":3},"inode":1,"timer":null,"timer_ms":null}
 {"t":0.4,"kind":"packet","actor":"kernel","src":"a\u001b[2J","dst":"b\u0007","flags":"S\u001b","seq":1,"ack":0,"rel_seq":0,"rel_ack":0,"len":0,"win":100}
 {"t":0.5,"kind":"note","actor":"k\u001b","level":"warning","text":"n\u001b[2J"}
+{"t":0.6,"kind":"process","actor":"server","step":null,"pid":42,"what":"started","ppid":null,"status":null,"signal":null,"command":"py\u001b]0;x\u0007 s.py"}
+{"t":0.7,"kind":"output","actor":"client","step":null,"pid":43,"stream":"stdout","text":"out\u001b[2J"}
 '''
 
 
@@ -131,7 +133,8 @@ def test_replay_headless_escapes_every_field():
     assert_terminal_safe(r.stderr)
     for shown in ("ser\\x1b[2Jver", "s\\x1b = socket(AF_INET\\xc2\\x9b, \\x1b[31m)",
                   "0.0.0.0:0\\x1b", "x\\x07", "127.0.0.1:1\\x1b[2J", "o\\x1b fd 3",
-                  "a\\x1b[2J > b\\x07  [S\\x1b]", "k\\x1b", "n\\x1b[2J"):
+                  "a\\x1b[2J > b\\x07  [S\\x1b]", "k\\x1b", "n\\x1b[2J",
+                  "py\\x1b]0;x\\x07 s.py", "out\\x1b[2J"):
         assert shown in r.stdout, (shown, r.stdout)
 
 
