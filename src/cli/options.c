@@ -353,7 +353,8 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
 			return OPTIONS_VERSION;
 		case ':': {
 			char opt[64];
-			escape_string(opt, sizeof opt, argv[optind - 1]);
+			/* usage_error escapes the message: once */
+			snprintf(opt, sizeof opt, "%s", argv[optind - 1]);
 			return usage_error(o, "option '%s' requires an argument", opt);
 		}
 		case '?':
@@ -362,7 +363,7 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
 			if (optopt)
 				return usage_error(o, "invalid option -- '%c'",
 						   optopt > 0x20 && optopt < 0x7f ? optopt : '?');
-			escape_string(opt, sizeof opt, argv[optind - 1]);
+			snprintf(opt, sizeof opt, "%s", argv[optind - 1]);
 			return usage_error(o, "unrecognized option '%s'", opt);
 		}
 		}

@@ -450,3 +450,9 @@ def test_export_usage_errors_quote_what_was_typed_escaped():
         assert r.returncode == 2, r.returncode
         assert_terminal_safe(r.stderr)
         assert r.stderr.startswith(f"sockstep: export: {shown}"), r.stderr
+
+
+def test_an_unknown_option_is_echoed_escaped_once():
+    r = run("--bog\x1b[2J")
+    assert r.returncode == 2
+    assert r.stderr.splitlines()[0] == "sockstep: unrecognized option '--bog\\x1b[2J'", r.stderr
