@@ -201,11 +201,13 @@ static void run_free(void *ctx)
 
 static enum ui_result run_ui(struct director *d, const struct options *o,
 			     const struct ss_script *sc, int private_net,
-			     struct source *src, char *err, size_t errsz)
+			     struct source *src, const struct output_file *record,
+			     char *err, size_t errsz)
 {
 	struct ui_opts uo;
 
 	memset(&uo, 0, sizeof uo);
+	uo.write_error = &record->err; /* --record failing ends the UI */
 	uo.title = o->mode == MODE_REPLAY ? o->what
 		   : o->mode == MODE_TRACE ? "your programs, traced"
 					   : sc->title;
@@ -380,14 +382,14 @@ static int run_session(const struct options *o, const char *path)
 	if (o->headless) {
 		rc = run_headless(d, o, o->record ? &record : NULL);
 	} else {
-		enum ui_result r = run_ui(d, o, &sc, dopts.private_net, dopts.source, err,
-					  sizeof err);
+		enum ui_result r = run_ui(d, o, &sc, dopts.private_net, dopts.source,
+					  &record, err, sizeof err);
 		rc = r == UI_ERROR	    ? 1
 		     : r == UI_INTERRUPTED  ? EXIT_INTERRUPTED
 		     : r == UI_NEXT_LESSON  ? -1
 		     : r == UI_PREV_LESSON  ? -2
 					    : 0;
-		if (r == UI_ERROR)
+		if (r == UI_ERROR && err[0])
 			fprintf(stderr, "sockstep: %s\n", err);
 	}
 	director_free(d);

@@ -456,3 +456,17 @@ def test_an_unknown_option_is_echoed_escaped_once():
     r = run("--bog\x1b[2J")
     assert r.returncode == 2
     assert r.stderr.splitlines()[0] == "sockstep: unrecognized option '--bog\\x1b[2J'", r.stderr
+
+
+def test_ui_record_to_a_full_disk_ends_the_session_with_one_line():
+    from test_ui import Tmux
+    t = Tmux(200, 30, ["--port", "0", "--pause", "0", "--record", "/dev/full"])
+    try:
+        assert t.exit_status() == "EXIT=1"
+        shown = t.tmux("capture-pane", "-p", "-S", "-100", "-t", "ui").stdout
+        lines = [line for line in shown.splitlines() if line.strip()]
+        assert lines[0] == "sockstep: cannot write /dev/full: No space left on device", lines
+        stty = t.stty()
+        assert " icanon" in stty and " echo" in stty, stty
+    finally:
+        t.close()
