@@ -355,7 +355,15 @@ static int actors_grant(void *self, const struct source_grant *g)
 	snprintf(line, sizeof line, "go %d %s\n", g->index,
 		 g->addr && g->addr[0] ? g->addr : "-");
 	if (s->ctrl_fd < 0 || write(s->ctrl_fd, line, strlen(line)) < 0) {
-		note(a, name, "cannot reach the %s process: %s", name, strerror(errno));
+		int e = errno;
+		/* EPIPE: the actor is gone; how it ended is the news (reap says
+		 * it, with the signal), not the broken pipe. */
+		if (e == EPIPE &&
+		    proc_exited_within(a->pids[a->sc->steps[g->index].actor], 0.5)) {
+			reap(a);
+			return -1;
+		}
+		note(a, name, "cannot reach the %s process: %s", name, strerror(e));
 		return -1;
 	}
 	s->inflight = g->index;

@@ -76,6 +76,25 @@ int proc_reaped(pid_t pid, int *status)
 	return pid > 0 && waitpid(pid, status, WNOHANG) == pid;
 }
 
+int proc_exited_within(pid_t pid, double seconds)
+{
+	siginfo_t info;
+	int tries = (int)(seconds * 500);
+
+	for (int t = 0; pid > 0 && t <= tries; t++) {
+		struct timespec ts = {0, 2 * 1000 * 1000};
+
+		info.si_pid = 0;
+		/* WNOWAIT: the status stays for the reaper, who reports it */
+		if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) < 0)
+			return 0;
+		if (info.si_pid == pid)
+			return 1;
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
 void proc_stop(pid_t *pids, int n)
 {
 	int alive = 0;
