@@ -19,6 +19,7 @@ static const struct explanation table[] = {
 	{"connect", ETIMEDOUT, "The SYNs went unanswered (dropped: a full accept queue, a firewall, no host) until the retries ran out."},
 	{"connect", ENETUNREACH, "No route to that network."},
 	{"connect", EHOSTUNREACH, "No route to that host."},
+	{"connect", EINPROGRESS, "The socket is non-blocking (Python's settimeout() makes it so, with ioctl FIONBIO): the handshake goes on in the kernel; poll() says when it is over, getsockopt(SO_ERROR) how it ended."},
 	{NULL, EAGAIN, "Nothing arrived before the timeout (SO_RCVTIMEO), or the socket is non-blocking and nothing was ready."},
 	{NULL, ECONNRESET, "The peer reset the connection (RST): it closed with data unread, or aborted with SO_LINGER {1, 0}."},
 	{NULL, EPIPE, "The connection is closed for writing: the peer is gone."},
@@ -39,9 +40,12 @@ const char *explain_call(const struct ss_event *ev)
 				return table[i].text;
 		return NULL;
 	}
+	/* What a language really calls, said where a learner meets it. */
+	if (strcmp(c->name, "accept4") == 0)
+		return "accept4 is accept with flags: what Python's accept() calls. The new socket keeps the listener's port; what is new is its fd and the peer's port.";
 	/* A 0-byte read on a stream is the peer's FIN, not an empty message. */
-	if ((strcmp(c->name, "recv") == 0 || strcmp(c->name, "recvfrom") == 0) &&
-	    c->ret == 0 && c->type == 1 /* SOCK_STREAM */)
+	if (event_call_role(c->name) == SS_ROLE_RECV && c->ret == 0 &&
+	    c->type == 1 /* SOCK_STREAM */)
 		return "recv() returned 0: the peer closed its side (its FIN arrived). End of stream; this socket is now in CLOSE_WAIT until it closes too.";
 	return NULL;
 }
