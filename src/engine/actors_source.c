@@ -22,6 +22,8 @@
 #include "sockstep/script.h"
 
 #define EVENT_PIPE_SIZE (1024 * 1024)
+/* Seconds an actor may stay stopped before the session gives up on it. */
+#define STOPPED_LIMIT 1.0
 
 struct slot {
 	int ctrl_fd;
@@ -30,6 +32,7 @@ struct slot {
 	int have_call;
 	double begun_at;
 	struct ss_event begin;
+	double stopped_at; /* first seen stopped (T), 0 if running */
 };
 
 struct actors {
@@ -180,6 +183,29 @@ static void reap(struct actors *a)
 	}
 }
 
+/* An actor stopped (kill -STOP, a debugger) never finishes its step: the
+ * session would wait forever.  Seen stopped for a second (a Ctrl-Z of the
+ * whole group is continued in one go), it ends the session. */
+static void check_stopped(struct actors *a)
+{
+	for (int i = 0; i < a->sc->nactors; i++) {
+		struct slot *s = &a->slots[i];
+		const char *name = a->sc->actors[i];
+
+		if (a->ended || a->pids[i] <= 0 || !proc_stopped(a->pids[i])) {
+			s->stopped_at = 0;
+			continue;
+		}
+		if (s->stopped_at == 0) {
+			s->stopped_at = now_t(a);
+		} else if (now_t(a) - s->stopped_at >= STOPPED_LIMIT) {
+			note(a, name, "the %s process is stopped (SIGSTOP or a debugger): the session ends",
+			     name);
+			s->stopped_at = 0;
+		}
+	}
+}
+
 /* The last granted step has not even begun: its actor is still inside an
  * earlier call (a server blocked in accept() while its next step waits). */
 static void check_step_limit(struct actors *a)
@@ -282,6 +308,7 @@ static int actors_read(void *self)
 	read_lines(a);
 	check_blocked(a);
 	reap(a);
+	check_stopped(a);
 	check_step_limit(a);
 	return 0;
 }
@@ -352,7 +379,11 @@ static void actors_end(void *self, int force)
 			continue;
 		if (a->slots[i].ctrl_fd >= 0 && write(a->slots[i].ctrl_fd, "quit\n", 5) < 0)
 			f = 1;
-		if (f)
+		/* a stopped process reads no "quit" and holds SIGTERM until
+		 * continued: only SIGKILL ends it */
+		if (proc_stopped(a->pids[i]))
+			kill(a->pids[i], SIGKILL);
+		else if (f)
 			kill(a->pids[i], SIGTERM);
 	}
 }
