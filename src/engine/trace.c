@@ -382,6 +382,32 @@ int trace_setsockopt(struct trace_ctx *t, const struct trace_names *n, int fd,
 	return (int)report(t, &ev, fd, rc, err);
 }
 
+/* The option's name as a learner writes it; NULL for one we do not know
+ * (then the numbers are shown). */
+static const char *option_name(int level, int optname)
+{
+	static const struct {
+		int level, opt;
+		const char *name;
+	} names[] = {
+		{SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR"},
+		{SOL_SOCKET, SO_REUSEPORT, "SO_REUSEPORT"},
+		{SOL_SOCKET, SO_RCVBUF, "SO_RCVBUF"},
+		{SOL_SOCKET, SO_SNDBUF, "SO_SNDBUF"},
+		{SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE"},
+		{SOL_SOCKET, SO_TYPE, "SO_TYPE"},
+		{IPPROTO_TCP, TCP_NODELAY, "TCP_NODELAY"},
+		{IPPROTO_TCP, TCP_SYNCNT, "TCP_SYNCNT"},
+		{IPPROTO_TCP, TCP_DEFER_ACCEPT, "TCP_DEFER_ACCEPT"},
+		{IPPROTO_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY"},
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].level == level && names[i].opt == optname)
+			return names[i].name;
+	return NULL;
+}
+
 int trace_getsockopt(struct trace_ctx *t, const struct trace_names *n, int fd,
 		     int level, int optname)
 {
@@ -415,6 +441,9 @@ int trace_getsockopt(struct trace_ctx *t, const struct trace_names *n, int fd,
 		snprintf(ev.u.call.args, sizeof ev.u.call.args,
 			 "SO_LINGER onoff=%d linger=%d", val.lg.l_onoff,
 			 val.lg.l_linger);
+	else if (rc == 0 && len == sizeof(int) && option_name(level, optname))
+		snprintf(ev.u.call.args, sizeof ev.u.call.args, "%s value=%d",
+			 option_name(level, optname), val.i);
 	else if (rc == 0 && len == sizeof(int))
 		snprintf(ev.u.call.args, sizeof ev.u.call.args,
 			 "level=%d opt=%d value=%d", level, optname, val.i);

@@ -794,7 +794,7 @@ static const char classic_server[] =
 	"server: bind(s, ${host}:${port})\n"
 	"  say: bind() gives the socket its local address and port: the one clients will dial.\n"
 	"server: listen(s, 5)\n"
-	"  say: listen() turns it into a listening socket; the kernel will finish handshakes and queue up to the backlog.\n";
+	"  say: listen() turns it into a listening socket; the kernel will finish handshakes and queue up to backlog + 1 = 6 finished connections until accept() takes them.\n";
 static const char classic_accept[] =
 	"server: c = accept(s)\n"
 	"  say: accept() waits until the kernel has a finished connection in the queue, then returns a NEW socket for it: new fd, same local port.\n";
@@ -805,18 +805,18 @@ static const char classic_client_open[] =
 	"  say: connect() makes the kernel pick an ephemeral port and do the three-way handshake (SYN, SYN-ACK, ACK).\n";
 static const char classic_server_serve[] =
 	"server: setsockopt(c, SO_RCVTIMEO, 5)\n"
-	"  say: The seed sets a 5-second timeout on the connection: a recv() with no data fails with EAGAIN after 5 s.\n"
+	"  say: The tutorial sets a 5-second timeout on the connection: a recv() with no data fails with EAGAIN after 5 s.\n"
 	"server: recv(c, 1024)\n"
 	"  say: recv() blocks until data arrives (or the timeout fires); it returns at most 1024 bytes.\n"
 	"  on-error: skip 1\n";
 static const char classic_client_send[] =
 	"client: sleep(${pause})\n"
-	"  say: The seed's client sleeps before sending, so you can watch the server wait in recv().\n"
+	"  say: The tutorial's client sleeps before sending, so you can watch the server wait in recv().\n"
 	"client: send(k, \"${send}\")\n"
 	"  say: send() copies the bytes into the kernel's send buffer; TCP carries them to the server.\n";
 static const char classic_server_reply[] =
 	"server: send(c, @seed-reply)\n"
-	"  say: The seed's protocol: if the client sent 1, answer 'welcome to server!', else 'please go out!'.\n";
+	"  say: The tutorial's protocol: if the client sent 1, answer 'welcome to server!', else 'please go out!'.\n";
 static const char classic_client_recv[] =
 	"client: recv(k, 1024)\n"
 	"  say: The client reads the reply.\n";
@@ -882,11 +882,11 @@ int script_classic(struct ss_script *sc, const struct script_var *vars,
 	struct script_var all[20];
 	size_t n = seed_vars(vars, nvars, all, "server.s");
 
-	if (build(sc, "The classic exchange (the seed tutorial)", parts, all, n,
+	if (build(sc, "The classic exchange (the tutorial)", parts, all, n,
 		  err, errsz) < 0)
 		return -1;
 	snprintf(sc->summary, sizeof sc->summary,
-		 "The seed's server and client: socket, bind, listen, accept, connect, send/recv, close.");
+		 "The tutorial's server and client: socket, bind, listen, accept, connect, send/recv, close.");
 	return 0;
 }
 
@@ -901,7 +901,7 @@ int script_seed_server(struct ss_script *sc, const struct script_var *vars,
 	struct script_var all[20];
 	size_t n = seed_vars(vars, nvars, all, "");
 
-	if (build(sc, "The seed's server", parts, all, n, err, errsz) < 0)
+	if (build(sc, "The tutorial's server", parts, all, n, err, errsz) < 0)
 		return -1;
 	/* accept .. close(c) is served once per client */
 	sc->repeat_from = 3;
@@ -930,7 +930,7 @@ int script_seed_client(struct ss_script *sc, const struct script_var *vars,
 	snprintf(target, sizeof target, strchr(host, ':') ? "[%s]:%s" : "%s:%s",
 		 host, port);
 	size_t n = seed_vars(vars, nvars, all, target);
-	if (build(sc, "The seed's client", parts, all, n, err, errsz) < 0)
+	if (build(sc, "The tutorial's client", parts, all, n, err, errsz) < 0)
 		return -1;
 	return 0;
 }

@@ -143,7 +143,7 @@ def test_ui_quiz_escape_skips_the_question():
 
 
 def test_ui_quiz_autoplay_waits_for_the_answer():
-    t = Tmux(100, 30, ["5", "--port", "0", "--pause", "0"])
+    t = Tmux(100, 30, ["10", "--port", "0", "--pause", "0"])
     try:
         t.wait_screen(lambda s: "lesson" in s)
         t.keys("+", "+", "+", "+", "a")
