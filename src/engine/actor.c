@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,10 +21,13 @@
 #define ACTOR_SOCKS 16
 #define RECV_MAX (SCRIPT_DATA_MAX * 64)
 
+#define ACTOR_CHILDREN 4
+
 struct actor {
 	const struct ss_script *sc;
 	int index;
-	int event_fd;
+	int event_fd, ctrl_fd;
+	pid_t children[ACTOR_CHILDREN]; /* fork() steps' children, 0 if none */
 	struct trace_ctx trace;
 	char names[ACTOR_SOCKS][SS_NAME_MAX];
 	int fds[ACTOR_SOCKS];
@@ -237,7 +243,14 @@ static const char *begin_args(const struct ss_step *st, const char *addr,
 		break;
 	case SS_CALL_SEND:
 	case SS_CALL_SENDTO:
-		snprintf(buf, size, "len=%zu", st->data_len);
+		if (strncmp((const char *)st->data, SCRIPT_FILL, strlen(SCRIPT_FILL)) == 0)
+			snprintf(buf, size, "len=%.*s", (int)(st->data_len - strlen(SCRIPT_FILL)),
+				 (const char *)st->data + strlen(SCRIPT_FILL));
+		else
+			snprintf(buf, size, "len=%zu", st->data_len);
+		break;
+	case SS_CALL_POLL:
+		snprintf(buf, size, "%s, %ldms", st->addr, st->num);
 		break;
 	case SS_CALL_LISTEN:
 		snprintf(buf, size, "backlog=%ld", st->num);
@@ -253,6 +266,116 @@ static const char *begin_args(const struct ss_step *st, const char *addr,
 	return buf;
 }
 
+/* fork(): the child keeps a copy of every fd (sockets included) for
+ * `seconds`, then exits, which closes them: a connection ends only when
+ * its last copy is closed.  The child makes no traced calls of its own;
+ * it gives up the actor's pipes at once so the director sees only the
+ * parent. */
+static void do_fork(struct actor *a, const struct ss_step *st, int idx)
+{
+	struct ss_event ev;
+	int slot = -1;
+	pid_t pid;
+
+	for (int i = 0; i < ACTOR_CHILDREN; i++)
+		if (a->children[i] == 0)
+			slot = i;
+	pid = slot < 0 ? (errno = EAGAIN, -1) : fork();
+	if (pid == 0) {
+		struct timespec ts;
+		close(a->ctrl_fd);
+		close(a->event_fd);
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the actor */
+		ts.tv_sec = (time_t)st->seconds;
+		ts.tv_nsec = (long)((st->seconds - (double)ts.tv_sec) * 1e9);
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	if (pid > 0)
+		a->children[slot] = pid;
+	if (!a->trace.enabled)
+		return;
+	event_init(&ev, SS_EV_CALL);
+	snprintf(ev.actor, sizeof ev.actor, "%s", a->trace.actor);
+	ev.step = idx + 1;
+	snprintf(ev.u.call.name, sizeof ev.u.call.name, "fork");
+	snprintf(ev.u.call.args, sizeof ev.u.call.args,
+		 "child holds every fd %gs, then exits", st->seconds);
+	ev.u.call.ret = pid;
+	ev.u.call.err = pid < 0 ? errno : 0;
+	emit_line(a, &ev);
+}
+
+/* Collect children that have exited; with `all`, end the rest first. */
+static void reap_children(struct actor *a, int all)
+{
+	for (int i = 0; i < ACTOR_CHILDREN; i++) {
+		if (a->children[i] == 0)
+			continue;
+		if (all)
+			kill(a->children[i], SIGKILL);
+		if (waitpid(a->children[i], NULL, all ? 0 : WNOHANG) != 0)
+			a->children[i] = 0;
+	}
+}
+
+/* poll(a, b, ..., EVENTS, MS): the names are in st->addr. */
+static void do_poll(struct actor *a, const struct ss_step *st, int idx,
+		    const struct trace_names *n)
+{
+	char names[SCRIPT_POLL_MAX][SS_NAME_MAX];
+	const char *pnames[SCRIPT_POLL_MAX];
+	int fds[SCRIPT_POLL_MAX];
+	int nfds = 0;
+	char list[SS_ADDR_MAX], *save = NULL;
+	struct trace_names one = *n;
+
+	snprintf(list, sizeof list, "%s", st->addr);
+	for (char *tok = strtok_r(list, " ", &save); tok && nfds < SCRIPT_POLL_MAX;
+	     tok = strtok_r(NULL, " ", &save)) {
+		int fd = fd_of(a, tok);
+		if (fd < 0) {
+			char why[96];
+			snprintf(why, sizeof why, "step %d: %s has no open socket '%s'",
+				 idx + 1, a->sc->actors[a->index], tok);
+			emit_simple(a, SS_EV_NOTE, st, idx + 1, why, -1);
+			return;
+		}
+		snprintf(names[nfds], SS_NAME_MAX, "%s", tok);
+		pnames[nfds] = names[nfds];
+		fds[nfds++] = fd;
+	}
+	if (nfds > 1)
+		one.sock = NULL; /* not one socket's event */
+	trace_poll(&a->trace, &one, fds, pnames, nfds, st->flags, (int)st->num);
+}
+
+/* The bytes a send step carries: as written, the tutorial's reply, or
+ * "@fill:N" bytes made here.  *owned is set when the caller must free. */
+static const unsigned char *send_data(const struct actor *a,
+				      const struct ss_step *st, size_t *len,
+				      unsigned char **owned)
+{
+	const unsigned char *data = st->data;
+	size_t fill = strlen(SCRIPT_FILL);
+
+	*owned = NULL;
+	*len = st->data_len;
+	if (*len == strlen(SCRIPT_SEED_REPLY) &&
+	    memcmp(data, SCRIPT_SEED_REPLY, *len) == 0) {
+		seed_reply(a, &data, len);
+	} else if (*len > fill && memcmp(data, SCRIPT_FILL, fill) == 0) {
+		long n = strtol((const char *)data + fill, NULL, 10);
+		*owned = n > 0 && n <= SCRIPT_FILL_MAX ? malloc((size_t)n) : NULL;
+		*len = *owned ? (size_t)n : 0;
+		if (*owned)
+			memset(*owned, 'x', *len);
+		data = *owned ? *owned : data;
+	}
+	return data;
+}
+
 static void run_step(struct actor *a, int idx, const char *resolved)
 {
 	const struct ss_step *st = &a->sc->steps[idx];
@@ -264,7 +387,9 @@ static void run_step(struct actor *a, int idx, const char *resolved)
 	const char *addr = resolved && resolved[0] ? resolved : st->addr;
 
 	a->trace.step = idx + 1;
-	if (st->call != SS_CALL_SOCKET && st->call != SS_CALL_SLEEP) {
+	reap_children(a, 0);
+	if (st->call != SS_CALL_SOCKET && st->call != SS_CALL_SLEEP &&
+	    st->call != SS_CALL_FORK) {
 		fd = fd_of(a, st->sock);
 		if (fd < 0) {
 			snprintf(why, sizeof why, "step %d: %s has no open socket '%s'",
@@ -306,16 +431,15 @@ static void run_step(struct actor *a, int idx, const char *resolved)
 		break;
 	case SS_CALL_SEND:
 	case SS_CALL_SENDTO: {
-		const unsigned char *data = st->data;
-		size_t len = st->data_len;
-		if (len == strlen(SCRIPT_SEED_REPLY) &&
-		    memcmp(data, SCRIPT_SEED_REPLY, len) == 0)
-			seed_reply(a, &data, &len);
+		unsigned char *owned;
+		size_t len;
+		const unsigned char *data = send_data(a, st, &len, &owned);
 		if (st->call == SS_CALL_SEND)
 			trace_send(&a->trace, &n, fd, data, len, st->flags);
 		else
 			trace_sendto(&a->trace, &n, fd, data, len, st->flags,
 				     (struct sockaddr *)&ss, sslen);
+		free(owned);
 		break;
 	}
 	case SS_CALL_RECV:
@@ -365,6 +489,15 @@ static void run_step(struct actor *a, int idx, const char *resolved)
 		}
 		break;
 	}
+	case SS_CALL_FCNTL:
+		trace_set_nonblock(&a->trace, &n, fd);
+		break;
+	case SS_CALL_POLL:
+		do_poll(a, st, idx, &n);
+		break;
+	case SS_CALL_FORK:
+		do_fork(a, st, idx);
+		break;
 	case SS_CALL_COUNT:
 		break;
 	}
@@ -400,6 +533,7 @@ _Noreturn void actor_main(const struct ss_script *sc, int actor, int ctrl_fd,
 	a.sc = sc;
 	a.index = actor;
 	a.event_fd = event_fd;
+	a.ctrl_fd = ctrl_fd;
 	a.trace.actor = sc->actors[actor];
 	a.trace.enabled = tracing;
 	a.trace.emit = emit_line;
@@ -424,5 +558,6 @@ _Noreturn void actor_main(const struct ss_script *sc, int actor, int ctrl_fd,
 	for (int i = 0; i < ACTOR_SOCKS; i++)
 		if (a.fds[i] >= 0)
 			close(a.fds[i]);
+	reap_children(&a, 1);
 	_exit(0);
 }

@@ -507,7 +507,8 @@ static void open_capture(struct director *d)
 static int has_kernel_field(const char *text)
 {
 	return strstr(text, "kstate") || strstr(text, "krecv_q") ||
-	       strstr(text, "ksend_q") || strstr(text, "ktimer");
+	       strstr(text, "ksend_q") || strstr(text, "ktimer") ||
+	       strstr(text, "kpeerstate");
 }
 
 /* What an expectation or a prediction about ap's step is checked against. */

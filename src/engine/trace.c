@@ -3,8 +3,10 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -514,4 +516,91 @@ long trace_fionread(struct trace_ctx *t, const struct trace_names *n, int fd)
 	emit(t, &ev);
 	errno = err;
 	return rc < 0 ? rc : unread;
+}
+
+int trace_set_nonblock(struct trace_ctx *t, const struct trace_names *n, int fd)
+{
+	struct ss_event ev;
+	int flags = fcntl(fd, F_GETFL);
+	int rc = flags < 0 ? -1 : fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+	int err = errno;
+
+	if (!t->enabled && rc >= 0)
+		return rc;
+	event_start(t, &ev, "fcntl", n, fd);
+	snprintf(ev.u.call.args, sizeof ev.u.call.args, "F_SETFL, O_NONBLOCK");
+	return (int)report(t, &ev, fd, rc, err);
+}
+
+/* "c1:IN c2:IN|HUP": which of the polled sockets are ready, and why. */
+static void poll_ready(const struct pollfd *pfd, const char *const *names,
+		       int nfds, unsigned char *out, int *outlen)
+{
+	static const struct {
+		short bit;
+		const char *name;
+	} bits[] = {{POLLIN, "IN"}, {POLLOUT, "OUT"}, {POLLERR, "ERR"},
+		    {POLLHUP, "HUP"}, {POLLNVAL, "NVAL"}};
+	char text[SS_PREVIEW_MAX + 1];
+	size_t used = 0;
+
+	text[0] = '\0';
+	for (int i = 0; i < nfds; i++) {
+		const char *sep = ":";
+		if (pfd[i].revents == 0)
+			continue;
+		used += (size_t)snprintf(text + used, sizeof text - used, "%s%s",
+					 used ? " " : "", names[i]);
+		for (size_t b = 0; b < sizeof bits / sizeof bits[0] && used < sizeof text; b++)
+			if (pfd[i].revents & bits[b].bit) {
+				used += (size_t)snprintf(text + used, sizeof text - used,
+							 "%s%s", sep, bits[b].name);
+				sep = "|";
+			}
+		if (used >= sizeof text)
+			used = sizeof text - 1;
+	}
+	*outlen = (int)used;
+	memcpy(out, text, used);
+}
+
+int trace_poll(struct trace_ctx *t, const struct trace_names *n,
+	       const int *fds, const char *const *names, int nfds, int events,
+	       int timeout_ms)
+{
+	struct ss_event ev;
+	struct pollfd pfd[8];
+	int rc, err;
+
+	if (nfds > 8)
+		nfds = 8;
+	for (int i = 0; i < nfds; i++) {
+		pfd[i].fd = fds[i];
+		pfd[i].events = (short)events;
+		pfd[i].revents = 0;
+	}
+	do
+		rc = poll(pfd, (nfds_t)nfds, timeout_ms);
+	while (rc < 0 && errno == EINTR);
+	err = errno;
+	if (!t->enabled && rc >= 0)
+		return rc;
+	event_start(t, &ev, "poll", n, fds[0]);
+	snprintf(ev.u.call.args, sizeof ev.u.call.args, "%d fd%s, %s%s%s, %dms",
+		 nfds, nfds == 1 ? "" : "s", events & POLLIN ? "POLLIN" : "",
+		 (events & POLLIN) && (events & POLLOUT) ? "|" : "",
+		 events & POLLOUT ? "POLLOUT" : "", timeout_ms);
+	set_result(&ev, rc, err);
+	/* poll moves no bytes; data carries the ready list (bytes 0 keeps it
+	 * in the trace) */
+	ev.u.call.bytes = 0;
+	if (rc > 0)
+		poll_ready(pfd, names, nfds, ev.u.call.data, &ev.u.call.data_len);
+	/* One socket: its state after the wait (a non-blocking connect's
+	 * outcome).  Several: no single socket's addresses describe it. */
+	if (nfds == 1)
+		describe_socket(fds[0], &ev.u.call);
+	emit(t, &ev);
+	errno = err;
+	return rc;
 }

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,8 @@ static const char *const call_names[SS_CALL_COUNT] = {
 	[SS_CALL_RECVFROM] = "recvfrom",     [SS_CALL_SETSOCKOPT] = "setsockopt",
 	[SS_CALL_GETSOCKOPT] = "getsockopt", [SS_CALL_SHUTDOWN] = "shutdown",
 	[SS_CALL_CLOSE] = "close",	     [SS_CALL_FIONREAD] = "ioctl",
-	[SS_CALL_SLEEP] = "sleep",
+	[SS_CALL_SLEEP] = "sleep",	     [SS_CALL_FCNTL] = "fcntl",
+	[SS_CALL_POLL] = "poll",	     [SS_CALL_FORK] = "fork",
 };
 
 /* Arguments each call takes: minimum and maximum. */
@@ -40,7 +42,8 @@ static const struct {
 	[SS_CALL_RECVFROM] = {2, 3, 0},	  [SS_CALL_SETSOCKOPT] = {3, 4, 0},
 	[SS_CALL_GETSOCKOPT] = {2, 2, 0}, [SS_CALL_SHUTDOWN] = {2, 2, 0},
 	[SS_CALL_CLOSE] = {1, 1, 0},	  [SS_CALL_FIONREAD] = {2, 2, 0},
-	[SS_CALL_SLEEP] = {1, 1, 0},
+	[SS_CALL_SLEEP] = {1, 1, 0},	  [SS_CALL_FCNTL] = {2, 2, 0},
+	[SS_CALL_POLL] = {3, SCRIPT_POLL_MAX + 2, 0}, [SS_CALL_FORK] = {1, 1, 0},
 };
 
 struct named_int {
@@ -56,7 +59,10 @@ static const struct named_int types[] = {
 static const struct named_int msg_flags[] = {
 	{"MSG_PEEK", MSG_PEEK},		{"MSG_TRUNC", MSG_TRUNC},
 	{"MSG_DONTWAIT", MSG_DONTWAIT}, {"MSG_WAITALL", MSG_WAITALL},
-	{"0", 0},			{NULL, 0}};
+	{"MSG_NOSIGNAL", MSG_NOSIGNAL}, {"0", 0},
+	{NULL, 0}};
+static const struct named_int poll_events[] = {
+	{"POLLIN", POLLIN}, {"POLLOUT", POLLOUT}, {NULL, 0}};
 static const struct named_int hows[] = {{"SHUT_RD", SHUT_RD},
 					{"SHUT_WR", SHUT_WR},
 					{"SHUT_RDWR", SHUT_RDWR},
@@ -80,6 +86,8 @@ static const struct {
 	{"SO_PEERCRED", SOL_SOCKET, SO_PEERCRED},
 	{"TCP_NODELAY", IPPROTO_TCP, TCP_NODELAY},
 	{"TCP_SYNCNT", IPPROTO_TCP, TCP_SYNCNT},
+	{"TCP_QUICKACK", IPPROTO_TCP, TCP_QUICKACK},
+	{"TCP_DEFER_ACCEPT", IPPROTO_TCP, TCP_DEFER_ACCEPT},
 	{"IPV6_V6ONLY", IPPROTO_IPV6, IPV6_V6ONLY},
 	{NULL, 0, 0},
 };
@@ -328,26 +336,54 @@ static int parse_flags(struct parser *p, const char *s, int *out)
 	     tok = strtok_r(NULL, "|", &save)) {
 		int f;
 		if (lookup(msg_flags, trim(tok), &f) < 0)
-			return fail(p, "unknown flag '%s' (MSG_PEEK, MSG_TRUNC, MSG_DONTWAIT, MSG_WAITALL)",
+			return fail(p, "unknown flag '%s' (MSG_PEEK, MSG_TRUNC, MSG_DONTWAIT, MSG_WAITALL, MSG_NOSIGNAL)",
 				    trim(tok));
 		*out |= f;
 	}
 	return 0;
 }
 
+static int parse_poll_events(struct parser *p, const char *s, int *out)
+{
+	char buf[64];
+	char *save = NULL;
+
+	*out = 0;
+	snprintf(buf, sizeof buf, "%s", s);
+	for (char *tok = strtok_r(buf, "|", &save); tok;
+	     tok = strtok_r(NULL, "|", &save)) {
+		int f;
+		if (lookup(poll_events, trim(tok), &f) < 0)
+			return fail(p, "poll events '%s': POLLIN, POLLOUT or POLLIN|POLLOUT",
+				    s);
+		*out |= f;
+	}
+	return *out ? 0 : fail(p, "poll needs POLLIN and/or POLLOUT");
+}
+
 static int parse_data(struct parser *p, struct ss_step *st, const char *arg)
 {
 	long n;
 
-	if (strcmp(arg, SCRIPT_SEED_REPLY) == 0) {
-		memcpy(st->data, arg, strlen(arg));
-		st->data_len = strlen(arg);
+	if (strcmp(arg, SCRIPT_SEED_REPLY) == 0 ||
+	    strcmp(arg, SCRIPT_TUTORIAL_REPLY) == 0) {
+		/* one marker for the actor, whichever name was written */
+		memcpy(st->data, SCRIPT_SEED_REPLY, strlen(SCRIPT_SEED_REPLY));
+		st->data_len = strlen(SCRIPT_SEED_REPLY);
+		return 0;
+	}
+	if (strncmp(arg, SCRIPT_FILL, strlen(SCRIPT_FILL)) == 0) {
+		if (parse_long(arg + strlen(SCRIPT_FILL), 1, SCRIPT_FILL_MAX, &n) < 0)
+			return fail(p, "%sN takes a byte count from 1 to %ld", SCRIPT_FILL,
+				    SCRIPT_FILL_MAX);
+		st->data_len = (size_t)snprintf((char *)st->data, sizeof st->data,
+						"%s%ld", SCRIPT_FILL, n);
 		return 0;
 	}
 	n = parse_quoted(arg, st->data, sizeof st->data);
 	if (n < 0)
-		return fail(p, "data must be a quoted string (\"1\", \"a\\nb\", \"\\x1b\") of at most %d bytes, or %s",
-			    SCRIPT_DATA_MAX, SCRIPT_SEED_REPLY);
+		return fail(p, "data must be a quoted string (\"1\", \"a\\nb\", \"\\x1b\") of at most %d bytes, %s or %sN",
+			    SCRIPT_DATA_MAX, SCRIPT_TUTORIAL_REPLY, SCRIPT_FILL);
 	st->data_len = (size_t)n;
 	return 0;
 }
@@ -381,11 +417,33 @@ static int parse_option(struct parser *p, struct ss_step *st, char **argv,
 	return 0;
 }
 
+/* poll(a, b, ..., EVENTS, TIMEOUT_MS): the sockets' names go into addr,
+ * space-separated, for the actor to look up. */
+static int parse_poll(struct parser *p, struct ss_step *st, char **argv,
+		      int argc)
+{
+	size_t used = 0;
+
+	for (int i = 0; i < argc - 2; i++) {
+		if (need_sock(p, st->actor, argv[i]) < 0)
+			return -1;
+		used += (size_t)snprintf(st->addr + used, sizeof st->addr - used,
+					 "%s%s", i ? " " : "", argv[i]);
+	}
+	snprintf(st->sock, sizeof st->sock, "%s", argv[0]);
+	if (parse_poll_events(p, argv[argc - 2], &st->flags) < 0)
+		return -1;
+	if (parse_long(argv[argc - 1], -1, 60000, &st->num) < 0)
+		return fail(p, "poll timeout '%s' is not milliseconds from -1 to 60000",
+			    argv[argc - 1]);
+	return 0;
+}
+
 static int parse_call(struct parser *p, struct ss_step *st, char *text)
 {
 	char *open = strchr(text, '(');
 	char *close = strrchr(text, ')');
-	char *argv[5];
+	char *argv[SCRIPT_POLL_MAX + 2];
 	int argc;
 	int ci;
 	int actor = st->actor;
@@ -415,7 +473,7 @@ static int parse_call(struct parser *p, struct ss_step *st, char *text)
 	if (ci == SS_CALL_COUNT)
 		return fail(p, "unknown call '%s'", text);
 	st->call = (enum ss_call)ci;
-	argc = split_args(open + 1, argv, 5);
+	argc = split_args(open + 1, argv, SCRIPT_POLL_MAX + 2);
 	if (argc < call_arity[ci].min || argc > call_arity[ci].max)
 		return fail(p, "%s takes %d%s argument%s, got %d", text,
 			    call_arity[ci].min,
@@ -431,6 +489,14 @@ static int parse_call(struct parser *p, struct ss_step *st, char *text)
 			return fail(p, "sleep takes seconds from 0 to 3600, got '%s'", argv[0]);
 		return 0;
 	}
+	if (st->call == SS_CALL_FORK) {
+		if (parse_seconds(argv[0], &st->seconds) < 0 || st->seconds > 60)
+			return fail(p, "fork takes the seconds its child holds the fds, 0 to 60, got '%s'",
+				    argv[0]);
+		return 0;
+	}
+	if (st->call == SS_CALL_POLL)
+		return parse_poll(p, st, argv, argc);
 	if (st->call == SS_CALL_SOCKET) {
 		if (lookup(families, argv[0], &st->family) < 0)
 			return fail(p, "unknown family '%s' (AF_INET, AF_INET6, AF_UNIX)", argv[0]);
@@ -482,6 +548,10 @@ static int parse_call(struct parser *p, struct ss_step *st, char *text)
 	case SS_CALL_FIONREAD:
 		if (strcmp(argv[1], "FIONREAD") != 0)
 			return fail(p, "ioctl supports FIONREAD only");
+		return 0;
+	case SS_CALL_FCNTL:
+		if (strcmp(argv[1], "O_NONBLOCK") != 0)
+			return fail(p, "fcntl supports O_NONBLOCK only (it sets the flag)");
 		return 0;
 	default:
 		return 0;
