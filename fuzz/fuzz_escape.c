@@ -1,15 +1,43 @@
 /*
  * fuzz_escape: escape_bytes never lets a byte outside 0x20..0x7e out,
  * always terminates, and unescape_bytes gives back the exact input when
- * nothing was cut.
+ * nothing was cut; escape_html writes only printable ASCII without markup
+ * characters, and escape_script_json never lets <, > or & through.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sockstep/escape.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The HTML writers, on the input as a string. */
+static void check_html_writers(const char *text)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+
+	if (f == NULL)
+		abort();
+	escape_html(f, text);
+	fclose(f);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)buf[i] < 0x20 || (unsigned char)buf[i] > 0x7e ||
+		    strchr("<>\"'", buf[i]))
+			abort();
+	free(buf);
+	f = open_memstream(&buf, &n);
+	if (f == NULL)
+		abort();
+	escape_script_json(f, text);
+	fclose(f);
+	if (memchr(buf, '<', n) || memchr(buf, '>', n) || memchr(buf, '&', n))
+		abort();
+	free(buf);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -60,6 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned char out8[8];
 	long r = unescape_bytes(out8, sizeof(out8), text);
 	(void)r;
+	check_html_writers(text);
 	free(text);
 	free(back);
 	free(big);

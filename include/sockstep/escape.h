@@ -10,6 +10,7 @@
 #define SOCKSTEP_ESCAPE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Escape len bytes of in into out (always NUL-terminated when outsz > 0).
  * Never splits an escape; if out is too small the result ends early and
@@ -23,5 +24,19 @@ long unescape_bytes(unsigned char *out, size_t outsz, const char *in);
 /* Copy a NUL-terminated string with the same rules (for names and paths
  * that did not come from us). */
 void escape_string(char *out, size_t outsz, const char *in);
+
+/* Write in as HTML text or a quoted attribute value: & < > " ' become
+ * entities, other printable ASCII stays, every other byte (controls, DEL,
+ * bytes >= 0x80) is written as the visible text \xNN as escape_bytes
+ * writes it.  The output is printable ASCII that no HTML parser reads as
+ * markup. */
+void escape_html(FILE *out, const char *in);
+
+/* Write in, a JSON text, so that it can sit inside an HTML <script> data
+ * block: < > & become \u003c \u003e \u0026 (no "</script>" or "<!--"
+ * can end the block early) and U+2028 / U+2029 become \u2028 / \u2029.
+ * Those characters only occur inside JSON strings, where the escapes
+ * mean the same characters, so the JSON value is unchanged. */
+void escape_script_json(FILE *out, const char *in);
 
 #endif

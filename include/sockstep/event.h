@@ -91,6 +91,11 @@ struct ss_text_event {
 		    * QUESTION: question number; NOTE: level */
 	int count; /* STEP: steps in the script; QUESTION: questions */
 	char text[SS_TEXT_MAX];
+	/* ANSWER: what the prediction was checked against (the lesson's
+	 * "answer:" field, "local.port", "state", "ok") and the kernel's
+	 * value of it ("9001", "ESTABLISHED", "yes"); "" if not reported. */
+	char field[SS_ADDR_MAX];
+	char value[SS_ADDR_MAX];
 };
 
 struct ss_event {

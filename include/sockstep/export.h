@@ -25,9 +25,11 @@
 /* Lifelines (actors, plus "remote" for addresses no actor owns). */
 #define EXPORT_ACTORS_MAX 16
 
-enum export_format { EXPORT_MERMAID, EXPORT_PLANTUML, EXPORT_SVG };
+/* EXPORT_HTML is a page, not a diagram: export_html.h writes it (with the
+ * SVG inside); export_trace refuses it. */
+enum export_format { EXPORT_MERMAID, EXPORT_PLANTUML, EXPORT_SVG, EXPORT_HTML };
 
-/* "mermaid", "plantuml", "svg" -> the format, or -1. */
+/* "mermaid", "plantuml", "svg", "html" -> the format, or -1. */
 int export_format_from_name(const char *name);
 
 /* Read the JSONL trace in (name is used in messages and as the title),
@@ -37,7 +39,8 @@ int export_format_from_name(const char *name);
 int export_trace(FILE *in, const char *name, enum export_format fmt,
 		 const struct filter *f, FILE *out, char *err, size_t errsz);
 
-/* `sockstep export [--format F] [--filter EXPR]... [-o FILE] TRACE.jsonl`:
+/* `sockstep export [--format F] [--filter EXPR]... [-o FILE] TRACE.jsonl`
+ * (--format html: export_html):
  * argv[0] is "export".  Returns the exit status: 0, 1 when the trace
  * cannot be read or written, 2 on bad usage (one line on stderr). */
 int export_main(int argc, char **argv);

@@ -21,7 +21,7 @@ void options_usage(FILE *out)
 		"  or:  sockstep lessons                     list the course\n"
 		"  or:  sockstep N | NAME | FILE.md          run a lesson\n"
 		"  or:  sockstep replay FILE.jsonl           step through a recorded session\n"
-		"  or:  sockstep export [--format mermaid|plantuml|svg] FILE.jsonl   draw it as a diagram\n"
+		"  or:  sockstep export [--format mermaid|plantuml|svg|html] FILE.jsonl   a diagram, or a page\n"
 		"\n"
 		"Every step is a real socket call; what is shown comes from the kernel.\n"
 		"\n"

@@ -7,6 +7,7 @@
  */
 #include "sockstep/escape.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char hex_digits[] = "0123456789abcdef";
@@ -149,4 +150,42 @@ long unescape_bytes(unsigned char *out, size_t outsz, const char *in)
 void escape_string(char *out, size_t outsz, const char *in)
 {
 	escape_bytes(out, outsz, in, in != NULL ? strlen(in) : 0);
+}
+
+void escape_html(FILE *out, const char *in)
+{
+	char tok[4];
+
+	for (const unsigned char *p = (const unsigned char *)(in ? in : ""); *p; p++) {
+		switch (*p) {
+		case '&': fputs("&amp;", out); break;
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '"': fputs("&quot;", out); break;
+		case '\'': fputs("&#39;", out); break;
+		default:
+			/* The terminal escape is also safe HTML text: printable
+			 * ASCII without the five characters above. */
+			fwrite(tok, 1, escape_one(*p, tok), out);
+			break;
+		}
+	}
+}
+
+void escape_script_json(FILE *out, const char *in)
+{
+	for (const unsigned char *p = (const unsigned char *)(in ? in : ""); *p; p++) {
+		if (*p == '<')
+			fputs("\\u003c", out);
+		else if (*p == '>')
+			fputs("\\u003e", out);
+		else if (*p == '&')
+			fputs("\\u0026", out);
+		else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
+			/* UTF-8 of U+2028 LINE SEPARATOR / U+2029 PARAGRAPH SEPARATOR */
+			fputs(p[2] == 0xa8 ? "\\u2028" : "\\u2029", out);
+			p += 2;
+		} else
+			fputc(*p, out);
+	}
 }

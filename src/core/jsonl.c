@@ -151,6 +151,13 @@ static const struct jf_field expect_fields[] = {
 	STR("text", u.note.text),
 };
 
+static const struct jf_field answer_fields[] = {
+	{ .key = "ok", .type = JF_OK },
+	STR("text", u.note.text),
+	STR("field", u.note.field),
+	STR("value", u.note.value),
+};
+
 static const struct jf_field note_fields[] = {
 	{ .key = "level", .type = JF_ENUM, .off = OFF(u.note.index), .names = level_names },
 	STR("text", u.note.text),
@@ -168,7 +175,7 @@ static const struct jf_table kind_tables[SS_EV_KIND_COUNT] = {
 	[SS_EV_PACKET] = TABLE(packet_fields),	[SS_EV_STEP] = TABLE(step_fields),
 	[SS_EV_EXPECT] = TABLE(expect_fields),	[SS_EV_NOTE] = TABLE(note_fields),
 	[SS_EV_END] = { NULL, 0 },
-	[SS_EV_QUESTION] = TABLE(step_fields),	[SS_EV_ANSWER] = TABLE(expect_fields),
+	[SS_EV_QUESTION] = TABLE(step_fields),	[SS_EV_ANSWER] = TABLE(answer_fields),
 };
 
 static const char *name_of(const struct jf_name *t, int v)

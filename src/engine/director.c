@@ -635,6 +635,7 @@ static void check_prediction(struct director *d, struct actor_proc *ap)
 		ok = is_yes(ap->prediction) == succeeded;
 		snprintf(report, sizeof report, "the call %s",
 			 succeeded ? "succeeded" : "failed");
+		snprintf(ev.u.note.value, sizeof ev.u.note.value, "%s", succeeded ? "yes" : "no");
 		if (!succeeded && ap->have_call && event_errno_name(ap->call.u.call.err))
 			snprintf(report, sizeof report, "the call failed with %s",
 				 event_errno_name(ap->call.u.call.err));
@@ -647,9 +648,15 @@ static void check_prediction(struct director *d, struct actor_proc *ap)
 		snprintf(expr, sizeof expr, "%s == %s", st->answer, value);
 		expect_env_for(d, ap, &env);
 		ok = expect_eval(d->sc, expr, &env, report, sizeof report) == 1;
-		if (expect_field_text(d->sc, st->answer, &env, value, sizeof value) == 0)
+		if (expect_field_text(d->sc, st->answer, &env, value, sizeof value) == 0) {
 			snprintf(report, sizeof report, "%s is %s", st->answer, value);
+			snprintf(ev.u.note.value, sizeof ev.u.note.value, "%.*s",
+				 (int)sizeof ev.u.note.value - 1, value);
+		}
 	}
+	/* Recorded so a replay or the HTML page can check a new prediction. */
+	snprintf(ev.u.note.field, sizeof ev.u.note.field, "%.*s",
+		 (int)sizeof ev.u.note.field - 1, st->answer);
 	d->qasked++;
 	d->qright += ok;
 	ev.u.note.index = ok;

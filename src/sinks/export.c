@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sockstep/export_html.h"
 #include "sockstep/jsonl.h"
 #include "sockstep/output.h"
 
@@ -88,6 +89,7 @@ static const char *const format_names[] = {
 	[EXPORT_MERMAID] = "mermaid",
 	[EXPORT_PLANTUML] = "plantuml",
 	[EXPORT_SVG] = "svg",
+	[EXPORT_HTML] = "html",
 };
 
 int export_format_from_name(const char *name)
@@ -100,16 +102,22 @@ int export_format_from_name(const char *name)
 
 /* ---- actors and who owns an address ---------------------------------- */
 
-static int actor_index(struct exporter *x, const char *name)
+static void ascii_clean(char *s, size_t size);
+
+static int actor_index(struct exporter *x, const char *raw)
 {
-	if (name[0] == '\0')
-		name = REMOTE_NAME;
+	char name[LABEL_MAX];
+
+	/* A name is trace text like any label: no control byte may reach a
+	 * diagram (XML 1.0 forbids most of them outright). */
+	snprintf(name, sizeof name, "%s", raw[0] ? raw : REMOTE_NAME);
+	ascii_clean(name, SS_NAME_MAX);
 	for (int i = 0; i < x->nactors; i++)
 		if (strcmp(x->actors[i].name, name) == 0)
 			return i;
 	if (x->nactors == EXPORT_ACTORS_MAX)
 		return -1;
-	snprintf(x->actors[x->nactors].name, SS_NAME_MAX, "%s", name);
+	memcpy(x->actors[x->nactors].name, name, SS_NAME_MAX); /* cleaned to fit */
 	return x->nactors++;
 }
 
@@ -721,10 +729,13 @@ static void write_svg(const struct exporter *x, FILE *out)
 int export_trace(FILE *in, const char *name, enum export_format fmt,
 		 const struct filter *f, FILE *out, char *err, size_t errsz)
 {
-	struct exporter *x = calloc(1, sizeof *x);
+	struct exporter *x;
 	char clean[256];
 	int rc;
 
+	if (fmt == EXPORT_HTML)
+		return fail(err, errsz, "a page is not a diagram: export_html writes it");
+	x = calloc(1, sizeof *x);
 	if (x == NULL)
 		return fail(err, errsz, "out of memory");
 	snprintf(clean, sizeof clean, "%s", name ? name : "trace");
@@ -756,9 +767,11 @@ static void export_usage(FILE *out)
 		"Draw a recorded run (sockstep --record, or --format jsonl) as a sequence\n"
 		"diagram: calls as notes on their actor's lifeline, packets as arrows.\n"
 		"\n"
-		"  -f, --format FMT    mermaid (default), plantuml or svg; -o FILE.svg,\n"
-		"                      .puml or .mmd picks it too\n"
-		"      --filter EXPR   draw only the events EXPR matches (repeatable, AND-ed):\n"
+		"  -f, --format FMT    mermaid (default), plantuml, svg, or html (a\n"
+		"                      self-contained page that steps through the session);\n"
+		"                      -o FILE.svg, .puml, .mmd or .html picks it too\n"
+		"      --filter EXPR   draw only the events EXPR matches (repeatable, AND-ed;\n"
+		"                      html: the diagram only, the steps show everything):\n"
 		"                      actor=client  call=connect,accept  errno[=ECONNREFUSED]\n"
 		"                      kind=packet  flags=S  flags~F  port=9001  fd=4\n"
 		"  -o, --output FILE   write to FILE instead of standard output\n"
@@ -792,6 +805,8 @@ static int format_from_path(const char *path)
 		return EXPORT_PLANTUML;
 	if (strcmp(dot, ".mmd") == 0 || strcmp(dot, ".mermaid") == 0)
 		return EXPORT_MERMAID;
+	if (strcmp(dot, ".html") == 0 || strcmp(dot, ".htm") == 0)
+		return EXPORT_HTML;
 	return -1;
 }
 
@@ -817,7 +832,7 @@ int export_main(int argc, char **argv)
 		case 'f':
 			fmt = export_format_from_name(optarg);
 			if (fmt < 0)
-				return export_usage_error("invalid format '%s': expected mermaid, plantuml or svg",
+				return export_usage_error("invalid format '%s': expected mermaid, plantuml, svg or html",
 							  optarg);
 			break;
 		case 1:
@@ -860,8 +875,11 @@ int export_main(int argc, char **argv)
 			fclose(in);
 		return 1;
 	}
-	rc = export_trace(in, strcmp(path, "-") == 0 ? "stdin" : path, (enum export_format)fmt, &f,
-			  out, err, sizeof err);
+	if (fmt == EXPORT_HTML)
+		rc = export_html(in, strcmp(path, "-") == 0 ? "stdin" : path, &f, out, err, sizeof err);
+	else
+		rc = export_trace(in, strcmp(path, "-") == 0 ? "stdin" : path,
+				  (enum export_format)fmt, &f, out, err, sizeof err);
 	if (in != stdin)
 		fclose(in);
 	if (output) {

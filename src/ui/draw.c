@@ -782,7 +782,7 @@ static void draw_help(const struct ui_screen *s, int rows, int cols)
 		"N / P       next / previous lesson (lessons)",
 		"f           filter: actor=client, errno, kind=packet flags=S",
 		"/           search; Enter, F3, < older match, > newer",
-		"e           export the session: sockstep-PID.svg and .mmd",
+		"e           export the session: sockstep-PID.svg, .mmd, .html",
 		"p           presenter mode (large ports) on/off",
 		"questions   type a prediction, Enter checks it, Esc skips",
 		"?           this help (any key closes it)",

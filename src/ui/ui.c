@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "sockstep/export.h"
+#include "sockstep/export_html.h"
 #include "sockstep/output.h"
 
 #define UI_POLL_MS 10      /* while something may happen */
@@ -460,16 +461,16 @@ static void search(struct loop *L, int dir)
 	say(L, msg);
 }
 
-/* The session so far as a diagram to keep: SVG and Mermaid in the
- * current directory, through the export module (what --record and
+/* The session so far to keep: SVG and Mermaid diagrams and the HTML
+ * page that steps through it, in the current directory, through the export module (what --record and
  * `sockstep export` would give, with the UI's filter). */
 static void export_session(struct loop *L)
 {
 	static const struct {
 		enum export_format fmt;
 		const char *ext;
-	} outs[] = {{EXPORT_SVG, "svg"}, {EXPORT_MERMAID, "mmd"}};
-	char proc[64], name[2][64], err[256], msg[200];
+	} outs[] = {{EXPORT_SVG, "svg"}, {EXPORT_MERMAID, "mmd"}, {EXPORT_HTML, "html"}};
+	char proc[64], name[3][64], err[256], msg[240];
 	const char *title = L->o->title && L->o->title[0] ? L->o->title : "sockstep session";
 
 	if (cur_rec == NULL) {
@@ -482,7 +483,7 @@ static void export_session(struct loop *L)
 	}
 	fflush(cur_rec);
 	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fileno(cur_rec));
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		FILE *in = fopen(proc, "r"), *out;
 		int rc;
 		snprintf(name[i], sizeof name[i], "sockstep-%d.%s", (int)getpid(), outs[i].ext);
@@ -497,9 +498,13 @@ static void export_session(struct loop *L)
 			say_error(L, msg);
 			return;
 		}
-		rc = export_trace(in, title, outs[i].fmt,
-				  L->v->filter.nclauses ? &L->v->filter : NULL, out, err,
-				  sizeof err);
+		if (outs[i].fmt == EXPORT_HTML)
+			rc = export_html(in, title, L->v->filter.nclauses ? &L->v->filter : NULL,
+					 out, err, sizeof err);
+		else
+			rc = export_trace(in, title, outs[i].fmt,
+					  L->v->filter.nclauses ? &L->v->filter : NULL, out, err,
+					  sizeof err);
 		fclose(in);
 		if (fclose(out) != 0 && rc == 0) {
 			snprintf(err, sizeof err, "%s: %s", name[i], strerror(errno));
@@ -511,7 +516,7 @@ static void export_session(struct loop *L)
 			return;
 		}
 	}
-	snprintf(msg, sizeof msg, "wrote %s and %s%s", name[0], name[1],
+	snprintf(msg, sizeof msg, "wrote %s, %s and %s%s", name[0], name[1], name[2],
 		 L->v->filter.nclauses ? " (filtered)" : "");
 	say(L, msg);
 	L->flash_until = now_s() + 3 * UI_FLASH_SECONDS;

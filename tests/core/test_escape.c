@@ -1,6 +1,8 @@
 /* escape: peer bytes never reach a terminal as control sequences, and the
  * escaped text decodes back to exactly the bytes that were sent. */
 #include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sockstep/escape.h"
@@ -165,6 +167,62 @@ START_TEST(escape_string_applies_the_same_rules)
 }
 END_TEST
 
+/* What a writer puts in a FILE, as a string (caller frees). */
+static char *written(void (*fn)(FILE *, const char *), const char *in)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	fn(f, in);
+	fclose(f);
+	return buf;
+}
+
+START_TEST(escape_html_turns_markup_into_text)
+{
+	char *s = written(escape_html, "<script>alert('x')</script> \"q\" & <!--");
+	ck_assert_str_eq(s, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &quot;q&quot; &amp; &lt;!--");
+	free(s);
+}
+END_TEST
+
+START_TEST(escape_html_never_emits_a_control_or_markup_byte)
+{
+	char in[256], *s;
+	for (int i = 1; i < 256; i++)
+		in[i - 1] = (char)i;
+	in[255] = '\0';
+	s = written(escape_html, in);
+	ck_assert(all_printable(s));
+	ck_assert_ptr_null(strpbrk(s, "<>\"'"));
+	ck_assert_ptr_nonnull(strstr(s, "\\x1b\\x1c"));
+	ck_assert_ptr_nonnull(strstr(s, "\\x7f\\x80"));
+	free(s);
+	s = written(escape_html, NULL);
+	ck_assert_str_eq(s, "");
+	free(s);
+}
+END_TEST
+
+START_TEST(escape_script_json_cannot_close_the_script_block)
+{
+	char *s = written(escape_script_json, "{\"a\":\"</script><!--&x\"}");
+	ck_assert_str_eq(s, "{\"a\":\"\\u003c/script\\u003e\\u003c!--\\u0026x\"}");
+	ck_assert_ptr_null(strpbrk(s, "<>&"));
+	free(s);
+}
+END_TEST
+
+START_TEST(escape_script_json_escapes_the_javascript_line_breaks)
+{
+	/* U+2028, U+2029, and a neighbour (U+2027) that stays as is */
+	char *s = written(escape_script_json, "\"\xe2\x80\xa8|\xe2\x80\xa9|\xe2\x80\xa7|\xe2\x80\"");
+	ck_assert_str_eq(s, "\"\\u2028|\\u2029|\xe2\x80\xa7|\xe2\x80\"");
+	free(s);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("escape");
@@ -183,6 +241,10 @@ Suite *test_suite(void)
 	tcase_add_test(tc, unescape_rejects_malformed_escapes);
 	tcase_add_test(tc, unescape_stops_at_the_output_size);
 	tcase_add_test(tc, escape_string_applies_the_same_rules);
+	tcase_add_test(tc, escape_html_turns_markup_into_text);
+	tcase_add_test(tc, escape_html_never_emits_a_control_or_markup_byte);
+	tcase_add_test(tc, escape_script_json_cannot_close_the_script_block);
+	tcase_add_test(tc, escape_script_json_escapes_the_javascript_line_breaks);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -197,6 +197,34 @@ START_TEST(jsonl_writes_the_documented_text_lines)
 }
 END_TEST
 
+START_TEST(jsonl_answer_carries_the_field_and_the_kernels_value)
+{
+	struct ss_event ev, back;
+	char line[JSONL_LINE_MAX], why[128];
+
+	event_init(&ev, SS_EV_ANSWER);
+	ev.t = 1.5;
+	ev.step = 8;
+	snprintf(ev.actor, sizeof ev.actor, "server");
+	ev.u.note.index = 0;
+	snprintf(ev.u.note.text, sizeof ev.u.note.text, "Not quite.");
+	snprintf(ev.u.note.field, sizeof ev.u.note.field, "local.port");
+	snprintf(ev.u.note.value, sizeof ev.u.note.value, "9001");
+	jsonl_format(&ev, line, sizeof(line));
+	ck_assert_str_eq(line, "{\"t\":1.500000,\"kind\":\"answer\",\"actor\":\"server\",\"step\":8,"
+			       "\"ok\":false,\"text\":\"Not quite.\",\"field\":\"local.port\","
+			       "\"value\":\"9001\"}\n");
+	ck_assert_int_eq(jsonl_parse(line, &back, why, sizeof why), 0);
+	ck_assert_str_eq(back.u.note.field, "local.port");
+	ck_assert_str_eq(back.u.note.value, "9001");
+	/* an answer recorded before these fields existed still loads */
+	ck_assert_int_eq(jsonl_parse("{\"t\":1,\"kind\":\"answer\",\"actor\":\"server\","
+				     "\"step\":8,\"ok\":true,\"text\":\"Right!\"}", &back, why,
+				     sizeof why), 0);
+	ck_assert_str_eq(back.u.note.value, "");
+}
+END_TEST
+
 START_TEST(jsonl_begin_and_blocked_have_null_ret_and_errno)
 {
 	struct ss_event ev;
@@ -524,6 +552,8 @@ START_TEST(jsonl_worst_case_events_fit_line_max)
 				memset(ev.u.sock.owner, 1, sizeof(ev.u.sock.owner) - 1);
 		} else {
 			memset(ev.u.note.text, 1, sizeof(ev.u.note.text) - 1);
+			memset(ev.u.note.field, 1, sizeof(ev.u.note.field) - 1);
+			memset(ev.u.note.value, 1, sizeof(ev.u.note.value) - 1);
 		}
 		assert_round_trip(&ev, &back);
 	}
@@ -588,6 +618,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, jsonl_writes_the_documented_call_line);
 	tcase_add_test(tc, jsonl_writes_the_documented_socket_line);
 	tcase_add_test(tc, jsonl_writes_the_documented_text_lines);
+	tcase_add_test(tc, jsonl_answer_carries_the_field_and_the_kernels_value);
 	tcase_add_test(tc, jsonl_begin_and_blocked_have_null_ret_and_errno);
 	tcase_add_test(tc, jsonl_data_never_carries_control_bytes);
 	tcase_add_test(tc, jsonl_data_defuses_terminal_sequences);

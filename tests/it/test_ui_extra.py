@@ -254,7 +254,7 @@ def test_ui_search_highlights_and_scrolls_to_the_match():
         shutil.rmtree(d, ignore_errors=True)
 
 
-def test_ui_export_key_writes_svg_and_mermaid():
+def test_ui_export_key_writes_svg_mermaid_and_html():
     d, path, evs = record("--port", "0", "--pause", "0")
     out = tempfile.mkdtemp(prefix="sockstep-export-")
     t = None
@@ -262,7 +262,7 @@ def test_ui_export_key_writes_svg_and_mermaid():
         t = replay_done(path, cwd=out)
         t.keys("e")
         s = t.wait_screen(lambda s: "wrote sockstep-" in s, what="the export message")
-        m = re.search(r"wrote (sockstep-\d+\.svg) and (sockstep-\d+\.mmd)", s)
+        m = re.search(r"wrote (sockstep-\d+\.svg), (sockstep-\d+\.mmd) and (sockstep-\d+\.html)", s)
         assert m, s
         svg = os.path.join(out, m.group(1))
         doc = xml.dom.minidom.parse(svg)
@@ -271,6 +271,10 @@ def test_ui_export_key_writes_svg_and_mermaid():
         assert "server" in text and "client" in text and "accept" in text
         with open(os.path.join(out, m.group(2))) as f:
             assert f.read().startswith("sequenceDiagram")
+        with open(os.path.join(out, m.group(3))) as f:
+            page = f.read()
+        assert page.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in page
+        assert '"call":"accept"' in page and "<svg" in page
         t.keys("q")
         assert t.exit_status() == "EXIT=0"
         # the session's temporary JSONL is gone with the UI

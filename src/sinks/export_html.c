@@ -1,0 +1,327 @@
+/*
+ * export_html: a JSONL trace as one self-contained page to step through.
+ *
+ * The trace is read whole (bounded), drawn once by the SVG export, and its
+ * events re-written as one JSON array through jsonl_format, each call with
+ * the line the text output prints for it and the explanation the UI shows
+ * (so the page says what the terminal says, from the same code).  The page
+ * is then written around them; its script (export_html_page.c) does the
+ * stepping.  The CSP hashes are computed here from the exact bytes written.
+ */
+#include "sockstep/export_html.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockstep/escape.h"
+#include "sockstep/explain.h"
+#include "sockstep/export.h"
+#include "sockstep/jsonl.h"
+#include "sockstep/output.h"
+#include "sockstep/sha256.h"
+
+#ifndef SOCKSTEP_VERSION
+#define SOCKSTEP_VERSION "?"
+#endif
+
+/* A growing text built with stdio (open_memstream). */
+struct text {
+	char *buf;
+	size_t len;
+	FILE *f;
+};
+
+static int fail(char *err, size_t errsz, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errsz) {
+		va_start(ap, fmt);
+		vsnprintf(err, errsz, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static int text_open(struct text *t)
+{
+	t->buf = NULL;
+	t->len = 0;
+	t->f = open_memstream(&t->buf, &t->len);
+	return t->f ? 0 : -1;
+}
+
+/* Close the stream; the text stays in t->buf (NUL-terminated). */
+static int text_close(struct text *t)
+{
+	int bad = ferror(t->f);
+
+	if (fclose(t->f) != 0 || bad) {
+		t->f = NULL;
+		return -1;
+	}
+	t->f = NULL;
+	return 0;
+}
+
+static void text_free(struct text *t)
+{
+	if (t->f)
+		fclose(t->f);
+	free(t->buf);
+	t->buf = NULL;
+}
+
+/* The whole input, with a '\n' appended (so an empty trace is one blank
+ * line, and the last line always ends). */
+static int slurp(FILE *in, const char *name, struct text *t, char *err, size_t errsz)
+{
+	char chunk[65536];
+	size_t n;
+
+	if (text_open(t) < 0)
+		return fail(err, errsz, "out of memory");
+	while ((n = fread(chunk, 1, sizeof chunk, in)) > 0) {
+		if (ftell(t->f) + (long)n > EXPORT_HTML_INPUT_MAX)
+			return fail(err, errsz, "%s: longer than %ld MB: too long for one page",
+				    name, EXPORT_HTML_INPUT_MAX >> 20);
+		fwrite(chunk, 1, n, t->f);
+	}
+	if (ferror(in))
+		return fail(err, errsz, "%s: %s", name, strerror(errno));
+	fputc('\n', t->f);
+	if (text_close(t) < 0)
+		return fail(err, errsz, "out of memory");
+	return 0;
+}
+
+/* A JSON string of text sockstep made: printable ASCII as is, every
+ * other byte as the visible \xNN the terminal shows. */
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p >= 0x20 && *p < 0x7f)
+			fputc(*p, out);
+		else
+			fprintf(out, "\\\\x%02x", *p);
+	}
+	fputc('"', out);
+}
+
+/* One event as its JSONL object, a call with "line" and "why" added. */
+static void event_json(FILE *out, const struct ss_event *ev)
+{
+	char buf[JSONL_LINE_MAX], line[320];
+	int n = jsonl_format(ev, buf, sizeof buf);
+	const char *why;
+
+	if (n < 2)
+		return;
+	buf[n - 2] = '\0'; /* drop "}\n" */
+	fputs(buf, out);
+	if (ev->kind == SS_EV_CALL || ev->kind == SS_EV_BLOCKED) {
+		if (ev->kind == SS_EV_CALL)
+			output_call_line(ev, line, sizeof line);
+		else
+			output_call_text(ev, line, sizeof line);
+		fputs(",\"line\":", out);
+		json_string(out, line);
+		why = explain_call(ev);
+		fputs(",\"why\":", out);
+		if (why)
+			json_string(out, why);
+		else
+			fputs("null", out);
+	}
+	fputc('}', out);
+}
+
+/* The events the page steps through, as {"events":[...]}. */
+static int events_json(char *buf, const char *name, struct text *t, char *err, size_t errsz)
+{
+	long lineno = 0;
+	int first = 1;
+
+	if (text_open(t) < 0)
+		return fail(err, errsz, "out of memory");
+	fputs("{\"events\":[", t->f);
+	for (char *line = buf, *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		struct ss_event ev;
+		char why[200];
+
+		lineno++;
+		*nl = '\0';
+		if (line[strspn(line, " \t\r")] == '\0')
+			continue;
+		if (jsonl_parse(line, &ev, why, sizeof why) < 0) {
+			/* As export's reader: newer traces may hold kinds we do
+			 * not know (the shared trace reader will own this). */
+			if (strstr(why, "unknown kind") != NULL)
+				continue;
+			return fail(err, errsz, "%s:%ld: %s", name, lineno, why);
+		}
+		if (ev.kind == SS_EV_BEGIN || ev.kind == SS_EV_END)
+			continue; /* internal to the director: not shown */
+		fputs(first ? "\n" : ",\n", t->f);
+		first = 0;
+		event_json(t->f, &ev);
+	}
+	fputs("\n]}", t->f);
+	if (text_close(t) < 0)
+		return fail(err, errsz, "out of memory");
+	return 0;
+}
+
+/* The sequence diagram as the SVG export draws it. */
+static int diagram(const struct text *trace, const char *name, const struct filter *f,
+		   struct text *svg, char *err, size_t errsz)
+{
+	FILE *in = fmemopen(trace->buf, trace->len, "r");
+	int rc;
+
+	if (in == NULL || text_open(svg) < 0) {
+		if (in)
+			fclose(in);
+		return fail(err, errsz, "out of memory");
+	}
+	rc = export_trace(in, name, EXPORT_SVG, f, svg->f, err, errsz);
+	fclose(in);
+	if (text_close(svg) < 0 && rc == 0)
+		rc = fail(err, errsz, "out of memory");
+	return rc;
+}
+
+static char *joined(const char *const *lines)
+{
+	struct text t;
+
+	if (text_open(&t) < 0)
+		return NULL;
+	for (; *lines; lines++)
+		fputs(*lines, t.f);
+	if (text_close(&t) < 0) {
+		free(t.buf);
+		return NULL;
+	}
+	return t.buf;
+}
+
+/* The content of the SVG's <style> element, for its CSP hash. */
+static void svg_style_hash(const char *svg, char out[SHA256_BASE64_SIZE])
+{
+	const char *a = strstr(svg, "<style>"), *b = a ? strstr(a, "</style>") : NULL;
+
+	a = a ? a + strlen("<style>") : "";
+	sha256_base64(a, b ? (size_t)(b - a) : 0, out);
+}
+
+static void write_head(FILE *out, const char *name, const char *css, const char *js,
+		       const char *svg)
+{
+	char h_js[SHA256_BASE64_SIZE], h_css[SHA256_BASE64_SIZE], h_svg[SHA256_BASE64_SIZE];
+
+	sha256_base64(js, strlen(js), h_js);
+	sha256_base64(css, strlen(css), h_css);
+	svg_style_hash(svg, h_svg);
+	/* Nothing may load or run but what this file holds: the one script
+	 * and the two style sheets, by hash.  default-src 'none' covers
+	 * fetch, images, fonts, frames; a <meta> CSP cannot set
+	 * frame-ancestors, which a file needs no more than it can have. */
+	fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+		     "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+		     "script-src 'sha256-%s'; style-src 'sha256-%s' 'sha256-%s'; "
+		     "base-uri 'none'; form-action 'none'\">\n"
+		     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		     "<meta name=\"generator\" content=\"sockstep " SOCKSTEP_VERSION "\">\n<title>sockstep: ",
+		h_js, h_css, h_svg);
+	escape_html(out, name);
+	fprintf(out, "</title>\n<style>%s</style>\n</head>\n", css);
+}
+
+static void write_body(FILE *out, const char *name)
+{
+	fputs("<body>\n<header class=\"ss-bar\">\n<div class=\"ss-brand\">sockstep<span>", out);
+	escape_html(out, name);
+	fputs("</span></div>\n<nav class=\"ss-nav\" aria-label=\"steps\">\n"
+	      "<button id=\"ss-prev\" type=\"button\" title=\"previous step (p)\">&#8592; Prev</button>\n"
+	      "<span id=\"ss-counter\" aria-live=\"polite\">Step 0 / 0</span>\n"
+	      "<button id=\"ss-next\" type=\"button\" title=\"next step (Space, n)\">Next &#8594;</button>\n"
+	      "<a id=\"ss-link\" href=\"#step-0\" title=\"a link to this step\">link</a>\n</nav>\n"
+	      "<div class=\"ss-keys\"><kbd>Space</kbd>/<kbd>n</kbd> next &#183; <kbd>p</kbd> previous &#183; "
+	      "<kbd>Home</kbd>/<kbd>End</kbd></div>\n</header>\n<main>\n"
+	      "<noscript><p class=\"ss-card\">Stepping needs JavaScript; the sequence diagram below shows the whole session.</p></noscript>\n"
+	      "<section class=\"ss-card ss-narr\" aria-live=\"polite\"><span id=\"ss-who\"></span>"
+	      "<span id=\"ss-say\"></span><ul id=\"ss-notes\" hidden></ul></section>\n"
+	      "<section id=\"ss-quiz\" hidden></section>\n<div class=\"ss-cols\">\n"
+	      "<section class=\"ss-card ss-col\" id=\"ss-left\"><h2 id=\"ss-left-who\">server</h2>"
+	      "<div class=\"ss-scroll\"><ol id=\"ss-left-calls\"></ol></div></section>\n"
+	      "<section class=\"ss-card ss-col\" id=\"ss-right\"><h2 id=\"ss-right-who\">client</h2>"
+	      "<div class=\"ss-scroll\"><ol id=\"ss-right-calls\"></ol></div></section>\n</div>\n"
+	      "<section class=\"ss-card\"><h2>Kernel socket table<span id=\"ss-table-when\"></span></h2>\n"
+	      "<div class=\"ss-tablebox\"><table class=\"ss-table\"><thead><tr><th>Local</th><th>Peer</th><th>State</th>"
+	      "<th class=\"ss-num\">Recv-Q</th><th class=\"ss-num\">Send-Q</th><th>Timer</th>"
+	      "<th>Owner</th></tr></thead><tbody id=\"ss-table-body\"></tbody></table></div></section>\n"
+	      "<section class=\"ss-card\"><h2>Sequence diagram</h2><div class=\"ss-diagram\">\n",
+	      out);
+}
+
+/* The SVG inline, without its XML declaration (HTML has none). */
+static void write_svg(FILE *out, const char *svg)
+{
+	if (strncmp(svg, "<?xml", 5) == 0) {
+		const char *end = strstr(svg, "?>");
+		svg = end ? end + 2 : svg;
+		svg += strspn(svg, "\n");
+	}
+	fputs(svg, out);
+}
+
+static void write_tail(FILE *out, const char *json, const char *js)
+{
+	fputs("</div></section>\n</main>\n<footer>Recorded with sockstep " SOCKSTEP_VERSION
+	      ": every number on this page is what the kernel reported.</footer>\n"
+	      "<script type=\"application/json\" id=\"ss-data\">",
+	      out);
+	escape_script_json(out, json);
+	fprintf(out, "</script>\n<script>%s</script>\n</body>\n</html>\n", js);
+}
+
+int export_html(FILE *in, const char *name, const struct filter *f, FILE *out, char *err,
+		size_t errsz)
+{
+	struct text trace = {0}, svg = {0}, json = {0};
+	char *css = joined(export_html_style()), *js = joined(export_html_script());
+	char clean[256];
+	int rc = 0;
+
+	escape_string(clean, sizeof clean, name ? name : "trace");
+	if (css == NULL || js == NULL)
+		rc = fail(err, errsz, "out of memory");
+	if (rc == 0)
+		rc = slurp(in, clean, &trace, err, errsz);
+	if (rc == 0) /* before events_json, which cuts the lines in place */
+		rc = diagram(&trace, clean, f, &svg, err, errsz);
+	if (rc == 0)
+		rc = events_json(trace.buf, clean, &json, err, errsz);
+	if (rc == 0) {
+		write_head(out, clean, css, js, svg.buf);
+		write_body(out, clean);
+		write_svg(out, svg.buf);
+		write_tail(out, json.buf, js);
+		if (fflush(out) != 0 || ferror(out))
+			rc = fail(err, errsz, "cannot write the page: %s", strerror(errno));
+	}
+	text_free(&trace);
+	text_free(&svg);
+	text_free(&json);
+	free(css);
+	free(js);
+	return rc;
+}
