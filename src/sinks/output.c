@@ -181,10 +181,17 @@ void output_text_sink(void *ctx, const struct ss_event *ev)
 			o->rows[o->nrows++] = *ev;
 		break;
 	case SS_EV_PACKET:
-		fprintf(o->out, "%9.4f  %-8s %s > %s  [%s]  seq %u ack %u len %d\n",
-			ev->t, "packet", ev->u.pkt.src, ev->u.pkt.dst,
-			ev->u.pkt.flags, ev->u.pkt.rel_seq, ev->u.pkt.rel_ack,
-			ev->u.pkt.len);
+		/* A segment without the ACK flag (the first SYN) carries no
+		 * acknowledgement number worth showing. */
+		if (strchr(ev->u.pkt.flags, '.'))
+			fprintf(o->out, "%9.4f  %-8s %s > %s  [%s]  seq %u ack %u len %d\n",
+				ev->t, "packet", ev->u.pkt.src, ev->u.pkt.dst,
+				ev->u.pkt.flags, ev->u.pkt.rel_seq, ev->u.pkt.rel_ack,
+				ev->u.pkt.len);
+		else
+			fprintf(o->out, "%9.4f  %-8s %s > %s  [%s]  seq %u len %d\n",
+				ev->t, "packet", ev->u.pkt.src, ev->u.pkt.dst,
+				ev->u.pkt.flags, ev->u.pkt.rel_seq, ev->u.pkt.len);
 		break;
 	case SS_EV_STEP:
 		if (o->narration && text[0])
