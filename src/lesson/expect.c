@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #define TOKENS_MAX 4
@@ -449,6 +450,10 @@ static int compare(const struct value *a, int op, const struct value *b)
 		d = a->num < b->num ? -1 : a->num > b->num;
 	else if (op >= 2)
 		return 0; /* ordering only means something for numbers */
+	else if (a->str[0] != '"' && b->str[0] != '"')
+		/* names (states, errnos, none, true): a learner's "none" is
+		 * the kernel's none, "established" its ESTABLISHED */
+		d = strcasecmp(a->str, b->str) != 0;
 	else
 		d = strcmp(unquoted(a->str, qa, sizeof qa),
 			   unquoted(b->str, qb, sizeof qb)) != 0;

@@ -249,6 +249,9 @@ START_TEST(peer_state_and_hosts_read_the_other_row_and_the_address)
 	ck_assert_int_eq(holds(&ev_k, "kpeerstate == SYN_RECV"), 1);
 	ck_assert_int_eq(holds(&ev_k, "kpeerstate == ESTABLISHED"), 0);
 	ck_assert_int_eq(eval_on(&ev_k, 0, 2, "kpeerstate == none"), 1);
+	/* a prediction typed in any case names the same state */
+	ck_assert_int_eq(eval_on(&ev_k, 0, 2, "kpeerstate == NONE"), 1);
+	ck_assert_int_eq(holds(&ev_k, "kstate == established"), 1);
 	ck_assert_int_eq(holds(&ev_k, "local.host == \"127.0.0.1\""), 1);
 	ck_assert_int_eq(holds(&ev_k, "peer.host == \"127.0.0.2\""), 0);
 	call(&ev_k, "connect", 0, "[::1]:44284", "[::1]:9001", TCP_ESTABLISHED_, 200);
