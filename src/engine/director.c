@@ -48,6 +48,9 @@ struct actor_proc {
 	int skip; /* steps of this actor to skip (on-error: skip N) */
 	char prediction[SS_NAME_MAX * 4]; /* the learner's answer to check */
 	int check_prediction;
+	/* This actor's latest accept(): when it began and when it returned
+	 * (-1: not yet), to say "before accept()" only from what was seen. */
+	double accept_from, accept_to;
 };
 
 struct sock_entry {
@@ -446,16 +449,31 @@ static int told_once(struct director *d, const struct ss_socket_event *s)
 
 /* Say what the table shows that no call reported: a connection waiting in
  * the accept queue, a side entering CLOSE_WAIT or TIME_WAIT. */
+/* Was some actor's accept() already waiting when time t came? */
+static int accept_waiting_at(const struct director *d, double t)
+{
+	for (int i = 0; i < d->sc->nactors; i++) {
+		const struct actor_proc *ap = &d->actors[i];
+		if (ap->accept_from >= 0 && ap->accept_from <= t &&
+		    (ap->accept_to < 0 || ap->accept_to >= t))
+			return 1;
+	}
+	return 0;
+}
+
 static void narrate_table(struct director *d, const struct ss_event *call)
 {
+	/* "before accept()" only when no accept() was seen waiting as the
+	 * connect returned; the numbers are the listener's row in this very
+	 * snapshot, labelled as what they are. */
 	if (call && strcmp(call->u.call.name, "connect") == 0 &&
-	    call->u.call.ret == 0) {
+	    call->u.call.ret == 0 && !accept_waiting_at(d, call->t)) {
 		for (int i = 0; i < d->nrows; i++) {
 			const struct ss_socket_event *s = &d->rows[i].u.sock;
 			if (s->state == 10 && strcmp(s->local, call->u.call.peer) == 0 &&
 			    s->recv_q > 0)
 				note(d, 0, "kernel",
-				     "connect() returned before the server called accept(): the kernel did the handshake, and the connection waits in the listener's accept queue (%ld of %ld in the table)",
+				     "connect() returned before the server called accept(): the kernel did the handshake, and the connection waits in the listener's accept queue (%ld waiting in the accept queue, backlog %ld)",
 				     s->recv_q, s->send_q);
 		}
 	}
@@ -728,9 +746,15 @@ static void handle_report(struct director *d, struct ss_event *ev)
 		ap->begun = 1;
 		ap->begun_at = now_t(d);
 		ap->begin = *ev;
+		if (strcmp(ev->u.call.name, "accept") == 0) {
+			ap->accept_from = ev->t;
+			ap->accept_to = -1;
+		}
 		break;
 	case SS_EV_CALL: {
 		const char *why = explain_call(ev);
+		if (strcmp(ev->u.call.name, "accept") == 0)
+			ap->accept_to = ev->t;
 		ap->call = *ev;
 		ap->have_call = 1;
 		record_call(d, ev);
@@ -878,6 +902,7 @@ struct director *director_new(const struct director_opts *o, char *err,
 	for (int i = 0; i < SCRIPT_MAX_ACTORS; i++) {
 		d->actors[i].ctrl_fd = -1;
 		d->actors[i].inflight = -1;
+		d->actors[i].accept_from = d->actors[i].accept_to = -1;
 	}
 	return d;
 }
@@ -1396,6 +1421,7 @@ static void reset(struct director *d)
 	for (int i = 0; i < SCRIPT_MAX_ACTORS; i++) {
 		d->actors[i].ctrl_fd = -1;
 		d->actors[i].inflight = -1;
+		d->actors[i].accept_from = d->actors[i].accept_to = -1;
 	}
 }
 
