@@ -1,5 +1,5 @@
 /*
- * fuzz_script: script_parse on any text never crashes or leaks, and every
+ * fuzz_script: lesson_parse on any text never crashes or leaks, and every
  * error names the file and a line: "fuzz.md:LINE: reason".
  */
 #include <ctype.h>
@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sockstep/lesson.h"
 #include "sockstep/script.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -28,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[256];
 	memset(&sc, 0, sizeof(sc));
 	err[0] = '\0';
-	if (script_parse(&sc, text, "fuzz.md", vars, 3, err, sizeof(err)) == 0) {
+	if (lesson_parse(&sc, text, "fuzz.md", vars, 3, err, sizeof(err)) == 0) {
 		if (sc.nsteps < 0 || sc.nsteps > SCRIPT_MAX_STEPS ||
 		    sc.nactors < 0 || sc.nactors > SCRIPT_MAX_ACTORS)
 			abort();

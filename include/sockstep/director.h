@@ -46,7 +46,11 @@ struct director;
 
 struct director *director_new(const struct director_opts *o, char *err,
 			      size_t errsz);
+/* A sink receives every event until removed; ctx is the caller's and must
+ * outlive the sink's registration. */
 void director_add_sink(struct director *d, director_sink fn, void *ctx);
+/* Remove the sink added with fn and ctx (no-op if there is none). */
+void director_remove_sink(struct director *d, director_sink fn, void *ctx);
 /* Fork the actors (or open the recording).  0 or -1 with err. */
 int director_start(struct director *d, char *err, size_t errsz);
 /* Grant the next step.  Returns 0, 1 when there is nothing to grant

@@ -119,11 +119,26 @@ const char *event_kind_name(enum ss_kind kind);
 /* The kind named by name, or -1. */
 int event_kind_from_name(const char *name);
 
+/* A kernel TCP state missing from <netinet/tcp.h>: a request socket
+ * during the handshake (include/net/tcp_states.h), seen in sock_diag
+ * dumps.  Every other state is spelled with <netinet/tcp.h>'s TCP_LISTEN,
+ * TCP_TIME_WAIT... and never by its number. */
+#define SS_TCP_NEW_SYN_RECV 12
+
 /* TCP state as ss(8) names it ("ESTABLISHED", "TIME_WAIT", "SYN_RECV"),
  * "" for -1, "UNKNOWN" for numbers the kernel does not use. */
 const char *event_tcp_state_name(int state);
 /* The kernel state number of an ss(8) name, or -1. */
 int event_tcp_state_from_name(const char *name);
+
+/* Socket family as <sys/socket.h> names it ("AF_INET", "AF_INET6",
+ * "AF_UNIX"), NULL if unknown; from a name ("AF_LOCAL" too), or -1. */
+const char *event_family_name(int family);
+int event_family_from_name(const char *name);
+/* Socket type ("SOCK_STREAM", "SOCK_DGRAM", "SOCK_SEQPACKET", "SOCK_RAW"),
+ * NULL if unknown; from a name, or -1. */
+const char *event_type_name(int type);
+int event_type_from_name(const char *name);
 
 /* errno name ("EADDRINUSE"), NULL for 0 or an unknown number. */
 const char *event_errno_name(int err);

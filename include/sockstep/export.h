@@ -39,10 +39,4 @@ int export_format_from_name(const char *name);
 int export_trace(FILE *in, const char *name, enum export_format fmt,
 		 const struct filter *f, FILE *out, char *err, size_t errsz);
 
-/* `sockstep export [--format F] [--filter EXPR]... [-o FILE] TRACE.jsonl`
- * (--format html: export_html):
- * argv[0] is "export".  Returns the exit status: 0, 1 when the trace
- * cannot be read or written, 2 on bad usage (one line on stderr). */
-int export_main(int argc, char **argv);
-
 #endif

@@ -11,13 +11,15 @@
  *     client: connect(k, server.s)
  *
  * The format is documented in lessons/README.md.  Steps run in the order
- * written, each actor in its own process.  The built-in classic exchange of
- * the seed tutorial is a script too (script_classic).
+ * written, each actor in its own process.  This header is the data: the
+ * lesson file is read by lesson.h, its lines by grammar.h; the built-in
+ * exchange of the seed tutorial is a script too (seed.h).
  */
 #ifndef SOCKSTEP_SCRIPT_H
 #define SOCKSTEP_SCRIPT_H
 
 #include <stddef.h>
+#include "sockstep/addr.h"
 #include "sockstep/event.h"
 
 #define SCRIPT_MAX_ACTORS 8
@@ -80,6 +82,9 @@ struct ss_step {
 	 * "/tmp/x.sock" (AF_UNIX), or "actor.sock" meaning the local address
 	 * the kernel gave that socket (resolved by the director). */
 	char addr[SS_ADDR_MAX];
+	/* That address parsed at load time (addr.h); SS_ADDR_NONE for an
+	 * "actor.sock" reference or a call without an address. */
+	struct ss_addr target;
 	/* poll(): the sockets' names, space-separated, in addr; the events
 	 * (POLLIN, POLLOUT) in flags; the timeout in ms in num.
 	 * fork(): how long the child holds the fds, in seconds. */
@@ -122,24 +127,7 @@ struct ss_script {
 	int repeat_from, repeat_to, repeat_count;
 };
 
-/* Variables substituted as ${name} before parsing (host, port, pause...). */
-struct script_var {
-	const char *name;
-	const char *value;
-};
-
-/* Parse Markdown text holding sockstep blocks.  name is used in error
- * messages ("lessons/01.md:12: unknown call 'acept'").  Returns 0, or -1
- * with "file:line: reason" in err. */
-int script_parse(struct ss_script *sc, const char *text, const char *name,
-		 const struct script_var *vars, size_t nvars, char *err,
-		 size_t errsz);
-
-/* Read and parse a lesson file. */
-int script_load(struct ss_script *sc, const char *path,
-		const struct script_var *vars, size_t nvars, char *err,
-		size_t errsz);
-
+/* Free the steps of a script made by lesson_parse or seed_*. */
 void script_free(struct ss_script *sc);
 
 /* Index of actor name in sc, or -1. */
@@ -147,17 +135,5 @@ int script_actor_index(const struct ss_script *sc, const char *name);
 
 /* "socket", "bind", ... */
 const char *script_call_name(enum ss_call call);
-
-/* The seed tutorial's exchange (server and client), with host, port and
- * pause from vars.  Returns 0 or -1 with err. */
-int script_classic(struct ss_script *sc, const struct script_var *vars,
-		   size_t nvars, char *err, size_t errsz);
-
-/* One side of it: the seed's server for `count` clients (server mode),
- * or the seed's client sending `send` (client mode). */
-int script_seed_server(struct ss_script *sc, const struct script_var *vars,
-		       size_t nvars, int count, char *err, size_t errsz);
-int script_seed_client(struct ss_script *sc, const struct script_var *vars,
-		       size_t nvars, char *err, size_t errsz);
 
 #endif

@@ -178,4 +178,12 @@ int ui_call_family(const char *call);
  * "remote" opposite the live side in one-sided mode). */
 enum ui_side ui_view_side(const struct ui_view *v, const char *actor);
 
+/* The two sockets presenter mode shows for call line l: the one the call
+ * made or used (a), and its counterpart (b: accept's listener, a
+ * connected socket's other end, else a listener), as the kernel's table
+ * reports them; a is built from l itself while the table has no row for
+ * it.  Returns how many were found (1 or 2). */
+int ui_view_present_sockets(const struct ui_view *v, const struct ui_line *l,
+			    struct ui_row *a, struct ui_row *b);
+
 #endif

@@ -13,11 +13,13 @@
 #include "sockstep/course.h"
 #include "sockstep/director.h"
 #include "sockstep/escape.h"
-#include "sockstep/export.h"
+#include "sockstep/export_cmd.h"
 #include "sockstep/filter.h"
 #include "sockstep/options.h"
 #include "sockstep/output.h"
+#include "sockstep/lesson.h"
 #include "sockstep/script.h"
+#include "sockstep/seed.h"
 #include "sockstep/ui.h"
 
 #define EXIT_USAGE 2
@@ -44,7 +46,7 @@ static int list_lessons(const char *argv0)
 	for (int i = 0; i < n; i++) {
 		struct ss_script sc;
 		char err[256];
-		if (script_load(&sc, list[i].path, NULL, 0, err, sizeof err) < 0) {
+		if (lesson_load(&sc, list[i].path, NULL, 0, err, sizeof err) < 0) {
 			printf("%2d  %-22s (cannot load: %s)\n", list[i].number, list[i].name, err);
 			continue;
 		}
@@ -69,16 +71,16 @@ static int build_script(const struct options *o, const char *path,
 	snprintf(pid, sizeof pid, "%d", (int)getpid());
 	switch (o->mode) {
 	case MODE_SERVER:
-		rc = script_seed_server(sc, vars, nvars, o->count, err, sizeof err);
+		rc = seed_server(sc, vars, nvars, o->count, err, sizeof err);
 		break;
 	case MODE_CLIENT:
-		rc = script_seed_client(sc, vars, nvars, err, sizeof err);
+		rc = seed_client(sc, vars, nvars, err, sizeof err);
 		break;
 	case MODE_LESSON:
-		rc = script_load(sc, path, vars, nvars, err, sizeof err);
+		rc = lesson_load(sc, path, vars, nvars, err, sizeof err);
 		break;
 	default:
-		rc = script_classic(sc, vars, nvars, err, sizeof err);
+		rc = seed_classic(sc, vars, nvars, err, sizeof err);
 		break;
 	}
 	if (rc < 0)
@@ -221,7 +223,7 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 
 	if (argc > 1 && strcmp(argv[1], "export") == 0)
-		return export_main(argc - 1, argv + 1);
+		return export_cmd_main(argc - 1, argv + 1);
 	switch (options_parse(argc, argv, &o)) {
 	case OPTIONS_HELP:
 		options_usage(stdout);

@@ -1,14 +1,19 @@
 /*
- * event: "not reported" defaults and the name tables every sink shares
- * (event kinds, TCP states, errno names), so the UI, the text writer and
- * the JSONL format spell things the same way.
+ * event: "not reported" defaults and the name tables every part shares
+ * (event kinds, TCP states, socket families and types, errno names), so
+ * the lesson parser, the UI, the text writer and the JSONL format spell
+ * things the same way.
  */
 #include "sockstep/event.h"
 
 #include <errno.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+
+#include "sockstep/addr.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -69,9 +74,12 @@ int event_kind_from_name(const char *name)
  * ss(8) prints these with dashes ("SYN-SENT"); we keep the kernel's
  * underscores so a name is also a valid identifier in scripts. */
 static const char *const tcp_state_names[] = {
-	[1] = "ESTABLISHED", [2] = "SYN_SENT",	 [3] = "SYN_RECV",   [4] = "FIN_WAIT1",
-	[5] = "FIN_WAIT2",   [6] = "TIME_WAIT",	 [7] = "CLOSE",	     [8] = "CLOSE_WAIT",
-	[9] = "LAST_ACK",    [10] = "LISTEN",	 [11] = "CLOSING",   [12] = "NEW_SYN_RECV",
+	[TCP_ESTABLISHED] = "ESTABLISHED", [TCP_SYN_SENT] = "SYN_SENT",
+	[TCP_SYN_RECV] = "SYN_RECV",	   [TCP_FIN_WAIT1] = "FIN_WAIT1",
+	[TCP_FIN_WAIT2] = "FIN_WAIT2",	   [TCP_TIME_WAIT] = "TIME_WAIT",
+	[TCP_CLOSE] = "CLOSE",		   [TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+	[TCP_LAST_ACK] = "LAST_ACK",	   [TCP_LISTEN] = "LISTEN",
+	[TCP_CLOSING] = "CLOSING",	   [SS_TCP_NEW_SYN_RECV] = "NEW_SYN_RECV",
 };
 
 const char *event_tcp_state_name(int state)
@@ -92,6 +100,60 @@ int event_tcp_state_from_name(const char *name)
 		if (tcp_state_names[i] != NULL && strcmp(tcp_state_names[i], name) == 0)
 			return (int)i;
 	return -1;
+}
+
+struct ss_name {
+	int value;
+	const char *name;
+};
+
+/* <sys/socket.h> names.  The first name of a value is the one written;
+ * AF_LOCAL is POSIX's other name for AF_UNIX and is read, never written. */
+static const struct ss_name family_names[] = {
+	{AF_INET, "AF_INET"}, {AF_INET6, "AF_INET6"}, {AF_UNIX, "AF_UNIX"},
+	{AF_UNIX, "AF_LOCAL"},
+};
+static const struct ss_name type_names[] = {
+	{SOCK_STREAM, "SOCK_STREAM"},
+	{SOCK_DGRAM, "SOCK_DGRAM"},
+	{SOCK_SEQPACKET, "SOCK_SEQPACKET"},
+	{SOCK_RAW, "SOCK_RAW"},
+};
+
+static const char *name_of(const struct ss_name *t, size_t n, int value)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i].value == value)
+			return t[i].name;
+	return NULL;
+}
+
+static int value_of(const struct ss_name *t, size_t n, const char *name)
+{
+	for (size_t i = 0; name != NULL && i < n; i++)
+		if (strcmp(t[i].name, name) == 0)
+			return t[i].value;
+	return -1;
+}
+
+const char *event_family_name(int family)
+{
+	return name_of(family_names, ARRAY_LEN(family_names), family);
+}
+
+int event_family_from_name(const char *name)
+{
+	return value_of(family_names, ARRAY_LEN(family_names), name);
+}
+
+const char *event_type_name(int type)
+{
+	return name_of(type_names, ARRAY_LEN(type_names), type);
+}
+
+int event_type_from_name(const char *name)
+{
+	return value_of(type_names, ARRAY_LEN(type_names), name);
 }
 
 struct errno_name {
@@ -156,37 +218,15 @@ int event_errno_from_name(const char *name)
 	return 0;
 }
 
-/* Accepts the two forms getsockname() turns into text here:
- * "host:port" (IPv4, "*" or a name without colons) and "[v6]:port".
- * Unix paths ("/tmp/s", "@abstract") have no port even if they hold ':'. */
+/* The address vocabulary (addr.c) decides; a name ("*") counts as a host
+ * because ss(8)-style text may hold one. */
 int event_addr_port(const char *addr)
 {
-	if (addr == NULL || addr[0] == '\0' || addr[0] == '/' || addr[0] == '@')
+	struct ss_addr a;
+
+	if (addr == NULL || addr_parse(&a, addr, ADDR_NAMES, NULL, 0) < 0)
 		return -1;
-	const char *colon;
-	if (addr[0] == '[') {
-		const char *close = strchr(addr, ']');
-		if (close == NULL || close == addr + 1 || close[1] != ':')
-			return -1;
-		colon = close + 1;
-	} else {
-		colon = strchr(addr, ':');
-		/* A second colon means a bare IPv6 address: no port to find. */
-		if (colon == NULL || colon == addr || strchr(colon + 1, ':') != NULL)
-			return -1;
-	}
-	const char *p = colon + 1;
-	if (*p == '\0')
-		return -1;
-	long port = 0;
-	for (; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		port = port * 10 + (*p - '0');
-		if (port > 65535)
-			return -1;
-	}
-	return (int)port;
+	return a.port;
 }
 
 double event_clock_now(void)

@@ -61,6 +61,9 @@ struct jf_field {
 	int nullable;     /* JF_NUM/JF_ENUM/JF_STATE: null_value is written as null */
 	long null_value;
 	const struct jf_name *names; /* JF_ENUM, ended by a NULL name */
+	/* JF_ENUM without names: event.h's table (families, socket types) */
+	const char *(*name_fn)(int value);
+	int (*value_fn)(const char *name);
 	int call_only;    /* null for begin/blocked: the call has not returned */
 };
 
@@ -69,13 +72,6 @@ struct jf_field {
 #define NUM(k, st, m) { .key = k, .type = JF_NUM, .store = st, .off = OFF(m) }
 #define NUMN(k, st, m, nv) { .key = k, .type = JF_NUM, .store = st, .off = OFF(m), .nullable = 1, .null_value = nv }
 
-static const struct jf_name family_names[] = {
-	{ AF_INET, "AF_INET" }, { AF_INET6, "AF_INET6" }, { AF_UNIX, "AF_UNIX" }, { 0, NULL },
-};
-static const struct jf_name type_names[] = {
-	{ SOCK_STREAM, "SOCK_STREAM" }, { SOCK_DGRAM, "SOCK_DGRAM" },
-	{ SOCK_SEQPACKET, "SOCK_SEQPACKET" }, { SOCK_RAW, "SOCK_RAW" }, { 0, NULL },
-};
 /* idiag_timer values, named as ss(8) prints them in timer:(...). */
 static const struct jf_name timer_names[] = {
 	{ 1, "on" }, { 2, "keepalive" }, { 3, "timewait" }, { 4, "persist" }, { 0, NULL },
@@ -110,8 +106,8 @@ static const struct jf_field call_fields[] = {
 	{ .key = "trunc", .type = JF_TRUNC },
 	{ .key = "data", .type = JF_DATA },
 	NUMN("inode", ST_ULONG, u.call.inode, 0),
-	{ .key = "family", .type = JF_ENUM, .off = OFF(u.call.family), .nullable = 1, .names = family_names },
-	{ .key = "type", .type = JF_ENUM, .off = OFF(u.call.type), .nullable = 1, .names = type_names },
+	{ .key = "family", .type = JF_ENUM, .off = OFF(u.call.family), .nullable = 1, .name_fn = event_family_name, .value_fn = event_family_from_name },
+	{ .key = "type", .type = JF_ENUM, .off = OFF(u.call.type), .nullable = 1, .name_fn = event_type_name, .value_fn = event_type_from_name },
 };
 
 static const struct jf_field socket_fields[] = {
@@ -393,6 +389,29 @@ static void jw_errno_text(struct jw *w, int err)
 	}
 }
 
+/* A named int: its name (TCP state, family, type, timer, level) or, if
+ * unnamed, the number; null for the field's "not reported" value. */
+static void jw_enum(struct jw *w, int v, const struct jf_field *f)
+{
+	const char *name;
+
+	if (f->nullable && v == f->null_value) {
+		jw_null(w);
+		return;
+	}
+	if (f->type == JF_STATE) {
+		name = event_tcp_state_name(v);
+		if (name[0] == '\0' || strcmp(name, "UNKNOWN") == 0)
+			name = NULL;
+	} else {
+		name = f->names ? name_of(f->names, v) : f->name_fn(v);
+	}
+	if (name != NULL)
+		jw_string(w, name, strlen(name));
+	else
+		jw_printf(w, "%d", v);
+}
+
 static void jw_field(struct jw *w, const struct ss_event *ev, const struct jf_field *f)
 {
 	const struct ss_call_event *c = &ev->u.call;
@@ -423,26 +442,9 @@ static void jw_field(struct jw *w, const struct ss_event *ev, const struct jf_fi
 			jw_null(w);
 		return;
 	case JF_STATE:
-	case JF_ENUM: {
-		int v = *(const int *)field_ptr(ev, f);
-		if (f->nullable && v == f->null_value) {
-			jw_null(w);
-			return;
-		}
-		const char *name;
-		if (f->type == JF_STATE) {
-			name = event_tcp_state_name(v);
-			if (name[0] == '\0' || strcmp(name, "UNKNOWN") == 0)
-				name = NULL;
-		} else {
-			name = name_of(f->names, v);
-		}
-		if (name != NULL)
-			jw_string(w, name, strlen(name));
-		else
-			jw_printf(w, "%d", v);
+	case JF_ENUM:
+		jw_enum(w, *(const int *)field_ptr(ev, f), f);
 		return;
-	}
 	case JF_ERRNO: {
 		if (c->err == 0) {
 			jw_null(w);
@@ -972,6 +974,34 @@ static int errno_from_number_name(const char *s, int *err)
 	return 0;
 }
 
+/* A named int as jw_enum writes it: a name from the field's table, or a
+ * number. */
+static int jr_enum(struct jr *r, int *v, const struct jf_field *f)
+{
+	struct jnum n;
+	char name[32];
+
+	if (jr_peek(r) != '"') {
+		if (jr_number(r, &n) != 0)
+			return -1;
+		return jr_store_number(r, f->key, &n, ST_INT, v);
+	}
+	if (jr_string(r, name, sizeof(name), NULL) != 0)
+		return -1;
+	if (f->type == JF_STATE) {
+		int s = event_tcp_state_from_name(name);
+		if (s < 0)
+			return jr_fail(r, "\"%s\": unknown TCP state \"%s\"", f->key, name);
+		*v = s;
+		return 0;
+	}
+	if (f->names == NULL && (*v = f->value_fn(name)) >= 0)
+		return 0;
+	if (f->names == NULL || value_of(f->names, name, v) != 0)
+		return jr_fail(r, "\"%s\": unknown value \"%s\"", f->key, name);
+	return 0;
+}
+
 static int jr_field(struct jr *r, struct ss_event *ev, const struct jf_field *f)
 {
 	struct ss_call_event *c = &ev->u.call;
@@ -1006,27 +1036,8 @@ static int jr_field(struct jr *r, struct ss_event *ev, const struct jf_field *f)
 			return -1;
 		return jr_store_number(r, f->key, &n, f->store, field_ptr_mut(ev, f));
 	case JF_STATE:
-	case JF_ENUM: {
-		int *v = field_ptr_mut(ev, f);
-		if (jr_peek(r) != '"') {
-			if (jr_number(r, &n) != 0)
-				return -1;
-			return jr_store_number(r, f->key, &n, ST_INT, v);
-		}
-		char name[32];
-		if (jr_string(r, name, sizeof(name), NULL) != 0)
-			return -1;
-		if (f->type == JF_STATE) {
-			int s = event_tcp_state_from_name(name);
-			if (s < 0)
-				return jr_fail(r, "\"%s\": unknown TCP state \"%s\"", f->key, name);
-			*v = s;
-			return 0;
-		}
-		if (value_of(f->names, name, v) != 0)
-			return jr_fail(r, "\"%s\": unknown value \"%s\"", f->key, name);
-		return 0;
-	}
+	case JF_ENUM:
+		return jr_enum(r, field_ptr_mut(ev, f), f);
 	case JF_ERRNO: {
 		char name[32];
 		if (jr_string(r, name, sizeof(name), NULL) != 0)

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -340,8 +341,8 @@ static int row_relevant(const struct director *d, const struct ss_socket_event *
 		     (strcmp(r->local, c->peer) == 0 && strcmp(r->peer, c->local) == 0)))
 			return 1;
 		/* connections a listener has queued or half-open */
-		if (!e->closed && c->state == 10 && strcmp(r->local, c->local) == 0 &&
-		    r->state != 6)
+		if (!e->closed && c->state == TCP_LISTEN && strcmp(r->local, c->local) == 0 &&
+		    r->state != TCP_TIME_WAIT)
 			return 1;
 	}
 	return 0;
@@ -470,7 +471,7 @@ static void narrate_table(struct director *d, const struct ss_event *call)
 	    call->u.call.ret == 0 && !accept_waiting_at(d, call->t)) {
 		for (int i = 0; i < d->nrows; i++) {
 			const struct ss_socket_event *s = &d->rows[i].u.sock;
-			if (s->state == 10 && strcmp(s->local, call->u.call.peer) == 0 &&
+			if (s->state == TCP_LISTEN && strcmp(s->local, call->u.call.peer) == 0 &&
 			    s->recv_q > 0)
 				note(d, 0, "kernel",
 				     "connect() returned before the server called accept(): the kernel did the handshake, and the connection waits in the listener's accept queue (%ld waiting in the accept queue, backlog %ld)",
@@ -480,10 +481,10 @@ static void narrate_table(struct director *d, const struct ss_event *call)
 	for (int i = 0; i < d->nrows; i++) {
 		const struct ss_socket_event *s = &d->rows[i].u.sock;
 		const char *who;
-		if ((s->state != 6 && s->state != 8) || told_once(d, s))
+		if ((s->state != TCP_TIME_WAIT && s->state != TCP_CLOSE_WAIT) || told_once(d, s))
 			continue;
 		who = tuple_owner(d, s->local, s->peer);
-		if (s->state == 6)
+		if (s->state == TCP_TIME_WAIT)
 			note(d, 0, "kernel",
 			     "%s %s <-> %s is in TIME_WAIT: that side closed first; the kernel keeps it %.0f s more so late packets cannot reach a new connection",
 			     who ? who : "the socket", s->local, s->peer,
@@ -911,6 +912,17 @@ void director_add_sink(struct director *d, director_sink fn, void *ctx)
 {
 	if (d->nsinks < SINKS_MAX)
 		d->sinks[d->nsinks++] = (struct sink){fn, ctx};
+}
+
+void director_remove_sink(struct director *d, director_sink fn, void *ctx)
+{
+	for (int i = 0; i < d->nsinks; i++)
+		if (d->sinks[i].fn == fn && d->sinks[i].ctx == ctx) {
+			memmove(&d->sinks[i], &d->sinks[i + 1],
+				(size_t)(d->nsinks - i - 1) * sizeof d->sinks[0]);
+			d->nsinks--;
+			return;
+		}
 }
 
 static int load_replay(struct director *d, char *err, size_t errsz)

@@ -114,7 +114,7 @@ static void describe_socket(int fd, struct ss_call_event *c)
 			/* On a listener the kernel reuses these two fields:
 			 * tcpi_unacked is the accept queue, tcpi_sacked the
 			 * backlog. */
-			if (ti.tcpi_state == 10 /* TCP_LISTEN */) {
+			if (ti.tcpi_state == TCP_LISTEN) {
 				c->queue = (int)ti.tcpi_unacked;
 				c->backlog = (int)ti.tcpi_sacked;
 			}

@@ -1,6 +1,7 @@
 /* expect: check a lesson's expectations against the kernel's answers. */
 #include "sockstep/expect.h"
 
+#include <netinet/tcp.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,7 +253,7 @@ static const struct ss_event *kernel_row(const struct expect_env *env,
 	/* After the peer's FIN or RST the fd is CLOSE and getpeername()
 	 * fails, so the event has no peer; the connection it was may live on
 	 * as TIME_WAIT.  Take that row when it is the only candidate. */
-	if (best == NULL && nalone == 1 && ce->state != 10 /* LISTEN */)
+	if (best == NULL && nalone == 1 && ce->state != TCP_LISTEN)
 		return alone;
 	return best;
 }

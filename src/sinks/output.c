@@ -1,6 +1,7 @@
 /* output: the trace as text for people and as JSONL for scripts. */
 #include "sockstep/output.h"
 
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -114,8 +115,8 @@ static void table_row(const struct ss_event *r, char *out, size_t outsz)
 	const struct ss_socket_event *s = &r->u.sock;
 	char owner[48] = "no fd";
 	char timer[32] = "";
-	const char *q = s->state == 10 ? "queue" : "recv-q";
-	const char *b = s->state == 10 ? "backlog" : "send-q";
+	const char *q = s->state == TCP_LISTEN ? "queue" : "recv-q";
+	const char *b = s->state == TCP_LISTEN ? "backlog" : "send-q";
 
 	if (s->owner[0])
 		snprintf(owner, sizeof owner, "%s fd %d", s->owner, s->owner_fd);

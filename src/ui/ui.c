@@ -8,28 +8,22 @@
 
 #include <curses.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <langinfo.h>
-#include <locale.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "sockstep/export.h"
-#include "sockstep/export_html.h"
-#include "sockstep/output.h"
+#include "sockstep/record.h"
+#include "sockstep/term.h"
 
 #define UI_POLL_MS 10      /* while something may happen */
 #define UI_IDLE_POLL_MS 100 /* when the exchange is done */
 #define UI_FLASH_SECONDS 2.5
 #define UI_KEYS_PER_TICK 64 /* a pasted burst cannot starve the director */
 #define UI_VERDICT_SECONDS 4.0 /* auto-play lets a verdict be read */
-#define UI_REC_EVENTS 50000    /* events kept for the export key */
 #define KEY_TAB '\t'
 #define KEY_CTRL_L 12
 #define KEY_ESC 27
@@ -37,167 +31,7 @@
 static const double speeds[] = {0.25, 0.5, 1, 2, 4, 8, 16};
 #define NSPEEDS ((int)(sizeof speeds / sizeof speeds[0]))
 
-static volatile sig_atomic_t ui_signal;
-static volatile sig_atomic_t ui_active;
-static SCREEN *ui_term;
-static struct sigaction old_sa[3];
-static const int caught[3] = {SIGINT, SIGTERM, SIGHUP};
-
-/* The director cannot remove a sink, and a new director may reuse a freed
- * one's address: each ui_run registers its own sink, tagged with the run's
- * number, and only the current run's sink passes events on. */
-static uintptr_t cur_run;
-static struct ui_view *cur_view;
-/* The session as JSONL in an unlinked temporary file, for the export key
- * (the view keeps display lines, not events). */
-static FILE *cur_rec;
-static unsigned long cur_rec_events;
-
-static void view_sink(void *ctx, const struct ss_event *ev)
-{
-	if ((uintptr_t)ctx != cur_run)
-		return;
-	if (cur_view)
-		ui_view_add(cur_view, ev);
-	if (cur_rec && cur_rec_events < UI_REC_EVENTS) {
-		output_jsonl_sink(cur_rec, ev);
-		cur_rec_events++;
-	}
-}
-
-/* mkstemp in $TMPDIR, unlinked at once: nothing is left behind, whatever
- * way the UI ends.  NULL if it cannot be made (export then says so). */
-static FILE *rec_open(void)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[512];
-	int fd;
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/sockstep-ui-XXXXXX",
-		 dir && dir[0] ? dir : "/tmp");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return NULL;
-	unlink(path);
-	/* appends stay at the end while the export reads from the start */
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_APPEND);
-	f = fdopen(fd, "a");
-	if (f == NULL)
-		close(fd);
-	return f;
-}
-
-static void rec_reset(void)
-{
-	if (cur_rec == NULL)
-		return;
-	fflush(cur_rec);
-	if (ftruncate(fileno(cur_rec), 0) < 0) {
-		fclose(cur_rec);
-		cur_rec = NULL;
-	}
-	cur_rec_events = 0;
-}
-
-/* Note the signal and let the handler that was there (main's) note it
- * too; the loop sees the flag within one poll and restores the terminal. */
-static void on_signal(int sig)
-{
-	ui_signal = sig;
-	for (int i = 0; i < 3; i++)
-		if (caught[i] == sig && !(old_sa[i].sa_flags & SA_SIGINFO) &&
-		    old_sa[i].sa_handler != SIG_DFL && old_sa[i].sa_handler != SIG_IGN)
-			old_sa[i].sa_handler(sig);
-}
-
-static void signals_install(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	for (int i = 0; i < 3; i++)
-		sigaction(caught[i], &sa, &old_sa[i]);
-}
-
-static void signals_restore(void)
-{
-	for (int i = 0; i < 3; i++)
-		sigaction(caught[i], &old_sa[i], NULL);
-}
-
-void ui_emergency_restore(void)
-{
-	if (!ui_active)
-		return;
-	ui_active = 0;
-	endwin();
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int terminal_start(char *err, size_t errsz)
-{
-	static int atexit_done;
-	const char *nc = getenv("NO_COLOR");
-	int utf8;
-
-	/* ncurses needs the locale for UTF-8; numbers stay in the C locale so
-	 * a recorded trace never gets decimal commas. */
-	setlocale(LC_ALL, "");
-	setlocale(LC_NUMERIC, "C");
-	utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		snprintf(err, errsz, "the UI needs a terminal (use --headless)");
-		return -1;
-	}
-	/* newterm, not initscr: initscr exits the process on a bad TERM. */
-	ui_term = newterm(NULL, stdout, stdin);
-	if (ui_term == NULL) {
-		snprintf(err, errsz, "cannot use terminal type '%s' (use --headless)",
-			 getenv("TERM") ? getenv("TERM") : "");
-		return -1;
-	}
-	ui_active = 1;
-	if (!atexit_done) {
-		atexit(ui_emergency_restore);
-		atexit_done = 1;
-	}
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	set_escdelay(25);
-	curs_set(0);
-	if (has_colors() && (nc == NULL || nc[0] == '\0')) {
-		start_color();
-		use_default_colors();
-		ui_draw_setup(1, utf8);
-	} else {
-		ui_draw_setup(0, utf8);
-	}
-	return 0;
-}
-
-static void terminal_stop(void)
-{
-	ui_emergency_restore();
-	if (ui_term) {
-		delscreen(ui_term);
-		ui_term = NULL;
-	}
-}
-
-struct loop {
+struct ui_loop {
 	struct director *d;
 	struct ui_view *v;
 	struct ui_screen s;
@@ -211,7 +45,31 @@ struct loop {
 	int result; /* -2: keep running */
 	char *err;
 	size_t errsz;
+	struct record rec; /* the session's events, for the export key */
 };
+
+/* The loop's sink: the view and the session file.  Added by ui_run and
+ * removed before it returns, so it never outlives the loop it points to. */
+static void view_sink(void *ctx, const struct ss_event *ev)
+{
+	struct ui_loop *L = ctx;
+
+	ui_view_add(L->v, ev);
+	record_add(&L->rec, ev);
+}
+
+void ui_emergency_restore(void)
+{
+	term_restore();
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 /* Copy what fits: messages are cut at the screen's edge anyway. */
 static void copy_cut(char *out, size_t outsz, const char *in)
@@ -222,7 +80,7 @@ static void copy_cut(char *out, size_t outsz, const char *in)
 	out[n] = '\0';
 }
 
-static void say(struct loop *L, const char *msg)
+static void say(struct ui_loop *L, const char *msg)
 {
 	copy_cut(L->s.flash, sizeof L->s.flash, msg);
 	L->s.flash_error = 0;
@@ -231,7 +89,7 @@ static void say(struct loop *L, const char *msg)
 }
 
 /* A mistake of the user's (a bad filter): red, and longer. */
-static void say_error(struct loop *L, const char *msg)
+static void say_error(struct ui_loop *L, const char *msg)
 {
 	say(L, msg);
 	L->s.flash_error = 1;
@@ -240,7 +98,7 @@ static void say_error(struct loop *L, const char *msg)
 
 /* A press while the previous step is still on its way into the kernel
  * is kept (one, not a queue) and granted as soon as the director can. */
-static void step(struct loop *L)
+static void step(struct ui_loop *L)
 {
 	struct director_status st;
 
@@ -260,7 +118,7 @@ static void step(struct loop *L)
 	}
 }
 
-static void grant_pending(struct loop *L)
+static void grant_pending(struct ui_loop *L)
 {
 	if (!L->pending)
 		return;
@@ -271,22 +129,25 @@ static void grant_pending(struct loop *L)
 	}
 }
 
-static void restart(struct loop *L)
+static void restart(struct ui_loop *L)
 {
 	char desc[sizeof L->s.filter_desc];
-	int present = L->s.present;
+	int present = L->s.present, nkeys = L->s.nkeys;
+	const struct ui_key *keys = L->s.keys;
 
 	if (director_restart(L->d, L->err, L->errsz) < 0) {
 		L->result = UI_ERROR;
 		return;
 	}
 	ui_view_clear(L->v);
-	rec_reset();
+	record_reset(&L->rec);
 	L->pending = 0;
 	L->answers_seen = 0;
 	/* the layout and the filter are the learner's: they stay */
 	snprintf(desc, sizeof desc, "%s", L->s.filter_desc);
 	ui_screen_init(&L->s, L->o);
+	L->s.keys = keys;
+	L->s.nkeys = nkeys;
 	snprintf(L->s.filter_desc, sizeof L->s.filter_desc, "%s", desc);
 	L->s.present = present;
 	L->s.speed = speeds[L->speed_i];
@@ -303,7 +164,7 @@ static enum ui_pane focus_pane(const struct ui_screen *s)
 }
 
 /* Move a pane's bottom line by delta (negative: back in history). */
-static void scroll_pane(struct loop *L, long delta, int home, int end)
+static void scroll_pane(struct ui_loop *L, long delta, int home, int end)
 {
 	enum ui_pane p = focus_pane(&L->s);
 	const struct ui_ring *r = &L->v->pane[p];
@@ -323,7 +184,7 @@ static void scroll_pane(struct loop *L, long delta, int home, int end)
 	L->s.anchor[p] = a >= last ? -1 : a;
 }
 
-static void scroll_focus(struct loop *L, int key)
+static void scroll_focus(struct ui_loop *L, int key)
 {
 	int page, big = 1 << 20;
 	long delta = 0;
@@ -354,7 +215,7 @@ static void scroll_focus(struct loop *L, int key)
 	L->dirty = 1;
 }
 
-static void cycle_focus(struct loop *L, int dir)
+static void cycle_focus(struct ui_loop *L, int dir)
 {
 	/* The diagram replaces the two panes, so it replaces them in the
 	 * cycle too. */
@@ -373,7 +234,7 @@ static void cycle_focus(struct loop *L, int dir)
 	L->dirty = 1;
 }
 
-static void set_speed(struct loop *L, int delta)
+static void set_speed(struct ui_loop *L, int delta)
 {
 	char msg[64];
 
@@ -389,7 +250,7 @@ static void set_speed(struct loop *L, int delta)
 
 /* ---- filter, search, export ---------------------------------------- */
 
-static void apply_filter(struct loop *L, const char *expr)
+static void apply_filter(struct ui_loop *L, const char *expr)
 {
 	struct filter f;
 	char err[256], msg[160];
@@ -418,7 +279,7 @@ static void apply_filter(struct loop *L, const char *expr)
 /* Find the search text from the highlighted match (or the newest line)
  * towards older (dir < 0) or newer lines: the focused pane first, then
  * the others; the pane scrolls to the match. */
-static void search(struct loop *L, int dir)
+static void search(struct ui_loop *L, int dir)
 {
 	enum ui_pane order[UI_PANES];
 	enum ui_pane fp = L->s.show_seq ? UI_PANE_SEQ : focus_pane(&L->s);
@@ -461,70 +322,22 @@ static void search(struct loop *L, int dir)
 	say(L, msg);
 }
 
-/* The session so far to keep: SVG and Mermaid diagrams and the HTML
- * page that steps through it, in the current directory, through the export module (what --record and
- * `sockstep export` would give, with the UI's filter). */
-static void export_session(struct loop *L)
+/* The session so far as a diagram to keep (record.h). */
+static void export_session(struct ui_loop *L)
 {
-	static const struct {
-		enum export_format fmt;
-		const char *ext;
-	} outs[] = {{EXPORT_SVG, "svg"}, {EXPORT_MERMAID, "mmd"}, {EXPORT_HTML, "html"}};
-	char proc[64], name[3][64], err[256], msg[240];
 	const char *title = L->o->title && L->o->title[0] ? L->o->title : "sockstep session";
+	char msg[256];
 
-	if (cur_rec == NULL) {
-		say_error(L, "export: no temporary file for the session (check TMPDIR)");
+	if (record_export(&L->rec, title, L->v->filter.nclauses ? &L->v->filter : NULL,
+			  msg, sizeof msg) < 0) {
+		say_error(L, msg);
 		return;
 	}
-	if (cur_rec_events >= UI_REC_EVENTS) {
-		say_error(L, "export: the session is too long for the UI: use --record and sockstep export --filter");
-		return;
-	}
-	fflush(cur_rec);
-	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fileno(cur_rec));
-	for (int i = 0; i < 3; i++) {
-		FILE *in = fopen(proc, "r"), *out;
-		int rc;
-		snprintf(name[i], sizeof name[i], "sockstep-%d.%s", (int)getpid(), outs[i].ext);
-		out = fopen(name[i], "w");
-		if (in == NULL || out == NULL) {
-			snprintf(msg, sizeof msg, "export: cannot write %s: %s", name[i],
-				 strerror(errno));
-			if (in)
-				fclose(in);
-			if (out)
-				fclose(out);
-			say_error(L, msg);
-			return;
-		}
-		if (outs[i].fmt == EXPORT_HTML)
-			rc = export_html(in, title, L->v->filter.nclauses ? &L->v->filter : NULL,
-					 out, err, sizeof err);
-		else
-			rc = export_trace(in, title, outs[i].fmt,
-					  L->v->filter.nclauses ? &L->v->filter : NULL, out, err,
-					  sizeof err);
-		fclose(in);
-		if (fclose(out) != 0 && rc == 0) {
-			snprintf(err, sizeof err, "%s: %s", name[i], strerror(errno));
-			rc = -1;
-		}
-		if (rc < 0) {
-			snprintf(msg, sizeof msg, "export: %.180s", err);
-			say_error(L, msg);
-			return;
-		}
-	}
-	snprintf(msg, sizeof msg, "wrote %s, %s and %s%s", name[0], name[1], name[2],
-		 L->v->filter.nclauses ? " (filtered)" : "");
 	say(L, msg);
 	L->flash_until = now_s() + 3 * UI_FLASH_SECONDS;
 }
 
-/* ---- the input line ------------------------------------------------ */
-
-static void open_prompt(struct loop *L, enum ui_prompt p, const char *init)
+static void open_prompt(struct ui_loop *L, enum ui_prompt p, const char *init)
 {
 	L->s.prompt = p;
 	copy_cut(L->s.input, sizeof L->s.input, init ? init : "");
@@ -532,7 +345,7 @@ static void open_prompt(struct loop *L, enum ui_prompt p, const char *init)
 	L->dirty = 1;
 }
 
-static void submit(struct loop *L)
+static void submit(struct ui_loop *L)
 {
 	enum ui_prompt p = L->s.prompt;
 
@@ -566,7 +379,7 @@ static void submit(struct loop *L)
 }
 
 /* Keys while the input line is open: text, Backspace, Enter, Esc. */
-static void prompt_key(struct loop *L, int ch)
+static void prompt_key(struct ui_loop *L, int ch)
 {
 	size_t n = strlen(L->s.input);
 
@@ -605,7 +418,156 @@ static void prompt_key(struct loop *L, int ch)
 	}
 }
 
-static void key(struct loop *L, int ch)
+static void act_quit(struct ui_loop *L, int ch)
+{
+	L->result = UI_QUIT;
+}
+
+static void act_step(struct ui_loop *L, int ch)
+{
+	step(L);
+}
+
+static void act_autoplay(struct ui_loop *L, int ch)
+{
+	L->s.autoplay = !L->s.autoplay;
+	L->next_auto = now_s();
+	say(L, L->s.autoplay ? "auto-play on (a pauses)" : "paused");
+}
+
+static void act_faster(struct ui_loop *L, int ch)
+{
+	set_speed(L, 1);
+}
+
+static void act_slower(struct ui_loop *L, int ch)
+{
+	set_speed(L, -1);
+}
+
+static void act_restart(struct ui_loop *L, int ch)
+{
+	restart(L);
+}
+
+static void act_help(struct ui_loop *L, int ch)
+{
+	L->s.help = 1;
+}
+
+static void act_diagram(struct ui_loop *L, int ch)
+{
+	L->s.show_seq = !L->s.show_seq;
+	if (L->s.show_seq &&
+	    (L->s.focus == UI_FOCUS_SERVER || L->s.focus == UI_FOCUS_CLIENT))
+		L->s.focus = UI_FOCUS_SEQ;
+	else if (!L->s.show_seq && L->s.focus == UI_FOCUS_SEQ)
+		L->s.focus = UI_FOCUS_SERVER;
+}
+
+static void act_lesson(struct ui_loop *L, int ch)
+{
+	if (L->o->lesson_nav)
+		L->result = ch == 'N' ? UI_NEXT_LESSON : UI_PREV_LESSON;
+	else
+		say(L, "N/P move between lessons: run a lesson (sockstep lessons)");
+}
+
+static void act_focus(struct ui_loop *L, int ch)
+{
+	cycle_focus(L, ch == KEY_BTAB ? -1 : 1);
+}
+
+static void act_scroll(struct ui_loop *L, int ch)
+{
+	scroll_focus(L, ch);
+}
+
+static void act_redraw(struct ui_loop *L, int ch)
+{
+	clearok(curscr, TRUE);
+}
+
+static void act_filter(struct ui_loop *L, int ch)
+{
+	open_prompt(L, UI_PROMPT_FILTER, L->s.filter_desc);
+}
+
+static void act_search(struct ui_loop *L, int ch)
+{
+	open_prompt(L, UI_PROMPT_SEARCH, "");
+}
+
+static void act_older(struct ui_loop *L, int ch)
+{
+	search(L, -1);
+}
+
+static void act_newer(struct ui_loop *L, int ch)
+{
+	search(L, 1);
+}
+
+static void act_unmark(struct ui_loop *L, int ch)
+{
+	L->s.hl_pane = -1;
+	L->s.hl = -1;
+}
+
+static void act_export(struct ui_loop *L, int ch)
+{
+	export_session(L);
+}
+
+static void act_present(struct ui_loop *L, int ch)
+{
+	L->s.present = !L->s.present;
+	say(L, L->s.present ? "presenter mode (p returns to the panes)"
+			    : "panes (p: presenter mode)");
+}
+
+/* Every key, once: what it does and how the help screen and the key bar
+ * name it (htop's Action table).  Rows without help text act but are not
+ * listed (Ctrl-L, Esc, synonyms on rows of their own). */
+static const struct ui_key key_table[] = {
+	{{'n', ' '}, act_step, {"n, Space", "perform the next step", "n next", 0, 0}},
+	{{'a'}, act_autoplay, {"a", "auto-play on/off", "a auto", 0, 0}},
+	{{'+', '=', '-', '_'}, NULL, {"+ / -", "auto-play faster / slower", "+- speed", 0, 0}},
+	{{'+', '='}, act_faster, {NULL, NULL, NULL, 0, 0}},
+	{{'-', '_'}, act_slower, {NULL, NULL, NULL, 0, 0}},
+	{{'r'}, act_restart, {"r", "restart the exchange from scratch", "r restart", 0, 0}},
+	{{'d'}, act_diagram, {"d", "sequence diagram (packets) on/off", "d diagram", 0, 0}},
+	{{KEY_TAB, KEY_BTAB}, act_focus,
+	 {"Tab", "focus: server, client, table, narration", "Tab focus", 0, 0}},
+	{{'N', 'P'}, act_lesson,
+	 {"N / P", "next / previous lesson (lessons)", "N/P lesson", 0, 1}},
+	{{'f'}, act_filter,
+	 {"f", "filter: actor=client, errno, kind=packet flags=S", "f filter", 1, 0}},
+	{{'/'}, act_search, {"/", "search; Enter, F3, < older match, > newer", "/ search", 1, 0}},
+	{{'\r', '\n', KEY_ENTER, '<', KEY_F(3)}, act_older, {NULL, NULL, NULL, 0, 0}},
+	{{'>', KEY_F(15) /* Shift-F3 */}, act_newer, {NULL, NULL, NULL, 0, 0}},
+	{{KEY_ESC}, act_unmark, {NULL, NULL, NULL, 0, 0}},
+	{{'e'}, act_export,
+	 {"e", "export the session: sockstep-PID.svg, .mmd, .html", "e export", 1, 0}},
+	{{'p'}, act_present,
+	 {"p", "presenter mode (large ports) on/off", "p present", 1, 0}},
+	{{KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END}, act_scroll,
+	 {"Up/Down, PgUp/PgDn, Home/End", "scroll the focused area", "arrows scroll", 1, 0}},
+	{{0}, NULL,
+	 {"questions", "type a prediction, Enter checks it, Esc skips", NULL, 0, 0}},
+	{{'?', 'h'}, act_help, {"?", "this help (any key closes it)", "? help", 0, 0}},
+	{{'q', 'Q'}, act_quit, {"q", "quit", "q quit", 0, 0}},
+	{{KEY_CTRL_L}, act_redraw, {NULL, NULL, NULL, 0, 0}},
+};
+#define NKEYS ((int)(sizeof key_table / sizeof key_table[0]))
+
+const struct ui_key *ui_key_table(int *n)
+{
+	*n = NKEYS;
+	return key_table;
+}
+
+static void key(struct ui_loop *L, int ch)
 {
 	L->dirty = 1;
 	if (ch == KEY_RESIZE)
@@ -618,102 +580,18 @@ static void key(struct loop *L, int ch)
 		L->s.help = 0;
 		return;
 	}
-	switch (ch) {
-	case 'q':
-	case 'Q':
-		L->result = UI_QUIT;
-		break;
-	case ' ':
-	case 'n':
-		step(L);
-		break;
-	case 'a':
-		L->s.autoplay = !L->s.autoplay;
-		L->next_auto = now_s();
-		say(L, L->s.autoplay ? "auto-play on (a pauses)" : "paused");
-		break;
-	case '+':
-	case '=':
-		set_speed(L, 1);
-		break;
-	case '-':
-	case '_':
-		set_speed(L, -1);
-		break;
-	case 'r':
-		restart(L);
-		break;
-	case '?':
-	case 'h':
-		L->s.help = 1;
-		break;
-	case 'd':
-		L->s.show_seq = !L->s.show_seq;
-		if (L->s.show_seq && (L->s.focus == UI_FOCUS_SERVER ||
-				      L->s.focus == UI_FOCUS_CLIENT))
-			L->s.focus = UI_FOCUS_SEQ;
-		else if (!L->s.show_seq && L->s.focus == UI_FOCUS_SEQ)
-			L->s.focus = UI_FOCUS_SERVER;
-		break;
-	case 'N':
-	case 'P':
-		if (L->o->lesson_nav)
-			L->result = ch == 'N' ? UI_NEXT_LESSON : UI_PREV_LESSON;
-		else
-			say(L, "N/P move between lessons: run a lesson (sockstep lessons)");
-		break;
-	case KEY_TAB:
-		cycle_focus(L, 1);
-		break;
-	case KEY_BTAB:
-		cycle_focus(L, -1);
-		break;
-	case KEY_UP:
-	case KEY_DOWN:
-	case KEY_PPAGE:
-	case KEY_NPAGE:
-	case KEY_HOME:
-	case KEY_END:
-		scroll_focus(L, ch);
-		break;
-	case KEY_CTRL_L:
-		clearok(curscr, TRUE);
-		break;
-	case 'f':
-		open_prompt(L, UI_PROMPT_FILTER, L->s.filter_desc);
-		break;
-	case '/':
-		open_prompt(L, UI_PROMPT_SEARCH, "");
-		break;
-	case '\r':
-	case '\n':
-	case KEY_ENTER:
-	case '<':
-	case KEY_F(3):
-		search(L, -1);
-		break;
-	case '>':
-	case KEY_F(15): /* Shift-F3 */
-		search(L, 1);
-		break;
-	case KEY_ESC:
-		L->s.hl_pane = -1;
-		L->s.hl = -1;
-		break;
-	case 'e':
-		export_session(L);
-		break;
-	case 'p':
-		L->s.present = !L->s.present;
-		say(L, L->s.present ? "presenter mode (p returns to the panes)"
-				    : "panes (p: presenter mode)");
-		break;
-	default:
-		break;
+	for (int i = 0; i < NKEYS; i++) {
+		if (key_table[i].act == NULL)
+			continue;
+		for (int k = 0; k < UI_KEY_CODES && key_table[i].ch[k]; k++)
+			if (key_table[i].ch[k] == ch) {
+				key_table[i].act(L, ch);
+				return;
+			}
 	}
 }
 
-static void autoplay(struct loop *L)
+static void autoplay(struct ui_loop *L)
 {
 	double t = now_s();
 
@@ -731,7 +609,7 @@ static void autoplay(struct loop *L)
 }
 
 /* Copy what the bars show; 1 when any of it changed. */
-static int sync_status(struct loop *L)
+static int sync_status(struct ui_loop *L)
 {
 	struct director_status st;
 	struct ui_screen *s = &L->s;
@@ -780,14 +658,14 @@ static void wait_input(struct director *d, int timeout_ms)
 		return;
 }
 
-static int run_loop(struct loop *L)
+static int run_loop(struct ui_loop *L)
 {
 	unsigned long drawn_gen = (unsigned long)-1;
 
 	while (L->result == -2) {
 		int ch, keys = 0;
 
-		if (ui_signal) {
+		if (term_signal()) {
 			L->result = UI_INTERRUPTED;
 			break;
 		}
@@ -825,7 +703,7 @@ static int run_loop(struct loop *L)
 enum ui_result ui_run(struct director *d, const struct ui_opts *o, char *err,
 		      size_t errsz)
 {
-	struct loop L;
+	struct ui_loop L;
 	int rc;
 
 	memset(&L, 0, sizeof L);
@@ -843,28 +721,22 @@ enum ui_result ui_run(struct director *d, const struct ui_opts *o, char *err,
 	L.speed_i = 2;
 	ui_screen_init(&L.s, o);
 	L.s.speed = speeds[L.speed_i];
-	ui_signal = 0;
-	if (terminal_start(err, errsz) < 0) {
+	L.s.keys = key_table;
+	L.s.nkeys = NKEYS;
+	if (term_start(err, errsz) < 0) {
 		ui_view_free(L.v);
 		return UI_ERROR;
 	}
-	signals_install();
-	cur_view = L.v;
-	cur_rec = rec_open();
-	cur_rec_events = 0;
-	cur_run++;
-	director_add_sink(d, view_sink, (void *)cur_run);
+	term_signals_install();
+	record_open(&L.rec);
+	director_add_sink(d, view_sink, &L);
 
 	rc = run_loop(&L);
 
-	cur_view = NULL;
-	cur_run++; /* this run's sink falls silent */
-	if (cur_rec) {
-		fclose(cur_rec);
-		cur_rec = NULL;
-	}
-	terminal_stop();
-	signals_restore();
+	director_remove_sink(d, view_sink, &L);
+	record_close(&L.rec);
+	term_stop();
+	term_signals_restore();
 	ui_view_free(L.v);
 	return (enum ui_result)rc;
 }

@@ -1,7 +1,12 @@
 /* event: defaults mean "not reported", and names are spelled as the
  * kernel and ss(8) spell them. */
 #include <check.h>
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
 
@@ -155,6 +160,61 @@ START_TEST(addr_port_is_minus_one_without_a_port)
 }
 END_TEST
 
+/* Every <netinet/tcp.h> state has its name, and names read back. */
+START_TEST(tcp_state_names_match_netinet_constants)
+{
+	static const struct {
+		int state;
+		const char *name;
+	} states[] = {{TCP_ESTABLISHED, "ESTABLISHED"}, {TCP_SYN_SENT, "SYN_SENT"},
+		      {TCP_SYN_RECV, "SYN_RECV"},	{TCP_FIN_WAIT1, "FIN_WAIT1"},
+		      {TCP_FIN_WAIT2, "FIN_WAIT2"},	{TCP_TIME_WAIT, "TIME_WAIT"},
+		      {TCP_CLOSE, "CLOSE"},		{TCP_CLOSE_WAIT, "CLOSE_WAIT"},
+		      {TCP_LAST_ACK, "LAST_ACK"},	{TCP_LISTEN, "LISTEN"},
+		      {TCP_CLOSING, "CLOSING"},	{SS_TCP_NEW_SYN_RECV, "NEW_SYN_RECV"}};
+	for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
+		ck_assert_str_eq(event_tcp_state_name(states[i].state), states[i].name);
+		ck_assert_int_eq(event_tcp_state_from_name(states[i].name), states[i].state);
+	}
+}
+END_TEST
+
+/* A real listener: the state TCP_INFO reports is the one named LISTEN. */
+START_TEST(listening_socket_reports_the_state_named_listen)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct tcp_info ti;
+	socklen_t len = sizeof ti;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+	ck_assert_int_eq(listen(fd, 1), 0);
+	ck_assert_int_eq(getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len), 0);
+	ck_assert_str_eq(event_tcp_state_name(ti.tcpi_state), "LISTEN");
+	close(fd);
+}
+END_TEST
+
+START_TEST(family_and_type_names_are_sys_socket_names)
+{
+	ck_assert_str_eq(event_family_name(AF_INET), "AF_INET");
+	ck_assert_str_eq(event_family_name(AF_INET6), "AF_INET6");
+	ck_assert_str_eq(event_family_name(AF_UNIX), "AF_UNIX");
+	ck_assert_ptr_null(event_family_name(AF_NETLINK));
+	ck_assert_int_eq(event_family_from_name("AF_LOCAL"), AF_UNIX);
+	ck_assert_int_eq(event_family_from_name("AF_INET6"), AF_INET6);
+	ck_assert_int_eq(event_family_from_name("AF_IPX"), -1);
+	ck_assert_int_eq(event_family_from_name(NULL), -1);
+	ck_assert_str_eq(event_type_name(SOCK_STREAM), "SOCK_STREAM");
+	ck_assert_str_eq(event_type_name(SOCK_DGRAM), "SOCK_DGRAM");
+	ck_assert_int_eq(event_type_from_name("SOCK_SEQPACKET"), SOCK_SEQPACKET);
+	ck_assert_int_eq(event_type_from_name("SOCK_BOGUS"), -1);
+	ck_assert_ptr_null(event_type_name(999));
+}
+END_TEST
+
 START_TEST(clock_is_realtime)
 {
 	double now = event_clock_now();
@@ -177,6 +237,9 @@ Suite *test_suite(void)
 	tcase_add_test(tc, errno_zero_and_unknown_have_no_name);
 	tcase_add_test(tc, addr_port_reads_ipv4_and_bracketed_ipv6);
 	tcase_add_test(tc, addr_port_is_minus_one_without_a_port);
+	tcase_add_test(tc, tcp_state_names_match_netinet_constants);
+	tcase_add_test(tc, listening_socket_reports_the_state_named_listen);
+	tcase_add_test(tc, family_and_type_names_are_sys_socket_names);
 	tcase_add_test(tc, clock_is_realtime);
 	suite_add_tcase(s, tc);
 	return s;

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "sockstep/expect.h"
+#include "sockstep/lesson.h"
 #include "sockstep/script.h"
 
 #define TCP_ESTABLISHED_ 1
@@ -65,7 +66,7 @@ static void setup(void)
 			   "client: k = socket(AF_INET, SOCK_STREAM)\n"
 			   "server: c = accept(s)\n```\n";
 
-	ck_assert_msg(script_parse(&sc, text, "t.md", NULL, 0, err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(lesson_parse(&sc, text, "t.md", NULL, 0, err, sizeof err) == 0, "%s", err);
 	call(&ev_s, "listen", 0, "127.0.0.1:9001", "", TCP_LISTEN_, 100);
 	ev_s.u.call.queue = 1;
 	ev_s.u.call.backlog = 5;

@@ -7,13 +7,15 @@
 #include <unistd.h>
 
 #include "sockstep/course.h"
+#include "sockstep/lesson.h"
 #include "sockstep/script.h"
+#include "sockstep/seed.h"
 
 #define BLOCK(body) "# T\n```sockstep\n" body "```\n"
 
 static int parse(struct ss_script *sc, const char *text, char *err, size_t errsz)
 {
-	return script_parse(sc, text, "t.md", NULL, 0, err, errsz);
+	return lesson_parse(sc, text, "t.md", NULL, 0, err, errsz);
 }
 
 START_TEST(classic_exchange_parses_as_the_seed_runs_it)
@@ -21,7 +23,7 @@ START_TEST(classic_exchange_parses_as_the_seed_runs_it)
 	struct ss_script sc;
 	char err[256] = "";
 
-	ck_assert_int_eq(script_classic(&sc, NULL, 0, err, sizeof err), 0);
+	ck_assert_int_eq(seed_classic(&sc, NULL, 0, err, sizeof err), 0);
 	ck_assert_int_eq(sc.nactors, 2);
 	ck_assert_str_eq(sc.actors[0], "server");
 	ck_assert_str_eq(sc.actors[1], "client");
@@ -32,10 +34,10 @@ START_TEST(classic_exchange_parses_as_the_seed_runs_it)
 	ck_assert(sc.summary[0] != '\0');
 	script_free(&sc);
 
-	ck_assert_int_eq(script_seed_server(&sc, NULL, 0, 3, err, sizeof err), 0);
+	ck_assert_int_eq(seed_server(&sc, NULL, 0, 3, err, sizeof err), 0);
 	ck_assert_int_eq(sc.repeat_count, 3);
 	script_free(&sc);
-	ck_assert_int_eq(script_seed_client(&sc, NULL, 0, err, sizeof err), 0);
+	ck_assert_int_eq(seed_client(&sc, NULL, 0, err, sizeof err), 0);
 	ck_assert_str_eq(sc.steps[1].addr, "127.0.0.1:9001");
 	script_free(&sc);
 }
@@ -153,7 +155,7 @@ START_TEST(variables_are_substituted_with_defaults_for_the_known_ones)
 				 "server: t = socket(AF_INET, SOCK_STREAM)\n"
 				 "server: bind(t, ${host}:${port})\n");
 
-	ck_assert_msg(script_parse(&sc, text, "t.md", vars, 2, err, sizeof err) == 0,
+	ck_assert_msg(lesson_parse(&sc, text, "t.md", vars, 2, err, sizeof err) == 0,
 		      "%s", err);
 	snprintf(want, sizeof want, "/tmp/x-%d.sock", (int)getpid());
 	ck_assert_str_eq(sc.steps[1].addr, want);
@@ -264,7 +266,7 @@ START_TEST(missing_file_names_the_path)
 	struct ss_script sc;
 	char err[256] = "";
 
-	ck_assert_int_eq(script_load(&sc, "/nonexistent/01-x.md", NULL, 0, err, sizeof err), -1);
+	ck_assert_int_eq(lesson_load(&sc, "/nonexistent/01-x.md", NULL, 0, err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/01-x.md: "));
 }
 END_TEST
@@ -282,7 +284,7 @@ START_TEST(every_lesson_of_the_course_parses)
 		struct ss_script sc;
 		char err[256] = "";
 		ck_assert_int_eq(list[i].number, i + 1);
-		ck_assert_msg(script_load(&sc, list[i].path, NULL, 0, err, sizeof err) == 0,
+		ck_assert_msg(lesson_load(&sc, list[i].path, NULL, 0, err, sizeof err) == 0,
 			      "%s", err);
 		ck_assert_msg(sc.summary[0] != '\0', "%s has no summary", list[i].path);
 		ck_assert_msg(strncmp(sc.title, "lessons/", 8) != 0, "%s has no title",

@@ -1,0 +1,153 @@
+/* export_cmd: `sockstep export`'s command line; the drawing is
+ * src/sinks/export.c (export.h). */
+#include "sockstep/export_cmd.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sockstep/export.h"
+#include "sockstep/export_html.h"
+#include "sockstep/filter.h"
+
+static void export_cmd_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: sockstep export [OPTION]... TRACE.jsonl\n"
+		"Draw a recorded run (sockstep --record, or --format jsonl) as a sequence\n"
+		"diagram: calls as notes on their actor's lifeline, packets as arrows.\n"
+		"\n"
+		"  -f, --format FMT    mermaid (default), plantuml, svg, or html (a\n"
+		"                      self-contained page that steps through the session);\n"
+		"                      -o FILE.svg, .puml, .mmd or .html picks it too\n"
+		"      --filter EXPR   draw only the events EXPR matches (repeatable, AND-ed;\n"
+		"                      html: the diagram only, the steps show everything):\n"
+		"                      actor=client  call=connect,accept  errno[=ECONNREFUSED]\n"
+		"                      kind=packet  flags=S  flags~F  port=9001  fd=4\n"
+		"  -o, --output FILE   write to FILE instead of standard output\n"
+		"  -h, --help          show this help and exit\n"
+		"\n"
+		"TRACE.jsonl may be - for standard input.\n");
+}
+
+static int export_cmd_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int export_cmd_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sockstep: export: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 2;
+}
+
+static int export_cmd_format_from_path(const char *path)
+{
+	const char *dot = path ? strrchr(path, '.') : NULL;
+
+	if (dot == NULL)
+		return -1;
+	if (strcmp(dot, ".svg") == 0)
+		return EXPORT_SVG;
+	if (strcmp(dot, ".puml") == 0 || strcmp(dot, ".plantuml") == 0)
+		return EXPORT_PLANTUML;
+	if (strcmp(dot, ".mmd") == 0 || strcmp(dot, ".mermaid") == 0)
+		return EXPORT_MERMAID;
+	if (strcmp(dot, ".html") == 0 || strcmp(dot, ".htm") == 0)
+		return EXPORT_HTML;
+	return -1;
+}
+
+int export_cmd_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"filter", required_argument, NULL, 1},
+		{"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	struct filter f;
+	int fmt = -1, c, rc;
+	const char *output = NULL, *path;
+	char err[512];
+	FILE *in, *out;
+
+	filter_init(&f);
+	opterr = 0;
+	optind = 0; /* GNU getopt: start over, main may have used it */
+	while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			fmt = export_format_from_name(optarg);
+			if (fmt < 0)
+				return export_cmd_usage_error("invalid format '%s': expected mermaid, plantuml, svg or html",
+							  optarg);
+			break;
+		case 1:
+			if (filter_parse(&f, optarg, err, sizeof err) < 0)
+				return export_cmd_usage_error("%s", err);
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			export_cmd_usage(stdout);
+			return 0;
+		default:
+			if (optopt)
+				return export_cmd_usage_error("invalid option -- '%c' (see 'sockstep export --help')",
+							  optopt);
+			return export_cmd_usage_error("unrecognized option '%s' (see 'sockstep export --help')",
+						  argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return export_cmd_usage_error("needs a trace file (sockstep export [--format F] TRACE.jsonl)");
+	if (optind + 1 < argc)
+		return export_cmd_usage_error("unexpected argument '%s'", argv[optind + 1]);
+	path = argv[optind];
+	if (fmt < 0)
+		fmt = export_cmd_format_from_path(output);
+	if (fmt < 0)
+		fmt = EXPORT_MERMAID;
+
+	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (in == NULL) {
+		fprintf(stderr, "sockstep: export: cannot read %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	out = output ? fopen(output, "w") : stdout;
+	if (out == NULL) {
+		fprintf(stderr, "sockstep: export: cannot write %s: %s\n", output, strerror(errno));
+		if (in != stdin)
+			fclose(in);
+		return 1;
+	}
+	if (fmt == EXPORT_HTML)
+		rc = export_html(in, strcmp(path, "-") == 0 ? "stdin" : path, &f, out, err, sizeof err);
+	else
+		rc = export_trace(in, strcmp(path, "-") == 0 ? "stdin" : path,
+				  (enum export_format)fmt, &f, out, err, sizeof err);
+	if (in != stdin)
+		fclose(in);
+	if (output) {
+		if (fclose(out) != 0 && rc == 0)
+		{
+			snprintf(err, sizeof err, "cannot write %s: %s", output, strerror(errno));
+			rc = -1;
+		}
+		/* No half-written diagram left behind to be mistaken for one. */
+		if (rc < 0)
+			unlink(output);
+	}
+	if (rc < 0) {
+		fprintf(stderr, "sockstep: export: %s\n", err);
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,117 @@
+/* term: the terminal the UI owns, and the signals that must give it
+ * back (see term.h). */
+#include "sockstep/term.h"
+
+#include <curses.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sockstep/draw.h"
+
+/* File-scope because a signal handler and the atexit/error paths
+ * (ui_emergency_restore) must reach them without a loop. */
+static volatile sig_atomic_t ui_signal;
+static volatile sig_atomic_t ui_active;
+static SCREEN *ui_term;
+static struct sigaction old_sa[3];
+static const int caught[3] = {SIGINT, SIGTERM, SIGHUP};
+
+/* Note the signal and let the handler that was there (main's) note it
+ * too; the loop sees the flag within one poll and restores the terminal. */
+static void on_signal(int sig)
+{
+	ui_signal = sig;
+	for (int i = 0; i < 3; i++)
+		if (caught[i] == sig && !(old_sa[i].sa_flags & SA_SIGINFO) &&
+		    old_sa[i].sa_handler != SIG_DFL && old_sa[i].sa_handler != SIG_IGN)
+			old_sa[i].sa_handler(sig);
+}
+
+void term_signals_install(void)
+{
+	struct sigaction sa;
+
+	ui_signal = 0;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 3; i++)
+		sigaction(caught[i], &sa, &old_sa[i]);
+}
+
+void term_signals_restore(void)
+{
+	for (int i = 0; i < 3; i++)
+		sigaction(caught[i], &old_sa[i], NULL);
+}
+
+void term_restore(void)
+{
+	if (!ui_active)
+		return;
+	ui_active = 0;
+	endwin();
+}
+
+int term_signal(void)
+{
+	return ui_signal;
+}
+
+int term_start(char *err, size_t errsz)
+{
+	static int atexit_done;
+	const char *nc = getenv("NO_COLOR");
+	int utf8;
+
+	/* ncurses needs the locale for UTF-8; numbers stay in the C locale so
+	 * a recorded trace never gets decimal commas. */
+	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");
+	utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		snprintf(err, errsz, "the UI needs a terminal (use --headless)");
+		return -1;
+	}
+	/* newterm, not initscr: initscr exits the process on a bad TERM. */
+	ui_term = newterm(NULL, stdout, stdin);
+	if (ui_term == NULL) {
+		snprintf(err, errsz, "cannot use terminal type '%s' (use --headless)",
+			 getenv("TERM") ? getenv("TERM") : "");
+		return -1;
+	}
+	ui_active = 1;
+	if (!atexit_done) {
+		atexit(term_restore);
+		atexit_done = 1;
+	}
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	if (has_colors() && (nc == NULL || nc[0] == '\0')) {
+		start_color();
+		use_default_colors();
+		ui_draw_setup(1, utf8);
+	} else {
+		ui_draw_setup(0, utf8);
+	}
+	return 0;
+}
+
+void term_stop(void)
+{
+	term_restore();
+	if (ui_term) {
+		delscreen(ui_term);
+		ui_term = NULL;
+	}
+}
