@@ -1,14 +1,17 @@
 /*
- * director: runs a script's actors as real processes, one step at a time,
- * and merges everything they and the kernel report into one time-ordered
- * event stream handed to sinks (UI, text, JSONL, recorder).
+ * director: the policy of a session.  It holds one source of events
+ * (source.h: scripted actors, a recording, traced programs), lets it take
+ * one step at a time, and merges everything the source and the kernel
+ * report into one time-ordered event stream handed to sinks (UI, text,
+ * JSONL, recorder).
  *
- * Each actor is a forked child executing the steps the director grants it
- * (actor.c); the director moves to the next step when the previous one
- * returned or is blocked in the kernel (the actor sleeps inside the call,
- * seen in /proc/PID/stat).  After each step it snapshots the kernel's socket
- * table (diag.c) and, when permitted, captures the packets (capture.c).
- * A replay source plays a recorded JSONL trace through the same interface.
+ * With a script, the director walks it: the next step is granted when the
+ * previous one returned or is blocked in the kernel; after each step it
+ * snapshots the kernel's socket table (kernel/table.c), checks the
+ * lesson's expectations and the learner's prediction (lesson/quiz.c), and
+ * an unplanned failure ends the session.  Without one, the source takes
+ * its own next step at each grant.  Packets are captured when permitted
+ * (kernel/capture.c).
  */
 #ifndef SOCKSTEP_DIRECTOR_H
 #define SOCKSTEP_DIRECTOR_H
@@ -16,17 +19,20 @@
 #include <poll.h>
 #include "sockstep/event.h"
 #include "sockstep/script.h"
+#include "sockstep/source.h"
 
 typedef void (*director_sink)(void *ctx, const struct ss_event *ev);
 
 struct director_opts {
-	const struct ss_script *script; /* live run (NULL with replay_path) */
-	const char *replay_path;        /* play this JSONL trace instead */
+	/* The source of events; the director owns it from director_new on
+	 * (director_free frees it, even when director_new fails). */
+	struct source *source;
+	/* The script the source plays, walked by the director; NULL when the
+	 * source takes its own steps.  Must outlive the director. */
+	const struct ss_script *script;
 	int packets;       /* try to capture packets */
 	const char *capture_device; /* "lo" (default), or "any" off loopback */
 	int table;         /* sock_diag snapshots after each step */
-	int tracing;       /* 0: actors make the calls without events (bench) */
-	double step_limit; /* seconds a step may take to begin; 0 = 30 */
 };
 
 struct director_status {
@@ -51,7 +57,7 @@ struct director *director_new(const struct director_opts *o, char *err,
 void director_add_sink(struct director *d, director_sink fn, void *ctx);
 /* Remove the sink added with fn and ctx (no-op if there is none). */
 void director_remove_sink(struct director *d, director_sink fn, void *ctx);
-/* Fork the actors (or open the recording).  0 or -1 with err. */
+/* Start the source (fork the actors, open the recording).  0 or -1 with err. */
 int director_start(struct director *d, char *err, size_t errsz);
 /* Grant the next step.  Returns 0, 1 when there is nothing to grant
  * (busy or done), -1 on error. */
@@ -75,12 +81,12 @@ int director_question(const struct director *d, char *text, size_t textsz);
 /* The learner's prediction for the waiting question; NULL skips it. */
 void director_answer(struct director *d, const char *answer);
 
-/* Kill and reap the actors, forget the session and start again. */
+/* Stop the source, forget the session and start again. */
 int director_restart(struct director *d, char *err, size_t errsz);
-/* Stop the actors (SIGTERM, then SIGKILL), reap them, free everything. */
+/* Stop the source (SIGTERM, then SIGKILL), reap, free everything. */
 void director_free(struct director *d);
 
-/* Reap every actor of every director; safe in a signal-exit path. */
+/* Kill every process of every director; safe in a signal-exit path. */
 void director_kill_all(void);
 
 #endif

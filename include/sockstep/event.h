@@ -20,6 +20,10 @@
 #define SS_PREVIEW_MAX 64 /* raw bytes of data kept with a data call */
 #define SS_TEXT_MAX 256   /* narration, notes, expectation reports */
 #define SS_FLAGS_MAX 10   /* tcpdump-style TCP flags: "S.", "P.", "F." */
+/* Rows of one socket-table snapshot, everywhere one is kept: the director's
+ * table, the UI's, the text sink's.  A snapshot larger than this is cut and
+ * said so (a NOTE), never silently. */
+#define SS_TABLE_ROWS 256
 
 enum ss_kind {
 	SS_EV_CALL,    /* a traced socket call returned */
@@ -139,6 +143,10 @@ int event_family_from_name(const char *name);
  * NULL if unknown; from a name, or -1. */
 const char *event_type_name(int type);
 int event_type_from_name(const char *name);
+
+/* 1 if a call named name that returned ret gave a new fd (socket, accept,
+ * accept4 that succeeded): its return value is that fd. */
+int event_call_returns_fd(const char *name, long ret);
 
 /* errno name ("EADDRINUSE"), NULL for 0 or an unknown number. */
 const char *event_errno_name(int err);

@@ -24,4 +24,16 @@ int jsonl_format(const struct ss_event *ev, char *buf, size_t size);
  * in err. */
 int jsonl_parse(const char *line, struct ss_event *ev, char *err, size_t errsz);
 
+/* Why a line did not parse, as a code: a reader of traces skips kinds a
+ * later version added (JSONL_UNKNOWN_KIND) and stops on anything else. */
+enum jsonl_status {
+	JSONL_OK = 0,
+	JSONL_BAD,          /* not a well-formed event line */
+	JSONL_UNKNOWN_KIND  /* well-formed, of a kind this version does not know */
+};
+
+/* jsonl_parse, returning the status; err says why as text. */
+enum jsonl_status jsonl_parse_status(const char *line, struct ss_event *ev,
+				     char *err, size_t errsz);
+
 #endif

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include "sockstep/event.h"
 
-#define OUTPUT_TABLE_ROWS 32
+#define OUTPUT_TABLE_ROWS SS_TABLE_ROWS /* one snapshot, as the director keeps it */
 
 struct output_text {
 	FILE *out;
@@ -33,6 +33,9 @@ void output_jsonl_sink(void *ctx, const struct ss_event *ev);
 void output_call_summary(const struct ss_event *ev, char *out, size_t outsz);
 /* The same without the column padding: "connect(k, 127.0.0.1:9001) = 0". */
 void output_call_line(const struct ss_event *ev, char *out, size_t outsz);
+/* What the call returned, as both show it: " = 6 (new fd)",
+ * " = -1 EADDRINUSE (Address already in use)", " = 5 \"hello\"". */
+void output_call_result(const struct ss_call_event *c, char *out, size_t outsz);
 /* The call as written: "c = accept(s)", "send(k, \"1\")". */
 void output_call_text(const struct ss_event *ev, char *out, size_t outsz);
 

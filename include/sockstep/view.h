@@ -16,7 +16,7 @@
 
 #define UI_VIEW_LINES 10000 /* lines kept per pane; older ones fall off */
 #define UI_VIEW_NARR 256    /* narration entries kept */
-#define UI_VIEW_TABLE 64    /* rows of one socket-table snapshot */
+#define UI_VIEW_TABLE SS_TABLE_ROWS /* rows of one socket-table snapshot */
 #define UI_VIEW_PEERS 16    /* remote peers listed in one-sided mode */
 #define UI_VIEW_BLOCKED 8   /* actors blocked at once */
 #define UI_LINE_TEXT 128

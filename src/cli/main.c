@@ -163,7 +163,13 @@ static int run_session(const struct options *o, const char *path)
 		return EXIT_USAGE;
 	memset(&dopts, 0, sizeof dopts);
 	dopts.script = o->mode == MODE_REPLAY ? NULL : &sc;
-	dopts.replay_path = o->mode == MODE_REPLAY ? o->what : NULL;
+	dopts.source = o->mode == MODE_REPLAY
+			   ? replay_source_new(o->what, err, sizeof err)
+			   : actors_source_new(&sc, !o->no_trace,
+					       o->step_limit > 0 ? o->step_limit
+					       : o->mode == MODE_SERVER ? 3600
+									: 30,
+					       err, sizeof err);
 	dopts.packets = o->packets < 0 ? !o->headless : o->packets;
 	/* Off loopback (two machines in a classroom) the packets cross a real
 	 * interface: capture on all of them, the port filter keeps ours. */
@@ -172,11 +178,7 @@ static int run_session(const struct options *o, const char *path)
 				       ? "lo"
 				       : "any";
 	dopts.table = o->table;
-	dopts.tracing = !o->no_trace;
-	dopts.step_limit = o->step_limit > 0		? o->step_limit
-			   : o->mode == MODE_SERVER ? 3600
-						    : 30;
-	d = director_new(&dopts, err, sizeof err);
+	d = dopts.source ? director_new(&dopts, err, sizeof err) : NULL;
 	if (d == NULL) {
 		fprintf(stderr, "sockstep: %s\n", err);
 		script_free(&sc);

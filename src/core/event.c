@@ -236,3 +236,9 @@ double event_clock_now(void)
 		return 0.0;
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+int event_call_returns_fd(const char *name, long ret)
+{
+	return ret >= 0 && (strcmp(name, "accept") == 0 || strcmp(name, "accept4") == 0 ||
+			    strcmp(name, "socket") == 0);
+}

@@ -1106,7 +1106,8 @@ static const struct jf_field *find_field(const struct jf_field *fields, size_t c
 }
 
 struct kind_ctx {
-	int kind; /* -1 until seen */
+	int kind;    /* -1 until seen */
+	int unknown; /* the kind is not one this version knows */
 };
 
 static int jr_kind_member(struct jr *r, const char *key, void *ctx)
@@ -1123,6 +1124,7 @@ static int jr_kind_member(struct jr *r, const char *key, void *ctx)
 	k->kind = event_kind_from_name(name);
 	if (k->kind < 0) {
 		r->p = at;
+		k->unknown = 1;
 		return jr_fail(r, "unknown kind \"%s\"", name);
 	}
 	return 0;
@@ -1154,30 +1156,39 @@ static int jr_line(struct jr *r, jr_member_fn fn, void *ctx)
 	return 0;
 }
 
-int jsonl_parse(const char *line, struct ss_event *ev, char *err, size_t errsz)
+enum jsonl_status jsonl_parse_status(const char *line, struct ss_event *ev,
+				     char *err, size_t errsz)
 {
 	struct jr r = { .start = line, .p = line, .err = err, .errsz = errsz };
-	struct kind_ctx k = { -1 };
+	struct kind_ctx k = { -1, 0 };
 	struct ss_event tmp;
 
 	if (err != NULL && errsz > 0)
 		err[0] = '\0';
-	if (line == NULL)
-		return jr_fail(&r, "no line");
+	if (line == NULL) {
+		jr_fail(&r, "no line");
+		return JSONL_BAD;
+	}
 	r.end = line + strlen(line);
 
 	/* Fields may come in any order, but what "local" means depends on
 	 * the kind: find the kind first, then read the fields. */
 	if (jr_line(&r, jr_kind_member, &k) != 0)
-		return -1;
+		return k.unknown ? JSONL_UNKNOWN_KIND : JSONL_BAD;
 	if (k.kind < 0) {
 		r.p = line;
-		return jr_fail(&r, "no \"kind\" field");
+		jr_fail(&r, "no \"kind\" field");
+		return JSONL_BAD;
 	}
 	event_init(&tmp, (enum ss_kind)k.kind);
 	r.p = line;
 	if (jr_line(&r, jr_event_member, &tmp) != 0)
-		return -1;
+		return JSONL_BAD;
 	memcpy(ev, &tmp, sizeof(*ev)); /* padding too: callers may memcmp */
-	return 0;
+	return JSONL_OK;
+}
+
+int jsonl_parse(const char *line, struct ss_event *ev, char *err, size_t errsz)
+{
+	return jsonl_parse_status(line, ev, err, errsz) == JSONL_OK ? 0 : -1;
 }

@@ -2,19 +2,18 @@
 #include "sockstep/actor.h"
 
 #include <errno.h>
-#include <netdb.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "sockstep/addr.h"
 #include "sockstep/jsonl.h"
 #include "sockstep/trace.h"
 
@@ -119,57 +118,27 @@ static int fd_of(struct actor *a, const char *name)
 	return i >= 0 ? a->fds[i] : -1;
 }
 
-/* host:port, [v6]:port, /path, @abstract into a sockaddr for family. */
-static int resolve(const char *text, int family, int type,
-		   struct sockaddr_storage *ss, socklen_t *len, char *why,
-		   size_t whysz)
+/* The step's address as a sockaddr for a socket of family and type: the
+ * address the lesson parser read (st->target, addr.h), or for an
+ * "actor.sock" reference the address the director resolved it to (the
+ * kernel's, formatted by trace.c, read back by the same parser). */
+static int step_sockaddr(const struct ss_step *st, const char *resolved,
+			 int family, int type, struct sockaddr_storage *ss,
+			 socklen_t *len, char *why, size_t whysz)
 {
-	char host[SS_ADDR_MAX];
-	const char *colon;
-	const char *port;
-	struct addrinfo hints, *res = NULL;
-	int rc;
+	struct ss_addr ref;
+	const struct ss_addr *a = &st->target;
 
-	memset(ss, 0, sizeof *ss);
-	if (text[0] == '/' || text[0] == '@') {
-		struct sockaddr_un *un = (struct sockaddr_un *)ss;
-		size_t n = strlen(text);
-		if (n >= sizeof un->sun_path) {
-			snprintf(why, whysz, "unix path too long: %s", text);
+	if (resolved && resolved[0]) {
+		if (addr_parse(&ref, resolved, 0, why, whysz) < 0)
 			return -1;
-		}
-		un->sun_family = AF_UNIX;
-		memcpy(un->sun_path, text, n);
-		if (text[0] == '@')
-			un->sun_path[0] = '\0'; /* abstract namespace */
-		*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n +
-				   (text[0] == '@' ? 0 : 1));
-		return 0;
-	}
-	colon = strrchr(text, ':');
-	if (colon == NULL) {
-		snprintf(why, whysz, "no port in address '%s'", text);
+		a = &ref;
+	} else if (a->kind == SS_ADDR_NONE) {
+		snprintf(why, whysz, "address '%s': that socket has no address yet",
+			 st->addr);
 		return -1;
 	}
-	port = strcmp(colon + 1, "auto") == 0 ? "0" : colon + 1;
-	if (text[0] == '[' && colon > text && colon[-1] == ']')
-		snprintf(host, sizeof host, "%.*s", (int)(colon - text - 2), text + 1);
-	else
-		snprintf(host, sizeof host, "%.*s", (int)(colon - text), text);
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = family;
-	hints.ai_socktype = type;
-	hints.ai_flags = AI_NUMERICSERV;
-	rc = getaddrinfo(host, port, &hints, &res);
-	if (rc != 0 || res == NULL) {
-		snprintf(why, whysz, "cannot resolve '%s': %s", host,
-			 gai_strerror(rc));
-		return -1;
-	}
-	memcpy(ss, res->ai_addr, res->ai_addrlen);
-	*len = res->ai_addrlen;
-	freeaddrinfo(res);
-	return 0;
+	return addr_sockaddr(a, family, type, ss, len, why, whysz);
 }
 
 static void sock_kind(int fd, int *family, int *type)
@@ -266,6 +235,82 @@ static const char *begin_args(const struct ss_step *st, const char *addr,
 	return buf;
 }
 
+/* The bytes a send step carries: as written, the tutorial's reply, or
+ * "@fill:N" bytes made here.  *owned is set when the caller must free. */
+static const unsigned char *send_data(const struct actor *a,
+				      const struct ss_step *st, size_t *len,
+				      unsigned char **owned)
+{
+	const unsigned char *data = st->data;
+	size_t fill = strlen(SCRIPT_FILL);
+
+	*owned = NULL;
+	*len = st->data_len;
+	if (*len == strlen(SCRIPT_SEED_REPLY) &&
+	    memcmp(data, SCRIPT_SEED_REPLY, *len) == 0) {
+		seed_reply(a, &data, len);
+	} else if (*len > fill && memcmp(data, SCRIPT_FILL, fill) == 0) {
+		long n = strtol((const char *)data + fill, NULL, 10);
+		*owned = n > 0 && n <= SCRIPT_FILL_MAX ? malloc((size_t)n) : NULL;
+		*len = *owned ? (size_t)n : 0;
+		if (*owned)
+			memset(*owned, 'x', *len);
+		data = *owned ? *owned : data;
+	}
+	return data;
+}
+
+static void do_send(struct actor *a, const struct ss_step *st, int fd,
+		    struct trace_names *n, const struct sockaddr_storage *ss,
+		    socklen_t sslen)
+{
+	unsigned char *owned;
+	size_t len;
+	const unsigned char *data = send_data(a, st, &len, &owned);
+
+	if (st->call == SS_CALL_SEND)
+		trace_send(&a->trace, n, fd, data, len, st->flags);
+	else
+		trace_sendto(&a->trace, n, fd, data, len, st->flags,
+			     (const struct sockaddr *)ss, sslen);
+	free(owned);
+}
+
+static void do_recv(struct actor *a, const struct ss_step *st, int fd,
+		    struct trace_names *n)
+{
+	size_t size = (size_t)st->num < sizeof a->buf ? (size_t)st->num : sizeof a->buf;
+	long got = st->call == SS_CALL_RECV
+			   ? trace_recv(&a->trace, n, fd, a->buf, size, st->flags)
+			   : trace_recvfrom(&a->trace, n, fd, a->buf, size, st->flags);
+
+	a->last_recv_len = got > 0 ? got : 0;
+	if (got > 0)
+		memcpy(a->last_recv, a->buf,
+		       (size_t)got < sizeof a->last_recv ? (size_t)got : sizeof a->last_recv);
+}
+
+/* sleep is no socket call, but a step: reported like one. */
+static void do_sleep(struct actor *a, const struct ss_step *st, int idx)
+{
+	struct timespec ts;
+	struct ss_event ev;
+
+	ts.tv_sec = (time_t)st->seconds;
+	ts.tv_nsec = (long)((st->seconds - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	if (!a->trace.enabled)
+		return;
+	event_init(&ev, SS_EV_CALL);
+	snprintf(ev.actor, sizeof ev.actor, "%s", a->trace.actor);
+	ev.step = idx + 1;
+	snprintf(ev.u.call.name, sizeof ev.u.call.name, "sleep");
+	snprintf(ev.u.call.args, sizeof ev.u.call.args, "%gs", st->seconds);
+	ev.u.call.ret = 0;
+	emit_line(a, &ev);
+}
+
 /* fork(): the child keeps a copy of every fd (sockets included) for
  * `seconds`, then exits, which closes them: a connection ends only when
  * its last copy is closed.  The child makes no traced calls of its own;
@@ -351,35 +396,79 @@ static void do_poll(struct actor *a, const struct ss_step *st, int idx,
 	trace_poll(&a->trace, &one, fds, pnames, nfds, st->flags, (int)st->num);
 }
 
-/* The bytes a send step carries: as written, the tutorial's reply, or
- * "@fill:N" bytes made here.  *owned is set when the caller must free. */
-static const unsigned char *send_data(const struct actor *a,
-				      const struct ss_step *st, size_t *len,
-				      unsigned char **owned)
+/* The step's call, through the traced layer (trace.c): accept() is
+ * performed and reported there. */
+static void perform(struct actor *a, const struct ss_step *st, int idx, int fd,
+		    const struct sockaddr_storage *ss, socklen_t sslen)
 {
-	const unsigned char *data = st->data;
-	size_t fill = strlen(SCRIPT_FILL);
+	struct trace_names n = {.sock = st->sock, .newsock = st->result};
 
-	*owned = NULL;
-	*len = st->data_len;
-	if (*len == strlen(SCRIPT_SEED_REPLY) &&
-	    memcmp(data, SCRIPT_SEED_REPLY, *len) == 0) {
-		seed_reply(a, &data, len);
-	} else if (*len > fill && memcmp(data, SCRIPT_FILL, fill) == 0) {
-		long n = strtol((const char *)data + fill, NULL, 10);
-		*owned = n > 0 && n <= SCRIPT_FILL_MAX ? malloc((size_t)n) : NULL;
-		*len = *owned ? (size_t)n : 0;
-		if (*owned)
-			memset(*owned, 'x', *len);
-		data = *owned ? *owned : data;
+	switch (st->call) {
+	case SS_CALL_SOCKET:
+		fd = trace_socket(&a->trace, &n, st->family, st->type);
+		if (fd >= 0)
+			remember(a, st->result, fd);
+		break;
+	case SS_CALL_BIND:
+		trace_bind(&a->trace, &n, fd, (const struct sockaddr *)ss, sslen);
+		break;
+	case SS_CALL_LISTEN:
+		trace_listen(&a->trace, &n, fd, (int)st->num);
+		break;
+	case SS_CALL_ACCEPT: {
+		int nfd = trace_accept(&a->trace, &n, fd);
+		if (nfd >= 0)
+			remember(a, st->result, nfd);
+		break;
 	}
-	return data;
+	case SS_CALL_CONNECT:
+		trace_connect(&a->trace, &n, fd, (const struct sockaddr *)ss, sslen);
+		break;
+	case SS_CALL_SEND:
+	case SS_CALL_SENDTO:
+		do_send(a, st, fd, &n, ss, sslen);
+		break;
+	case SS_CALL_RECV:
+	case SS_CALL_RECVFROM:
+		do_recv(a, st, fd, &n);
+		break;
+	case SS_CALL_SETSOCKOPT:
+	case SS_CALL_GETSOCKOPT:
+		do_option(a, st, fd, &n);
+		break;
+	case SS_CALL_SHUTDOWN:
+		trace_shutdown(&a->trace, &n, fd, (int)st->num);
+		break;
+	case SS_CALL_CLOSE: {
+		int slot = slot_of(a, st->sock);
+		trace_close(&a->trace, &n, fd);
+		if (slot >= 0)
+			a->fds[slot] = -1;
+		break;
+	}
+	case SS_CALL_FIONREAD:
+		trace_fionread(&a->trace, &n, fd);
+		break;
+	case SS_CALL_SLEEP:
+		do_sleep(a, st, idx);
+		break;
+	case SS_CALL_FCNTL:
+		trace_set_nonblock(&a->trace, &n, fd);
+		break;
+	case SS_CALL_POLL:
+		do_poll(a, st, idx, &n);
+		break;
+	case SS_CALL_FORK:
+		do_fork(a, st, idx);
+		break;
+	case SS_CALL_COUNT:
+		break;
+	}
 }
 
 static void run_step(struct actor *a, int idx, const char *resolved)
 {
 	const struct ss_step *st = &a->sc->steps[idx];
-	struct trace_names n = {.sock = st->sock, .newsock = st->result};
 	struct sockaddr_storage ss;
 	socklen_t sslen = 0;
 	int fd = -1, family, type;
@@ -401,106 +490,14 @@ static void run_step(struct actor *a, int idx, const char *resolved)
 	if (st->call == SS_CALL_BIND || st->call == SS_CALL_CONNECT ||
 	    st->call == SS_CALL_SENDTO) {
 		sock_kind(fd, &family, &type);
-		if (resolve(addr, family, type, &ss, &sslen, why, sizeof why) < 0) {
+		if (step_sockaddr(st, resolved, family, type, &ss, &sslen, why,
+				  sizeof why) < 0) {
 			emit_simple(a, SS_EV_NOTE, st, idx + 1, why, fd);
 			return;
 		}
 	}
 	emit_simple(a, SS_EV_BEGIN, st, idx + 1, begin_args(st, addr, why, sizeof why), fd);
-
-	switch (st->call) {
-	case SS_CALL_SOCKET:
-		fd = trace_socket(&a->trace, &n, st->family, st->type);
-		if (fd >= 0)
-			remember(a, st->result, fd);
-		break;
-	case SS_CALL_BIND:
-		trace_bind(&a->trace, &n, fd, (struct sockaddr *)&ss, sslen);
-		break;
-	case SS_CALL_LISTEN:
-		trace_listen(&a->trace, &n, fd, (int)st->num);
-		break;
-	case SS_CALL_ACCEPT: {
-		int nfd = trace_accept(&a->trace, &n, fd);
-		if (nfd >= 0)
-			remember(a, st->result, nfd);
-		break;
-	}
-	case SS_CALL_CONNECT:
-		trace_connect(&a->trace, &n, fd, (struct sockaddr *)&ss, sslen);
-		break;
-	case SS_CALL_SEND:
-	case SS_CALL_SENDTO: {
-		unsigned char *owned;
-		size_t len;
-		const unsigned char *data = send_data(a, st, &len, &owned);
-		if (st->call == SS_CALL_SEND)
-			trace_send(&a->trace, &n, fd, data, len, st->flags);
-		else
-			trace_sendto(&a->trace, &n, fd, data, len, st->flags,
-				     (struct sockaddr *)&ss, sslen);
-		free(owned);
-		break;
-	}
-	case SS_CALL_RECV:
-	case SS_CALL_RECVFROM: {
-		size_t size = (size_t)st->num < sizeof a->buf ? (size_t)st->num : sizeof a->buf;
-		long got = st->call == SS_CALL_RECV
-				   ? trace_recv(&a->trace, &n, fd, a->buf, size, st->flags)
-				   : trace_recvfrom(&a->trace, &n, fd, a->buf, size, st->flags);
-		a->last_recv_len = got > 0 ? got : 0;
-		if (got > 0)
-			memcpy(a->last_recv, a->buf,
-			       (size_t)got < sizeof a->last_recv ? (size_t)got : sizeof a->last_recv);
-		break;
-	}
-	case SS_CALL_SETSOCKOPT:
-	case SS_CALL_GETSOCKOPT:
-		do_option(a, st, fd, &n);
-		break;
-	case SS_CALL_SHUTDOWN:
-		trace_shutdown(&a->trace, &n, fd, (int)st->num);
-		break;
-	case SS_CALL_CLOSE: {
-		int slot = slot_of(a, st->sock);
-		trace_close(&a->trace, &n, fd);
-		if (slot >= 0)
-			a->fds[slot] = -1;
-		break;
-	}
-	case SS_CALL_FIONREAD:
-		trace_fionread(&a->trace, &n, fd);
-		break;
-	case SS_CALL_SLEEP: {
-		struct timespec ts;
-		struct ss_event ev;
-		ts.tv_sec = (time_t)st->seconds;
-		ts.tv_nsec = (long)((st->seconds - (double)ts.tv_sec) * 1e9);
-		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-			;
-		if (a->trace.enabled) {
-			event_init(&ev, SS_EV_CALL);
-			snprintf(ev.actor, sizeof ev.actor, "%s", a->trace.actor);
-			ev.step = idx + 1;
-			snprintf(ev.u.call.name, sizeof ev.u.call.name, "sleep");
-			snprintf(ev.u.call.args, sizeof ev.u.call.args, "%gs", st->seconds);
-			ev.u.call.ret = 0;
-			emit_line(a, &ev);
-		}
-		break;
-	}
-	case SS_CALL_FCNTL:
-		trace_set_nonblock(&a->trace, &n, fd);
-		break;
-	case SS_CALL_POLL:
-		do_poll(a, st, idx, &n);
-		break;
-	case SS_CALL_FORK:
-		do_fork(a, st, idx);
-		break;
-	case SS_CALL_COUNT:
-		break;
-	}
+	perform(a, st, idx, fd, &ss, sslen);
 }
 
 /* Read one line from the control pipe; -1 on EOF. */

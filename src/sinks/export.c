@@ -18,6 +18,7 @@
 
 #include "sockstep/addr.h"
 #include "sockstep/jsonl.h"
+#include "sockstep/tracefile.h"
 #include "sockstep/output.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -307,52 +308,39 @@ static int keep_event(struct exporter *x, const struct ss_event *ev, char *err, 
 	return 0;
 }
 
+struct reading {
+	struct exporter *x;
+	const struct filter *f;
+};
+
+/* One event of the trace: learn its actor and 4-tuple, keep it if shown. */
+static int take_event(void *ctx, const struct ss_event *ev, long lineno,
+		      char *err, size_t errsz)
+{
+	struct reading *r = ctx;
+	struct exporter *x = r->x;
+
+	if (ev->kind == SS_EV_CALL || ev->kind == SS_EV_BLOCKED) {
+		int a = actor_index(x, ev->actor);
+		if (a < 0)
+			return fail(err, errsz, "%s:%ld: more than %d actors", x->name,
+				    lineno, EXPORT_ACTORS_MAX);
+		if (ev->kind == SS_EV_CALL && ev->u.call.local[0])
+			map_add(x, ev->u.call.local, ev->u.call.peer, a);
+	}
+	if ((ev->kind == SS_EV_CALL || ev->kind == SS_EV_BLOCKED ||
+	     ev->kind == SS_EV_PACKET) &&
+	    filter_match(r->f, ev) && keep_event(x, ev, err, errsz) < 0)
+		return -1;
+	return 0;
+}
+
 static int read_trace(struct exporter *x, FILE *in, const struct filter *f, char *err,
 		      size_t errsz)
 {
-	char *line = NULL;
-	size_t linecap = 0;
-	long lineno = 0;
-	int rc = 0;
+	struct reading r = {x, f};
 
-	while (getline(&line, &linecap, in) >= 0) {
-		struct ss_event ev;
-		char why[200];
-		const char *p = line;
-
-		lineno++;
-		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-			p++;
-		if (*p == '\0')
-			continue;
-		if (jsonl_parse(line, &ev, why, sizeof why) < 0) {
-			/* Newer traces may hold kinds we do not know: skip them. */
-			if (strstr(why, "unknown kind") != NULL)
-				continue;
-			rc = fail(err, errsz, "%s:%ld: %s", x->name, lineno, why);
-			break;
-		}
-		if (ev.kind == SS_EV_CALL || ev.kind == SS_EV_BLOCKED) {
-			int a = actor_index(x, ev.actor);
-			if (a < 0) {
-				rc = fail(err, errsz, "%s:%ld: more than %d actors", x->name, lineno,
-					  EXPORT_ACTORS_MAX);
-				break;
-			}
-			if (ev.kind == SS_EV_CALL && ev.u.call.local[0])
-				map_add(x, ev.u.call.local, ev.u.call.peer, a);
-		}
-		if ((ev.kind == SS_EV_CALL || ev.kind == SS_EV_BLOCKED ||
-		     ev.kind == SS_EV_PACKET) &&
-		    filter_match(f, &ev) && keep_event(x, &ev, err, errsz) < 0) {
-			rc = -1;
-			break;
-		}
-	}
-	if (rc == 0 && ferror(in))
-		rc = fail(err, errsz, "%s: %s", x->name, strerror(errno));
-	free(line);
-	return rc;
+	return tracefile_read(in, x->name, take_event, &r, err, errsz);
 }
 
 static int item_cmp(const void *a, const void *b)
@@ -565,7 +553,7 @@ static int note_h(const struct item *it)
  * and for the labels of the arrows between them. */
 static int svg_columns(const struct exporter *x, int *xs)
 {
-	int half[EXPORT_ACTORS_MAX], gap[EXPORT_ACTORS_MAX];
+	int half[EXPORT_ACTORS_MAX] = {0}, gap[EXPORT_ACTORS_MAX] = {0};
 	int width;
 
 	for (int p = 0; p < x->nlines; p++) {

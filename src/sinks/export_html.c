@@ -19,6 +19,7 @@
 #include "sockstep/explain.h"
 #include "sockstep/export.h"
 #include "sockstep/jsonl.h"
+#include "sockstep/tracefile.h"
 #include "sockstep/output.h"
 #include "sockstep/sha256.h"
 
@@ -143,40 +144,44 @@ static void event_json(FILE *out, const struct ss_event *ev)
 	fputc('}', out);
 }
 
+struct page_events {
+	FILE *out;
+	int first;
+};
+
+static int page_event(void *ctx, const struct ss_event *ev, long lineno,
+		      char *err, size_t errsz)
+{
+	struct page_events *p = ctx;
+
+	if (ev->kind == SS_EV_BEGIN || ev->kind == SS_EV_END)
+		return 0; /* internal to the director: not shown */
+	fputs(p->first ? "\n" : ",\n", p->out);
+	p->first = 0;
+	event_json(p->out, ev);
+	return 0;
+}
+
 /* The events the page steps through, as {"events":[...]}. */
 static int events_json(char *buf, const char *name, struct text *t, char *err, size_t errsz)
 {
-	long lineno = 0;
-	int first = 1;
+	FILE *in = fmemopen(buf, strlen(buf), "r");
+	struct page_events p = {NULL, 1};
+	int rc;
 
-	if (text_open(t) < 0)
+	if (in == NULL || text_open(t) < 0) {
+		if (in)
+			fclose(in);
 		return fail(err, errsz, "out of memory");
-	fputs("{\"events\":[", t->f);
-	for (char *line = buf, *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
-		struct ss_event ev;
-		char why[200];
-
-		lineno++;
-		*nl = '\0';
-		if (line[strspn(line, " \t\r")] == '\0')
-			continue;
-		if (jsonl_parse(line, &ev, why, sizeof why) < 0) {
-			/* As export's reader: newer traces may hold kinds we do
-			 * not know (the shared trace reader will own this). */
-			if (strstr(why, "unknown kind") != NULL)
-				continue;
-			return fail(err, errsz, "%s:%ld: %s", name, lineno, why);
-		}
-		if (ev.kind == SS_EV_BEGIN || ev.kind == SS_EV_END)
-			continue; /* internal to the director: not shown */
-		fputs(first ? "\n" : ",\n", t->f);
-		first = 0;
-		event_json(t->f, &ev);
 	}
+	p.out = t->f;
+	fputs("{\"events\":[", t->f);
+	rc = tracefile_read(in, name, page_event, &p, err, errsz);
+	fclose(in);
 	fputs("\n]}", t->f);
-	if (text_close(t) < 0)
+	if (text_close(t) < 0 && rc == 0)
 		return fail(err, errsz, "out of memory");
-	return 0;
+	return rc;
 }
 
 /* The sequence diagram as the SVG export draws it. */
@@ -306,7 +311,7 @@ int export_html(FILE *in, const char *name, const struct filter *f, FILE *out, c
 		rc = fail(err, errsz, "out of memory");
 	if (rc == 0)
 		rc = slurp(in, clean, &trace, err, errsz);
-	if (rc == 0) /* before events_json, which cuts the lines in place */
+	if (rc == 0)
 		rc = diagram(&trace, clean, f, &svg, err, errsz);
 	if (rc == 0)
 		rc = events_json(trace.buf, clean, &json, err, errsz);

@@ -372,13 +372,6 @@ static int flags_match(const struct filter_clause *c, const char *flags)
 }
 
 /* accept() and socket() return a new fd: that is the fd the call made. */
-static int returns_fd(const struct ss_call_event *call)
-{
-	return call->ret >= 0 &&
-	       (strcmp(call->name, "accept") == 0 || strcmp(call->name, "accept4") == 0 ||
-		strcmp(call->name, "socket") == 0);
-}
-
 static int clause_test(const struct filter_clause *c, const struct ss_event *ev)
 {
 	const struct ss_call_event *call = &ev->u.call;
@@ -407,7 +400,7 @@ static int clause_test(const struct filter_clause *c, const struct ss_event *ev)
 	case FILTER_FD:
 		if (is_call(ev))
 			return (call->fd >= 0 && num_matches(c, call->fd)) ||
-			       (ev->kind == SS_EV_CALL && returns_fd(call) &&
+			       (ev->kind == SS_EV_CALL && event_call_returns_fd(call->name, call->ret) &&
 				num_matches(c, call->ret));
 		if (ev->kind == SS_EV_SOCKET)
 			return ev->u.sock.owner_fd >= 0 && num_matches(c, ev->u.sock.owner_fd);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "sockstep/cut.h"
 #include "sockstep/escape.h"
 #include "sockstep/jsonl.h"
 
@@ -44,18 +45,13 @@ void output_call_text(const struct ss_event *ev, char *out, size_t outsz)
 		 c->sock[0] && c->args[0] ? ", " : "", c->args);
 }
 
-static void call_result(const struct ss_event *ev, int width, char *out,
-			size_t outsz)
+void output_call_result(const struct ss_call_event *c, char *out, size_t outsz)
 {
-	const struct ss_call_event *c = &ev->u.call;
-	char call[160];
 	char data[SS_PREVIEW_MAX * 4 + 16];
 
-	output_call_text(ev, call, sizeof call);
 	if (c->ret < 0) {
 		const char *e = event_errno_name(c->err);
-		snprintf(out, outsz, "%-*s = -1 %s (%s)", width, call, e ? e : "?",
-			 strerror(c->err));
+		snprintf(out, outsz, " = -1 %s (%s)", e ? e : "?", strerror(c->err));
 		return;
 	}
 	data[0] = '\0';
@@ -66,9 +62,21 @@ static void call_result(const struct ss_event *ev, int width, char *out,
 		snprintf(data, sizeof data, " \"%s\"%s", esc,
 			 (long)c->data_len < c->bytes ? "..." : "");
 	}
-	snprintf(out, outsz, "%-*s = %ld%s%s%s", width, call, c->ret,
+	snprintf(out, outsz, " = %ld%s%s%s", c->ret,
 		 strcmp(c->name, "accept") == 0 ? " (new fd)" : "", data,
 		 (c->msg_flags & MSG_TRUNC) ? " MSG_TRUNC" : "");
+}
+
+static void call_result(const struct ss_event *ev, int width, char *out,
+			size_t outsz)
+{
+	char call[160];
+	char result[SS_PREVIEW_MAX * 4 + 96];
+
+	output_call_text(ev, call, sizeof call);
+	output_call_result(&ev->u.call, result, sizeof result);
+	snprintf(out, outsz, "%-*s", width, call);
+	cut_append(out, outsz, result);
 }
 
 void output_call_summary(const struct ss_event *ev, char *out, size_t outsz)

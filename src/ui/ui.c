@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sockstep/cut.h"
 #include "sockstep/record.h"
 #include "sockstep/term.h"
 
@@ -72,17 +73,9 @@ static double now_s(void)
 }
 
 /* Copy what fits: messages are cut at the screen's edge anyway. */
-static void copy_cut(char *out, size_t outsz, const char *in)
-{
-	size_t n = strnlen(in, outsz - 1);
-
-	memcpy(out, in, n);
-	out[n] = '\0';
-}
-
 static void say(struct ui_loop *L, const char *msg)
 {
-	copy_cut(L->s.flash, sizeof L->s.flash, msg);
+	cut_copy(L->s.flash, sizeof L->s.flash, msg);
 	L->s.flash_error = 0;
 	L->flash_until = now_s() + UI_FLASH_SECONDS;
 	L->dirty = 1;
@@ -340,7 +333,7 @@ static void export_session(struct ui_loop *L)
 static void open_prompt(struct ui_loop *L, enum ui_prompt p, const char *init)
 {
 	L->s.prompt = p;
-	copy_cut(L->s.input, sizeof L->s.input, init ? init : "");
+	cut_copy(L->s.input, sizeof L->s.input, init ? init : "");
 	L->s.flash[0] = '\0';
 	L->dirty = 1;
 }

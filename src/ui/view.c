@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "sockstep/cut.h"
 #include "sockstep/escape.h"
 #include "sockstep/output.h"
 
@@ -283,51 +284,9 @@ static void sanitize_text(char *out, size_t outsz, const char *in)
 }
 
 /* Copy as much of in as fits; truncation is intended (display lines). */
-static void copy_cut(char *out, size_t outsz, const char *in)
-{
-	size_t n = strlen(in);
-
-	if (outsz == 0)
-		return;
-	if (n >= outsz)
-		n = outsz - 1;
-	memcpy(out, in, n);
-	out[n] = '\0';
-}
-
-static void append_cut(char *out, size_t outsz, const char *in)
-{
-	size_t n = strlen(out);
-
-	if (n < outsz)
-		copy_cut(out + n, outsz - n, in);
-}
-
 static void set_addr(char *out, const char *in)
 {
 	escape_string(out, UI_LINE_ADDR, in);
-}
-
-/* "= 6 (new fd)", "= -1 EADDRINUSE (Address already in use)". */
-static void call_result(const struct ss_call_event *c, char *out, size_t outsz)
-{
-	char data[SS_PREVIEW_MAX * 4 + 1];
-	const char *e;
-
-	if (c->ret < 0) {
-		e = event_errno_name(c->err);
-		snprintf(out, outsz, " = -1 %s (%s)", e ? e : "?", strerror(c->err));
-		return;
-	}
-	data[0] = '\0';
-	if ((strcmp(c->name, "recv") == 0 || strcmp(c->name, "recvfrom") == 0) &&
-	    c->data_len > 0)
-		escape_bytes(data, sizeof data, c->data, (size_t)c->data_len);
-	snprintf(out, outsz, " = %ld%s%s%s%s%s%s", c->ret,
-		 strcmp(c->name, "accept") == 0 ? " (new fd)" : "",
-		 data[0] ? " \"" : "", data, data[0] ? "\"" : "",
-		 data[0] && (long)c->data_len < c->bytes ? "..." : "",
-		 (c->msg_flags & MSG_TRUNC) ? " MSG_TRUNC" : "");
 }
 
 /* The call as written, with the actor named when a side has several. */
@@ -338,9 +297,9 @@ static void call_text(const struct ss_event *ev, char *out, size_t outsz)
 		    strcmp(ev->actor, "remote");
 
 	output_call_text(ev, call, sizeof call);
-	copy_cut(out, outsz, named ? ev->actor : "");
-	append_cut(out, outsz, named ? ": " : "");
-	append_cut(out, outsz, call);
+	cut_copy(out, outsz, named ? ev->actor : "");
+	cut_append(out, outsz, named ? ": " : "");
+	cut_append(out, outsz, call);
 }
 
 /* What a filter looks at, kept with the line. */
@@ -378,12 +337,12 @@ static void fill_call(struct ui_line *l, const struct ss_event *ev,
 	l->failed = c->ret < 0;
 	line_keys(l, ev);
 	call_text(ev, text, sizeof text);
-	call_result(c, res, sizeof res);
-	append_cut(text, sizeof text, res);
+	output_call_result(c, res, sizeof res);
+	cut_append(text, sizeof text, res);
 	/* Both parts are escaped ASCII: cutting them cannot break a byte. */
 	if (strlen(text) >= sizeof l->text)
 		memcpy(text + sizeof l->text - 4, "...", 4);
-	copy_cut(l->text, sizeof l->text, text);
+	cut_copy(l->text, sizeof l->text, text);
 	set_addr(l->local, c->local);
 	set_addr(l->peer, c->peer);
 	snprintf(l->state, sizeof l->state, "%s", event_tcp_state_name(c->state));
@@ -614,7 +573,7 @@ static int seen_before(struct ui_view *v, const char *text)
 	for (int i = 0; i < v->nseen && i < slots; i++)
 		if (strncmp(v->seen_notes[i], text, sizeof v->seen_notes[0] - 1) == 0)
 			return 1;
-	copy_cut(v->seen_notes[v->nseen % slots], sizeof v->seen_notes[0], text);
+	cut_copy(v->seen_notes[v->nseen % slots], sizeof v->seen_notes[0], text);
 	v->nseen++;
 	return 0;
 }
@@ -728,13 +687,6 @@ void ui_view_add(struct ui_view *v, const struct ss_event *ev)
 }
 
 /* socket() and accept() return the fd the step is about. */
-static int returns_fd(const struct ui_line *l)
-{
-	return l->kind == UI_LINE_CALL && l->ret >= 0 &&
-	       (strcmp(l->call, "accept") == 0 || strcmp(l->call, "accept4") == 0 ||
-		strcmp(l->call, "socket") == 0);
-}
-
 /* The table row of actor's fd. */
 static int find_row(const struct ui_view *v, const char *actor, int fd,
 		    struct ui_row *out)
@@ -785,7 +737,8 @@ static void row_from_line(const struct ui_line *l, int fd, struct ui_row *r)
 int ui_view_present_sockets(const struct ui_view *v, const struct ui_line *l,
 			     struct ui_row *a, struct ui_row *b)
 {
-	int fd = returns_fd(l) ? (int)l->ret : l->fd;
+	int new_fd = l->kind == UI_LINE_CALL && event_call_returns_fd(l->call, l->ret);
+	int fd = new_fd ? (int)l->ret : l->fd;
 	int n = 1;
 
 	if (!find_row(v, l->actor, fd, a))

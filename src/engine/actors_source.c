@@ -1,0 +1,427 @@
+/*
+ * actors_source: the scripted actors behind source.h.  One forked process
+ * per actor of the script (actor.c), all writing JSONL lines (< PIPE_BUF,
+ * so atomic) to one event pipe; each reads "go INDEX [ADDRESS]" grants
+ * and "quit" on a control pipe of its own.
+ */
+#include "sockstep/source.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sockstep/actor.h"
+#include "sockstep/jsonl.h"
+#include "sockstep/proc.h"
+#include "sockstep/script.h"
+
+#define READ_BUF (64 * 1024)
+
+struct slot {
+	int ctrl_fd;
+	int inflight;       /* step index being run, -1 if idle */
+	int begun, blocked; /* of the inflight step */
+	int have_call;
+	double begun_at;
+	struct ss_event begin;
+};
+
+struct actors {
+	const struct ss_script *sc;
+	int tracing;
+	double step_limit;
+	struct source_sink sink;
+	double t0;
+	pid_t pids[SCRIPT_MAX_ACTORS]; /* 0: not running */
+	struct slot slots[SCRIPT_MAX_ACTORS];
+	int event_fd;
+	int last;       /* index of the last granted step, -1 */
+	double last_at; /* when it was granted */
+	int ended;      /* end() was called: no grant, no complaint */
+	size_t rlen;
+	char rbuf[READ_BUF];
+};
+
+static double now_t(const struct actors *a)
+{
+	return event_clock_now() - a->t0;
+}
+
+static void emit(struct actors *a, const struct ss_event *ev)
+{
+	a->sink.event(a->sink.ctx, ev);
+}
+
+static void note(struct actors *a, const char *actor, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void note(struct actors *a, const char *actor, const char *fmt, ...)
+{
+	struct ss_event ev;
+	va_list ap;
+
+	event_init(&ev, SS_EV_NOTE);
+	ev.t = now_t(a);
+	snprintf(ev.actor, sizeof ev.actor, "%s", actor);
+	ev.u.note.index = 2; /* the session cannot go on */
+	va_start(ap, fmt);
+	vsnprintf(ev.u.note.text, sizeof ev.u.note.text, fmt, ap);
+	va_end(ap);
+	emit(a, &ev);
+}
+
+static void forget(struct actors *a)
+{
+	for (int i = 0; i < SCRIPT_MAX_ACTORS; i++) {
+		a->pids[i] = 0;
+		a->slots[i] = (struct slot){.ctrl_fd = -1, .inflight = -1};
+	}
+	a->event_fd = -1;
+	a->last = -1;
+	a->ended = 0;
+	a->rlen = 0;
+}
+
+/* ---- reports ------------------------------------------------------------ */
+
+/* Follow the step's course; every report goes on to the sink. */
+static void take_report(struct actors *a, struct ss_event *ev)
+{
+	int i = script_actor_index(a->sc, ev->actor);
+	struct slot *s;
+
+	if (i < 0)
+		return; /* not one of ours */
+	s = &a->slots[i];
+	ev->t -= a->t0;
+	if (ev->kind == SS_EV_BEGIN) {
+		s->begun = 1;
+		s->begun_at = now_t(a);
+		s->begin = *ev;
+	} else if (ev->kind == SS_EV_CALL) {
+		s->have_call = 1;
+	} else if (ev->kind == SS_EV_END) {
+		s->inflight = -1;
+		s->begun = s->blocked = s->have_call = 0;
+	}
+	emit(a, ev);
+}
+
+static void read_lines(struct actors *a)
+{
+	for (;;) {
+		ssize_t n = read(a->event_fd, a->rbuf + a->rlen,
+				 sizeof a->rbuf - a->rlen - 1);
+		char *line, *nl;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		a->rlen += (size_t)n;
+		a->rbuf[a->rlen] = '\0';
+		line = a->rbuf;
+		while ((nl = strchr(line, '\n')) != NULL) {
+			struct ss_event ev;
+			char err[128];
+			*nl = '\0';
+			if (jsonl_parse(line, &ev, err, sizeof err) == 0)
+				take_report(a, &ev);
+			line = nl + 1;
+		}
+		a->rlen = (size_t)(a->rbuf + a->rlen - line);
+		memmove(a->rbuf, line, a->rlen);
+		if (a->rlen > sizeof a->rbuf / 2)
+			a->rlen = 0; /* a line this long is not ours: drop */
+	}
+}
+
+/* An actor asleep inside its call, twice in a row 2 ms apart (so that a
+ * process merely waiting for the CPU is not taken for a blocked one). */
+static void check_blocked(struct actors *a)
+{
+	for (int i = 0; i < a->sc->nactors; i++) {
+		struct slot *s = &a->slots[i];
+		struct ss_event ev;
+
+		if (s->inflight < 0 || !s->begun || s->blocked || s->have_call)
+			continue;
+		if (now_t(a) - s->begun_at < 0.005 || !proc_sleeping(a->pids[i]))
+			continue;
+		struct timespec ts = {0, 2 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		read_lines(a);
+		if (s->have_call || s->inflight < 0 || !proc_sleeping(a->pids[i]))
+			continue;
+		s->blocked = 1;
+		ev = s->begin;
+		ev.kind = SS_EV_BLOCKED;
+		ev.t = now_t(a);
+		emit(a, &ev);
+	}
+}
+
+static void reap(struct actors *a)
+{
+	for (int i = 0; i < a->sc->nactors; i++) {
+		const char *name = a->sc->actors[i];
+		int status;
+
+		if (!proc_reaped(a->pids[i], &status))
+			continue;
+		a->pids[i] = 0;
+		if (a->slots[i].ctrl_fd >= 0) {
+			close(a->slots[i].ctrl_fd);
+			a->slots[i].ctrl_fd = -1;
+		}
+		if (a->ended)
+			continue;
+		/* the others may wait forever for the one that died */
+		if (WIFSIGNALED(status))
+			note(a, name, "the %s process died (signal %d)", name,
+			     WTERMSIG(status));
+		else
+			note(a, name, "the %s process exited early (status %d)", name,
+			     WEXITSTATUS(status));
+	}
+}
+
+/* The last granted step has not even begun: its actor is still inside an
+ * earlier call (a server blocked in accept() while its next step waits). */
+static void check_step_limit(struct actors *a)
+{
+	const char *name;
+	const struct slot *s;
+
+	if (a->ended || a->last < 0)
+		return;
+	s = &a->slots[a->sc->steps[a->last].actor];
+	if (s->inflight != a->last || s->begun ||
+	    now_t(a) - a->last_at < a->step_limit)
+		return;
+	name = a->sc->actors[a->sc->steps[a->last].actor];
+	note(a, name, "step %d never began: the %s is still blocked in its previous call after %gs",
+	     a->last + 1, name, a->step_limit);
+}
+
+/* ---- the source's callbacks ----------------------------------------------- */
+
+struct child {
+	const struct ss_script *sc;
+	int actor, ctrl_fd, event_fd, tracing;
+};
+
+static void child_main(void *ctx)
+{
+	const struct child *c = ctx;
+	actor_main(c->sc, c->actor, c->ctrl_fd, c->event_fd, c->tracing);
+}
+
+static int spawn(struct actors *a, int i, int event_wr, char *err, size_t errsz)
+{
+	int cp[2], shut[SCRIPT_MAX_ACTORS + 2], nshut = 0;
+	struct child c;
+
+	if (pipe2(cp, O_CLOEXEC) < 0) {
+		snprintf(err, errsz, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	c = (struct child){a->sc, i, cp[0], event_wr, a->tracing};
+	shut[nshut++] = cp[1];
+	shut[nshut++] = a->event_fd;
+	for (int j = 0; j < i; j++)
+		shut[nshut++] = a->slots[j].ctrl_fd;
+	a->pids[i] = proc_spawn(child_main, &c, shut, nshut);
+	close(cp[0]);
+	if (a->pids[i] < 0) {
+		snprintf(err, errsz, "fork: %s", strerror(errno));
+		a->pids[i] = 0;
+		close(cp[1]);
+		return -1;
+	}
+	a->slots[i].ctrl_fd = cp[1];
+	return 0;
+}
+
+static int actors_start(void *self, double t0, const struct source_sink *sink,
+			char *err, size_t errsz)
+{
+	struct actors *a = self;
+	int evp[2], rc = 0;
+
+	forget(a);
+	a->t0 = t0;
+	a->sink = *sink;
+	if (pipe2(evp, O_CLOEXEC) < 0) {
+		snprintf(err, errsz, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	a->event_fd = evp[0];
+	fcntl(a->event_fd, F_SETFL, O_NONBLOCK);
+	for (int i = 0; i < a->sc->nactors && rc == 0; i++)
+		rc = spawn(a, i, evp[1], err, errsz);
+	close(evp[1]);
+	return rc;
+}
+
+static int actors_pollfds(void *self, struct pollfd *fds, int max)
+{
+	struct actors *a = self;
+
+	if (max < 1 || a->event_fd < 0)
+		return 0;
+	fds[0].fd = a->event_fd;
+	fds[0].events = POLLIN;
+	return 1;
+}
+
+static int actors_read(void *self)
+{
+	struct actors *a = self;
+
+	if (a->event_fd < 0)
+		return 0;
+	read_lines(a);
+	check_blocked(a);
+	reap(a);
+	check_step_limit(a);
+	return 0;
+}
+
+static void actors_status(const void *self, struct source_status *st)
+{
+	const struct actors *a = self;
+
+	memset(st, 0, sizeof *st);
+	for (int i = 0; i < a->sc->nactors; i++) {
+		const struct slot *s = &a->slots[i];
+		st->running += a->pids[i] > 0;
+		if (s->inflight < 0 || a->pids[i] <= 0)
+			continue;
+		st->inflight |= 1u << i;
+		st->blocked += s->blocked;
+		st->busy |= !s->blocked;
+	}
+}
+
+static int actors_grant(void *self, const struct source_grant *g)
+{
+	struct actors *a = self;
+	const char *name;
+	struct slot *s;
+	char line[128];
+
+	if (a->ended || g->index < 0 || g->index >= a->sc->nsteps)
+		return 1;
+	s = &a->slots[a->sc->steps[g->index].actor];
+	name = a->sc->actors[a->sc->steps[g->index].actor];
+	if (s->inflight >= 0)
+		return 1; /* that actor is still inside its previous call */
+	snprintf(line, sizeof line, "go %d %s\n", g->index,
+		 g->addr && g->addr[0] ? g->addr : "-");
+	if (s->ctrl_fd < 0 || write(s->ctrl_fd, line, strlen(line)) < 0) {
+		note(a, name, "cannot reach the %s process: %s", name, strerror(errno));
+		return -1;
+	}
+	s->inflight = g->index;
+	s->begun = s->blocked = s->have_call = 0;
+	a->last = g->index;
+	a->last_at = now_t(a);
+	return 0;
+}
+
+/* Tell the actors to quit; force: also stop those blocked in a call. */
+static void actors_end(void *self, int force)
+{
+	struct actors *a = self;
+
+	a->ended = 1;
+	for (int i = 0; i < a->sc->nactors; i++) {
+		int f = force;
+		if (a->pids[i] <= 0)
+			continue;
+		if (a->slots[i].ctrl_fd >= 0 && write(a->slots[i].ctrl_fd, "quit\n", 5) < 0)
+			f = 1;
+		if (f)
+			kill(a->pids[i], SIGTERM);
+	}
+}
+
+static int actors_done(const void *self)
+{
+	const struct actors *a = self;
+
+	for (int i = 0; i < a->sc->nactors; i++)
+		if (a->pids[i] > 0)
+			return 0;
+	return 1;
+}
+
+static void actors_stop(void *self)
+{
+	struct actors *a = self;
+
+	for (int i = 0; i < SCRIPT_MAX_ACTORS; i++)
+		if (a->slots[i].ctrl_fd >= 0) {
+			close(a->slots[i].ctrl_fd);
+			a->slots[i].ctrl_fd = -1;
+		}
+	proc_stop(a->pids, a->sc->nactors);
+	if (a->event_fd >= 0)
+		close(a->event_fd);
+	a->event_fd = -1;
+	a->ended = 1;
+}
+
+static void actors_kill(void *self)
+{
+	struct actors *a = self;
+
+	proc_kill(a->pids, a->sc->nactors);
+}
+
+static void actors_free(void *self)
+{
+	free(self);
+}
+
+static const struct source_ops actors_ops = {
+	.name = "actors",
+	.start = actors_start,
+	.pollfds = actors_pollfds,
+	.read = actors_read,
+	.status = actors_status,
+	.grant = actors_grant,
+	.end = actors_end,
+	.done = actors_done,
+	.stop = actors_stop,
+	.kill = actors_kill,
+	.free = actors_free,
+};
+
+struct source *actors_source_new(const struct ss_script *sc, int tracing,
+				 double step_limit, char *err, size_t errsz)
+{
+	struct source *s = calloc(1, sizeof *s);
+	struct actors *a = calloc(1, sizeof *a);
+
+	if (s == NULL || a == NULL) {
+		free(s);
+		free(a);
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	a->sc = sc;
+	a->tracing = tracing;
+	a->step_limit = step_limit > 0 ? step_limit : 30;
+	forget(a);
+	s->ops = &actors_ops;
+	s->self = a;
+	return s;
+}

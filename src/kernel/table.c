@@ -1,0 +1,196 @@
+/* table: one snapshot of the kernel's socket table, the session's rows. */
+#include "sockstep/table.h"
+
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sockstep/diag.h"
+
+void table_init(struct table *t)
+{
+	memset(t, 0, sizeof *t);
+}
+
+static int same_tuple(const struct ss_socket_event *row, const char *local,
+		      const char *peer)
+{
+	return strcmp(row->local, local) == 0 && strcmp(row->peer, peer) == 0;
+}
+
+int table_row_relevant(const struct registry *r, const struct ss_socket_event *row)
+{
+	for (int i = 0; i < r->n; i++) {
+		const struct registry_sock *e = &r->socks[i];
+		const struct ss_call_event *c = &e->last.u.call;
+		if (!e->closed && row->inode && c->inode == row->inode)
+			return 1;
+		if (c->local[0] && c->peer[0] &&
+		    (same_tuple(row, c->local, c->peer) ||
+		     same_tuple(row, c->peer, c->local)))
+			return 1;
+		/* connections a listener has queued or half-open */
+		if (!e->closed && c->state == TCP_LISTEN &&
+		    strcmp(row->local, c->local) == 0 && row->state != TCP_TIME_WAIT)
+			return 1;
+	}
+	return 0;
+}
+
+void table_own_rows(struct table *t, const struct registry *r)
+{
+	for (int i = 0; i < t->nrows; i++) {
+		struct ss_socket_event *s = &t->rows[i].u.sock;
+		const struct registry_sock *e = registry_by_inode(r, s->inode);
+		snprintf(s->owner, sizeof s->owner, "%s", e ? e->actor : "");
+		s->owner_fd = e ? e->fd : -1;
+	}
+}
+
+static int keep_row(void *ctx, const struct ss_event *row)
+{
+	return table_row_relevant(ctx, &row->u.sock);
+}
+
+int table_snapshot(struct table *t, const struct registry *r)
+{
+	/* One row more than kept, so that a cut is seen and said. */
+	int n = diag_tcp_snapshot_keep(r->ports, r->nports, r->families, keep_row,
+				       (void *)r, t->rows, SS_TABLE_ROWS + 1);
+
+	t->nrows = 0;
+	t->cut = 0;
+	if (n < 0)
+		return -1;
+	t->cut = n > SS_TABLE_ROWS;
+	t->nrows = n > SS_TABLE_ROWS ? SS_TABLE_ROWS : n;
+	for (int i = 0; i < t->nrows; i++)
+		t->rows[i].u.sock.rows = t->nrows;
+	table_own_rows(t, r);
+	return 0;
+}
+
+/* What a reader of the table would see: changed or not. */
+static void signature(const struct table *t, char *sig, size_t sigsz)
+{
+	size_t used = 0;
+
+	sig[0] = '\0';
+	for (int i = 0; i < t->nrows && used < sigsz - 1; i++) {
+		const struct ss_socket_event *s = &t->rows[i].u.sock;
+		int w = snprintf(sig + used, sigsz - used, "%s %s %d %ld %ld %s;",
+				 s->local, s->peer, s->state, s->recv_q,
+				 s->send_q, s->owner);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
+static void emit_note(double now, int level, table_emit emit, void *ctx,
+		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void emit_note(double now, int level, table_emit emit, void *ctx,
+		      const char *fmt, ...)
+{
+	struct ss_event ev;
+	va_list ap;
+
+	event_init(&ev, SS_EV_NOTE);
+	ev.t = now;
+	snprintf(ev.actor, sizeof ev.actor, "%s", level ? "sockstep" : "kernel");
+	ev.u.note.index = level;
+	va_start(ap, fmt);
+	vsnprintf(ev.u.note.text, sizeof ev.u.note.text, fmt, ap);
+	va_end(ap);
+	emit(ctx, &ev);
+}
+
+int table_emit_snapshot(struct table *t, double now, int step, int force,
+			table_emit emit, void *ctx)
+{
+	char sig[sizeof t->sig];
+	struct ss_event ev;
+
+	signature(t, sig, sizeof sig);
+	if (!force && strcmp(sig, t->sig) == 0)
+		return 0;
+	snprintf(t->sig, sizeof t->sig, "%s", sig);
+	t->snapshot_no++;
+	if (t->nrows == 0) {
+		event_init(&ev, SS_EV_SOCKET);
+		snprintf(ev.actor, sizeof ev.actor, "kernel");
+	}
+	for (int i = 0; i < t->nrows || i == 0; i++) {
+		if (t->nrows)
+			ev = t->rows[i];
+		ev.t = now;
+		ev.step = step;
+		ev.u.sock.snapshot = t->snapshot_no;
+		ev.u.sock.rows = t->nrows;
+		emit(ctx, &ev);
+	}
+	if (t->cut)
+		emit_note(now, 1, emit, ctx,
+			  "the kernel's table has more than %d rows of this session; the first %d are shown",
+			  SS_TABLE_ROWS, SS_TABLE_ROWS);
+	return t->nrows ? t->nrows : 1;
+}
+
+static int told_once(struct table *t, const struct ss_socket_event *s)
+{
+	char key[sizeof t->told[0]];
+	int slots = (int)(sizeof t->told / sizeof t->told[0]);
+
+	snprintf(key, sizeof key, "%d %s %s", s->state, s->local, s->peer);
+	for (int i = 0; i < t->ntold; i++)
+		if (strcmp(t->told[i], key) == 0)
+			return 1;
+	if (t->ntold == slots) {
+		memmove(t->told, t->told + 1, sizeof t->told - sizeof t->told[0]);
+		t->ntold--;
+	}
+	snprintf(t->told[t->ntold++], sizeof key, "%s", key);
+	return 0;
+}
+
+/* connect() returned and the listener's accept queue holds it. */
+static void narrate_queue(const struct table *t, const struct ss_event *call,
+			  double now, table_emit emit, void *ctx)
+{
+	if (call == NULL || strcmp(call->u.call.name, "connect") != 0 ||
+	    call->u.call.ret != 0)
+		return;
+	for (int i = 0; i < t->nrows; i++) {
+		const struct ss_socket_event *s = &t->rows[i].u.sock;
+		if (s->state == TCP_LISTEN && strcmp(s->local, call->u.call.peer) == 0 &&
+		    s->recv_q > 0)
+			emit_note(now, 0, emit, ctx,
+				  "connect() returned before the server called accept(): the kernel did the handshake, and the connection waits in the listener's accept queue (%ld waiting in the accept queue, backlog %ld)",
+				  s->recv_q, s->send_q);
+	}
+}
+
+void table_narrate(struct table *t, const struct registry *r,
+		   const struct ss_event *call, double now, table_emit emit,
+		   void *ctx)
+{
+	narrate_queue(t, call, now, emit, ctx);
+	for (int i = 0; i < t->nrows; i++) {
+		const struct ss_socket_event *s = &t->rows[i].u.sock;
+		const char *who;
+		if ((s->state != TCP_TIME_WAIT && s->state != TCP_CLOSE_WAIT) ||
+		    told_once(t, s))
+			continue;
+		who = registry_tuple_owner(r, s->local, s->peer);
+		if (s->state == TCP_TIME_WAIT)
+			emit_note(now, 0, emit, ctx,
+				  "%s %s <-> %s is in TIME_WAIT: that side closed first; the kernel keeps it %.0f s more so late packets cannot reach a new connection",
+				  who ? who : "the socket", s->local, s->peer,
+				  s->timer_ms / 1000.0);
+		else
+			emit_note(now, 0, emit, ctx,
+				  "%s %s <-> %s is in CLOSE_WAIT: the peer closed (its FIN arrived); recv() returns 0 and this side must close() too",
+				  who ? who : "the socket", s->local, s->peer);
+	}
+}

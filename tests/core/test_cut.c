@@ -1,0 +1,43 @@
+/* cut: bounded copies end the string and cut what does not fit; and the
+ * one rule for "this call returned a new fd". */
+#include <check.h>
+
+#include <string.h>
+
+#include "sockstep/cut.h"
+#include "sockstep/event.h"
+
+START_TEST(test_cut__a_copy_is_cut_and_ended)
+{
+	char out[6];
+
+	cut_copy(out, sizeof out, "abcdefgh");
+	ck_assert_str_eq(out, "abcde");
+	cut_copy(out, sizeof out, "ab");
+	cut_append(out, sizeof out, "cdefgh");
+	ck_assert_str_eq(out, "abcde");
+	cut_append(out, sizeof out, "x");
+	ck_assert_str_eq(out, "abcde");
+}
+END_TEST
+
+START_TEST(test_cut__only_a_successful_socket_or_accept_returns_an_fd)
+{
+	ck_assert(event_call_returns_fd("accept", 4));
+	ck_assert(event_call_returns_fd("accept4", 5));
+	ck_assert(event_call_returns_fd("socket", 3));
+	ck_assert(!event_call_returns_fd("socket", -1));
+	ck_assert(!event_call_returns_fd("recv", 5)); /* bytes, not an fd */
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("cut");
+	TCase *tc = tcase_create("cut");
+
+	tcase_add_test(tc, test_cut__a_copy_is_cut_and_ended);
+	tcase_add_test(tc, test_cut__only_a_successful_socket_or_accept_returns_an_fd);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,97 @@
+/* tracefile: the one reader of recorded traces skips blank lines and kinds
+ * a later version added (by the parser's code, not its message), and stops
+ * at anything else with the file and line. */
+#include <check.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sockstep/jsonl.h"
+#include "sockstep/tracefile.h"
+
+static int count(void *ctx, const struct ss_event *ev, long lineno, char *err,
+		 size_t errsz)
+{
+	int *n = ctx;
+	(*n)++;
+	return 0;
+}
+
+static FILE *text_file(const char *text)
+{
+	FILE *f = tmpfile();
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	rewind(f);
+	return f;
+}
+
+START_TEST(test_tracefile__an_unknown_kind_is_a_code_and_is_skipped)
+{
+	struct ss_event ev;
+	char why[128];
+	int n = 0;
+	FILE *f = text_file("{\"kind\":\"note\",\"text\":\"a\"}\n"
+			    "\n   \n"
+			    "{\"kind\":\"teleport\",\"to\":\"mars\"}\n"
+			    "{\"kind\":\"note\",\"text\":\"b\"}\n");
+
+	ck_assert_int_eq(jsonl_parse_status("{\"kind\":\"teleport\"}", &ev, why, sizeof why),
+			 JSONL_UNKNOWN_KIND);
+	ck_assert_int_eq(jsonl_parse_status("{\"kind\":teleport}", &ev, why, sizeof why),
+			 JSONL_BAD);
+	ck_assert_int_eq(tracefile_read(f, "t.jsonl", count, &n, why, sizeof why), 0);
+	ck_assert_int_eq(n, 2);
+	fclose(f);
+}
+END_TEST
+
+START_TEST(test_tracefile__a_bad_line_stops_with_file_and_line)
+{
+	char why[256];
+	int n = 0;
+	FILE *f = text_file("{\"kind\":\"note\"}\n{\"kind\":\"note\",\n");
+
+	ck_assert_int_eq(tracefile_read(f, "t.jsonl", count, &n, why, sizeof why), -1);
+	ck_assert_msg(strncmp(why, "t.jsonl:2: ", 11) == 0, "%s", why);
+	ck_assert_int_eq(n, 1);
+	fclose(f);
+}
+END_TEST
+
+START_TEST(test_tracefile__load_is_bounded_and_refuses_an_empty_trace)
+{
+	char path[] = "/tmp/sockstep-tracefile-XXXXXX";
+	int fd = mkstemp(path);
+	struct ss_event *evs;
+	char why[256];
+	int n;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(tracefile_load(path, 10, &evs, &n, why, sizeof why), -1);
+	ck_assert_msg(strstr(why, "no events") != NULL, "%s", why);
+	ck_assert_int_gt(write(fd, "{\"kind\":\"note\"}\n{\"kind\":\"note\"}\n{\"kind\":\"step\"}\n", 48), 0);
+	ck_assert_int_eq(tracefile_load(path, 2, &evs, &n, why, sizeof why), -1);
+	ck_assert_msg(strstr(why, "more than 2 events") != NULL, "%s", why);
+	ck_assert_int_eq(tracefile_load(path, 3, &evs, &n, why, sizeof why), 0);
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(evs[2].kind, SS_EV_STEP);
+	free(evs);
+	close(fd);
+	unlink(path);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("tracefile");
+	TCase *tc = tcase_create("tracefile");
+
+	tcase_add_test(tc, test_tracefile__an_unknown_kind_is_a_code_and_is_skipped);
+	tcase_add_test(tc, test_tracefile__a_bad_line_stops_with_file_and_line);
+	tcase_add_test(tc, test_tracefile__load_is_bounded_and_refuses_an_empty_trace);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,174 @@
+/* table: which rows of the kernel's socket table belong to the session
+ * (inode, 4-tuple, its mirror, a listener's queue), on rules and on real
+ * loopback sockets. */
+#include <check.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sockstep/table.h"
+
+static struct ss_event call(const char *actor, const char *name,
+			    const char *sock, const char *local,
+			    const char *peer, int state, unsigned long inode)
+{
+	struct ss_event ev;
+	event_init(&ev, SS_EV_CALL);
+	snprintf(ev.actor, sizeof ev.actor, "%s", actor);
+	snprintf(ev.u.call.name, sizeof ev.u.call.name, "%s", name);
+	snprintf(ev.u.call.sock, sizeof ev.u.call.sock, "%s", sock);
+	snprintf(ev.u.call.local, sizeof ev.u.call.local, "%s", local);
+	snprintf(ev.u.call.peer, sizeof ev.u.call.peer, "%s", peer);
+	ev.u.call.state = state;
+	ev.u.call.inode = inode;
+	ev.u.call.ret = 0;
+	ev.u.call.family = AF_INET;
+	return ev;
+}
+
+static struct ss_socket_event row(const char *local, const char *peer,
+				  int state, unsigned long inode)
+{
+	struct ss_socket_event r;
+	memset(&r, 0, sizeof r);
+	snprintf(r.local, sizeof r.local, "%s", local);
+	snprintf(r.peer, sizeof r.peer, "%s", peer);
+	r.state = state;
+	r.inode = inode;
+	return r;
+}
+
+START_TEST(test_table__a_row_with_an_open_sockets_inode_belongs)
+{
+	static struct registry r;
+	struct ss_event ev = call("server", "listen", "s", "127.0.0.1:9001", "",
+				  TCP_LISTEN, 42);
+	struct ss_socket_event mine = row("0.0.0.0:9001", "", TCP_LISTEN, 42);
+	struct ss_socket_event other = row("0.0.0.0:9001", "", TCP_LISTEN, 43);
+
+	registry_init(&r);
+	registry_record(&r, &ev);
+	ck_assert_int_eq(table_row_relevant(&r, &mine), 1);
+	ck_assert_int_eq(table_row_relevant(&r, &other), 0);
+}
+END_TEST
+
+START_TEST(test_table__the_mirror_of_a_connection_belongs_even_after_close)
+{
+	static struct registry r;
+	struct ss_event conn = call("client", "connect", "k", "127.0.0.1:40000",
+				    "127.0.0.1:9001", TCP_ESTABLISHED, 7);
+	struct ss_event cl = call("client", "close", "k", "127.0.0.1:40000",
+				  "127.0.0.1:9001", -1, 7);
+	/* the server's end: same 4-tuple seen from the other side */
+	struct ss_socket_event mirror = row("127.0.0.1:9001", "127.0.0.1:40000",
+					    TCP_CLOSE_WAIT, 0);
+	struct ss_socket_event tw = row("127.0.0.1:40000", "127.0.0.1:9001",
+					TCP_TIME_WAIT, 0);
+	struct ss_socket_event stranger = row("127.0.0.1:9001", "127.0.0.1:40001",
+					      TCP_TIME_WAIT, 0);
+
+	registry_init(&r);
+	registry_record(&r, &conn);
+	registry_record(&r, &cl);
+	ck_assert_int_eq(table_row_relevant(&r, &mirror), 1);
+	ck_assert_int_eq(table_row_relevant(&r, &tw), 1);
+	ck_assert_int_eq(table_row_relevant(&r, &stranger), 0);
+}
+END_TEST
+
+START_TEST(test_table__a_listeners_queue_belongs_but_not_its_old_time_waits)
+{
+	static struct registry r;
+	struct ss_event ev = call("server", "listen", "s", "127.0.0.1:9001", "",
+				  TCP_LISTEN, 42);
+	struct ss_socket_event queued = row("127.0.0.1:9001", "127.0.0.1:40000",
+					    TCP_SYN_RECV, 0);
+	struct ss_socket_event old = row("127.0.0.1:9001", "127.0.0.1:39999",
+					 TCP_TIME_WAIT, 0);
+
+	registry_init(&r);
+	registry_record(&r, &ev);
+	ck_assert_int_eq(table_row_relevant(&r, &queued), 1);
+	ck_assert_int_eq(table_row_relevant(&r, &old), 0);
+}
+END_TEST
+
+static void collect(void *ctx, const struct ss_event *ev)
+{
+	int *n = ctx;
+	(*n)++;
+	ck_assert(ev->kind == SS_EV_SOCKET || ev->kind == SS_EV_NOTE);
+}
+
+/* A real listener with one connection in its accept queue: the kernel
+ * shows the listener (our inode, owned by "server") and the queued socket
+ * (no fd yet); the client's end, unknown to the script, is not shown. */
+START_TEST(test_table__a_snapshot_keeps_the_listener_and_its_queued_connection)
+{
+	static struct registry r;
+	static struct table t;
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t len = sizeof a;
+	struct stat stl;
+	char local[SS_ADDR_MAX];
+	int lfd = socket(AF_INET, SOCK_STREAM, 0), cfd, found = 0, emitted = 0;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&a, sizeof a), 0);
+	ck_assert_int_eq(listen(lfd, 4), 0);
+	ck_assert_int_eq(getsockname(lfd, (struct sockaddr *)&a, &len), 0);
+	ck_assert_int_eq(fstat(lfd, &stl), 0);
+	snprintf(local, sizeof local, "127.0.0.1:%d", ntohs(a.sin_port));
+	cfd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_eq(connect(cfd, (struct sockaddr *)&a, sizeof a), 0);
+
+	registry_init(&r);
+	table_init(&t);
+	struct ss_event ev = call("server", "listen", "s", local, "", TCP_LISTEN,
+				  (unsigned long)stl.st_ino);
+	registry_record(&r, &ev);
+	for (int tries = 0; tries < 100 && found < 2; tries++) {
+		ck_assert_int_eq(table_snapshot(&t, &r), 0);
+		found = t.nrows;
+		if (found < 2)
+			poll(NULL, 0, 10);
+	}
+	ck_assert_int_eq(t.nrows, 2);
+	for (int i = 0; i < t.nrows; i++) {
+		const struct ss_socket_event *s = &t.rows[i].u.sock;
+		ck_assert_str_eq(s->local, local);
+		if (s->state == TCP_LISTEN) {
+			ck_assert_str_eq(s->owner, "server");
+		} else {
+			ck_assert_str_eq(s->owner, "");
+			ck_assert_int_eq(s->owner_fd, -1);
+		}
+	}
+	ck_assert_int_eq(table_emit_snapshot(&t, 1.0, 1, 0, collect, &emitted), 2);
+	ck_assert_int_eq(table_emit_snapshot(&t, 1.1, 2, 0, collect, &emitted), 0);
+	ck_assert_int_eq(emitted, 2);
+	close(cfd);
+	close(lfd);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("table");
+	TCase *tc = tcase_create("table");
+
+	tcase_add_test(tc, test_table__a_row_with_an_open_sockets_inode_belongs);
+	tcase_add_test(tc, test_table__the_mirror_of_a_connection_belongs_even_after_close);
+	tcase_add_test(tc, test_table__a_listeners_queue_belongs_but_not_its_old_time_waits);
+	tcase_add_test(tc, test_table__a_snapshot_keeps_the_listener_and_its_queued_connection);
+	suite_add_tcase(s, tc);
+	return s;
+}
