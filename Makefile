@@ -12,12 +12,13 @@ VERSION := 0.1.0
 DEPS_PKGS := ncursesw libpcap
 CHECK_PKGS := check
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wno-unused-parameter
-DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS_PKGS))
-DEP_LIBS := $(shell $(PKG_CONFIG) --libs $(DEPS_PKGS))
+# Asked once, on first use: `make deps` must not ask pkg-config, which it installs.
+DEP_CFLAGS = $(eval DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS_PKGS)))$(DEP_CFLAGS)
+DEP_LIBS = $(eval DEP_LIBS := $(shell $(PKG_CONFIG) --libs $(DEPS_PKGS)))$(DEP_LIBS)
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(CHECK_PKGS))
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs $(CHECK_PKGS))
 
-ALL_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) -Iinclude $(DEP_CFLAGS) \
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) -Iinclude $(DEP_CFLAGS) \
 	-DSOCKSTEP_VERSION='"$(VERSION)"' \
 	-DSOCKSTEP_DATADIR='"$(DATADIR)/sockstep"' -MMD -MP $(CFLAGS)
 
@@ -32,10 +33,15 @@ TEST_BIN := $(addprefix $(B)/tests/,$(notdir $(TEST_SRC:.c=)))
 vpath test_%.c $(sort $(dir $(TEST_SRC)))
 
 .SECONDARY:
-.PHONY: all check check-unit check-integration check-asan valgrind clean \
+.PHONY: deps all check check-unit check-integration check-asan valgrind clean \
 	install uninstall bench fuzz lint format
 
 all: $(B)/sockstep
+
+# Install the build and test dependencies (Debian/Ubuntu; sudo only when
+# not root).  scripts/deps.sh also runs where make is not installed yet.
+deps:
+	@./scripts/deps.sh
 
 $(B)/sockstep: $(MAIN_OBJ) $(B)/libsockstep.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(DEP_LIBS) $(LDFLAGS)

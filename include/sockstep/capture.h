@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "sockstep/event.h"
 
 struct capture;
@@ -36,6 +37,20 @@ int capture_read(struct capture *c, double t0,
 int capture_stats(struct capture *c, unsigned *received, unsigned *dropped);
 
 void capture_close(struct capture *c);
+
+/* A capture file (--pcap) that tcpdump -r and Wireshark open: every packet
+ * a capture reads is also written there, as captured.  One file can outlive
+ * several captures (a restarted session appends).  capture_file_new takes
+ * f; capture_file_close writes what is pending, closes f (a file with no
+ * capture behind it still gets a valid header) and frees. */
+struct capture_file;
+struct capture_file *capture_file_new(FILE *f);
+/* From now on c writes what it reads to file (NULL: stop).  0, or -1 with
+ * err when the file cannot take c's link type. */
+int capture_set_file(struct capture *c, struct capture_file *file, char *err,
+		     size_t errsz);
+/* 0, or -1 when writing failed (disk full...). */
+int capture_file_close(struct capture_file *file);
 
 /* Decode one captured frame of link type dlt (DLT_EN10MB, DLT_NULL,
  * DLT_RAW, DLT_LINUX_SLL) into pkt: addresses, tcpdump flags, absolute

@@ -17,6 +17,7 @@
 #define SOCKSTEP_DIRECTOR_H
 
 #include <poll.h>
+#include "sockstep/capture.h"
 #include "sockstep/event.h"
 #include "sockstep/script.h"
 #include "sockstep/source.h"
@@ -33,6 +34,15 @@ struct director_opts {
 	int packets;       /* try to capture packets */
 	const char *capture_device; /* "lo" (default), or "any" off loopback */
 	int table;         /* sock_diag snapshots after each step */
+	/* Each start (and restart) enters a fresh private network (netns.h)
+	 * before the source starts: no socket of an earlier run is left. */
+	int private_net;
+	/* said first, in order: which network and why, who holds the port */
+	const char *start_notes[2];
+	/* a port whose earlier holders (TIME_WAIT, LISTEN) the table shows
+	 * from the start, though no script socket has them; 0: none */
+	int watch_port;
+	struct capture_file *pcap_file; /* --pcap; must outlive the director */
 };
 
 struct director_status {

@@ -52,6 +52,7 @@ enum ui_focus { UI_FOCUS_SERVER, UI_FOCUS_CLIENT, UI_FOCUS_SEQ, UI_FOCUS_TABLE,
 struct ui_screen {
 	const char *title;
 	const char *mode;
+	const char *network; /* which network the session uses, or NULL */
 	int one_sided, lesson_nav;
 	/* from director_status, copied by the loop */
 	int step, nsteps, done, busy, blocked, packets_ok;

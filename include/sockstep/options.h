@@ -27,6 +27,8 @@ struct options {
 	int packets; /* -1: default */
 	int table;
 	const char *record;
+	const char *pcap;  /* --pcap: the captured packets as a capture file */
+	int host_net;      /* --host-net: no private network for the session */
 	double step_limit;
 	int no_trace; /* benchmarks' baseline: the calls without the tracing */
 	struct filter filter; /* --filter: what headless output prints */

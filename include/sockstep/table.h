@@ -37,6 +37,13 @@ struct table {
 	char sig[1024];  /* what the last emitted snapshot showed */
 	char told[64][2 * SS_ADDR_MAX + 4]; /* states narrated, per 4-tuple */
 	int ntold;
+	/* A port held before the session began (an earlier run's TIME_WAIT
+	 * on the host network): its TIME_WAIT and LISTEN rows are shown too,
+	 * though no script socket has them.  0: none.  Set after table_init. */
+	int watch_port;
+	/* After the last step: the seconds left on a timer are news (the
+	 * countdown ticks), so they count as a change. */
+	int countdown;
 };
 
 void table_init(struct table *t);
@@ -60,5 +67,11 @@ int table_emit_snapshot(struct table *t, double now, int step, int force,
 void table_narrate(struct table *t, const struct registry *r,
 		   const struct ss_event *call, double now, table_emit emit,
 		   void *ctx);
+/* After the last step, while someone watches: snapshot again (countdown
+ * on), emit it when a second ticked, and say when a TIME_WAIT the last
+ * snapshot had is gone ("port N is free again" once no row keeps that
+ * port).  Returns the rows left (0: nothing more will change), or -1. */
+int table_after_end(struct table *t, const struct registry *r, double now,
+		    table_emit emit, void *ctx);
 
 #endif

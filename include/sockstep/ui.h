@@ -25,6 +25,7 @@ struct ui_opts {
 	int autoplay;        /* start playing instead of paused */
 	int lesson_nav;      /* N/P move between lessons */
 	int present;         /* start in presenter mode (--present) */
+	const char *network; /* "private net", "host net", NULL (replay) */
 };
 
 enum ui_result {

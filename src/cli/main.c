@@ -10,11 +10,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sockstep/capture.h"
 #include "sockstep/course.h"
 #include "sockstep/director.h"
 #include "sockstep/escape.h"
 #include "sockstep/export_cmd.h"
 #include "sockstep/filter.h"
+#include "sockstep/network.h"
 #include "sockstep/options.h"
 #include "sockstep/output.h"
 #include "sockstep/lesson.h"
@@ -58,14 +60,15 @@ static int list_lessons(const char *argv0)
 }
 
 static int build_script(const struct options *o, const char *path,
-			struct ss_script *sc)
+			const struct session_net *net, struct ss_script *sc)
 {
 	char pid[16];
 	char err[512];
 	int rc;
 	struct script_var vars[] = {
 		{"host", o->host}, {"port", o->port}, {"pause", o->pause},
-		{"send", o->send}, {"family", o->family}, {"pid", pid}};
+		{"send", o->send}, {"family", o->family}, {"pid", pid},
+		{"reuse", net->reuse_say}};
 	size_t nvars = sizeof vars / sizeof vars[0];
 
 	snprintf(pid, sizeof pid, "%d", (int)getpid());
@@ -128,7 +131,8 @@ static int run_headless(struct director *d, const struct options *o)
 }
 
 static enum ui_result run_ui(struct director *d, const struct options *o,
-			     const struct ss_script *sc, char *err, size_t errsz)
+			     const struct ss_script *sc, int private_net,
+			     char *err, size_t errsz)
 {
 	struct ui_opts uo;
 
@@ -142,9 +146,64 @@ static enum ui_result run_ui(struct director *d, const struct options *o,
 	uo.one_sided = o->mode == MODE_SERVER || o->mode == MODE_CLIENT;
 	uo.lesson_nav = o->mode == MODE_LESSON;
 	uo.present = o->present;
+	uo.network = o->mode == MODE_REPLAY ? NULL
+		     : private_net	    ? "private net"
+					    : "host net";
 	if (director_start(d, err, errsz) < 0)
 		return UI_ERROR;
 	return ui_run(d, &uo, err, errsz);
+}
+
+/* Binding 0.0.0.0 opens the host to others; in a private network "all
+ * interfaces" is its lo alone.  Said once. */
+static void say_wildcard(const struct options *o, const struct session_net *net)
+{
+	static int said;
+
+	if (said || (strcmp(o->host, "0.0.0.0") != 0 && strcmp(o->host, "::") != 0))
+		return;
+	said = 1;
+	if (net->private_net)
+		fprintf(stderr, "sockstep: note: %s binds to all interfaces of the private network: only its lo, nothing outside can connect\n",
+			o->host);
+	else if (o->mode != MODE_REPLAY)
+		fprintf(stderr, "sockstep: note: %s binds to all interfaces: other machines can connect\n",
+			o->host);
+}
+
+static void close_files(FILE *record, struct capture_file *pcap)
+{
+	if (record)
+		fclose(record);
+	if (pcap && capture_file_close(pcap) < 0)
+		fprintf(stderr, "sockstep: writing the capture file failed\n");
+}
+
+/* --record and --pcap, opened on the host's side before any namespace
+ * ("e": exec'd programs never inherit them; actors close them, actor.h).
+ * 0, or -1 after one line on stderr. */
+static int open_files(const struct options *o, FILE **record,
+		      struct capture_file **pcap)
+{
+	const char *bad = NULL;
+
+	*record = NULL;
+	*pcap = NULL;
+	if (o->record && (*record = fopen(o->record, "we")) == NULL)
+		bad = o->record;
+	if (bad == NULL && o->pcap) {
+		FILE *f = fopen(o->pcap, "wbe");
+		if (f == NULL || (*pcap = capture_file_new(f)) == NULL) {
+			bad = o->pcap;
+			if (f)
+				fclose(f);
+		}
+	}
+	if (bad == NULL)
+		return 0;
+	fprintf(stderr, "sockstep: cannot write %s: %s\n", bad, strerror(errno));
+	close_files(*record, NULL);
+	return -1;
 }
 
 /* Run one session (a lesson, the classic exchange, a mode, a replay).
@@ -155,22 +214,20 @@ static int run_session(const struct options *o, const char *path)
 	struct director_opts dopts;
 	struct director *d;
 	char err[512];
+	struct session_net net;
 	FILE *record = NULL;
+	struct capture_file *pcap = NULL;
 	int rc;
 
 	memset(&sc, 0, sizeof sc);
-	if (o->mode != MODE_REPLAY && build_script(o, path, &sc) < 0)
+	if (network_prepare(o, &stop_signal, &net) < 0)
+		return EXIT_INTERRUPTED;
+	if (o->mode != MODE_REPLAY && build_script(o, path, &net, &sc) < 0)
 		return EXIT_USAGE;
 	memset(&dopts, 0, sizeof dopts);
 	dopts.script = o->mode == MODE_REPLAY ? NULL : &sc;
-	dopts.source = o->mode == MODE_REPLAY
-			   ? replay_source_new(o->what, err, sizeof err)
-			   : actors_source_new(&sc, !o->no_trace,
-					       o->step_limit > 0 ? o->step_limit
-					       : o->mode == MODE_SERVER ? 3600
-									: 30,
-					       err, sizeof err);
-	dopts.packets = o->packets < 0 ? !o->headless : o->packets;
+	/* --pcap asks for packets, headless too */
+	dopts.packets = o->packets < 0 ? !o->headless || o->pcap : o->packets;
 	/* Off loopback (two machines in a classroom) the packets cross a real
 	 * interface: capture on all of them, the port filter keeps ours. */
 	dopts.capture_device = strncmp(o->host, "127.", 4) == 0 ||
@@ -178,29 +235,40 @@ static int run_session(const struct options *o, const char *path)
 				       ? "lo"
 				       : "any";
 	dopts.table = o->table;
+	dopts.private_net = net.private_net;
+	dopts.start_notes[0] = net.note[0] ? net.note : NULL;
+	dopts.start_notes[1] = net.holder_note[0] ? net.holder_note : NULL;
+	dopts.watch_port = net.watch_port;
+	if (open_files(o, &record, &pcap) < 0) {
+		script_free(&sc);
+		return EXIT_USAGE;
+	}
+	if (net.warning[0])
+		fprintf(stderr, "sockstep: %s\n", net.warning);
+	say_wildcard(o, &net);
+	dopts.pcap_file = pcap;
+	dopts.source = o->mode == MODE_REPLAY
+			   ? replay_source_new(o->what, err, sizeof err)
+			   : actors_source_new(&sc, !o->no_trace,
+					       o->step_limit > 0 ? o->step_limit
+					       : o->mode == MODE_SERVER ? 3600
+									: 30,
+					       err, sizeof err);
 	d = dopts.source ? director_new(&dopts, err, sizeof err) : NULL;
 	if (d == NULL) {
 		fprintf(stderr, "sockstep: %s\n", err);
+		close_files(record, pcap);
 		script_free(&sc);
 		return 1;
 	}
 	/* Questions are asked in the UI; headless only when answers are given. */
 	director_set_quiz(d, !o->no_quiz && (!o->headless || o->nanswers > 0));
-	if (o->record) {
-		record = fopen(o->record, "w");
-		if (record == NULL) {
-			fprintf(stderr, "sockstep: cannot write %s: %s\n", o->record,
-				strerror(errno));
-			director_free(d);
-			script_free(&sc);
-			return EXIT_USAGE;
-		}
+	if (record)
 		director_add_sink(d, output_jsonl_sink, record);
-	}
 	if (o->headless) {
 		rc = run_headless(d, o);
 	} else {
-		enum ui_result r = run_ui(d, o, &sc, err, sizeof err);
+		enum ui_result r = run_ui(d, o, &sc, dopts.private_net, err, sizeof err);
 		rc = r == UI_ERROR	    ? 1
 		     : r == UI_INTERRUPTED  ? EXIT_INTERRUPTED
 		     : r == UI_NEXT_LESSON  ? -1
@@ -210,8 +278,7 @@ static int run_session(const struct options *o, const char *path)
 			fprintf(stderr, "sockstep: %s\n", err);
 	}
 	director_free(d);
-	if (record)
-		fclose(record);
+	close_files(record, pcap);
 	script_free(&sc);
 	return rc;
 }
@@ -255,9 +322,6 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (strcmp(o.host, "0.0.0.0") == 0 || strcmp(o.host, "::") == 0)
-		fprintf(stderr, "sockstep: note: %s binds to all interfaces: other machines can connect\n",
-			o.host);
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_stop;

@@ -36,6 +36,9 @@ void options_usage(FILE *out)
 		"      --no-packets      do not capture packets\n"
 		"      --no-table        no kernel socket table\n"
 		"      --record FILE     write the session's JSONL trace to FILE\n"
+		"      --pcap FILE       write the captured packets to FILE (tcpdump -r, Wireshark)\n"
+		"      --host-net        stay on the host network (to watch with ss or tcpdump);\n"
+		"                        by default the demo and lessons run in a private one\n"
 		"      --filter EXPR     headless: print only matching events (actor=client,\n"
 		"                        call=connect, errno, kind=packet, flags=S, port=N, fd=N)\n"
 		"      --step-limit S    give up when a step cannot begin for S seconds\n"
@@ -188,6 +191,8 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
 		{"filter", required_argument, NULL, 20},
 		{"no-quiz", no_argument, NULL, 10},
 		{"present", no_argument, NULL, 13},
+		{"pcap", required_argument, NULL, 14},
+		{"host-net", no_argument, NULL, 15},
 		{"answer", required_argument, NULL, 11},
 		{"answers", required_argument, NULL, 12},
 		{"help", no_argument, NULL, 'h'},
@@ -277,6 +282,12 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
 			break;
 		case 13:
 			o->present = 1;
+			break;
+		case 14:
+			o->pcap = optarg;
+			break;
+		case 15:
+			o->host_net = 1;
 			break;
 		case 11:
 			if (o->nanswers == 32 || strlen(optarg) >= sizeof o->answers[0])

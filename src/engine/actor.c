@@ -2,6 +2,7 @@
 #include "sockstep/actor.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "sockstep/addr.h"
+#include "sockstep/fds.h"
 #include "sockstep/jsonl.h"
 #include "sockstep/trace.h"
 
@@ -298,8 +300,9 @@ static void do_sleep(struct actor *a, const struct ss_step *st, int idx)
 
 	ts.tv_sec = (time_t)st->seconds;
 	ts.tv_nsec = (long)((st->seconds - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
+	/* No handler is left in the actor: a signal that interrupts the
+	 * sleep ends the process, nothing restarts it. */
+	nanosleep(&ts, NULL);
 	if (!a->trace.enabled)
 		return;
 	event_init(&ev, SS_EV_CALL);
@@ -520,12 +523,37 @@ static int read_line(int fd, char *buf, size_t size)
 	return 0;
 }
 
+/* The actor is a fresh program as far as its calls can tell: only 0, 1, 2
+ * and, out of the way at FDS_HIGH, its two pipes are open (so its first
+ * socket is fd 3, as in a standalone program), and SIGTERM/SIGHUP kill it
+ * at once (a handler inherited from sockstep would turn them into a fake
+ * EINTR in the learner's call and a sleep that goes on). */
+static void actor_isolate(int *ctrl_fd, int *event_fd)
+{
+	static const int fatal[] = {SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2};
+	int keep[2];
+	sigset_t none;
+
+	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+		signal(fatal[i], SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	keep[0] = fds_move_high(*ctrl_fd);
+	keep[1] = fds_move_high(*event_fd);
+	if (keep[0] < 0 || keep[1] < 0)
+		_exit(3); /* no fd above FDS_HIGH: cannot report anything */
+	*ctrl_fd = keep[0];
+	*event_fd = keep[1];
+	fds_close_others(keep, 2);
+}
+
 _Noreturn void actor_main(const struct ss_script *sc, int actor, int ctrl_fd,
 			  int event_fd, int tracing)
 {
 	static struct actor a; /* static: the receive buffer is large */
 	char line[256];
 
+	actor_isolate(&ctrl_fd, &event_fd);
 	memset(&a, 0, sizeof a);
 	a.sc = sc;
 	a.index = actor;

@@ -183,8 +183,10 @@ static void reap(struct actors *a)
 		if (a->ended)
 			continue;
 		/* the others may wait forever for the one that died */
+		/* killed from outside: say so, with the signal's name */
 		if (WIFSIGNALED(status))
-			note(a, name, "the %s process died (signal %d)", name,
+			note(a, name, "the %s process was killed by SIG%s (signal %d)",
+			     name, sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?",
 			     WTERMSIG(status));
 		else
 			note(a, name, "the %s process exited early (status %d)", name,

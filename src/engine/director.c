@@ -20,6 +20,7 @@
 #include "sockstep/capture.h"
 #include "sockstep/explain.h"
 #include "sockstep/merge.h"
+#include "sockstep/netns.h"
 #include "sockstep/quiz.h"
 #include "sockstep/registry.h"
 #include "sockstep/source.h"
@@ -28,6 +29,7 @@
 #define SINKS_MAX 8
 #define LIVE_TABLE_EVERY 0.25
 #define TABLE_BUSY_EVERY 0.1
+#define LIVE_AFTER_EVERY 1.0 /* after the end: the countdown's tick */
 #define DIRECTORS_MAX 4
 
 /* What the director follows of one actor's step, from the events. */
@@ -71,6 +73,7 @@ struct director {
 	struct registry reg;
 	struct table table;
 	double last_live_table;
+	int live_over;     /* after the end: no row left to watch */
 	double last_table; /* when the last snapshot was taken */
 	struct capture *cap;
 	int cap_tried;
@@ -239,6 +242,8 @@ static void open_capture(struct director *d)
 	}
 	if (d->reg.nports)
 		follow_ports(d);
+	if (capture_set_file(d->cap, d->o.pcap_file, err, sizeof err) < 0)
+		note(d, 1, NULL, "%s", err);
 }
 
 /* ---- a step judged -------------------------------------------------- */
@@ -410,6 +415,7 @@ static void forget_session(struct director *d)
 	registry_init(&d->reg);
 	table_init(&d->table);
 	d->last_live_table = d->last_table = 0;
+	d->live_over = 0;
 	d->asked_key = d->answered_key = d->have_answer = 0;
 	d->qasked = d->qright = 0;
 	d->first_failure[0] = '\0';
@@ -475,11 +481,24 @@ int director_start(struct director *d, char *err, size_t errsz)
 
 	d->t0 = event_clock_now();
 	track(d, 1);
+	for (int i = 0; i < 2; i++)
+		if (d->o.start_notes[i])
+			note(d, 0, NULL, "%s", d->o.start_notes[i]);
+	/* before the source: its processes and the capture live in it */
+	if (d->o.private_net && netns_enter(err, errsz) < 0)
+		return -1;
 	if (d->src->ops->start(d->src->self, d->t0, &sink, err, errsz) < 0)
 		return -1;
 	d->src->ops->status(d->src->self, &st);
 	d->total = d->sc ? script_total(d->sc) : st.nsteps;
 	open_capture(d);
+	d->table.watch_port = d->o.watch_port;
+	if (d->o.watch_port) {
+		/* the port's earlier holder, in the table before the first step */
+		add_port(d, d->o.watch_port);
+		if (take_snapshot(d) == 0)
+			emit_snapshot(d, 0, 1);
+	}
 	return 0;
 }
 
@@ -661,10 +680,26 @@ static int wait_for_events(struct director *d, int timeout_ms)
 	return 0;
 }
 
+/* After the last step, while someone watches (the UI pumps on): ask the
+ * kernel once a second, so TIME_WAIT counts down and its row goes, and say
+ * when the port it held is free again. */
+static void table_after(struct director *d)
+{
+	if (verbatim(d) || !d->o.table || d->reg.nports == 0 || d->live_over ||
+	    now_t(d) - d->last_live_table < LIVE_AFTER_EVERY)
+		return;
+	d->last_live_table = now_t(d);
+	if (table_after_end(&d->table, &d->reg, now_t(d), push_cb, d) <= 0)
+		d->live_over = 1; /* nothing left that can change */
+	merge_flush(&d->merge, now_t(d), 1);
+}
+
 int director_pump(struct director *d, int timeout_ms)
 {
-	if (d->done)
+	if (d->done) {
+		table_after(d);
 		return 0;
+	}
 	if (wait_for_events(d, timeout_ms) < 0)
 		return -1;
 	d->src->ops->read(d->src->self);

@@ -42,9 +42,17 @@ struct capture_flow {
 	unsigned long used; /* stamp of last use; 0: slot empty */
 };
 
+struct capture_file {
+	FILE *f;
+	pcap_t *dead;      /* gives the dumper its link type and snaplen */
+	pcap_dumper_t *dumper;
+	int dlt;
+};
+
 struct capture {
 	pcap_t *p;
 	int dlt;
+	struct capture_file *file; /* --pcap: not owned */
 	struct capture_flow flows[CAPTURE_FLOWS];
 	unsigned long clock; /* stamps for least-recently-used eviction */
 };
@@ -242,8 +250,9 @@ static void capture_perm_reason(const char *device, char *err, size_t errsz)
 {
 	snprintf(
 	    err, errsz,
-	    "no packets: capturing on %s needs CAP_NET_RAW (run as root, or: "
-	    "sudo setcap cap_net_raw+ep build/sockstep)",
+	    "no packets: capturing on %s of the host network needs CAP_NET_RAW "
+	    "(a private network needs none: leave out --host-net; or run as "
+	    "root, or: sudo setcap cap_net_raw+ep build/sockstep)",
 	    device);
 }
 
@@ -394,6 +403,8 @@ static void capture_packet(u_char *user, const struct pcap_pkthdr *h,
 	struct capture_reader *r = (struct capture_reader *)user;
 	struct ss_event ev;
 
+	if (r->c->file && r->c->file->dumper)
+		pcap_dump((u_char *)r->c->file->dumper, h, bytes);
 	memset(&ev, 0, sizeof(ev));
 	if (capture_decode(r->c->dlt, bytes, h->caplen, &ev.u.pkt) != 0)
 		return;
@@ -417,6 +428,9 @@ int capture_read(struct capture *c, double t0,
 	int n = pcap_dispatch(c->p, -1, capture_packet, (u_char *)&r);
 	if (n == PCAP_ERROR)
 		return -1;
+	/* a session killed later still leaves every packet read so far */
+	if (n > 0 && c->file && c->file->dumper)
+		pcap_dump_flush(c->file->dumper);
 	return r.count;
 }
 
@@ -439,4 +453,71 @@ void capture_close(struct capture *c)
 		return;
 	pcap_close(c->p);
 	free(c);
+}
+
+struct capture_file *capture_file_new(FILE *f)
+{
+	struct capture_file *file = calloc(1, sizeof(*file));
+
+	if (file)
+		file->f = f;
+	return file;
+}
+
+/* The file header carries the link type: written by the first capture. */
+static int capture_file_start(struct capture_file *file, int dlt)
+{
+	file->dead = pcap_open_dead(dlt, CAPTURE_SNAPLEN);
+	if (!file->dead)
+		return -1;
+	file->dumper = pcap_dump_fopen(file->dead, file->f);
+	if (!file->dumper) {
+		pcap_close(file->dead);
+		file->dead = NULL;
+		return -1;
+	}
+	file->dlt = dlt;
+	return 0;
+}
+
+int capture_set_file(struct capture *c, struct capture_file *file, char *err,
+		     size_t errsz)
+{
+	c->file = NULL;
+	if (!file)
+		return 0;
+	if (!file->dumper && capture_file_start(file, c->dlt) < 0) {
+		snprintf(err, errsz, "--pcap: cannot start the capture file");
+		return -1;
+	}
+	if (file->dlt != c->dlt) {
+		snprintf(err, errsz, "--pcap: link type %d, the file holds %d",
+			 c->dlt, file->dlt);
+		return -1;
+	}
+	c->file = file;
+	return 0;
+}
+
+int capture_file_close(struct capture_file *file)
+{
+	int rc = 0;
+
+	if (!file)
+		return 0;
+	/* No capture ran (no permission, no step): still a valid, empty file
+	 * with the link type of lo. */
+	if (!file->dumper && capture_file_start(file, DLT_EN10MB) < 0)
+		rc = -1;
+	if (file->dumper) {
+		if (pcap_dump_flush(file->dumper) != 0 || ferror(file->f))
+			rc = -1;
+		pcap_dump_close(file->dumper); /* closes f */
+	} else {
+		fclose(file->f);
+	}
+	if (file->dead)
+		pcap_close(file->dead);
+	free(file);
+	return rc;
 }

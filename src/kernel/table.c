@@ -48,16 +48,29 @@ void table_own_rows(struct table *t, const struct registry *r)
 	}
 }
 
+struct keep_ctx {
+	const struct table *t;
+	const struct registry *r;
+};
+
 static int keep_row(void *ctx, const struct ss_event *row)
 {
-	return table_row_relevant(ctx, &row->u.sock);
+	const struct keep_ctx *k = ctx;
+	const struct ss_socket_event *s = &row->u.sock;
+
+	/* what held the session's port before it began */
+	if (k->t->watch_port && event_addr_port(s->local) == k->t->watch_port &&
+	    (s->state == TCP_TIME_WAIT || s->state == TCP_LISTEN))
+		return 1;
+	return table_row_relevant(k->r, s);
 }
 
 int table_snapshot(struct table *t, const struct registry *r)
 {
+	struct keep_ctx k = {t, r};
 	/* One row more than kept, so that a cut is seen and said. */
 	int n = diag_tcp_snapshot_keep(r->ports, r->nports, r->families, keep_row,
-				       (void *)r, t->rows, SS_TABLE_ROWS + 1);
+				       &k, t->rows, SS_TABLE_ROWS + 1);
 
 	t->nrows = 0;
 	t->cut = 0;
@@ -79,9 +92,10 @@ static void signature(const struct table *t, char *sig, size_t sigsz)
 	sig[0] = '\0';
 	for (int i = 0; i < t->nrows && used < sigsz - 1; i++) {
 		const struct ss_socket_event *s = &t->rows[i].u.sock;
-		int w = snprintf(sig + used, sigsz - used, "%s %s %d %ld %ld %s;",
+		int w = snprintf(sig + used, sigsz - used, "%s %s %d %ld %ld %s %ld;",
 				 s->local, s->peer, s->state, s->recv_q,
-				 s->send_q, s->owner);
+				 s->send_q, s->owner,
+				 t->countdown && s->timer_ms >= 0 ? s->timer_ms / 1000 : -1);
 		if (w < 0)
 			break;
 		used += (size_t)w;
@@ -193,4 +207,49 @@ void table_narrate(struct table *t, const struct registry *r,
 				  "%s %s <-> %s is in CLOSE_WAIT: the peer closed (its FIN arrived); recv() returns 0 and this side must close() too",
 				  who ? who : "the socket", s->local, s->peer);
 	}
+}
+
+/* Is a row with this 4-tuple, or only this local port, still there? */
+static int still_there(const struct table *t, const char *local,
+		       const char *peer, int any_peer)
+{
+	for (int i = 0; i < t->nrows; i++) {
+		const struct ss_socket_event *s = &t->rows[i].u.sock;
+		if (any_peer ? event_addr_port(s->local) == event_addr_port(local)
+			     : same_tuple(s, local, peer))
+			return 1;
+	}
+	return 0;
+}
+
+int table_after_end(struct table *t, const struct registry *r, double now,
+		    table_emit emit, void *ctx)
+{
+	char gone[8][2][SS_ADDR_MAX];
+	int ngone = 0;
+
+	for (int i = 0; i < t->nrows && ngone < 8; i++) {
+		const struct ss_socket_event *s = &t->rows[i].u.sock;
+		if (s->state != TCP_TIME_WAIT)
+			continue;
+		snprintf(gone[ngone][0], SS_ADDR_MAX, "%s", s->local);
+		snprintf(gone[ngone++][1], SS_ADDR_MAX, "%s", s->peer);
+	}
+	t->countdown = 1;
+	if (table_snapshot(t, r) < 0)
+		return -1;
+	table_emit_snapshot(t, now, 0, 0, emit, ctx);
+	for (int g = 0; g < ngone; g++) {
+		const char *local = gone[g][0], *peer = gone[g][1];
+		if (still_there(t, local, peer, 0))
+			continue;
+		if (still_there(t, local, peer, 1))
+			emit_note(now, 0, emit, ctx, "the kernel dropped the TIME_WAIT of %s <-> %s",
+				  local, peer);
+		else
+			emit_note(now, 0, emit, ctx,
+				  "port %d is free again: the kernel dropped the TIME_WAIT of %s <-> %s",
+				  event_addr_port(local), local, peer);
+	}
+	return t->nrows;
 }

@@ -5,9 +5,15 @@
 #include <string.h>
 
 /* The seed tutorial's exchange, step for step (see ../shared/seed). */
-static const char classic_server[] =
+static const char classic_socket[] =
 	"server: s = socket(${family}, SOCK_STREAM)\n"
-	"  say: The server asks the kernel for a TCP socket; it gets a file descriptor, with no address yet.\n"
+	"  say: The server asks the kernel for a TCP socket; it gets a file descriptor, with no address yet.\n";
+/* Only on the host network, where an earlier run's TIME_WAIT may hold the
+ * port: ${reuse} says what the kernel showed (see porthold.h). */
+static const char classic_reuse[] =
+	"server: setsockopt(s, SO_REUSEADDR, 1)\n"
+	"  say: ${reuse}\n";
+static const char classic_server[] =
 	"server: bind(s, ${host}:${port})\n"
 	"  say: bind() gives the socket its local address and port: the one clients will dial.\n"
 	"server: listen(s, 5)\n"
@@ -46,6 +52,15 @@ static const char classic_server_end[] =
 static const char classic_client_close[] =
 	"client: close(k)\n"
 	"  say: The client closes its socket; the server's FIN already arrived, so this completes the close.\n";
+
+/* A non-empty ${reuse}: the SO_REUSEADDR step and its narration. */
+static int wants_reuse(const struct script_var *vars, size_t nvars)
+{
+	for (size_t i = 0; i < nvars; i++)
+		if (strcmp(vars[i].name, "reuse") == 0 && vars[i].value[0])
+			return 1;
+	return 0;
+}
 
 static int seed_build(struct ss_script *sc, const char *title, const char *const *parts,
 		 const struct script_var *vars, size_t nvars, char *err,
@@ -91,13 +106,17 @@ int seed_classic(struct ss_script *sc, const struct script_var *vars,
 	/* The order a teacher walks through: the server blocks in accept()
 	 * until the client connects; the server blocks in recv() while the
 	 * client sleeps. */
-	static const char *const parts[] = {
-		classic_server,	      classic_accept,	    classic_client_open,
-		classic_server_serve, classic_client_send,  classic_server_reply,
-		classic_client_recv,  classic_server_close, classic_server_end,
-		classic_client_close, NULL};
+	const char *parts[] = {
+		classic_socket,	      classic_reuse,	    classic_server,
+		classic_accept,	      classic_client_open,  classic_server_serve,
+		classic_client_send,  classic_server_reply, classic_client_recv,
+		classic_server_close, classic_server_end,   classic_client_close,
+		NULL};
 	struct script_var all[20];
 	size_t n = seed_vars(vars, nvars, all, "server.s");
+
+	if (!wants_reuse(vars, nvars)) /* the seed exactly: no SO_REUSEADDR */
+		memmove(&parts[1], &parts[2], sizeof parts - 2 * sizeof parts[0]);
 
 	if (seed_build(sc, "The classic exchange (the tutorial)", parts, all, n,
 		  err, errsz) < 0)
@@ -110,19 +129,22 @@ int seed_classic(struct ss_script *sc, const struct script_var *vars,
 int seed_server(struct ss_script *sc, const struct script_var *vars,
 		       size_t nvars, int count, char *err, size_t errsz)
 {
-	static const char *const parts[] = {classic_server, classic_accept,
-					    classic_server_serve,
-					    classic_server_reply,
-					    classic_server_close,
-					    classic_server_end, NULL};
+	const char *parts[] = {classic_socket,	     classic_reuse,
+			       classic_server,	     classic_accept,
+			       classic_server_serve, classic_server_reply,
+			       classic_server_close, classic_server_end,
+			       NULL};
 	struct script_var all[20];
 	size_t n = seed_vars(vars, nvars, all, "");
+	int reuse = wants_reuse(vars, nvars);
 
+	if (!reuse) /* the seed exactly: no SO_REUSEADDR */
+		memmove(&parts[1], &parts[2], sizeof parts - 2 * sizeof parts[0]);
 	if (seed_build(sc, "The tutorial's server", parts, all, n, err, errsz) < 0)
 		return -1;
 	/* accept .. close(c) is served once per client */
-	sc->repeat_from = 3;
-	sc->repeat_to = 7;
+	sc->repeat_from = 3 + reuse;
+	sc->repeat_to = 7 + reuse;
 	sc->repeat_count = count;
 	return 0;
 }

@@ -24,15 +24,18 @@ static const char *play_state(const struct ui_screen *s)
 static void draw_title(const struct ui_screen *s, int cols)
 {
 	struct pen p = {0, 0, cols};
-	char right[200], quiz[32] = "", filt[64] = "";
+	char right[200], quiz[32] = "", filt[64] = "", net[32] = "";
 
 	/* the running score of predict-then-step, and the active filter */
 	if (s->asked > 0 || s->question)
 		snprintf(quiz, sizeof quiz, " quiz %d/%d |", s->right, s->asked);
 	if (s->filter_desc[0])
 		snprintf(filt, sizeof filt, " filter %.40s |", s->filter_desc);
-	snprintf(right, sizeof right, " %s%s | %s | step %d of %d |%s%s %g/s ",
-		 s->present ? "present " : "", s->mode ? s->mode : "live",
+	/* which network: a teacher must know whether `ss` can see it */
+	if (s->network)
+		snprintf(net, sizeof net, " %.20s |", s->network);
+	snprintf(right, sizeof right, " %s%s |%s %s | step %d of %d |%s%s %g/s ",
+		 s->present ? "present " : "", s->mode ? s->mode : "live", net,
 		 play_state(s), s->step, s->nsteps, quiz, filt, s->speed);
 	pen_text(&p, " sockstep: ", pen_attr(AT_BAR) | A_BOLD);
 	p.xmax = cols - (int)strlen(right);
@@ -441,6 +444,9 @@ static void draw_table(const struct ui_view *v, struct ui_screen *s, int y,
 		 * backlog in the Recv-Q/Send-Q fields. */
 		if (r->listen)
 			snprintf(q, sizeof q, "queue %ld backlog %ld", r->recv_q, r->send_q);
+		else if (r->timer_ms >= 0 && cols - p.x < 13 + 11)
+			/* 80 columns: the countdown matters more than alignment */
+			snprintf(q, sizeof q, "%ld %ld", r->recv_q, r->send_q);
 		else
 			snprintf(q, sizeof q, "%-6ld %-6ld", r->recv_q, r->send_q);
 		pen_text(&p, q, 0);
@@ -672,6 +678,7 @@ void ui_screen_init(struct ui_screen *s, const struct ui_opts *o)
 	memset(s, 0, sizeof *s);
 	s->title = o->title;
 	s->mode = o->mode;
+	s->network = o->network;
 	s->one_sided = o->one_sided;
 	s->lesson_nav = o->lesson_nav;
 	s->autoplay = o->autoplay;

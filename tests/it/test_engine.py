@@ -188,7 +188,9 @@ def test_port_in_use_is_a_traced_step():
     holder.listen(1)
     prt = holder.getsockname()[1]
     try:
-        r = run("--headless", "--format", "jsonl", "--port", str(prt), "--pause", "0")
+        # the holder lives on the host network: the demo must be there too
+        r = run("--headless", "--format", "jsonl", "--port", str(prt), "--pause", "0",
+                "--host-net")
     finally:
         holder.close()
     assert r.returncode == 1, r.stderr

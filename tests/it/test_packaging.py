@@ -112,3 +112,79 @@ def test_man_page_renders():
         w = subprocess.run(["groff", "-man", "-ww", "-z", page], capture_output=True,
                            text=True, timeout=30)
         assert w.stderr.strip() == "", w.stderr
+
+
+# ---- scripts/deps.sh: the README's first command on a fresh machine ----
+# Fake dpkg-query / apt-get / id / sudo first (and alone) on PATH record what
+# would have run; nothing is installed for real.
+
+def _fake_tools(d, installed=False, uid=0, sudo=False):
+    log = os.path.join(d, "log")
+
+    def tool(name, body):
+        p = os.path.join(d, name)
+        with open(p, "w") as f:
+            f.write("#!/bin/sh\n" + body + "\n")
+        os.chmod(p, 0o755)
+
+    status = "install ok installed" if installed else "unknown ok not-installed"
+    tool("dpkg-query", f"printf '%s' '{status}'")
+    tool("apt-get", f'echo "apt-get $*" >> {log}')
+    tool("id", f"echo {uid}")
+    if sudo:
+        tool("sudo", f'echo "sudo $*" >> {log}; exec "$@"')
+    os.symlink(shutil.which("env"), os.path.join(d, "env"))
+    return log
+
+
+def _run_deps(d):
+    sh = shutil.which("sh")
+    return subprocess.run([sh, os.path.join(ROOT, "scripts", "deps.sh")],
+                          capture_output=True, text=True, timeout=30,
+                          env={"PATH": d, "HOME": d})
+
+
+def _log(log):
+    return open(log).read().splitlines() if os.path.exists(log) else []
+
+
+def test_deps_as_root_without_sudo_runs_apt_get_directly():
+    with tempfile.TemporaryDirectory() as d:
+        log = _fake_tools(d, uid=0, sudo=False)
+        r = _run_deps(d)
+        assert r.returncode == 0, r.stderr
+        lines = _log(log)
+        assert lines[0].startswith("apt-get update"), lines
+        assert lines[1].startswith("apt-get install -y"), lines
+        for pkg in ("libpcap-dev", "libncurses-dev", "check", "build-essential", "tmux"):
+            assert pkg in lines[1].split(), (pkg, lines)
+        assert not any(l.startswith("sudo") for l in lines), lines
+
+
+def test_deps_as_a_user_goes_through_sudo():
+    with tempfile.TemporaryDirectory() as d:
+        log = _fake_tools(d, uid=1000, sudo=True)
+        r = _run_deps(d)
+        assert r.returncode == 0, r.stderr
+        lines = _log(log)
+        assert lines[0].startswith("sudo apt-get update"), lines
+        assert any(l.startswith("sudo env DEBIAN_FRONTEND=noninteractive apt-get install")
+                   for l in lines), lines
+
+
+def test_deps_as_a_user_without_sudo_says_what_to_run_in_one_line():
+    with tempfile.TemporaryDirectory() as d:
+        log = _fake_tools(d, uid=1000, sudo=False)
+        r = _run_deps(d)
+        assert r.returncode == 1
+        assert _log(log) == []
+        err = r.stderr.strip().splitlines()
+        assert len(err) == 1 and "no sudo" in err[0] and "apt-get install" in err[0], err
+
+
+def test_deps_installs_nothing_when_everything_is_there():
+    with tempfile.TemporaryDirectory() as d:
+        log = _fake_tools(d, installed=True, uid=1000, sudo=True)
+        r = _run_deps(d)
+        assert r.returncode == 0 and "installed" in r.stdout, r
+        assert _log(log) == []

@@ -160,6 +160,70 @@ START_TEST(test_table__a_snapshot_keeps_the_listener_and_its_queued_connection)
 }
 END_TEST
 
+/* A server-side TIME_WAIT on a port of its own (the server closed first). */
+static int server_time_wait(char *local, size_t localsz)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t len = sizeof a;
+	int l = socket(AF_INET, SOCK_STREAM, 0), c, s;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(l, (struct sockaddr *)&a, sizeof a), 0);
+	ck_assert_int_eq(listen(l, 1), 0);
+	getsockname(l, (struct sockaddr *)&a, &len);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_eq(connect(c, (struct sockaddr *)&a, sizeof a), 0);
+	s = accept(l, NULL, NULL);
+	close(s);
+	poll(NULL, 0, 20);
+	close(c);
+	close(l);
+	snprintf(local, localsz, "127.0.0.1:%d", ntohs(a.sin_port));
+	return ntohs(a.sin_port);
+}
+
+static void count_sockets(void *ctx, const struct ss_event *ev)
+{
+	int *n = ctx;
+	*n += ev->kind == SS_EV_SOCKET;
+}
+
+/* The demo on the host network: the earlier run's TIME_WAIT holds the
+ * port and belongs to no socket of this session, yet the table shows it;
+ * after the last step its countdown ticks, so a second later it is news. */
+START_TEST(test_table__a_watched_port_shows_its_earlier_time_wait_ticking)
+{
+	static struct registry r;
+	static struct table t;
+	char local[SS_ADDR_MAX];
+	int port = server_time_wait(local, sizeof local), emitted = 0;
+	long first;
+
+	registry_init(&r);
+	registry_add_port(&r, port);
+	table_init(&t);
+	ck_assert_int_eq(table_snapshot(&t, &r), 0);
+	ck_assert_int_eq(t.nrows, 0); /* not the session's: hidden */
+	t.watch_port = port;
+	for (int tries = 0; tries < 100 && t.nrows == 0; tries++) {
+		ck_assert_int_eq(table_snapshot(&t, &r), 0);
+		if (t.nrows == 0)
+			poll(NULL, 0, 10);
+	}
+	ck_assert_int_eq(t.nrows, 1);
+	ck_assert_str_eq(t.rows[0].u.sock.local, local);
+	ck_assert_int_eq(t.rows[0].u.sock.state, TCP_TIME_WAIT);
+	first = t.rows[0].u.sock.timer_ms;
+	ck_assert_int_gt(first, 50000);
+	ck_assert_int_eq(table_after_end(&t, &r, 1.0, count_sockets, &emitted), 1);
+	ck_assert_int_eq(emitted, 1);
+	poll(NULL, 0, 1100);
+	ck_assert_int_eq(table_after_end(&t, &r, 2.1, count_sockets, &emitted), 1);
+	ck_assert_int_eq(emitted, 2); /* a second less: emitted again */
+	ck_assert_int_lt(t.rows[0].u.sock.timer_ms, first - 1000);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("table");
@@ -169,6 +233,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_table__the_mirror_of_a_connection_belongs_even_after_close);
 	tcase_add_test(tc, test_table__a_listeners_queue_belongs_but_not_its_old_time_waits);
 	tcase_add_test(tc, test_table__a_snapshot_keeps_the_listener_and_its_queued_connection);
+	tcase_add_test(tc, test_table__a_watched_port_shows_its_earlier_time_wait_ticking);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -63,7 +63,7 @@ START_TEST(test_keys__help_screen_and_bar_come_from_the_table)
 	FILE *null = fopen("/dev/null", "r+");
 	SCREEN *scr = null ? newterm("vt100", null, null) : NULL;
 	struct ui_view *v = ui_view_new(0, "live");
-	struct ui_opts o = {"keys", "live", 0, 0, 0, 0};
+	struct ui_opts o = {.title = "keys", .mode = "live"};
 	struct ui_screen s;
 	int n;
 	const struct ui_key *k = ui_key_table(&n);

@@ -281,7 +281,7 @@ START_TEST(frame_cost_does_not_grow_with_history)
 	FILE *null = fopen("/dev/null", "r+");
 	SCREEN *scr = null ? newterm("vt100", null, null) : NULL;
 	struct ui_view *v = ui_view_new(0, "live");
-	struct ui_opts o = {"bench", "live", 0, 0, 0, 0};
+	struct ui_opts o = {.title = "bench", .mode = "live"};
 	struct ui_screen s;
 	struct ss_event e = call("server", 1, "recv", "c", 1, "127.0.0.1:9001",
 				 "127.0.0.1:41000", 1);
@@ -478,7 +478,7 @@ START_TEST(filtered_frame_cost_does_not_grow_with_history)
 	FILE *null = fopen("/dev/null", "r+");
 	SCREEN *scr = null ? newterm("vt100", null, null) : NULL;
 	struct ui_view *v = ui_view_new(0, "live");
-	struct ui_opts o = {"bench", "live", 0, 0, 0, 0};
+	struct ui_opts o = {.title = "bench", .mode = "live"};
 	struct ui_screen s;
 	struct ss_event e = call("server", 1, "recv", "c", 1, "127.0.0.1:9001",
 				 "127.0.0.1:41000", 1);
