@@ -68,7 +68,7 @@ def test_every_lesson_runs_headless_and_its_expectations_hold():
         steps = [e for e in evs if e["kind"] == "step"]
         assert steps and steps[-1]["index"] == steps[-1]["count"], f"{f}: did not run to its end"
         assert all(e["text"] for e in steps), f"{f}: a step without narration"
-        # make check runs them all: lesson 4's SYN timeout (~3 s) is the
+        # make check runs them all: lesson 6's SYN timeout (~3 s) is the
         # longest wait by design
         assert took < 8, f"{f} took {took:.1f}s"
 
