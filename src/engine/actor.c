@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +200,27 @@ static void do_option(struct actor *a, const struct ss_step *st, int fd,
 	}
 }
 
+/* poll's arguments as the call event will show them: the names after the
+ * first (that one is the begin event's sock), the events, the timeout. */
+static void poll_args(const struct ss_step *st, char *buf, size_t size)
+{
+	const char *rest = strchr(st->addr, ' ');
+	size_t used = 0;
+
+	buf[0] = '\0';
+	while (rest && *rest && used + 2 < size) {
+		const char *end = strchr(rest + 1, ' ');
+		int len = (int)(end ? end - rest - 1 : (long)strlen(rest + 1));
+		used += (size_t)snprintf(buf + used, size - used, "%.*s, ", len, rest + 1);
+		rest = end;
+	}
+	if (used < size)
+		snprintf(buf + used, size - used, "%s%s%s, %ldms",
+			 st->flags & POLLIN ? "POLLIN" : "",
+			 (st->flags & POLLIN) && (st->flags & POLLOUT) ? "|" : "",
+			 st->flags & POLLOUT ? "POLLOUT" : "", st->num);
+}
+
 /* The arguments of a call about to be made, as the call event will show
  * them, for the `begin`/`blocked` report. */
 static const char *begin_args(const struct ss_step *st, const char *addr,
@@ -221,7 +243,7 @@ static const char *begin_args(const struct ss_step *st, const char *addr,
 			snprintf(buf, size, "len=%zu", st->data_len);
 		break;
 	case SS_CALL_POLL:
-		snprintf(buf, size, "%s, %ldms", st->addr, st->num);
+		poll_args(st, buf, size);
 		break;
 	case SS_CALL_LISTEN:
 		snprintf(buf, size, "backlog=%ld", st->num);

@@ -586,10 +586,20 @@ int trace_poll(struct trace_ctx *t, const struct trace_names *n,
 	if (!t->enabled && rc >= 0)
 		return rc;
 	event_start(t, &ev, "poll", n, fds[0]);
-	snprintf(ev.u.call.args, sizeof ev.u.call.args, "%d fd%s, %s%s%s, %dms",
-		 nfds, nfds == 1 ? "" : "s", events & POLLIN ? "POLLIN" : "",
-		 (events & POLLIN) && (events & POLLOUT) ? "|" : "",
-		 events & POLLOUT ? "POLLOUT" : "", timeout_ms);
+	/* as the lesson writes it: poll(c1, c2, POLLIN, 1000ms); the first
+	 * name is the event's sock when there is one */
+	for (int i = n && n->sock ? 1 : 0; i < nfds; i++) {
+		size_t used = strlen(ev.u.call.args);
+		snprintf(ev.u.call.args + used, sizeof ev.u.call.args - used, "%s, ",
+			 names[i]);
+	}
+	{
+		size_t used = strlen(ev.u.call.args);
+		snprintf(ev.u.call.args + used, sizeof ev.u.call.args - used,
+			 "%s%s%s, %dms", events & POLLIN ? "POLLIN" : "",
+			 (events & POLLIN) && (events & POLLOUT) ? "|" : "",
+			 events & POLLOUT ? "POLLOUT" : "", timeout_ms);
+	}
 	set_result(&ev, rc, err);
 	/* poll moves no bytes; data carries the ready list (bytes 0 keeps it
 	 * in the trace) */

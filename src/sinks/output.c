@@ -61,6 +61,11 @@ void output_call_result(const struct ss_call_event *c, char *out, size_t outsz)
 		escape_bytes(esc, sizeof esc, c->data, (size_t)c->data_len);
 		snprintf(data, sizeof data, " \"%s\"%s", esc,
 			 (long)c->data_len < c->bytes ? "..." : "");
+	} else if (strcmp(c->name, "poll") == 0 && c->data_len > 0) {
+		/* which sockets are ready, by name: "c2:IN" */
+		char esc[SS_PREVIEW_MAX * 4 + 1];
+		escape_bytes(esc, sizeof esc, c->data, (size_t)c->data_len);
+		snprintf(data, sizeof data, " ready: %s", esc);
 	}
 	snprintf(out, outsz, " = %ld%s%s%s", c->ret,
 		 strcmp(c->name, "accept") == 0 ? " (new fd)" : "", data,
