@@ -221,3 +221,30 @@ def test_unix_lesson_leaves_no_socket_file():
     assert r.returncode == 0, r.stdout[-2000:]
     after = set(f for f in os.listdir("/tmp") if f.startswith("sockstep-") and f.endswith(".sock"))
     assert after <= before, after - before
+
+
+def test_an_actor_blocked_for_ever_before_its_own_next_step_ends_at_the_step_limit():
+    # A send into a full buffer nobody reads never returns; the next step is
+    # the same actor's, so it can never be granted: the step limit must end
+    # the session (it used to wait for ever).
+    d = tempfile.mkdtemp(prefix="sockstep-it-")
+    try:
+        path = write_lesson(d, "96-stuck.md", (
+            "server: s = socket(AF_INET, SOCK_STREAM)\n"
+            "server: setsockopt(s, SO_RCVBUF, 4096)\n"
+            "server: bind(s, 127.0.0.1:auto)\n"
+            "server: listen(s, 5)\n"
+            "client: k = socket(AF_INET, SOCK_STREAM)\n"
+            "client: setsockopt(k, SO_SNDBUF, 4096)\n"
+            "client: connect(k, server.s)\n"
+            "client: send(k, @fill:1000000)\n"
+            "client: close(k)\n"))
+        start = time.monotonic()
+        r = run("--headless", "--format", "jsonl", "--step-limit", "2", path, timeout=30)
+        took = time.monotonic() - start
+        assert r.returncode == 1, r.stdout[-1000:]
+        assert took < 10, took
+        notes = [e["text"] for e in events(r.stdout) if e["kind"] == "note"]
+        assert any("step 9 never began" in n for n in notes), notes
+    finally:
+        shutil.rmtree(d)
