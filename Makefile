@@ -31,9 +31,12 @@ MAIN_OBJ := $(B)/obj/src/cli/main.o
 TEST_SRC := $(wildcard tests/*/test_*.c)
 TEST_BIN := $(addprefix $(B)/tests/,$(notdir $(TEST_SRC:.c=)))
 vpath test_%.c $(sort $(dir $(TEST_SRC)))
+# Programs a learner would write, to run under `sockstep trace`.
+EXAMPLE_SRC := $(wildcard examples/c/*.c)
+EXAMPLE_BIN := $(addprefix $(B)/examples/,$(notdir $(EXAMPLE_SRC:.c=)))
 
 .SECONDARY:
-.PHONY: deps all check check-unit check-integration check-asan valgrind clean \
+.PHONY: deps all examples check check-unit check-integration check-asan valgrind clean \
 	install uninstall bench fuzz lint format
 
 all: $(B)/sockstep
@@ -45,6 +48,12 @@ deps:
 
 $(B)/sockstep: $(MAIN_OBJ) $(B)/libsockstep.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(DEP_LIBS) $(LDFLAGS)
+
+examples: $(EXAMPLE_BIN)
+
+$(B)/examples/%: examples/c/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
 $(B)/libsockstep.a: $(LIB_OBJ)
 	@rm -f $@
@@ -67,13 +76,13 @@ $(B)/tests/test_%: $(B)/obj/tests/test_%.o $(B)/obj/tests/check_main.o $(B)/libs
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(DEP_LIBS) $(CHECK_LIBS) $(LDFLAGS)
 
 # Unit tests (Check) then the tests of the binary (shell, real loopback).
-check: all $(TEST_BIN)
+check: all examples $(TEST_BIN)
 	@./tests/run-all.sh $(B)
 
 check-unit: all $(TEST_BIN)
 	@./tests/run-all.sh $(B) unit
 
-check-integration: all
+check-integration: all examples
 	@./tests/run-all.sh $(B) integration
 
 # The whole suite built with AddressSanitizer and UBSan, in its own tree.
@@ -86,7 +95,7 @@ check-asan:
 valgrind: all $(TEST_BIN)
 	@./tests/valgrind.sh $(B)
 
-bench: all
+bench: all examples
 	@./bench/run.sh $(B)
 
 fuzz:

@@ -5,7 +5,7 @@
 # env:   BENCH_K        exchanges per server run (default 2000)
 #        BENCH_FRAMES   frames drawn per history size (default 200)
 #        BENCH_SECONDS  seconds of load for the capture benchmark (default 3)
-#        BENCH_ONLY     "trace", "ui" or "capture" to run one part
+#        BENCH_ONLY     "trace", "program", "ui" or "capture" to run one part
 set -u
 build=${1:-build}
 cd "$(dirname "$0")/.." || exit 1
@@ -99,6 +99,55 @@ bench_trace() {
 	echo "  cost of the table (traced):         $(ratio "$t_tab" "$t_no")"
 }
 
+# run_program LABEL PREFIX...: seconds for K exchanges against the plain C
+# server (examples/c/server.c) started under PREFIX (nothing: untraced)
+run_program() {
+	local label=$1; shift
+	local port secs
+	port=$(fresh_port)
+	"$@" "$root/$build/examples/server" "$port" "$k" >/dev/null 2>"$tmp/prog.err" &
+	local pid=$!
+	if ! secs=$("$tmp/client" "$port" "$k" 20); then
+		echo "bench: $label: the client failed" >&2
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		head -3 "$tmp/prog.err" >&2
+		return 1
+	fi
+	wait "$pid"
+	printf '  %-42s %8.3f s  %7.0f exchanges/s\n' "$label" "$secs" \
+		"$(awk -v k="$k" -v s="$secs" 'BEGIN { print k / s }')" >&2
+	echo "$secs"
+}
+
+bench_program() {
+	echo
+	echo "== sockstep trace: a plain C server (read/write) under $k sequential exchanges"
+	[ -x "$root/$build/examples/server" ] || { echo "  skipped: make examples first"; return 0; }
+	[ -x "$tmp/client" ] || $cc -std=c17 -D_GNU_SOURCE -O2 $warn -o "$tmp/client" bench/client.c || return 1
+	local u t s sb sf
+	u=$(run_program "untraced") || return 1
+	t=$(run_program "sockstep trace --headless (table on)" \
+		"$sockstep" trace --headless --format jsonl --) || return 1
+	echo "  ratio sockstep trace/untraced:          $(ratio "$t" "$u")"
+	if command -v strace >/dev/null; then
+		s=$(run_program "strace -f -e trace=%network" \
+			strace -f -e trace=%network -o /dev/null) || return 1
+		sb=$(run_program "strace -f --seccomp-bpf -e trace=%network" \
+			strace -f --seccomp-bpf -e trace=%network -o /dev/null) || return 1
+		# %network leaves out read, write and close, which this server
+		# uses on its sockets and sockstep shows: the same calls too
+		sf=$(run_program "strace -f --seccomp-bpf, + read,write,close" \
+			strace -f --seccomp-bpf -e trace=%network,read,write,close -o /dev/null) || return 1
+		echo "  ratio strace/untraced:                  $(ratio "$s" "$u")"
+		echo "  ratio strace --seccomp-bpf/untraced:    $(ratio "$sb" "$u")"
+		echo "  ratio sockstep trace/strace --seccomp-bpf: $(ratio "$t" "$sb")   (target <= 1)"
+		echo "  ratio sockstep trace/strace --seccomp-bpf with read,write,close: $(ratio "$t" "$sf")"
+	else
+		echo "  strace not installed: no strace figures"
+	fi
+}
+
 bench_ui() {
 	echo
 	echo "== UI: one frame (120x40, to a terminal on /dev/null) by events in history"
@@ -138,6 +187,9 @@ bench_capture() {
 rc=0
 case "$only" in
 "" | trace) bench_trace || rc=1 ;;
+esac
+case "$only" in
+"" | program) bench_program || rc=1 ;;
 esac
 case "$only" in
 "" | ui) bench_ui || rc=1 ;;

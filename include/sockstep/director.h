@@ -43,6 +43,10 @@ struct director_opts {
 	 * from the start, though no script socket has them; 0: none */
 	int watch_port;
 	struct capture_file *pcap_file; /* --pcap; must outlive the director */
+	/* The source's calls are real programs' (a lesson with trace-server:):
+	 * a step is held against the next call of its actor that does what
+	 * it says; the calls in between pass. */
+	int match_calls;
 };
 
 struct director_status {
@@ -72,6 +76,9 @@ int director_start(struct director *d, char *err, size_t errsz);
 /* Grant the next step.  Returns 0, 1 when there is nothing to grant
  * (busy or done), -1 on error. */
 int director_next(struct director *d);
+/* The same, for one actor's next call when the source takes its own steps
+ * (traced programs: each waits at its own next call); NULL: the oldest. */
+int director_next_for(struct director *d, const char *actor);
 /* Wait up to timeout_ms for reports, handle them, deliver events to sinks.
  * Returns 0, or -1 on a fatal error. */
 int director_pump(struct director *d, int timeout_ms);

@@ -37,6 +37,8 @@ enum ss_kind {
 	SS_EV_END,     /* an actor finished a step (internal) */
 	SS_EV_QUESTION, /* a lesson asks the learner to predict the next step */
 	SS_EV_ANSWER,   /* the prediction checked against the kernel's answer */
+	SS_EV_PROCESS,  /* a traced program started, forked, exec'd or exited */
+	SS_EV_OUTPUT,   /* a line a traced program wrote to stdout or stderr */
 	SS_EV_KIND_COUNT
 };
 
@@ -102,16 +104,28 @@ struct ss_text_event {
 	char value[SS_ADDR_MAX];
 };
 
+/* What happened to one process of a traced program (sockstep trace). */
+struct ss_process_event {
+	char what[SS_NAME_MAX]; /* "started", "forked", "exec", "exited" */
+	int ppid;               /* forked: the parent's pid; 0 if none */
+	int status;             /* exited: exit status; -1 if killed or n/a */
+	int signal;             /* exited: the signal that killed it; 0 */
+	char command[SS_TEXT_MAX]; /* started/exec: the command line, escaped */
+};
+
 struct ss_event {
 	enum ss_kind kind;
 	double t;                 /* seconds since the session started */
 	char actor[SS_NAME_MAX];  /* "server", "client", "client2", "remote", "kernel" */
 	int step;                 /* script step (1-based) that caused it, 0 if none */
+	int pid;                  /* traced programs: the process; 0 otherwise */
 	union {
 		struct ss_call_event call;
 		struct ss_socket_event sock;
 		struct ss_packet_event pkt;
-		struct ss_text_event note;
+		struct ss_text_event note; /* OUTPUT: index 1 stdout, 2 stderr;
+					    * text escaped by the producer */
+		struct ss_process_event proc;
 	} u;
 };
 
@@ -152,6 +166,17 @@ int event_call_returns_fd(const char *name, long ret);
 const char *event_errno_name(int err);
 /* errno number of a name, or 0 if unknown. */
 int event_errno_from_name(const char *name);
+
+/* What a call does, whatever the name the kernel or a language gave it:
+ * Python's accept() is accept4, its send() is sendto, a C program's
+ * write() on a socket sends. */
+enum ss_call_role {
+	SS_ROLE_OTHER,
+	SS_ROLE_NEW,  /* socket, accept, accept4: ret is a new socket's fd */
+	SS_ROLE_SEND, /* send, sendto, sendmsg, write, writev */
+	SS_ROLE_RECV, /* recv, recvfrom, recvmsg, read, readv */
+};
+enum ss_call_role event_call_role(const char *name);
 
 /* The port of "127.0.0.1:9001" / "[::1]:9001", or -1 (unix paths, ""). */
 int event_addr_port(const char *addr);

@@ -19,6 +19,7 @@
  *   sock=c               calls on (or creating) the script's socket c
  *   state=TIME_WAIT      calls and socket-table rows in that TCP state
  *   step=3,4             events caused by those script steps
+ *   pid=4242             events of that process of a traced program
  *
  * Names compare without regard to case; ports, fds and steps are numbers.
  */
@@ -43,6 +44,7 @@ enum filter_key {
 	FILTER_SOCK,
 	FILTER_STATE,
 	FILTER_STEP,
+	FILTER_PID,
 	FILTER_KEY_COUNT
 };
 

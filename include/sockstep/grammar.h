@@ -5,6 +5,7 @@
  *       say: ...   expect: ...   on-error: skip N  keywords under a step
  *       ask: ...   answer: FIELD   explain: ...    predict, then step
  *     summary: one line                            about the lesson
+ *     trace-server: CMD   trace-client: CMD        real programs, traced
  *
  * Each call and each keyword has its own handler in a const table
  * (grammar.c).  The lesson file (lesson.c) finds the blocks, substitutes

@@ -11,7 +11,8 @@
 #include <stdio.h>
 #include "sockstep/filter.h"
 
-enum mode { MODE_CLASSIC, MODE_SERVER, MODE_CLIENT, MODE_LESSON, MODE_LESSONS, MODE_REPLAY };
+enum mode { MODE_CLASSIC, MODE_SERVER, MODE_CLIENT, MODE_LESSON, MODE_LESSONS, MODE_REPLAY,
+	    MODE_TRACE };
 
 struct options {
 	enum mode mode;
@@ -37,6 +38,12 @@ struct options {
 	/* headless predictions for the lesson's questions, in order */
 	char answers[32][64];
 	int nanswers;
+	/* sockstep trace: two command lines (--server, --client), or one
+	 * command and its arguments (pointers into argv, NULL-terminated) */
+	const char *trace_server;
+	const char *trace_client;
+	char **trace_argv;
+	int trace_argc;
 	char host_arg[256]; /* --host as given, before resolving */
 	char error[512];    /* why parsing failed */
 };

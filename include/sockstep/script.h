@@ -125,6 +125,11 @@ struct ss_script {
 	/* Steps [repeat_from, repeat_to] (0-based) run repeat_count times (server mode's
 	 * --count); repeat_count 0 means no repetition. */
 	int repeat_from, repeat_to, repeat_count;
+	/* A lesson about real programs (trace-server:, trace-client:): they
+	 * run under the tracer, and each step is held against the next call
+	 * of its actor that matches it (script_call_matches); "" if none. */
+	char trace_server[256];
+	char trace_client[256];
 };
 
 /* Free the steps of a script made by lesson_parse or seed_*. */
@@ -135,5 +140,10 @@ int script_actor_index(const struct ss_script *sc, const char *name);
 
 /* "socket", "bind", ... */
 const char *script_call_name(enum ss_call call);
+
+/* Does a traced program's call named name (as the kernel saw it) do what
+ * step call does?  accept4 is an accept, write and sendto are sends, read
+ * and recvfrom receives. */
+int script_call_matches(enum ss_call call, const char *name);
 
 #endif

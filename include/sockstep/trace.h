@@ -69,6 +69,13 @@ int trace_poll(struct trace_ctx *t, const struct trace_names *n,
 	       const int *fds, const char *const *names, int nfds, int events,
 	       int timeout_ms);
 
+/* What the kernel says about fd right now: getsockname, getpeername,
+ * SO_TYPE, the inode (fstat, as sock_diag reports it), the TCP state
+ * (TCP_INFO) and a listener's accept queue and backlog.  Used after every
+ * scripted call and, on a dup taken with pidfd_getfd, after every call of
+ * a traced program. */
+void trace_describe_socket(int fd, struct ss_call_event *c);
+
 /* Format a socket address as events show it: "127.0.0.1:9001",
  * "[::1]:9001", "/path" (AF_UNIX), "@name" (abstract); "" if none. */
 void trace_format_addr(const struct sockaddr *sa, socklen_t len, char *out,

@@ -26,6 +26,11 @@ struct ui_opts {
 	int lesson_nav;      /* N/P move between lessons */
 	int present;         /* start in presenter mode (--present) */
 	const char *network; /* "private net", "host net", NULL (replay) */
+	/* traced programs: `c` lets every call run free (NULL: no such key),
+	 * and Tab on a side's pane makes Space step that side's calls */
+	void (*run_free)(void *ctx);
+	void *run_free_ctx;
+	int pick_side;
 };
 
 enum ui_result {

@@ -33,6 +33,9 @@ enum ui_line_kind {
 	UI_LINE_EXPECT,  /* an expectation of a lesson (failed = did not hold) */
 	UI_LINE_PEER,    /* one-sided mode: a remote peer seen in events */
 	UI_LINE_PACKET,  /* sequence diagram: a segment, side = sender */
+	UI_LINE_OUTPUT,  /* a traced program wrote this line (escaped) */
+	UI_LINE_WAITING, /* a traced call stopped before it runs: Space lets it */
+	UI_LINE_PROCESS, /* a traced program's process started, forked, exited */
 };
 
 /* One line of a pane.  text is printable ASCII; local/peer/extra make the
@@ -56,6 +59,7 @@ struct ui_line {
 	char flags[SS_FLAGS_MAX];  /* packets */
 	int fd, err, tcp_state;
 	long ret;
+	int pid; /* traced programs: the process, else 0 */
 };
 
 /* Fixed ring: lines[(i) % UI_VIEW_LINES] for first <= i < count.  The
@@ -116,6 +120,7 @@ struct ui_view {
 	struct {
 		char actor[SS_NAME_MAX];
 		int step;
+		int pid;          /* a traced program's process: one blocked call each */
 		unsigned long at; /* absolute index in its pane */
 	} blocked[UI_VIEW_BLOCKED];
 	int nblocked;

@@ -22,6 +22,7 @@
 #include "sockstep/lesson.h"
 #include "sockstep/script.h"
 #include "sockstep/seed.h"
+#include "sockstep/trace_cmd.h"
 #include "sockstep/ui.h"
 
 #define EXIT_USAGE 2
@@ -130,20 +131,35 @@ static int run_headless(struct director *d, const struct options *o)
 	return st.failures ? 1 : 0;
 }
 
+static void run_free(void *ctx)
+{
+	trace_source_run_free(ctx);
+}
+
 static enum ui_result run_ui(struct director *d, const struct options *o,
 			     const struct ss_script *sc, int private_net,
-			     char *err, size_t errsz)
+			     struct source *src, char *err, size_t errsz)
 {
 	struct ui_opts uo;
 
 	memset(&uo, 0, sizeof uo);
-	uo.title = o->mode == MODE_REPLAY ? o->what : sc->title;
+	uo.title = o->mode == MODE_REPLAY ? o->what
+		   : o->mode == MODE_TRACE ? "your programs, traced"
+					   : sc->title;
 	uo.mode = o->mode == MODE_SERVER   ? "server"
 		  : o->mode == MODE_CLIENT ? "client"
 		  : o->mode == MODE_REPLAY ? "replay"
 		  : o->mode == MODE_LESSON ? "lesson"
+		  : o->mode == MODE_TRACE  ? "trace"
 					   : "live";
-	uo.one_sided = o->mode == MODE_SERVER || o->mode == MODE_CLIENT;
+	/* one traced program: its pane is live, the other lists its peers */
+	uo.one_sided = o->mode == MODE_SERVER || o->mode == MODE_CLIENT ||
+		       (o->mode == MODE_TRACE && o->trace_server == NULL);
+	if (o->mode == MODE_TRACE) {
+		uo.run_free = run_free;
+		uo.run_free_ctx = src;
+		uo.pick_side = o->trace_server != NULL;
+	}
 	uo.lesson_nav = o->mode == MODE_LESSON;
 	uo.present = o->present;
 	uo.network = o->mode == MODE_REPLAY ? NULL
@@ -206,26 +222,55 @@ static int open_files(const struct options *o, FILE **record,
 	return -1;
 }
 
-/* Run one session (a lesson, the classic exchange, a mode, a replay).
- * Returns the exit status, or -1/-2 to move to the next/previous lesson. */
+/* The session's source of events: a recording, traced programs (sockstep
+ * trace, or a lesson about real programs), or the script's actors. */
+static struct source *make_source(const struct options *o, const struct ss_script *sc,
+				  const struct trace_spec *spec, char *err, size_t errsz)
+{
+	if (o->mode == MODE_REPLAY)
+		return replay_source_new(o->what, err, errsz);
+	if (o->mode == MODE_TRACE || sc->trace_server[0])
+		return trace_source_new(spec, err, errsz);
+	return actors_source_new(sc, !o->no_trace,
+				 o->step_limit > 0	  ? o->step_limit
+				 : o->mode == MODE_SERVER ? 3600
+							  : 30,
+				 err, errsz);
+}
+
+/* Run one session (a lesson, the classic exchange, a mode, a replay,
+ * traced programs).  Returns the exit status, or -1/-2 to move to the
+ * next/previous lesson. */
 static int run_session(const struct options *o, const char *path)
 {
 	struct ss_script sc;
 	struct director_opts dopts;
 	struct director *d;
+	struct trace_spec spec;
+	struct trace_summary sum;
 	char err[512];
 	struct session_net net;
 	FILE *record = NULL;
 	struct capture_file *pcap = NULL;
-	int rc;
+	int rc, scripted = o->mode != MODE_REPLAY && o->mode != MODE_TRACE;
 
 	memset(&sc, 0, sizeof sc);
 	if (network_prepare(o, &stop_signal, &net) < 0)
 		return EXIT_INTERRUPTED;
-	if (o->mode != MODE_REPLAY && build_script(o, path, &net, &sc) < 0)
+	if (scripted && build_script(o, path, &net, &sc) < 0)
 		return EXIT_USAGE;
+	trace_cmd_spec(o, &spec);
+	if (sc.trace_server[0]) {
+		/* a lesson about real programs: traced, each step held against
+		 * the next matching call */
+		spec.server_line = sc.trace_server;
+		spec.client_line = sc.trace_client;
+		spec.gated = 1;
+	}
+	trace_summary_init(&sum);
 	memset(&dopts, 0, sizeof dopts);
-	dopts.script = o->mode == MODE_REPLAY ? NULL : &sc;
+	dopts.script = scripted ? &sc : NULL;
+	dopts.match_calls = sc.trace_server[0] != '\0';
 	/* --pcap asks for packets, headless too */
 	dopts.packets = o->packets < 0 ? !o->headless || o->pcap : o->packets;
 	/* Off loopback (two machines in a classroom) the packets cross a real
@@ -247,13 +292,7 @@ static int run_session(const struct options *o, const char *path)
 		fprintf(stderr, "sockstep: %s\n", net.warning);
 	say_wildcard(o, &net);
 	dopts.pcap_file = pcap;
-	dopts.source = o->mode == MODE_REPLAY
-			   ? replay_source_new(o->what, err, sizeof err)
-			   : actors_source_new(&sc, !o->no_trace,
-					       o->step_limit > 0 ? o->step_limit
-					       : o->mode == MODE_SERVER ? 3600
-									: 30,
-					       err, sizeof err);
+	dopts.source = make_source(o, &sc, &spec, err, sizeof err);
 	d = dopts.source ? director_new(&dopts, err, sizeof err) : NULL;
 	if (d == NULL) {
 		fprintf(stderr, "sockstep: %s\n", err);
@@ -265,10 +304,13 @@ static int run_session(const struct options *o, const char *path)
 	director_set_quiz(d, !o->no_quiz && (!o->headless || o->nanswers > 0));
 	if (record)
 		director_add_sink(d, output_jsonl_sink, record);
+	if (o->mode == MODE_TRACE)
+		director_add_sink(d, trace_summary_sink, &sum);
 	if (o->headless) {
 		rc = run_headless(d, o);
 	} else {
-		enum ui_result r = run_ui(d, o, &sc, dopts.private_net, err, sizeof err);
+		enum ui_result r = run_ui(d, o, &sc, dopts.private_net, dopts.source, err,
+					  sizeof err);
 		rc = r == UI_ERROR	    ? 1
 		     : r == UI_INTERRUPTED  ? EXIT_INTERRUPTED
 		     : r == UI_NEXT_LESSON  ? -1
@@ -280,6 +322,12 @@ static int run_session(const struct options *o, const char *path)
 	director_free(d);
 	close_files(record, pcap);
 	script_free(&sc);
+	/* How the traced programs ended decides the exit status; in the UI,
+	 * the learner quitting ends them, only a program that never ran is
+	 * worth a line. */
+	if (o->mode == MODE_TRACE && rc != EXIT_INTERRUPTED &&
+	    (o->headless || sum.cannot[0]))
+		rc = trace_summary_report(&sum, stderr);
 	return rc;
 }
 

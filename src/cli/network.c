@@ -28,6 +28,10 @@ static int choose(const struct options *o, struct session_net *n)
 		snprintf(n->note, sizeof n->note, "network: host (the peer is a program of the host)");
 		return 0;
 	}
+	if (o->mode == MODE_TRACE) {
+		snprintf(n->note, sizeof n->note, "network: host (your programs run where you run them)");
+		return 0;
+	}
 	if (o->host_net) {
 		snprintf(n->note, sizeof n->note, "network: host (--host-net: ss and tcpdump in another terminal see it)");
 		return 0;

@@ -21,6 +21,8 @@ void options_usage(FILE *out)
 		"  or:  sockstep lessons                     list the course\n"
 		"  or:  sockstep N | NAME | FILE.md          run a lesson\n"
 		"  or:  sockstep replay FILE.jsonl           step through a recorded session\n"
+		"  or:  sockstep trace [OPTION]... -- COMMAND [ARG]...   step through a program's socket calls\n"
+		"  or:  sockstep trace [OPTION]... --server 'LINE' --client 'LINE'   two programs side by side\n"
 		"  or:  sockstep export [--format mermaid|plantuml|svg|html] FILE.jsonl   a diagram, or a page\n"
 		"\n"
 		"Every step is a real socket call; what is shown comes from the kernel.\n"
@@ -47,6 +49,9 @@ void options_usage(FILE *out)
 		"      --present         UI: presenter layout (large ports) for a projector\n"
 		"      --answer VALUE    headless: answer the next question (repeatable)\n"
 		"      --answers FILE    headless: answers, one a line\n"
+		"      --server LINE     trace: the server's command line (run by /bin/sh -c)\n"
+		"      --client LINE     trace: the client's command line, started once the\n"
+		"                        server listens\n"
 		"  -h, --help            show this help and exit\n"
 		"  -V, --version         show the version and exit\n"
 		"\n"
@@ -172,6 +177,29 @@ static int read_answers(struct options *o, const char *path)
 	return 0;
 }
 
+/* sockstep trace takes one command, or a server and a client line. */
+static enum options_result check_trace(struct options *o)
+{
+	int lines = (o->trace_server != NULL) + (o->trace_client != NULL);
+
+	if (o->mode != MODE_TRACE) {
+		if (lines)
+			return usage_error(o, "--server and --client belong to 'sockstep trace'");
+		return OPTIONS_OK;
+	}
+	if (lines == 1)
+		return usage_error(o, "trace: %s without %s: give both command lines, or one COMMAND after --",
+				   o->trace_server ? "--server" : "--client",
+				   o->trace_server ? "--client" : "--server");
+	if (lines == 2 && o->trace_argc > 0)
+		return usage_error(o, "trace: give a COMMAND or --server and --client, not both");
+	if (lines == 0 && o->trace_argc == 0)
+		return usage_error(o, "trace: missing command: sockstep trace -- COMMAND [ARG]..., or --server 'LINE' --client 'LINE'");
+	if (o->trace_argc == 0)
+		o->trace_argv = NULL;
+	return OPTIONS_OK;
+}
+
 enum options_result options_parse(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -195,6 +223,8 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
 		{"host-net", no_argument, NULL, 15},
 		{"answer", required_argument, NULL, 11},
 		{"answers", required_argument, NULL, 12},
+		{"server", required_argument, NULL, 16},
+		{"client", required_argument, NULL, 17},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0}};
@@ -298,6 +328,12 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
 			if (read_answers(o, optarg) < 0)
 				return OPTIONS_USAGE;
 			break;
+		case 16:
+		case 17:
+			if (optarg[strspn(optarg, " \t")] == '\0')
+				return usage_error(o, "--%s needs a command line", c == 16 ? "server" : "client");
+			*(c == 16 ? &o->trace_server : &o->trace_client) = optarg;
+			break;
 		case 'h':
 			return OPTIONS_HELP;
 		case 'V':
@@ -331,6 +367,11 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
 			if (optind >= argc)
 				return usage_error(o, "%s needs a trace file", "replay");
 			o->what = argv[optind++];
+		} else if (strcmp(cmd, "trace") == 0) {
+			o->mode = MODE_TRACE;
+			o->trace_argv = argv + optind;
+			o->trace_argc = argc - optind;
+			optind = argc;
 		} else {
 			o->mode = MODE_LESSON;
 			o->what = cmd;
@@ -338,6 +379,6 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc)
 		return usage_error(o, "unexpected argument '%s'", argv[optind]);
-	return OPTIONS_OK;
+	return check_trace(o);
 }
 

@@ -39,6 +39,9 @@ void event_init(struct ss_event *ev, enum ss_kind kind)
 		ev->u.sock.timer_ms = -1;
 		ev->u.sock.owner_fd = -1;
 		break;
+	case SS_EV_PROCESS:
+		ev->u.proc.status = -1;
+		break;
 	default:
 		/* packet and text events: all-zero is "nothing yet". */
 		break;
@@ -51,6 +54,7 @@ static const char *const kind_names[SS_EV_KIND_COUNT] = {
 	[SS_EV_SOCKET] = "socket", [SS_EV_PACKET] = "packet", [SS_EV_STEP] = "step",
 	[SS_EV_EXPECT] = "expect", [SS_EV_NOTE] = "note",	  [SS_EV_END] = "end",
 	[SS_EV_QUESTION] = "question", [SS_EV_ANSWER] = "answer",
+	[SS_EV_PROCESS] = "process", [SS_EV_OUTPUT] = "output",
 };
 
 const char *event_kind_name(enum ss_kind kind)
@@ -237,8 +241,26 @@ double event_clock_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+enum ss_call_role event_call_role(const char *name)
+{
+	static const struct {
+		const char *name;
+		enum ss_call_role role;
+	} roles[] = {
+		{"socket", SS_ROLE_NEW},   {"accept", SS_ROLE_NEW},  {"accept4", SS_ROLE_NEW},
+		{"send", SS_ROLE_SEND},	   {"sendto", SS_ROLE_SEND}, {"sendmsg", SS_ROLE_SEND},
+		{"write", SS_ROLE_SEND},   {"writev", SS_ROLE_SEND}, {"recv", SS_ROLE_RECV},
+		{"recvfrom", SS_ROLE_RECV}, {"recvmsg", SS_ROLE_RECV}, {"read", SS_ROLE_RECV},
+		{"readv", SS_ROLE_RECV},
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(roles); i++)
+		if (strcmp(roles[i].name, name) == 0)
+			return roles[i].role;
+	return SS_ROLE_OTHER;
+}
+
 int event_call_returns_fd(const char *name, long ret)
 {
-	return ret >= 0 && (strcmp(name, "accept") == 0 || strcmp(name, "accept4") == 0 ||
-			    strcmp(name, "socket") == 0);
+	return ret >= 0 && event_call_role(name) == SS_ROLE_NEW;
 }

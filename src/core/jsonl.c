@@ -65,6 +65,7 @@ struct jf_field {
 	const char *(*name_fn)(int value);
 	int (*value_fn)(const char *name);
 	int call_only;    /* null for begin/blocked: the call has not returned */
+	int omit_null;    /* not written at all when null (pid: traced programs only) */
 };
 
 #define OFF(m) offsetof(struct ss_event, m)
@@ -85,6 +86,7 @@ static const struct jf_field common_fields[] = {
 	{ .key = "kind", .type = JF_KIND },
 	STR("actor", actor),
 	NUMN("step", ST_INT, step, 0),
+	{ .key = "pid", .type = JF_NUM, .store = ST_INT, .off = OFF(pid), .nullable = 1, .null_value = 0, .omit_null = 1 },
 };
 
 static const struct jf_field call_fields[] = {
@@ -159,6 +161,23 @@ static const struct jf_field note_fields[] = {
 	STR("text", u.note.text),
 };
 
+static const struct jf_name stream_names[] = {
+	{ 1, "stdout" }, { 2, "stderr" }, { 0, NULL },
+};
+
+static const struct jf_field process_fields[] = {
+	STR("what", u.proc.what),
+	NUMN("ppid", ST_INT, u.proc.ppid, 0),
+	NUMN("status", ST_INT, u.proc.status, -1),
+	NUMN("signal", ST_INT, u.proc.signal, 0),
+	STR("command", u.proc.command),
+};
+
+static const struct jf_field output_fields[] = {
+	{ .key = "stream", .type = JF_ENUM, .off = OFF(u.note.index), .names = stream_names },
+	STR("text", u.note.text),
+};
+
 struct jf_table {
 	const struct jf_field *fields;
 	size_t count;
@@ -172,6 +191,7 @@ static const struct jf_table kind_tables[SS_EV_KIND_COUNT] = {
 	[SS_EV_EXPECT] = TABLE(expect_fields),	[SS_EV_NOTE] = TABLE(note_fields),
 	[SS_EV_END] = { NULL, 0 },
 	[SS_EV_QUESTION] = TABLE(step_fields),	[SS_EV_ANSWER] = TABLE(answer_fields),
+	[SS_EV_PROCESS] = TABLE(process_fields), [SS_EV_OUTPUT] = TABLE(output_fields),
 };
 
 static const char *name_of(const struct jf_name *t, int v)
@@ -416,6 +436,8 @@ static void jw_field(struct jw *w, const struct ss_event *ev, const struct jf_fi
 {
 	const struct ss_call_event *c = &ev->u.call;
 
+	if (f->omit_null && *(const int *)field_ptr(ev, f) == f->null_value)
+		return;
 	jw_key(w, f->key);
 	if (f->call_only && ev->kind != SS_EV_CALL) {
 		jw_null(w);

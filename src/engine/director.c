@@ -31,6 +31,7 @@
 #define TABLE_BUSY_EVERY 0.1
 #define LIVE_AFTER_EVERY 1.0 /* after the end: the countdown's tick */
 #define DIRECTORS_MAX 4
+#define OWN_BLOCKED_MAX 32 /* traced processes blocked at once */
 
 /* What the director follows of one actor's step, from the events. */
 struct watch {
@@ -44,6 +45,9 @@ struct watch {
 	/* This actor's latest accept(): when it began and when it returned
 	 * (-1: not yet), to say "before accept()" only from what was seen. */
 	double accept_from, accept_to;
+	/* match_calls: the program made a call the step is not about (it
+	 * passes), or was not yet waiting at a call when granted */
+	int extra, regrant;
 };
 
 struct sink {
@@ -68,6 +72,11 @@ struct director {
 	int finished;    /* the source was told to end */
 	int done;
 	int failures;
+
+	struct ss_event own_call; /* own steps: the latest call, for narration */
+	int have_own_call;
+	int own_blocked[OWN_BLOCKED_MAX]; /* pids whose step began blocked */
+	int nown_blocked;
 
 	struct merge merge;
 	struct registry reg;
@@ -109,6 +118,13 @@ static void track(struct director *d, int on)
 static double now_t(const struct director *d)
 {
 	return event_clock_now() - d->t0;
+}
+
+/* A live source that takes its own steps (traced programs): no script
+ * to walk, but every call is the session's and ends a step. */
+static int own_steps(const struct director *d)
+{
+	return d->sc == NULL && !d->src->ops->verbatim;
 }
 
 static int verbatim(const struct director *d)
@@ -203,6 +219,12 @@ static void emit_snapshot(struct director *d, int step, int force)
 {
 	if (d->o.table && d->reg.nports)
 		table_emit_snapshot(&d->table, now_t(d), step, force, push_cb, d);
+}
+
+/* accept() in a script, accept4() in a traced program (Python's). */
+static int is_accept(const char *call)
+{
+	return strcmp(call, "accept") == 0 || strcmp(call, "accept4") == 0;
 }
 
 /* Was some actor's accept() already waiting when time t came? */
@@ -358,10 +380,12 @@ static void on_call(struct director *d, struct watch *w, const struct ss_event *
 {
 	const char *why = explain_call(ev);
 
-	if (strcmp(ev->u.call.name, "accept") == 0)
-		w->accept_to = ev->t;
-	w->call = *ev;
-	w->have_call = 1;
+	if (w) {
+		if (is_accept(ev->u.call.name))
+			w->accept_to = ev->t;
+		w->call = *ev;
+		w->have_call = 1;
+	}
 	if (registry_record(&d->reg, ev))
 		follow_ports(d);
 	push(d, ev);
@@ -369,10 +393,120 @@ static void on_call(struct director *d, struct watch *w, const struct ss_event *
 		note(d, 0, ev->actor, "%s", why);
 }
 
+/* A traced program's step is over: the kernel's table after it, at most
+ * every TABLE_BUSY_EVERY seconds when the program runs free (a server
+ * under load), and always the final one (wind_up). */
+static void own_step_ended(struct director *d)
+{
+	if (now_t(d) - d->last_table < TABLE_BUSY_EVERY)
+		return;
+	d->last_table = now_t(d);
+	if (take_snapshot(d) == 0) {
+		emit_snapshot(d, 0, 1);
+		narrate_table(d, d->have_own_call ? &d->own_call : NULL);
+	}
+}
+
+/* Each call of a traced program is a step, said by a STEP event before
+ * it (before its blocked line if it blocks): a recording then replays
+ * call by call, as it was stepped. */
+static void own_step_starts(struct director *d, const struct ss_event *ev)
+{
+	struct ss_event step;
+
+	for (int i = 0; i < d->nown_blocked; i++)
+		if (d->own_blocked[i] == ev->pid) {
+			if (ev->kind == SS_EV_CALL)
+				d->own_blocked[i] = d->own_blocked[--d->nown_blocked];
+			return; /* its step began with the blocked line */
+		}
+	if (ev->kind == SS_EV_BLOCKED && d->nown_blocked < OWN_BLOCKED_MAX)
+		d->own_blocked[d->nown_blocked++] = ev->pid;
+	event_init(&step, SS_EV_STEP);
+	step.t = ev->t;
+	step.pid = ev->pid;
+	snprintf(step.actor, sizeof step.actor, "%s", ev->actor);
+	step.u.note.index = ++d->granted;
+	push(d, &step); /* no narration: the call's own line says it */
+}
+
+static void on_own_step_event(struct director *d, const struct ss_event *ev)
+{
+	switch (ev->kind) {
+	case SS_EV_BEGIN:
+		push(d, ev); /* stopped before the call: the UI shows what waits */
+		return;
+	case SS_EV_BLOCKED:
+		own_step_starts(d, ev);
+		push(d, ev);
+		return;
+	case SS_EV_CALL:
+		own_step_starts(d, ev);
+		d->own_call = *ev;
+		d->have_own_call = 1;
+		on_call(d, NULL, ev);
+		return;
+	case SS_EV_END:
+		own_step_ended(d);
+		return;
+	default:
+		push(d, ev);
+		return;
+	}
+}
+
+/* match_calls: let w's actor make its next call, for the step in flight. */
+static void regrant(struct director *d, struct watch *w)
+{
+	struct source_grant g = {.index = w->inflight};
+
+	if (w->inflight < 0)
+		return;
+	g.actor = d->sc->actors[d->sc->steps[w->inflight].actor];
+	w->regrant = d->src->ops->grant(d->src->self, &g) > 0;
+}
+
+/* match_calls: a traced program's call is held against the step of its
+ * actor when it does what the step says; it then takes the step's socket
+ * names, so references (server.s) and the table's owners read as the
+ * lesson writes them.  0: a call the step is not about. */
+static int match_step(struct director *d, struct watch *w, struct ss_event *ev)
+{
+	const struct ss_step *st;
+
+	const struct registry_sock *named;
+
+	if (w->inflight < 0)
+		return 0;
+	st = &d->sc->steps[w->inflight];
+	if (!script_call_matches(st->call, ev->u.call.name))
+		return 0;
+	/* close(c) is the close of c's fd, not of any socket (a forking
+	 * server's child closes the listener, its parent the connection) */
+	named = st->sock[0] ? registry_find(&d->reg, ev->actor, st->sock) : NULL;
+	if (named && named->fd >= 0 && ev->u.call.fd >= 0 && named->fd != ev->u.call.fd)
+		return 0;
+	snprintf(ev->u.call.sock, sizeof ev->u.call.sock, "%s", st->sock);
+	if (st->result[0])
+		snprintf(ev->u.call.newsock, sizeof ev->u.call.newsock, "%s", st->result);
+	return 1;
+}
+
+/* The call passes: shown and recorded, not judged; the step goes on. */
+static void on_extra_call(struct director *d, struct watch *w, const struct ss_event *ev)
+{
+	if (registry_record(&d->reg, ev))
+		follow_ports(d);
+	push(d, ev);
+	w->blocked = 0;
+	w->extra = 1;
+}
+
 static void on_event(void *ctx, const struct ss_event *ev)
 {
 	struct director *d = ctx;
 	struct watch *w;
+	struct ss_event matched;
 
 	if (verbatim(d)) {
 		d->granted += ev->kind == SS_EV_STEP;
@@ -386,13 +520,41 @@ static void on_event(void *ctx, const struct ss_event *ev)
 		finish(d, 1);
 		return;
 	}
+	if (own_steps(d)) {
+		on_own_step_event(d, ev);
+		return;
+	}
 	w = watch_of(d, ev->actor);
-	if (w && ev->kind == SS_EV_BEGIN && strcmp(ev->u.call.name, "accept") == 0) {
+	/* a traced program reports no begin, only that it sleeps in accept */
+	if (w && is_accept(ev->u.call.name) &&
+	    (ev->kind == SS_EV_BEGIN ||
+	     (ev->kind == SS_EV_BLOCKED && (w->accept_from < 0 || w->accept_to >= 0)))) {
 		w->accept_from = ev->t;
 		w->accept_to = -1;
 	}
 	if (w == NULL || ev->kind == SS_EV_BEGIN)
 		return;
+	if (d->o.match_calls && ev->kind == SS_EV_CALL) {
+		matched = *ev;
+		if (!match_step(d, w, &matched)) {
+			on_extra_call(d, w, ev);
+			return;
+		}
+		ev = &matched;
+	}
+	if (d->o.match_calls && ev->kind == SS_EV_END && w->extra) {
+		w->extra = 0;
+		regrant(d, w);
+		return;
+	}
+	if (d->o.match_calls && ev->kind == SS_EV_BLOCKED && w->inflight >= 0 &&
+	    !script_call_matches(d->sc->steps[w->inflight].call, ev->u.call.name)) {
+		/* a call the step is not about waits (a parent back in
+		 * accept): the step's call may come from another process */
+		push(d, ev);
+		regrant(d, w);
+		return;
+	}
 	if (ev->kind == SS_EV_CALL)
 		on_call(d, w, ev);
 	else if (ev->kind == SS_EV_END && w->inflight >= 0)
@@ -419,6 +581,7 @@ static void forget_session(struct director *d)
 	d->asked_key = d->answered_key = d->have_answer = 0;
 	d->qasked = d->qright = 0;
 	d->first_failure[0] = '\0';
+	d->have_own_call = d->nown_blocked = 0;
 	memset(d->watches, 0, sizeof d->watches);
 	for (int i = 0; i < SCRIPT_MAX_ACTORS; i++) {
 		d->watches[i].inflight = -1;
@@ -606,11 +769,14 @@ static int next_scripted(struct director *d)
 	if (st->call == SS_CALL_CONNECT || st->call == SS_CALL_SENDTO)
 		add_port(d, strcmp(ref, "-") ? event_addr_port(ref) : st->target.port);
 	push_step(d, idx);
-	struct source_grant g = {.index = idx, .addr = ref};
-	if (d->src->ops->grant(d->src->self, &g) != 0)
+	struct source_grant g = {.index = idx, .actor = d->sc->actors[st->actor], .addr = ref};
+	int rc = d->src->ops->grant(d->src->self, &g);
+	/* A traced program may not be at a call yet: granted once it is. */
+	if (rc < 0 || (rc > 0 && !d->o.match_calls))
 		return -1;
 	w->inflight = idx;
-	w->blocked = w->have_call = 0;
+	w->blocked = w->have_call = w->extra = 0;
+	w->regrant = rc > 0;
 	d->last = idx;
 	advance(d, idx);
 	return 0;
@@ -618,7 +784,12 @@ static int next_scripted(struct director *d)
 
 int director_next(struct director *d)
 {
-	struct source_grant g = {.index = -1};
+	return director_next_for(d, NULL);
+}
+
+int director_next_for(struct director *d, const char *actor)
+{
+	struct source_grant g = {.index = -1, .actor = actor};
 
 	if (d->sc)
 		return next_scripted(d);
@@ -629,6 +800,11 @@ int director_next(struct director *d)
 
 static int any_blocked(const struct director *d)
 {
+	if (own_steps(d)) {
+		struct source_status st;
+		d->src->ops->status(d->src->self, &st);
+		return st.blocked > 0;
+	}
 	for (int i = 0; i < SCRIPT_MAX_ACTORS; i++)
 		if (d->watches[i].blocked && d->watches[i].inflight >= 0)
 			return 1;
@@ -638,6 +814,15 @@ static int any_blocked(const struct director *d)
 static int all_idle(const struct director *d)
 {
 	struct source_status st;
+
+	/* Real programs (match_calls) may wait in calls no step is about (a
+	 * parent back in accept): idle is every step having ended. */
+	if (d->o.match_calls) {
+		for (int i = 0; i < SCRIPT_MAX_ACTORS; i++)
+			if (d->watches[i].inflight >= 0)
+				return 0;
+		return 1;
+	}
 
 	d->src->ops->status(d->src->self, &st);
 	return st.inflight == 0;
@@ -705,6 +890,9 @@ int director_pump(struct director *d, int timeout_ms)
 	d->src->ops->read(d->src->self);
 	if (d->cap)
 		capture_read(d->cap, d->t0, push_cb, d);
+	for (int i = 0; d->o.match_calls && i < SCRIPT_MAX_ACTORS; i++)
+		if (d->watches[i].regrant)
+			regrant(d, &d->watches[i]);
 	if (!d->finished && d->sc && d->granted >= d->total && all_idle(d))
 		finish(d, 0);
 
@@ -784,6 +972,12 @@ void director_status(const struct director *d, struct director_status *st)
 	}
 	for (int i = 0; i < SCRIPT_MAX_ACTORS; i++)
 		st->blocked += d->watches[i].blocked && d->watches[i].inflight >= 0;
+	if (own_steps(d)) {
+		struct source_status ss;
+		d->src->ops->status(d->src->self, &ss);
+		st->busy = ss.busy;
+		st->blocked = ss.blocked;
+	}
 }
 
 /* Stop the source's processes and remove the socket files they made. */

@@ -1,6 +1,7 @@
 /* registry: script names <-> fds <-> inodes <-> 4-tuples. */
 #include "sockstep/registry.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -84,8 +85,7 @@ static struct registry_sock *entry_for(struct registry *r,
 	const struct ss_call_event *c = &ev->u.call;
 	struct registry_sock *e;
 
-	if ((strcmp(c->name, "socket") == 0 || strcmp(c->name, "accept") == 0) &&
-	    c->ret >= 0 && c->newsock[0]) {
+	if (event_call_role(c->name) == SS_ROLE_NEW && c->ret >= 0 && c->newsock[0]) {
 		e = fresh(r, ev->actor, c->newsock);
 		e->fd = (int)c->ret;
 		return e;
@@ -116,7 +116,9 @@ int registry_record(struct registry *r, const struct ss_event *ev)
 		r->families |= 2;
 	if (strcmp(c->name, "listen") == 0 || strcmp(c->name, "bind") == 0)
 		added |= registry_add_port(r, event_addr_port(c->local));
-	if (strcmp(c->name, "connect") == 0 && c->ret == 0)
+	/* A non-blocking connect (Python with a timeout) says EINPROGRESS:
+	 * the port is the session's all the same. */
+	if (strcmp(c->name, "connect") == 0 && (c->ret == 0 || c->err == EINPROGRESS))
 		added |= registry_add_port(r, event_addr_port(c->peer));
 	if (strcmp(c->name, "bind") == 0 && c->ret == 0 && c->local[0] == '/' &&
 	    r->nunix < REGISTRY_UNIX_MAX)

@@ -78,9 +78,7 @@ static void event_start(struct trace_ctx *t, struct ss_event *ev,
 	ev->u.call.fd = fd;
 }
 
-/* What the kernel says about fd right now: addresses, TCP state, the
- * accept queue of a listener, the inode that sock_diag reports. */
-static void describe_socket(int fd, struct ss_call_event *c)
+void trace_describe_socket(int fd, struct ss_call_event *c)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
@@ -148,7 +146,7 @@ static long report(struct trace_ctx *t, struct ss_event *ev, int fd, long rc,
 		   int err)
 {
 	set_result(ev, rc, err);
-	describe_socket(fd, &ev->u.call);
+	trace_describe_socket(fd, &ev->u.call);
 	emit(t, ev);
 	errno = err;
 	return rc;
@@ -165,7 +163,7 @@ int trace_socket(struct trace_ctx *t, const struct trace_names *n, int family,
 		return fd;
 	event_start(t, &ev, "socket", n, -1);
 	set_result(&ev, fd, err);
-	describe_socket(fd, &ev.u.call);
+	trace_describe_socket(fd, &ev.u.call);
 	ev.u.call.family = family;
 	ev.u.call.type = type;
 	snprintf(ev.u.call.args, sizeof ev.u.call.args, "%s, %s",
@@ -223,13 +221,13 @@ int trace_accept(struct trace_ctx *t, const struct trace_names *n, int fd)
 	if (nfd >= 0) {
 		/* Read the new socket's own addresses: accept()'s address
 		 * argument is the peer's, a trap tracers fell into. */
-		describe_socket(nfd, &ev.u.call);
+		trace_describe_socket(nfd, &ev.u.call);
 	} else {
-		describe_socket(fd, &ev.u.call);
+		trace_describe_socket(fd, &ev.u.call);
 	}
 	memset(&listener, 0, sizeof listener);
 	listener.queue = listener.backlog = -1;
-	describe_socket(fd, &listener);
+	trace_describe_socket(fd, &listener);
 	ev.u.call.queue = listener.queue;
 	ev.u.call.backlog = listener.backlog;
 	emit(t, &ev);
@@ -269,7 +267,7 @@ static void data_after(int fd, struct ss_event *ev, long n, int err,
 	ev->u.call.bytes = n >= 0 ? n : -1;
 	if (n > 0)
 		keep_data(&ev->u.call, buf, (long)buflen < n ? (long)buflen : n);
-	describe_socket(fd, &ev->u.call);
+	trace_describe_socket(fd, &ev->u.call);
 	if (ioctl(fd, FIONREAD, &unread) == 0)
 		ev->u.call.unread = unread;
 }
@@ -483,7 +481,7 @@ int trace_close(struct trace_ctx *t, const struct trace_names *n, int fd)
 	 * closed); the kernel view shows where it went next. */
 	memset(&before, 0, sizeof before);
 	before.state = before.queue = before.backlog = -1;
-	describe_socket(fd, &before);
+	trace_describe_socket(fd, &before);
 	rc = close(fd);
 	err = errno;
 	event_start(t, &ev, "close", n, fd);
@@ -510,7 +508,7 @@ long trace_fionread(struct trace_ctx *t, const struct trace_names *n, int fd)
 	event_start(t, &ev, "ioctl", n, fd);
 	set_result(&ev, rc < 0 ? rc : unread, err);
 	snprintf(ev.u.call.args, sizeof ev.u.call.args, "FIONREAD");
-	describe_socket(fd, &ev.u.call);
+	trace_describe_socket(fd, &ev.u.call);
 	if (rc == 0)
 		ev.u.call.unread = unread;
 	emit(t, &ev);
@@ -609,7 +607,7 @@ int trace_poll(struct trace_ctx *t, const struct trace_names *n,
 	/* One socket: its state after the wait (a non-blocking connect's
 	 * outcome).  Several: no single socket's addresses describe it. */
 	if (nfds == 1)
-		describe_socket(fds[0], &ev.u.call);
+		trace_describe_socket(fds[0], &ev.u.call);
 	emit(t, &ev);
 	errno = err;
 	return rc;

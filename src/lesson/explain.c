@@ -26,7 +26,7 @@ static const struct explanation table[] = {
 	{"bind", EADDRNOTAVAIL, 0, "That address is not one of this machine's."},
 	{"connect", ECONNREFUSED, 0, "Nobody listens on that port: the peer's kernel answered the SYN with a RST."},
 	{"connect", ETIMEDOUT, 0, "The SYNs went unanswered (dropped: a full accept queue, a firewall, no host) until the retries ran out."},
-	{"connect", EINPROGRESS, 0, "The socket is non-blocking: the handshake has started and goes on without the caller. Wait until the socket is writable (poll), then getsockopt(SO_ERROR) tells how it ended."},
+	{"connect", EINPROGRESS, 0, "The socket is non-blocking (Python's settimeout() makes it so, with ioctl FIONBIO): the handshake has started and goes on in the kernel. poll() for writability says when it is over, getsockopt(SO_ERROR) how it ended."},
 	{"connect", ENETUNREACH, 0, "No route to that network."},
 	{"connect", EHOSTUNREACH, 0, "No route to that host."},
 	{NULL, ECONNRESET, 0, "The peer reset the connection (RST): it closed with data unread, or aborted with SO_LINGER {1, 0}."},
@@ -54,16 +54,16 @@ static const char *explain_eagain(const struct ss_call_event *c)
 static const char *explain_eof(const struct ss_call_event *c)
 {
 	if (c->family == AF_UNIX)
-		return "recv() returned 0: end of stream. The peer closed its end (or shut down its sending side).";
+		return "0 bytes read: end of stream. The peer closed its end (or shut down its sending side).";
 	switch (c->state) {
 	case TCP_CLOSE_WAIT:
-		return "recv() returned 0: end of stream. The peer closed its sending direction (its FIN arrived); TCP_INFO: this socket is in CLOSE_WAIT until it closes too.";
+		return "0 bytes read: end of stream. The peer closed its sending direction (its FIN arrived); TCP_INFO: this socket is in CLOSE_WAIT until it closes too.";
 	case TCP_CLOSE:
-		return "recv() returned 0: end of stream. TCP_INFO says CLOSE: this socket's connection is over in both directions, nothing more can arrive.";
+		return "0 bytes read: end of stream. TCP_INFO says CLOSE: this socket's connection is over in both directions, nothing more can arrive.";
 	case TCP_LAST_ACK:
-		return "recv() returned 0: end of stream. TCP_INFO says LAST_ACK: both sides have sent their FIN, and this side waits for the last ACK.";
+		return "0 bytes read: end of stream. TCP_INFO says LAST_ACK: both sides have sent their FIN, and this side waits for the last ACK.";
 	default:
-		return "recv() returned 0: end of stream. Nothing more will arrive on this socket.";
+		return "0 bytes read: end of stream. Nothing more will arrive on this socket.";
 	}
 }
 
@@ -83,10 +83,13 @@ const char *explain_call(const struct ss_event *ev)
 				return table[i].text;
 		return NULL;
 	}
+	/* What a language really calls, said where a learner meets it. */
+	if (strcmp(c->name, "accept4") == 0)
+		return "accept4 is accept with flags: what Python's accept() calls. The new socket keeps the listener's port; what is new is its fd and the peer's port.";
 	/* A 0-byte read on a stream is the peer's FIN or a reset, not an
 	 * empty message. */
-	if ((strcmp(c->name, "recv") == 0 || strcmp(c->name, "recvfrom") == 0) &&
-	    c->ret == 0 && c->type == SOCK_STREAM)
+	if (event_call_role(c->name) == SS_ROLE_RECV && c->ret == 0 &&
+	    c->type == SOCK_STREAM)
 		return explain_eof(c);
 	return NULL;
 }

@@ -678,6 +678,14 @@ static int keyword_line(struct grammar *g, const char *key, const char *rest,
 		snprintf(sc->summary, sizeof sc->summary, "%s", rest);
 		return 0;
 	}
+	if (strcmp(key, "trace-server") == 0 || strcmp(key, "trace-client") == 0) {
+		char *line = key[6] == 's' ? sc->trace_server : sc->trace_client;
+		if (indented || rest[0] == '\0' || strlen(rest) >= sizeof sc->trace_server)
+			return grammar_fail(g, "'%s:' stands alone and takes a command line (at most %zu bytes)",
+					    key, sizeof sc->trace_server - 1);
+		snprintf(line, sizeof sc->trace_server, "%s", rest);
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++) {
 		if (strcmp(keywords[i].name, key) != 0)
 			continue;
@@ -730,6 +738,8 @@ int grammar_line(struct grammar *g, char *raw, int indented)
 
 int grammar_finish(struct grammar *g)
 {
+	if ((g->sc->trace_server[0] == '\0') != (g->sc->trace_client[0] == '\0'))
+		return grammar_fail(g, "a lesson about programs needs both trace-server: and trace-client:");
 	for (int i = 0; i < g->sc->nsteps; i++) {
 		const struct ss_step *st = &g->sc->steps[i];
 		if (st->ask[0] && st->answer[0] == '\0') {

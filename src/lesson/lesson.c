@@ -16,6 +16,22 @@
 
 /* Values for variables the caller did not pass, so that a lesson loads the
  * same way for `sockstep lessons` (no variables) as for a run. */
+/* The example programs built beside the binary (make examples puts them in
+ * build/examples/): what a lesson about real programs runs, ${examples}. */
+static const char *examples_dir(char *buf, size_t bufsz)
+{
+	char exe[512];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	char *slash;
+
+	exe[n > 0 ? n : 0] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(buf, bufsz, "%s/examples", slash ? exe : ".");
+	return buf;
+}
+
 static const char *default_var(const char *name, size_t len, char *buf,
 			       size_t bufsz)
 {
@@ -35,6 +51,8 @@ static const char *default_var(const char *name, size_t len, char *buf,
 		snprintf(buf, bufsz, "%ld", (long)getuid());
 		return buf;
 	}
+	if (len == 8 && strncmp(name, "examples", 8) == 0)
+		return examples_dir(buf, bufsz);
 	return NULL;
 }
 
@@ -43,7 +61,7 @@ static int substitute(struct grammar *p, const char *in, char *out, size_t outsz
 		      const struct script_var *vars, size_t nvars)
 {
 	size_t n = 0;
-	char num[24];
+	char num[600]; /* a number, or the examples folder's path */
 
 	while (*in) {
 		if (in[0] == '$' && in[1] == '{') {
@@ -58,7 +76,7 @@ static int substitute(struct grammar *p, const char *in, char *out, size_t outsz
 			const char *val = i < nvars ? vars[i].value
 				: default_var(in + 2, (size_t)(end - in - 2), num, sizeof num);
 			if (val == NULL)
-				return grammar_fail(p, "unknown variable '%.*s' (host, port, pause, send, family, pid, uid)",
+				return grammar_fail(p, "unknown variable '%.*s' (host, port, pause, send, family, pid, uid, examples)",
 					    (int)(end - in - 2), in + 2);
 			size_t vl = strlen(val);
 			if (n + vl >= outsz)

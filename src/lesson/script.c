@@ -21,6 +21,24 @@ const char *script_call_name(enum ss_call call)
 	return (unsigned)call < SS_CALL_COUNT ? call_names[call] : "?";
 }
 
+int script_call_matches(enum ss_call call, const char *name)
+{
+	enum ss_call_role role = event_call_role(name);
+
+	switch (call) {
+	case SS_CALL_SEND:
+	case SS_CALL_SENDTO:
+		return role == SS_ROLE_SEND;
+	case SS_CALL_RECV:
+	case SS_CALL_RECVFROM:
+		return role == SS_ROLE_RECV;
+	case SS_CALL_ACCEPT:
+		return strncmp(name, "accept", 6) == 0;
+	default:
+		return strcmp(name, script_call_name(call)) == 0;
+	}
+}
+
 int script_actor_index(const struct ss_script *sc, const char *name)
 {
 	for (int i = 0; i < sc->nactors; i++)

@@ -44,6 +44,7 @@ static const struct key_info keys[FILTER_KEY_COUNT] = {
 	[FILTER_SOCK] = {"sock", V_NAME, OP_EQ | OP_HAS, 0, 0},
 	[FILTER_STATE] = {"state", V_STATE, OP_EQ, 0, 0},
 	[FILTER_STEP] = {"step", V_NUM, OP_EQ, 1, INT_MAX},
+	[FILTER_PID] = {"pid", V_NUM, OP_EQ, 1, INT_MAX},
 };
 
 /* What people type for the kinds the issue names: "calls", "packets",
@@ -416,6 +417,8 @@ static int clause_test(const struct filter_clause *c, const struct ss_event *ev)
 		return 0;
 	case FILTER_STEP:
 		return num_matches(c, ev->step);
+	case FILTER_PID:
+		return ev->pid > 0 && num_matches(c, ev->pid);
 	case FILTER_KEY_COUNT:
 		break;
 	}

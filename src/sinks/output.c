@@ -24,14 +24,13 @@ void output_call_text(const struct ss_event *ev, char *out, size_t outsz)
 	char data[SS_PREVIEW_MAX * 4 + 4];
 	const char *name = c->name;
 
-	if (strcmp(name, "socket") == 0 || strcmp(name, "accept") == 0) {
+	if (event_call_role(name) == SS_ROLE_NEW) {
 		snprintf(out, outsz, "%s%s%s(%s%s%s)", c->newsock,
 			 c->newsock[0] ? " = " : "", name, c->sock,
 			 c->sock[0] && c->args[0] ? ", " : "", c->args);
 		return;
 	}
-	if ((strcmp(name, "send") == 0 || strcmp(name, "sendto") == 0) &&
-	    c->data_len > 0) {
+	if (event_call_role(name) == SS_ROLE_SEND && c->data_len > 0) {
 		escape_bytes(data, sizeof data, c->data, (size_t)c->data_len);
 		snprintf(out, outsz, "%s(%s, \"%s\"%s)", name, c->sock, data,
 			 (long)c->data_len < c->bytes ? "..." : "");
@@ -55,8 +54,7 @@ void output_call_result(const struct ss_call_event *c, char *out, size_t outsz)
 		return;
 	}
 	data[0] = '\0';
-	if ((strcmp(c->name, "recv") == 0 || strcmp(c->name, "recvfrom") == 0) &&
-	    c->data_len > 0) {
+	if (event_call_role(c->name) == SS_ROLE_RECV && c->data_len > 0) {
 		char esc[SS_PREVIEW_MAX * 4 + 1];
 		escape_bytes(esc, sizeof esc, c->data, (size_t)c->data_len);
 		snprintf(data, sizeof data, " \"%s\"%s", esc,
@@ -68,7 +66,7 @@ void output_call_result(const struct ss_call_event *c, char *out, size_t outsz)
 		snprintf(data, sizeof data, " ready: %s", esc);
 	}
 	snprintf(out, outsz, " = %ld%s%s%s", c->ret,
-		 strcmp(c->name, "accept") == 0 ? " (new fd)" : "", data,
+		 strncmp(c->name, "accept", 6) == 0 ? " (new fd)" : "", data,
 		 (c->msg_flags & MSG_TRUNC) ? " MSG_TRUNC" : "");
 }
 
@@ -99,18 +97,48 @@ static const char *or_dash(const char *s)
 	return s[0] ? s : "-";
 }
 
+/* "server", or "server 1234" for a traced program's process. */
+static const char *who(const struct ss_event *ev, char *buf, size_t size)
+{
+	if (ev->pid <= 0)
+		return ev->actor;
+	snprintf(buf, size, "%s %d", ev->actor, ev->pid);
+	return buf;
+}
+
+static void print_process(struct output_text *o, const struct ss_event *ev)
+{
+	const struct ss_process_event *p = &ev->u.proc;
+	char label[SS_NAME_MAX + 16], what[SS_TEXT_MAX * 4 + 64];
+	char cmd[SS_TEXT_MAX * 4];
+
+	escape_string(cmd, sizeof cmd, p->command);
+	if (strcmp(p->what, "exited") == 0 && p->signal > 0)
+		snprintf(what, sizeof what, "killed by signal %d (%s)", p->signal,
+			 strsignal(p->signal));
+	else if (strcmp(p->what, "exited") == 0)
+		snprintf(what, sizeof what, "exited with status %d", p->status);
+	else if (strcmp(p->what, "forked") == 0)
+		snprintf(what, sizeof what, "forked from %d", p->ppid);
+	else
+		snprintf(what, sizeof what, "%s: %s", p->what, cmd);
+	fprintf(o->out, "%9.4f  %-8s process %s\n", ev->t,
+		who(ev, label, sizeof label), what);
+}
+
 static void print_call(struct output_text *o, const struct ss_event *ev,
 		       int blocked)
 {
 	const struct ss_call_event *c = &ev->u.call;
 	char line[256];
 	char extra[64] = "";
+	char label[SS_NAME_MAX + 16];
 
 	if (blocked) {
 		char call[160];
 		output_call_text(ev, call, sizeof call);
 		fprintf(o->out, "%9.4f  %-8s %-40s ... blocked in the kernel\n",
-			ev->t, ev->actor, call);
+			ev->t, who(ev, label, sizeof label), call);
 		return;
 	}
 	output_call_summary(ev, line, sizeof line);
@@ -119,7 +147,7 @@ static void print_call(struct output_text *o, const struct ss_event *ev,
 	else if (c->unread >= 0 && c->bytes >= 0)
 		snprintf(extra, sizeof extra, "  unread %ld", c->unread);
 	fprintf(o->out, "%9.4f  %-8s %-64s %-22s -> %-22s %s%s\n", ev->t,
-		ev->actor, line, or_dash(c->local), or_dash(c->peer),
+		who(ev, label, sizeof label), line, or_dash(c->local), or_dash(c->peer),
 		c->state >= 0 ? event_tcp_state_name(c->state) : "", extra);
 }
 
@@ -177,7 +205,7 @@ void output_text_sink(void *ctx, const struct ss_event *ev)
 
 	if (ev->kind == SS_EV_STEP || ev->kind == SS_EV_EXPECT ||
 	    ev->kind == SS_EV_NOTE || ev->kind == SS_EV_QUESTION ||
-	    ev->kind == SS_EV_ANSWER)
+	    ev->kind == SS_EV_ANSWER || ev->kind == SS_EV_OUTPUT)
 		escape_string(text, sizeof text, ev->u.note.text);
 
 	if (ev->kind != SS_EV_SOCKET || ev->u.sock.snapshot != o->snapshot)
@@ -230,6 +258,13 @@ void output_text_sink(void *ctx, const struct ss_event *ev)
 			: ev->u.note.index == 1 ? "warning"
 						: "note",
 			text);
+		break;
+	case SS_EV_PROCESS:
+		print_process(o, ev);
+		break;
+	case SS_EV_OUTPUT:
+		fprintf(o->out, "%9.4f  %-8s %s| %s\n", ev->t, ev->actor,
+			ev->u.note.index == 2 ? "stderr " : "", text);
 		break;
 	default:
 		break;

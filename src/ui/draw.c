@@ -24,7 +24,7 @@ static const char *play_state(const struct ui_screen *s)
 static void draw_title(const struct ui_screen *s, int cols)
 {
 	struct pen p = {0, 0, cols};
-	char right[200], quiz[32] = "", filt[64] = "", net[32] = "";
+	char right[200], quiz[32] = "", filt[64] = "", net[32] = "", count[40];
 
 	/* the running score of predict-then-step, and the active filter */
 	if (s->asked > 0 || s->question)
@@ -34,9 +34,14 @@ static void draw_title(const struct ui_screen *s, int cols)
 	/* which network: a teacher must know whether `ss` can see it */
 	if (s->network)
 		snprintf(net, sizeof net, " %.20s |", s->network);
-	snprintf(right, sizeof right, " %s%s |%s %s | step %d of %d |%s%s %g/s ",
+	/* a source that takes its own steps (traced programs) has no count */
+	if (s->nsteps > 0)
+		snprintf(count, sizeof count, "step %d of %d", s->step, s->nsteps);
+	else
+		snprintf(count, sizeof count, "call %d", s->step);
+	snprintf(right, sizeof right, " %s%s |%s %s | %s |%s%s %g/s ",
 		 s->present ? "present " : "", s->mode ? s->mode : "live", net,
-		 play_state(s), s->step, s->nsteps, quiz, filt, s->speed);
+		 play_state(s), count, quiz, filt, s->speed);
 	pen_text(&p, " sockstep: ", pen_attr(AT_BAR) | A_BOLD);
 	p.xmax = cols - (int)strlen(right);
 	pen_text(&p, s->title && s->title[0] ? s->title : "socket exchange",
@@ -178,6 +183,18 @@ static void draw_line(int y, int x, int width, const struct ui_line *l,
 	case UI_LINE_EXPECT:
 		pen_text(&p, "  ", 0);
 		pen_text(&p, l->text, l->failed ? pen_attr(AT_ERR) : pen_attr(AT_OK));
+		break;
+	case UI_LINE_WAITING:
+		pen_text(&p, l->text, A_BOLD);
+		if (p.x + 20 <= p.xmax)
+			pen_text(&p, "  waits for Space", pen_attr(AT_DIM));
+		break;
+	case UI_LINE_OUTPUT:
+		pen_text(&p, "| ", pen_attr(AT_DIM));
+		pen_text(&p, l->text, l->failed ? pen_attr(AT_ERR) : 0);
+		break;
+	case UI_LINE_PROCESS:
+		pen_text(&p, l->text, l->failed ? pen_attr(AT_ERR) : pen_attr(AT_DIM));
 		break;
 	case UI_LINE_PEER:
 		pen_text(&p, "peer ", A_BOLD);

@@ -39,6 +39,7 @@ struct ui_loop {
 	const struct ui_opts *o;
 	int speed_i;
 	int pending; /* a step asked for while the director was busy */
+	const char *side; /* traced programs: Tab picked this side, or NULL */
 	double next_auto;
 	double flash_until;
 	unsigned long answers_seen; /* verdicts seen (auto-play waits on one) */
@@ -105,7 +106,7 @@ static void step(struct ui_loop *L)
 		return;
 	}
 	/* a question waits for the learner: the prompt opens (sync_status) */
-	if (director_next(L->d) == 1 && !director_question(L->d, NULL, 0)) {
+	if (director_next_for(L->d, L->side) == 1 && !director_question(L->d, NULL, 0)) {
 		L->pending = 1;
 		say(L, "next step queued: the previous one is still running");
 	}
@@ -115,7 +116,8 @@ static void grant_pending(struct ui_loop *L)
 {
 	if (!L->pending)
 		return;
-	if (L->s.done || director_next(L->d) == 0 || director_question(L->d, NULL, 0)) {
+	if (L->s.done || director_next_for(L->d, L->side) == 0 ||
+	    director_question(L->d, NULL, 0)) {
 		L->pending = 0;
 		L->s.flash[0] = '\0';
 		L->dirty = 1;
@@ -225,6 +227,16 @@ static void cycle_focus(struct ui_loop *L, int dir)
 		i = 0;
 	L->s.focus = list[(i + n + dir) % n];
 	L->dirty = 1;
+	/* Two traced programs: Tab on a side's pane makes Space step that
+	 * side; elsewhere, calls go in the order they arrived. */
+	if (L->o->pick_side) {
+		L->side = L->s.focus == UI_FOCUS_SERVER   ? "server"
+			  : L->s.focus == UI_FOCUS_CLIENT ? "client"
+							  : NULL;
+		say(L, L->side == NULL ? "Space: the calls in the order they arrived"
+			: L->side[0] == 's' ? "Space: the server's next call"
+					    : "Space: the client's next call");
+	}
 }
 
 static void set_speed(struct ui_loop *L, int delta)
@@ -443,6 +455,17 @@ static void act_restart(struct ui_loop *L, int ch)
 	restart(L);
 }
 
+static void act_run_free(struct ui_loop *L, int ch)
+{
+	if (L->o->run_free == NULL) {
+		say(L, "c lets traced programs run free (sockstep trace)");
+		return;
+	}
+	L->o->run_free(L->o->run_free_ctx);
+	L->pending = 0;
+	say(L, "running free: every call goes through at once (r restarts)");
+}
+
 static void act_help(struct ui_loop *L, int ch)
 {
 	L->s.help = 1;
@@ -529,6 +552,7 @@ static const struct ui_key key_table[] = {
 	{{'+', '='}, act_faster, {NULL, NULL, NULL, 0, 0}},
 	{{'-', '_'}, act_slower, {NULL, NULL, NULL, 0, 0}},
 	{{'r'}, act_restart, {"r", "restart the exchange from scratch", "r restart", 0, 0}},
+	{{'c'}, act_run_free, {"c", "trace: run free (Tab to a side: Space steps it)", NULL, 0, 0}},
 	{{'d'}, act_diagram, {"d", "sequence diagram (packets) on/off", "d diagram", 0, 0}},
 	{{KEY_TAB, KEY_BTAB}, act_focus,
 	 {"Tab", "focus: server, client, table, narration", "Tab focus", 0, 0}},

@@ -119,6 +119,7 @@ static void line_event(const struct ui_line *l, struct ss_event *ev)
 	event_init(ev, (enum ss_kind)l->ev);
 	snprintf(ev->actor, sizeof ev->actor, "%s", l->actor);
 	ev->step = l->step;
+	ev->pid = l->pid;
 	if (l->ev == SS_EV_PACKET) {
 		snprintf(ev->u.pkt.src, sizeof ev->u.pkt.src, "%s", l->local);
 		snprintf(ev->u.pkt.dst, sizeof ev->u.pkt.dst, "%s", l->peer);
@@ -289,15 +290,19 @@ static void set_addr(char *out, const char *in)
 	escape_string(out, UI_LINE_ADDR, in);
 }
 
-/* The call as written, with the actor named when a side has several. */
+/* The call as written, with the actor named when a side has several, and
+ * a traced program's pid (a forking server's processes share a pane). */
 static void call_text(const struct ss_event *ev, char *out, size_t outsz)
 {
 	char call[SS_ARGS_MAX + 4 * SS_PREVIEW_MAX + 64];
-	int named = strcmp(ev->actor, "server") && strcmp(ev->actor, "client") &&
-		    strcmp(ev->actor, "remote");
+	char pid[16] = "";
+	int named = ev->pid <= 0 && strcmp(ev->actor, "server") &&
+		    strcmp(ev->actor, "client") && strcmp(ev->actor, "remote");
 
+	if (ev->pid > 0)
+		snprintf(pid, sizeof pid, "[%d] ", ev->pid);
 	output_call_text(ev, call, sizeof call);
-	cut_copy(out, outsz, named ? ev->actor : "");
+	cut_copy(out, outsz, named ? ev->actor : pid);
 	cut_append(out, outsz, named ? ": " : "");
 	cut_append(out, outsz, call);
 }
@@ -309,6 +314,7 @@ static void line_keys(struct ui_line *l, const struct ss_event *ev)
 
 	l->ev = (unsigned char)ev->kind;
 	escape_string(l->actor, sizeof l->actor, ev->actor);
+	l->pid = ev->pid;
 	l->fd = l->err = l->tcp_state = -1;
 	l->ret = -1;
 	if (ev->kind == SS_EV_CALL || ev->kind == SS_EV_BLOCKED) {
@@ -356,7 +362,8 @@ static void fill_call(struct ui_line *l, const struct ss_event *ev,
 static int blocked_find(const struct ui_view *v, const struct ss_event *ev)
 {
 	for (int i = 0; i < v->nblocked; i++)
-		if (strcmp(v->blocked[i].actor, ev->actor) == 0)
+		if (strcmp(v->blocked[i].actor, ev->actor) == 0 &&
+		    v->blocked[i].pid == ev->pid)
 			return i;
 	return -1;
 }
@@ -428,20 +435,38 @@ static void add_call(struct ui_view *v, const struct ss_event *ev)
 	}
 }
 
-static void add_blocked(struct ui_view *v, const struct ss_event *ev)
+/* A call in the kernel (blocked) or, for a traced program, stopped before
+ * it runs until Space lets it (begin): one line, replaced in place by what
+ * comes next for that process (blocked, then the call's result). */
+static void add_pending(struct ui_view *v, const struct ss_event *ev)
 {
 	enum ui_side side = ui_view_side(v, ev->actor);
-	struct ui_line *l = ring_push(&v->pane[side]);
-	int b = blocked_find(v, ev);
+	struct ui_ring *r = &v->pane[side];
+	struct ui_line *l = NULL;
+	int b = blocked_find(v, ev), was = -1;
+	unsigned long at = 0;
 	char text[UI_LINE_TEXT * 2];
 
-	l->kind = UI_LINE_BLOCKED;
+	if (b >= 0 && v->blocked[b].at >= ui_ring_first(r) && v->blocked[b].at < r->count) {
+		at = v->blocked[b].at;
+		l = &r->lines[at % UI_VIEW_LINES];
+		was = line_passes(v, l);
+	}
+	if (l == NULL) {
+		l = ring_push(r);
+		at = r->count - 1;
+	}
+	memset(l, 0, sizeof *l);
+	l->kind = ev->kind == SS_EV_BEGIN ? UI_LINE_WAITING : UI_LINE_BLOCKED;
 	l->side = (unsigned char)side;
 	l->step = ev->step;
 	line_keys(l, ev);
 	call_text(ev, text, sizeof text);
 	snprintf(l->text, sizeof l->text, "%.*s", (int)sizeof l->text - 1, text);
-	shown_add(v, &v->pane[side]);
+	if (was < 0)
+		shown_add(v, r);
+	else if (was != line_passes(v, l))
+		shown_rebuild(v, r);
 	v->last_call = *l;
 	v->have_last_call = 1;
 	if (b < 0 && v->nblocked < UI_VIEW_BLOCKED)
@@ -449,10 +474,13 @@ static void add_blocked(struct ui_view *v, const struct ss_event *ev)
 	if (b >= 0) {
 		snprintf(v->blocked[b].actor, SS_NAME_MAX, "%s", ev->actor);
 		v->blocked[b].step = ev->step;
-		v->blocked[b].at = v->pane[side].count - 1;
+		v->blocked[b].pid = ev->pid;
+		v->blocked[b].at = at;
 	}
-	*ring_push(&v->pane[UI_PANE_SEQ]) = *l;
-	shown_add(v, &v->pane[UI_PANE_SEQ]);
+	if (ev->kind == SS_EV_BLOCKED) {
+		*ring_push(&v->pane[UI_PANE_SEQ]) = *l;
+		shown_add(v, &v->pane[UI_PANE_SEQ]);
+	}
 }
 
 static struct ui_row *table_row(struct ui_row *row, const struct ss_event *ev)
@@ -635,6 +663,39 @@ static void add_expect(struct ui_view *v, const struct ss_event *ev)
 	}
 }
 
+/* A traced program's output line or process event, in its side's pane. */
+static void add_program_line(struct ui_view *v, const struct ss_event *ev)
+{
+	enum ui_side side = ui_view_side(v, ev->actor);
+	struct ui_line *l = ring_push(&v->pane[side]);
+	const struct ss_process_event *p = &ev->u.proc;
+	char text[SS_TEXT_MAX * 4];
+
+	memset(l, 0, sizeof *l);
+	line_keys(l, ev);
+	l->side = (unsigned char)side;
+	if (ev->kind == SS_EV_OUTPUT) {
+		l->kind = UI_LINE_OUTPUT;
+		l->failed = ev->u.note.index == 2; /* stderr */
+		escape_string(text, sizeof text, ev->u.note.text);
+	} else {
+		char cmd[UI_LINE_TEXT];
+		l->kind = UI_LINE_PROCESS;
+		l->failed = p->signal > 0 || (p->status > 0 && strcmp(p->what, "exited") == 0);
+		escape_string(cmd, sizeof cmd, p->command);
+		if (strcmp(p->what, "exited") == 0 && p->signal > 0)
+			snprintf(text, sizeof text, "[%d] killed by signal %d", ev->pid, p->signal);
+		else if (strcmp(p->what, "exited") == 0)
+			snprintf(text, sizeof text, "[%d] exited, status %d", ev->pid, p->status);
+		else if (strcmp(p->what, "forked") == 0)
+			snprintf(text, sizeof text, "[%d] forked from %d", ev->pid, p->ppid);
+		else
+			snprintf(text, sizeof text, "[%d] %s %s", ev->pid, p->what, cmd);
+	}
+	cut_copy(l->text, sizeof l->text, text);
+	shown_add(v, &v->pane[side]);
+}
+
 void ui_view_add(struct ui_view *v, const struct ss_event *ev)
 {
 	switch (ev->kind) {
@@ -642,7 +703,8 @@ void ui_view_add(struct ui_view *v, const struct ss_event *ev)
 		add_call(v, ev);
 		break;
 	case SS_EV_BLOCKED:
-		add_blocked(v, ev);
+	case SS_EV_BEGIN:
+		add_pending(v, ev);
 		break;
 	case SS_EV_SOCKET:
 		add_socket(v, ev);
@@ -656,14 +718,19 @@ void ui_view_add(struct ui_view *v, const struct ss_event *ev)
 		/* a new step: the previous question and verdict are history */
 		v->question[0] = '\0';
 		v->have_verdict = 0;
-		add_narr(v, ev->u.note.index, ev->u.note.count, ev->actor,
-			 ev->u.note.text);
+		if (ev->u.note.text[0]) /* a traced call's step has none */
+			add_narr(v, ev->u.note.index, ev->u.note.count, ev->actor,
+				 ev->u.note.text);
 		break;
 	case SS_EV_EXPECT:
 		add_expect(v, ev);
 		break;
 	case SS_EV_NOTE:
 		add_note(v, ev);
+		break;
+	case SS_EV_OUTPUT:
+	case SS_EV_PROCESS:
+		add_program_line(v, ev);
 		break;
 	case SS_EV_QUESTION:
 		/* predict, then step: the question stays in view */

@@ -76,6 +76,18 @@ static void make_event(struct ss_event *ev, enum ss_kind kind)
 		ev->u.note.index = 1;
 		snprintf(ev->u.note.text, sizeof(ev->u.note.text), "no capture:\tEPERM");
 		break;
+	case SS_EV_PROCESS:
+		ev->pid = 4242;
+		snprintf(ev->u.proc.what, sizeof(ev->u.proc.what), "exited");
+		ev->u.proc.ppid = 4241;
+		ev->u.proc.status = 3;
+		snprintf(ev->u.proc.command, sizeof(ev->u.proc.command), "python3 server.py 9001");
+		break;
+	case SS_EV_OUTPUT:
+		ev->pid = 4242;
+		ev->u.note.index = 2;
+		snprintf(ev->u.note.text, sizeof(ev->u.note.text), "Traceback:\x1b[2J");
+		break;
 	default:
 		break;
 	}
@@ -105,6 +117,25 @@ START_TEST(jsonl_round_trips_every_kind)
 		ck_assert_int_eq(back.step, 3);
 		ck_assert(back.t > 12.3456779 && back.t < 12.3456781);
 	}
+}
+END_TEST
+
+START_TEST(jsonl_pid_is_written_only_for_traced_programs)
+{
+	struct ss_event ev, back;
+	char line[JSONL_LINE_MAX];
+
+	make_event(&ev, SS_EV_CALL);
+	ck_assert_int_gt(jsonl_format(&ev, line, sizeof(line)), 0);
+	ck_assert_ptr_null(strstr(line, "\"pid\""));
+	ev.pid = 31337;
+	ck_assert_int_gt(jsonl_format(&ev, line, sizeof(line)), 0);
+	ck_assert_ptr_nonnull(strstr(line, "\"step\":3,\"pid\":31337,"));
+	assert_round_trip(&ev, &back);
+	ck_assert_int_eq(back.pid, 31337);
+	make_event(&ev, SS_EV_OUTPUT);
+	ck_assert_int_gt(jsonl_format(&ev, line, sizeof(line)), 0);
+	ck_assert_ptr_nonnull(strstr(line, "\"stream\":\"stderr\",\"text\":\"Traceback:\\u001b[2J\""));
 }
 END_TEST
 
@@ -613,6 +644,7 @@ Suite *test_suite(void)
 	TCase *tc = tcase_create("jsonl");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, jsonl_round_trips_every_kind);
+	tcase_add_test(tc, jsonl_pid_is_written_only_for_traced_programs);
 	tcase_add_test(tc, jsonl_round_trips_unreported_values);
 	tcase_add_test(tc, jsonl_call_reads_back_every_field);
 	tcase_add_test(tc, jsonl_writes_the_documented_call_line);

@@ -54,6 +54,22 @@ static int matches(const char *expr, const struct ss_event *ev)
 	return filter_match(&f, ev);
 }
 
+START_TEST(pid_picks_one_process_of_a_traced_program)
+{
+	struct ss_event parent = call_ev("server", "accept4", 3, 4, 0, "127.0.0.1:9001", "127.0.0.1:50000");
+	struct ss_event child = call_ev("server", "read", 4, 1, 0, "127.0.0.1:9001", "127.0.0.1:50000");
+	struct ss_event scripted = call_ev("server", "accept", 3, 4, 0, "127.0.0.1:9001", "");
+
+	parent.pid = 100;
+	child.pid = 101;
+	ck_assert_int_eq(matches("pid=101", &child), 1);
+	ck_assert_int_eq(matches("pid=101", &parent), 0);
+	ck_assert_int_eq(matches("pid=100,101", &parent), 1);
+	ck_assert_int_eq(matches("pid=100", &scripted), 0);
+	ck_assert_int_eq(matches("kind=process", &child), 0);
+}
+END_TEST
+
 START_TEST(accepts_every_documented_clause)
 {
 	static const char *const ok[] = {
@@ -335,6 +351,7 @@ Suite *test_suite(void)
 	TCase *tc = tcase_create("filter");
 
 	tcase_add_test(tc, accepts_every_documented_clause);
+	tcase_add_test(tc, pid_picks_one_process_of_a_traced_program);
 	tcase_add_test(tc, refuses_bad_clauses_with_a_reason);
 	tcase_add_test(tc, a_refused_expression_leaves_the_filter_as_it_was);
 	tcase_add_test(tc, empty_filter_matches_everything);

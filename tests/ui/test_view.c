@@ -125,6 +125,45 @@ START_TEST(blocked_accept_is_replaced_by_its_result_in_place)
 }
 END_TEST
 
+/* sockstep trace: a forking server's parent waits at accept4 while its
+ * child reads; each process has its own line, replaced in place. */
+START_TEST(traced_calls_wait_then_block_then_return_in_place_per_process)
+{
+	struct ui_view *v = ui_view_new(0, "trace");
+	struct ss_event w, b, c, child;
+	const struct ui_line *l;
+
+	w = call("server", 0, "accept4", "fd3", 0, "", "", -1);
+	w.kind = SS_EV_BEGIN;
+	w.pid = 100;
+	ui_view_add(v, &w);
+	l = ui_ring_at(&v->pane[UI_PANE_SERVER], 0);
+	ck_assert_int_eq(l->kind, UI_LINE_WAITING);
+	ck_assert_str_eq(l->text, "[100] accept4(fd3)");
+	child = call("server", 0, "read", "fd4", 1, "127.0.0.1:9001", "127.0.0.1:41000", 1);
+	child.kind = SS_EV_BEGIN;
+	child.pid = 101;
+	ui_view_add(v, &child); /* another process: a line of its own */
+	ck_assert_uint_eq(v->pane[UI_PANE_SERVER].count, 2);
+	b = w;
+	b.kind = SS_EV_BLOCKED;
+	ui_view_add(v, &b);
+	ck_assert_uint_eq(v->pane[UI_PANE_SERVER].count, 2);
+	ck_assert_int_eq(l->kind, UI_LINE_BLOCKED);
+	c = call("server", 0, "accept4", "fd3", 4, "127.0.0.1:9001", "127.0.0.1:41002", 1);
+	c.pid = 100;
+	snprintf(c.u.call.newsock, sizeof c.u.call.newsock, "fd4");
+	ui_view_add(v, &c);
+	ck_assert_uint_eq(v->pane[UI_PANE_SERVER].count, 2);
+	ck_assert_int_eq(l->kind, UI_LINE_CALL);
+	ck_assert_str_eq(l->text, "[100] fd4 = accept4(fd3) = 4 (new fd)");
+	ck_assert_int_eq(ui_ring_at(&v->pane[UI_PANE_SERVER], 1)->kind, UI_LINE_WAITING);
+	/* the diagram shows what happened, not what waited: blocked, returned */
+	ck_assert_uint_eq(v->pane[UI_PANE_SEQ].count, 2);
+	ui_view_free(v);
+}
+END_TEST
+
 START_TEST(failed_call_shows_errno_name_and_message)
 {
 	struct ui_view *v = ui_view_new(0, "live");
@@ -524,6 +563,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, accepted_socket_row_keeps_listening_port);
 	tcase_add_test(tc, empty_snapshot_empties_the_table);
 	tcase_add_test(tc, blocked_accept_is_replaced_by_its_result_in_place);
+	tcase_add_test(tc, traced_calls_wait_then_block_then_return_in_place_per_process);
 	tcase_add_test(tc, failed_call_shows_errno_name_and_message);
 	tcase_add_test(tc, peer_bytes_never_reach_the_view_raw);
 	tcase_add_test(tc, narration_keeps_utf8_and_drops_control_bytes);
