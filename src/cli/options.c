@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "sockstep/escape.h"
+#include "sockstep/files.h"
 
 void options_usage(FILE *out)
 {
@@ -113,15 +115,24 @@ int options_resolve_host(struct options *o)
 			break;
 		}
 	if (ai->ai_family == AF_INET6) {
-		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr,
-			  num, sizeof num);
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ai->ai_addr;
+		char scope[IF_NAMESIZE + 1] = "";
+		inet_ntop(AF_INET6, &in6->sin6_addr, num, sizeof num);
+		/* fe80::1%lo: a link-local address means nothing without
+		 * its interface; keep it as addr.h reads it back */
+		if (in6->sin6_scope_id &&
+		    if_indextoname(in6->sin6_scope_id, scope + 1) == NULL)
+			snprintf(scope + 1, sizeof scope - 1, "%u", in6->sin6_scope_id);
+		if (in6->sin6_scope_id)
+			scope[0] = '%';
 		snprintf(o->family, sizeof o->family, "AF_INET6");
+		snprintf(o->host, sizeof o->host, "%s%s", num, scope);
 	} else {
 		inet_ntop(AF_INET, &((struct sockaddr_in *)ai->ai_addr)->sin_addr,
 			  num, sizeof num);
 		snprintf(o->family, sizeof o->family, "AF_INET");
+		snprintf(o->host, sizeof o->host, "%s", num);
 	}
-	snprintf(o->host, sizeof o->host, "%s", num);
 	freeaddrinfo(res);
 	return 0;
 }
@@ -151,14 +162,13 @@ static int quote_send(const char *in, char *out, size_t outsz)
 /* One answer a line; blank lines and # comments are skipped. */
 static int read_answers(struct options *o, const char *path)
 {
-	FILE *f = fopen(path, "r");
+	char why[400];
 	char line[256];
+	/* a regular file: a FIFO would hang here, /dev/zero never end */
+	FILE *f = files_read(path, why, sizeof why);
 
 	if (f == NULL) {
-		char shown[128];
-		escape_string(shown, sizeof shown, path);
-		snprintf(o->error, sizeof o->error, "cannot read answers from %s: %s",
-			 shown, strerror(errno));
+		snprintf(o->error, sizeof o->error, "--answers: %s", why);
 		return -1;
 	}
 	while (fgets(line, sizeof line, f)) {
@@ -166,8 +176,11 @@ static int read_answers(struct options *o, const char *path)
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
 		if (o->nanswers == 32 || strlen(line) >= sizeof o->answers[0]) {
+			char shown[200];
+			escape_string(shown, sizeof shown, path);
 			snprintf(o->error, sizeof o->error,
-				 "%.200s: too many or too long answers", path);
+				 "%s: too many or too long answers (32 of at most 63 bytes)",
+				 shown);
 			fclose(f);
 			return -1;
 		}
@@ -340,7 +353,8 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
 			return OPTIONS_VERSION;
 		case ':': {
 			char opt[64];
-			escape_string(opt, sizeof opt, argv[optind - 1]);
+			/* usage_error escapes the message: once */
+			snprintf(opt, sizeof opt, "%s", argv[optind - 1]);
 			return usage_error(o, "option '%s' requires an argument", opt);
 		}
 		case '?':
@@ -349,7 +363,7 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
 			if (optopt)
 				return usage_error(o, "invalid option -- '%c'",
 						   optopt > 0x20 && optopt < 0x7f ? optopt : '?');
-			escape_string(opt, sizeof opt, argv[optind - 1]);
+			snprintf(opt, sizeof opt, "%s", argv[optind - 1]);
 			return usage_error(o, "unrecognized option '%s'", opt);
 		}
 		}

@@ -560,12 +560,14 @@ struct jr {
 __attribute__((format(printf, 2, 3))) static int jr_fail(struct jr *r, const char *fmt, ...)
 {
 	if (r->err != NULL && r->errsz > 0) {
-		char msg[160];
+		char msg[160], shown[160];
 		va_list ap;
 		va_start(ap, fmt);
 		vsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
-		snprintf(r->err, r->errsz, "column %zu: %s", (size_t)(r->p - r->start) + 1, msg);
+		/* a message quotes keys and names from the file: printable only */
+		escape_string(shown, sizeof shown, msg);
+		snprintf(r->err, r->errsz, "column %zu: %s", (size_t)(r->p - r->start) + 1, shown);
 	}
 	return -1;
 }

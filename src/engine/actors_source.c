@@ -23,6 +23,8 @@
 #include "sockstep/script.h"
 
 #define READ_BUF (64 * 1024)
+/* Seconds an actor may stay stopped before the session gives up on it. */
+#define STOPPED_LIMIT 1.0
 
 struct slot {
 	int ctrl_fd;
@@ -31,6 +33,7 @@ struct slot {
 	int have_call;
 	double begun_at;
 	struct ss_event begin;
+	double stopped_at; /* first seen stopped (T), 0 if running */
 };
 
 struct actors {
@@ -194,6 +197,29 @@ static void reap(struct actors *a)
 	}
 }
 
+/* An actor stopped (kill -STOP, a debugger) never finishes its step: the
+ * session would wait forever.  Seen stopped for a second (a Ctrl-Z of the
+ * whole group is continued in one go), it ends the session. */
+static void check_stopped(struct actors *a)
+{
+	for (int i = 0; i < a->sc->nactors; i++) {
+		struct slot *s = &a->slots[i];
+		const char *name = a->sc->actors[i];
+
+		if (a->ended || a->pids[i] <= 0 || !proc_stopped(a->pids[i])) {
+			s->stopped_at = 0;
+			continue;
+		}
+		if (s->stopped_at == 0) {
+			s->stopped_at = now_t(a);
+		} else if (now_t(a) - s->stopped_at >= STOPPED_LIMIT) {
+			note(a, name, "the %s process is stopped (SIGSTOP or a debugger): the session ends",
+			     name);
+			s->stopped_at = 0;
+		}
+	}
+}
+
 /* The last granted step has not even begun: its actor is still inside an
  * earlier call (a server blocked in accept() while its next step waits).
  * Or the last granted step itself is blocked and the script's next step
@@ -303,6 +329,7 @@ static int actors_read(void *self)
 	read_lines(a);
 	check_blocked(a);
 	reap(a);
+	check_stopped(a);
 	check_step_limit(a);
 	return 0;
 }
@@ -339,7 +366,15 @@ static int actors_grant(void *self, const struct source_grant *g)
 	snprintf(line, sizeof line, "go %d %s\n", g->index,
 		 g->addr && g->addr[0] ? g->addr : "-");
 	if (s->ctrl_fd < 0 || write(s->ctrl_fd, line, strlen(line)) < 0) {
-		note(a, name, "cannot reach the %s process: %s", name, strerror(errno));
+		int e = errno;
+		/* EPIPE: the actor is gone; how it ended is the news (reap says
+		 * it, with the signal), not the broken pipe. */
+		if (e == EPIPE &&
+		    proc_exited_within(a->pids[a->sc->steps[g->index].actor], 0.5)) {
+			reap(a);
+			return -1;
+		}
+		note(a, name, "cannot reach the %s process: %s", name, strerror(e));
 		return -1;
 	}
 	s->inflight = g->index;
@@ -361,7 +396,11 @@ static void actors_end(void *self, int force)
 			continue;
 		if (a->slots[i].ctrl_fd >= 0 && write(a->slots[i].ctrl_fd, "quit\n", 5) < 0)
 			f = 1;
-		if (f)
+		/* a stopped process reads no "quit" and holds SIGTERM until
+		 * continued: only SIGKILL ends it */
+		if (proc_stopped(a->pids[i]))
+			kill(a->pids[i], SIGKILL);
+		else if (f)
 			kill(a->pids[i], SIGTERM);
 	}
 }

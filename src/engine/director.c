@@ -388,6 +388,10 @@ static void on_call(struct director *d, struct watch *w, const struct ss_event *
 	}
 	if (registry_record(&d->reg, ev))
 		follow_ports(d);
+	if (d->sc && ev->step >= 1 && ev->step <= d->sc->nsteps &&
+	    registry_unix_bound(&d->reg, ev, &d->sc->steps[ev->step - 1].target) < 0)
+		note(d, 1, ev->actor, "too many socket files to remove at the end: %s stays",
+		     ev->u.call.local);
 	push(d, ev);
 	if (why)
 		note(d, 0, ev->actor, "%s", why);
@@ -733,6 +737,22 @@ static void push_step(struct director *d, int idx)
 	push(d, &ev);
 }
 
+/* References ("client.k") are resolved late: the address the kernel gave.
+ * A socket that was never bound nor connected has none (0.0.0.0:0):
+ * the call would quietly get the wildcard and port 0, so say so. */
+static void resolve_reference(struct director *d, const struct ss_step *st,
+			      char *ref, size_t refsz)
+{
+	snprintf(ref, refsz, "-");
+	if (st->addr[0] == '\0' || st->target.kind != SS_ADDR_NONE)
+		return;
+	if (registry_resolve(&d->reg, st->addr, ref, refsz) < 0 ||
+	    event_addr_port(ref) == 0)
+		note(d, 1, d->sc->actors[st->actor],
+		     "%s has no address yet (never bound or connected): this call gets %s",
+		     st->addr, strcmp(ref, "-") ? ref : "no address");
+}
+
 /* The script's next step, in its order. */
 static int next_scripted(struct director *d)
 {
@@ -762,10 +782,7 @@ static int next_scripted(struct director *d)
 	if (w->check_prediction)
 		snprintf(w->prediction, sizeof w->prediction, "%s", d->answer);
 
-	/* References are resolved late: the address the kernel gave. */
-	snprintf(ref, sizeof ref, "-");
-	if (st->addr[0] && st->target.kind == SS_ADDR_NONE)
-		registry_resolve(&d->reg, st->addr, ref, sizeof ref);
+	resolve_reference(d, st, ref, sizeof ref);
 	if (st->call == SS_CALL_CONNECT || st->call == SS_CALL_SENDTO)
 		add_port(d, strcmp(ref, "-") ? event_addr_port(ref) : st->target.port);
 	push_step(d, idx);

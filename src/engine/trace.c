@@ -2,6 +2,7 @@
 #include "sockstep/trace.h"
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -33,8 +34,16 @@ void trace_format_addr(const struct sockaddr *sa, socklen_t len, char *out,
 	} else if (sa->sa_family == AF_INET6 &&
 		   len >= sizeof(struct sockaddr_in6)) {
 		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+		char scope[IF_NAMESIZE + 1] = "";
 		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
-		snprintf(out, outsz, "[%s]:%u", host, ntohs(in6->sin6_port));
+		/* a link-local address is only an address with its interface:
+		 * [fe80::1%lo]:80, as addr.h reads it back */
+		if (in6->sin6_scope_id &&
+		    if_indextoname(in6->sin6_scope_id, scope + 1) == NULL)
+			snprintf(scope + 1, sizeof scope - 1, "%u", in6->sin6_scope_id);
+		if (in6->sin6_scope_id)
+			scope[0] = '%';
+		snprintf(out, outsz, "[%s%s]:%u", host, scope, ntohs(in6->sin6_port));
 	} else if (sa->sa_family == AF_UNIX) {
 		const struct sockaddr_un *un = (const struct sockaddr_un *)sa;
 		size_t pathlen = len - offsetof(struct sockaddr_un, sun_path);

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 
 #include "sockstep/addr.h"
+#include "sockstep/escape.h"
 #include "sockstep/expect.h"
 
 struct named_int {
@@ -63,13 +64,17 @@ static const struct {
 
 int grammar_fail(struct grammar *p, const char *fmt, ...)
 {
-	char msg[256];
+	char msg[256], shown[512], name[256];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	snprintf(p->err, p->errsz, "%s:%d: %s", p->name, p->line, msg);
+	/* the message quotes the lesson's words, the name is the user's:
+	 * a lesson from anywhere must not reach the terminal raw */
+	escape_string(shown, sizeof shown, msg);
+	escape_string(name, sizeof name, p->name);
+	snprintf(p->err, p->errsz, "%s:%d: %s", name, p->line, shown);
 	return -1;
 }
 

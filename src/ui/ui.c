@@ -686,6 +686,13 @@ static int run_loop(struct ui_loop *L)
 			L->result = UI_INTERRUPTED;
 			break;
 		}
+		if (L->o->write_error && *L->o->write_error) {
+			/* what follows would be lost: the caller says why */
+			if (L->errsz > 0)
+				L->err[0] = '\0';
+			L->result = UI_ERROR;
+			break;
+		}
 		wait_input(L->d, L->s.done && !L->s.autoplay ? UI_IDLE_POLL_MS
 							       : UI_POLL_MS);
 		while (L->result == -2 && keys++ < UI_KEYS_PER_TICK &&

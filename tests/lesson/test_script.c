@@ -271,6 +271,24 @@ START_TEST(missing_file_names_the_path)
 }
 END_TEST
 
+START_TEST(prose_lines_may_be_longer_than_step_lines)
+{
+	/* 1247 characters and a CR outside the block: read, not refused
+	 * (fuzz_script found the CR check reading past the kept part) */
+	static char text[4096];
+	struct ss_script sc;
+	char err[256] = "";
+	size_t n = (size_t)snprintf(text, sizeof text, "# T\n");
+
+	memset(text + n, 'x', 1247);
+	n += 1247;
+	snprintf(text + n, sizeof text - n, "\r\n```sockstep\nserver: s = socket(AF_INET, SOCK_STREAM)\n```\n");
+	ck_assert_msg(parse(&sc, text, err, sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(sc.nsteps, 1);
+	script_free(&sc);
+}
+END_TEST
+
 /* The course itself must always load (the binary's tests run it). */
 START_TEST(every_lesson_of_the_course_parses)
 {
@@ -324,6 +342,7 @@ Suite *test_suite(void)
 			    (int)(sizeof bad / sizeof bad[0]));
 	tcase_add_test(tc, missing_file_names_the_path);
 	tcase_add_test(tc, nonblocking_poll_fork_and_fill_parse);
+	tcase_add_test(tc, prose_lines_may_be_longer_than_step_lines);
 	tcase_add_test(tc, every_lesson_of_the_course_parses);
 	tcase_add_test(tc, course_resolves_number_name_and_path_alike);
 	suite_add_tcase(s, tc);
