@@ -67,7 +67,9 @@ int table_snapshot_known(struct table *t, const struct registry *r);
 int table_emit_snapshot(struct table *t, double now, int step, int force,
 			table_emit emit, void *ctx);
 /* NOTEs from the kernel's facts: after a successful connect (call, may be
- * NULL) a connection waiting in the listener's accept queue; a side newly
+ * NULL; the caller passes it only when no accept() was seen waiting as it
+ * returned) a connection waiting in the listener's accept queue, with the
+ * numbers of the listener's row in this snapshot; a side newly
  * in CLOSE_WAIT or TIME_WAIT. */
 void table_narrate(struct table *t, const struct registry *r,
 		   const struct ss_event *call, double now, table_emit emit,

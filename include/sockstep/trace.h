@@ -73,6 +73,13 @@ int trace_shutdown(struct trace_ctx *t, const struct trace_names *n, int fd,
 		   int how);
 int trace_close(struct trace_ctx *t, const struct trace_names *n, int fd);
 long trace_fionread(struct trace_ctx *t, const struct trace_names *n, int fd);
+/* fcntl(fd, F_SETFL, flags | O_NONBLOCK). */
+int trace_set_nonblock(struct trace_ctx *t, const struct trace_names *n, int fd);
+/* poll() on nfds (<= 8) sockets for events (POLLIN/POLLOUT); the event's
+ * data lists the ready ones by name: "c2:IN", "k:OUT|ERR|HUP". */
+int trace_poll(struct trace_ctx *t, const struct trace_names *n,
+	       const int *fds, const char *const *names, int nfds, int events,
+	       int timeout_ms);
 
 /* What the kernel says about fd right now: getsockname, getpeername,
  * SO_TYPE, the inode (fstat, as sock_diag reports it), the TCP state

@@ -17,9 +17,9 @@
 void options_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: sockstep [OPTION]...                 the seed's exchange, step by step, in the UI\n"
-		"  or:  sockstep server [OPTION]...          trace the seed's server for any client (nc, Python)\n"
-		"  or:  sockstep client [OPTION]...          trace the seed's client against any server\n"
+		"Usage: sockstep [OPTION]...                 the tutorial's exchange, step by step, in the UI\n"
+		"  or:  sockstep server [OPTION]...          trace the tutorial's server for any client (nc, Python)\n"
+		"  or:  sockstep client [OPTION]...          trace the tutorial's client against any server\n"
 		"  or:  sockstep lessons                     list the course\n"
 		"  or:  sockstep N | NAME | FILE.md          run a lesson\n"
 		"  or:  sockstep replay FILE.jsonl           step through a recorded session\n"

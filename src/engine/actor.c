@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,10 +29,13 @@
 _Static_assert(sizeof(struct ss_event) <= PIPE_BUF, "an event record must fit in PIPE_BUF");
 #define OUT_RECORDS 64
 
+#define ACTOR_CHILDREN 4
+
 struct actor {
 	const struct ss_script *sc;
 	int index;
-	int event_fd;
+	int event_fd, ctrl_fd;
+	pid_t children[ACTOR_CHILDREN]; /* fork() steps' children, 0 if none */
 	struct trace_ctx trace;
 	char names[ACTOR_SOCKS][SS_NAME_MAX];
 	int fds[ACTOR_SOCKS];
@@ -250,6 +255,27 @@ static void do_option(struct actor *a, const struct ss_step *st, int fd,
 	}
 }
 
+/* poll's arguments as the call event will show them: the names after the
+ * first (that one is the begin event's sock), the events, the timeout. */
+static void poll_args(const struct ss_step *st, char *buf, size_t size)
+{
+	const char *rest = strchr(st->addr, ' ');
+	size_t used = 0;
+
+	buf[0] = '\0';
+	while (rest && *rest && used + 2 < size) {
+		const char *end = strchr(rest + 1, ' ');
+		int len = (int)(end ? end - rest - 1 : (long)strlen(rest + 1));
+		used += (size_t)snprintf(buf + used, size - used, "%.*s, ", len, rest + 1);
+		rest = end;
+	}
+	if (used < size)
+		snprintf(buf + used, size - used, "%s%s%s, %ldms",
+			 st->flags & POLLIN ? "POLLIN" : "",
+			 (st->flags & POLLIN) && (st->flags & POLLOUT) ? "|" : "",
+			 st->flags & POLLOUT ? "POLLOUT" : "", st->num);
+}
+
 /* The arguments of a call about to be made, as the call event will show
  * them, for the `begin`/`blocked` report. */
 static const char *begin_args(const struct ss_step *st, const char *addr,
@@ -265,7 +291,14 @@ static const char *begin_args(const struct ss_step *st, const char *addr,
 		break;
 	case SS_CALL_SEND:
 	case SS_CALL_SENDTO:
-		snprintf(buf, size, "len=%zu", st->data_len);
+		if (strncmp((const char *)st->data, SCRIPT_FILL, strlen(SCRIPT_FILL)) == 0)
+			snprintf(buf, size, "len=%.*s", (int)(st->data_len - strlen(SCRIPT_FILL)),
+				 (const char *)st->data + strlen(SCRIPT_FILL));
+		else
+			snprintf(buf, size, "len=%zu", st->data_len);
+		break;
+	case SS_CALL_POLL:
+		poll_args(st, buf, size);
 		break;
 	case SS_CALL_LISTEN:
 		snprintf(buf, size, "backlog=%ld", st->num);
@@ -281,21 +314,45 @@ static const char *begin_args(const struct ss_step *st, const char *addr,
 	return buf;
 }
 
+/* The bytes a send step carries: as written, the tutorial's reply, or
+ * "@fill:N" bytes made here.  *owned is set when the caller must free. */
+static const unsigned char *send_data(const struct actor *a,
+				      const struct ss_step *st, size_t *len,
+				      unsigned char **owned)
+{
+	const unsigned char *data = st->data;
+	size_t fill = strlen(SCRIPT_FILL);
+
+	*owned = NULL;
+	*len = st->data_len;
+	if (*len == strlen(SCRIPT_SEED_REPLY) &&
+	    memcmp(data, SCRIPT_SEED_REPLY, *len) == 0) {
+		seed_reply(a, &data, len);
+	} else if (*len > fill && memcmp(data, SCRIPT_FILL, fill) == 0) {
+		long n = strtol((const char *)data + fill, NULL, 10);
+		*owned = n > 0 && n <= SCRIPT_FILL_MAX ? malloc((size_t)n) : NULL;
+		*len = *owned ? (size_t)n : 0;
+		if (*owned)
+			memset(*owned, 'x', *len);
+		data = *owned ? *owned : data;
+	}
+	return data;
+}
+
 static void do_send(struct actor *a, const struct ss_step *st, int fd,
 		    struct trace_names *n, const struct sockaddr_storage *ss,
 		    socklen_t sslen)
 {
-	const unsigned char *data = st->data;
-	size_t len = st->data_len;
+	unsigned char *owned;
+	size_t len;
+	const unsigned char *data = send_data(a, st, &len, &owned);
 
-	if (len == strlen(SCRIPT_SEED_REPLY) &&
-	    memcmp(data, SCRIPT_SEED_REPLY, len) == 0)
-		seed_reply(a, &data, &len);
 	if (st->call == SS_CALL_SEND)
 		trace_send(&a->trace, n, fd, data, len, st->flags);
 	else
 		trace_sendto(&a->trace, n, fd, data, len, st->flags,
 			     (const struct sockaddr *)ss, sslen);
+	free(owned);
 }
 
 static void do_recv(struct actor *a, const struct ss_step *st, int fd,
@@ -332,6 +389,91 @@ static void do_sleep(struct actor *a, const struct ss_step *st, int idx)
 	snprintf(ev.u.call.args, sizeof ev.u.call.args, "%gs", st->seconds);
 	ev.u.call.ret = 0;
 	emit_line(a, &ev);
+}
+
+/* fork(): the child keeps a copy of every fd (sockets included) for
+ * `seconds`, then exits, which closes them: a connection ends only when
+ * its last copy is closed.  The child makes no traced calls of its own;
+ * it gives up the actor's pipes at once so the director sees only the
+ * parent. */
+static void do_fork(struct actor *a, const struct ss_step *st, int idx)
+{
+	struct ss_event ev;
+	int slot = -1;
+	pid_t pid;
+
+	for (int i = 0; i < ACTOR_CHILDREN; i++)
+		if (a->children[i] == 0)
+			slot = i;
+	pid = slot < 0 ? (errno = EAGAIN, -1) : fork();
+	if (pid == 0) {
+		struct timespec ts;
+		close(a->ctrl_fd);
+		close(a->event_fd);
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the actor */
+		ts.tv_sec = (time_t)st->seconds;
+		ts.tv_nsec = (long)((st->seconds - (double)ts.tv_sec) * 1e9);
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	if (pid > 0)
+		a->children[slot] = pid;
+	if (!a->trace.enabled)
+		return;
+	event_init(&ev, SS_EV_CALL);
+	snprintf(ev.actor, sizeof ev.actor, "%s", a->trace.actor);
+	ev.step = idx + 1;
+	snprintf(ev.u.call.name, sizeof ev.u.call.name, "fork");
+	snprintf(ev.u.call.args, sizeof ev.u.call.args,
+		 "child holds every fd %gs, then exits", st->seconds);
+	ev.u.call.ret = pid;
+	ev.u.call.err = pid < 0 ? errno : 0;
+	emit_line(a, &ev);
+}
+
+/* Collect children that have exited; with `all`, end the rest first. */
+static void reap_children(struct actor *a, int all)
+{
+	for (int i = 0; i < ACTOR_CHILDREN; i++) {
+		if (a->children[i] == 0)
+			continue;
+		if (all)
+			kill(a->children[i], SIGKILL);
+		if (waitpid(a->children[i], NULL, all ? 0 : WNOHANG) != 0)
+			a->children[i] = 0;
+	}
+}
+
+/* poll(a, b, ..., EVENTS, MS): the names are in st->addr. */
+static void do_poll(struct actor *a, const struct ss_step *st, int idx,
+		    const struct trace_names *n)
+{
+	char names[SCRIPT_POLL_MAX][SS_NAME_MAX];
+	const char *pnames[SCRIPT_POLL_MAX];
+	int fds[SCRIPT_POLL_MAX];
+	int nfds = 0;
+	char list[SS_ADDR_MAX], *save = NULL;
+	struct trace_names one = *n;
+
+	snprintf(list, sizeof list, "%s", st->addr);
+	for (char *tok = strtok_r(list, " ", &save); tok && nfds < SCRIPT_POLL_MAX;
+	     tok = strtok_r(NULL, " ", &save)) {
+		int fd = fd_of(a, tok);
+		if (fd < 0) {
+			char why[96];
+			snprintf(why, sizeof why, "step %d: %s has no open socket '%s'",
+				 idx + 1, a->sc->actors[a->index], tok);
+			emit_simple(a, SS_EV_NOTE, st, idx + 1, why, -1);
+			return;
+		}
+		snprintf(names[nfds], SS_NAME_MAX, "%s", tok);
+		pnames[nfds] = names[nfds];
+		fds[nfds++] = fd;
+	}
+	if (nfds > 1)
+		one.sock = NULL; /* not one socket's event */
+	trace_poll(&a->trace, &one, fds, pnames, nfds, st->flags, (int)st->num);
 }
 
 /* The step's call, through the traced layer (trace.c): accept() is
@@ -390,6 +532,15 @@ static void perform(struct actor *a, const struct ss_step *st, int idx, int fd,
 	case SS_CALL_SLEEP:
 		do_sleep(a, st, idx);
 		break;
+	case SS_CALL_FCNTL:
+		trace_set_nonblock(&a->trace, &n, fd);
+		break;
+	case SS_CALL_POLL:
+		do_poll(a, st, idx, &n);
+		break;
+	case SS_CALL_FORK:
+		do_fork(a, st, idx);
+		break;
 	case SS_CALL_COUNT:
 		break;
 	}
@@ -405,7 +556,9 @@ static void run_step(struct actor *a, int idx, const char *resolved)
 	const char *addr = resolved && resolved[0] ? resolved : st->addr;
 
 	a->trace.step = idx + 1;
-	if (st->call != SS_CALL_SOCKET && st->call != SS_CALL_SLEEP) {
+	reap_children(a, 0);
+	if (st->call != SS_CALL_SOCKET && st->call != SS_CALL_SLEEP &&
+	    st->call != SS_CALL_FORK) {
 		fd = fd_of(a, st->sock);
 		if (fd < 0) {
 			snprintf(why, sizeof why, "step %d: %s has no open socket '%s'",
@@ -534,6 +687,7 @@ _Noreturn void actor_main(const struct ss_script *sc, int actor, int ctrl_fd,
 	a.sc = sc;
 	a.index = actor;
 	a.event_fd = event_fd;
+	a.ctrl_fd = ctrl_fd;
 	a.trace.actor = sc->actors[actor];
 	a.trace.enabled = tracing;
 	a.trace.emit = emit_line;
@@ -562,6 +716,7 @@ _Noreturn void actor_main(const struct ss_script *sc, int actor, int ctrl_fd,
 	for (int i = 0; i < ACTOR_SOCKS; i++)
 		if (a.fds[i] >= 0)
 			close(a.fds[i]);
+	reap_children(&a, 1);
 	_exit(0);
 }
 

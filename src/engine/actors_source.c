@@ -207,19 +207,30 @@ static void check_stopped(struct actors *a)
 }
 
 /* The last granted step has not even begun: its actor is still inside an
- * earlier call (a server blocked in accept() while its next step waits). */
+ * earlier call (a server blocked in accept() while its next step waits).
+ * Or the last granted step itself is blocked and the script's next step
+ * is the same actor's, which the director cannot grant before that call
+ * returns: a send into a full buffer nobody reads would wait for ever. */
 static void check_step_limit(struct actors *a)
 {
 	const char *name;
 	const struct slot *s;
+	int next = a->last + 1;
 
 	if (a->ended || a->last < 0)
 		return;
 	s = &a->slots[a->sc->steps[a->last].actor];
+	name = a->sc->actors[a->sc->steps[a->last].actor];
+	if (s->inflight == a->last && s->begun && s->blocked && next < a->sc->nsteps &&
+	    a->sc->steps[next].actor == a->sc->steps[a->last].actor &&
+	    now_t(a) - s->begun_at >= a->step_limit) {
+		note(a, name, "step %d never began: the %s is still blocked in its previous call after %gs",
+		     next + 1, name, a->step_limit);
+		return;
+	}
 	if (s->inflight != a->last || s->begun ||
 	    now_t(a) - a->last_at < a->step_limit)
 		return;
-	name = a->sc->actors[a->sc->steps[a->last].actor];
 	note(a, name, "step %d never began: the %s is still blocked in its previous call after %gs",
 	     a->last + 1, name, a->step_limit);
 }

@@ -44,6 +44,9 @@ struct watch {
 	int skip; /* steps of this actor to skip (on-error: skip N) */
 	char prediction[SS_NAME_MAX * 4]; /* the learner's answer to check */
 	int check_prediction;
+	/* This actor's latest accept(): when it began and when it returned
+	 * (-1: not yet), to say "before accept()" only from what was seen. */
+	double accept_from, accept_to;
 	/* match_calls: the program made a call the step is not about (it
 	 * passes), or was not yet waiting at a call when granted */
 	int extra, regrant;
@@ -222,8 +225,31 @@ static void emit_snapshot(struct director *d, int step, int force)
 		table_emit_snapshot(&d->table, now_t(d), step, force, push_cb, d);
 }
 
+/* accept() in a script, accept4() in a traced program (Python's). */
+static int is_accept(const char *call)
+{
+	return strcmp(call, "accept") == 0 || strcmp(call, "accept4") == 0;
+}
+
+/* Was some actor's accept() already waiting when time t came? */
+static int accept_waiting_at(const struct director *d, double t)
+{
+	for (int i = 0; d->sc && i < d->sc->nactors; i++) {
+		const struct watch *w = &d->watches[i];
+		if (w->accept_from >= 0 && w->accept_from <= t &&
+		    (w->accept_to < 0 || w->accept_to >= t))
+			return 1;
+	}
+	return 0;
+}
+
+/* A connect that returned while an accept() was waiting did not return
+ * "before accept()": the table narrates it without the call then. */
 static void narrate_table(struct director *d, const struct ss_event *call)
 {
+	if (call && strcmp(call->u.call.name, "connect") == 0 &&
+	    accept_waiting_at(d, call->t))
+		call = NULL;
 	table_narrate(&d->table, &d->reg, call, now_t(d), push_cb, d);
 }
 
@@ -361,6 +387,8 @@ static void on_call(struct director *d, struct watch *w, const struct ss_event *
 	const char *why = explain_call(ev);
 
 	if (w) {
+		if (is_accept(ev->u.call.name))
+			w->accept_to = ev->t;
 		w->call = *ev;
 		w->have_call = 1;
 	}
@@ -533,6 +561,13 @@ static void on_event(void *ctx, const struct ss_event *ev)
 	w = watch_of(d, ev->actor);
 	if (w && d->free)
 		on_free_report(d, w, ev);
+	/* a traced program reports no begin, only that it sleeps in accept */
+	if (w && is_accept(ev->u.call.name) &&
+	    (ev->kind == SS_EV_BEGIN ||
+	     (ev->kind == SS_EV_BLOCKED && (w->accept_from < 0 || w->accept_to >= 0)))) {
+		w->accept_from = ev->t;
+		w->accept_to = -1;
+	}
 	if (w == NULL || ev->kind == SS_EV_BEGIN)
 		return;
 	if (d->o.match_calls && ev->kind == SS_EV_CALL) {
@@ -586,8 +621,10 @@ static void forget_session(struct director *d)
 	d->first_failure[0] = '\0';
 	d->have_own_call = d->nown_blocked = 0;
 	memset(d->watches, 0, sizeof d->watches);
-	for (int i = 0; i < SCRIPT_MAX_ACTORS; i++)
+	for (int i = 0; i < SCRIPT_MAX_ACTORS; i++) {
 		d->watches[i].inflight = -1;
+		d->watches[i].accept_from = d->watches[i].accept_to = -1;
+	}
 }
 
 struct director *director_new(const struct director_opts *o, char *err,

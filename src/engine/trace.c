@@ -4,8 +4,10 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -476,6 +478,32 @@ int trace_setsockopt(struct trace_ctx *t, const struct trace_names *n, int fd,
 	return (int)report(t, &ev, fd, rc, err);
 }
 
+/* The option's name as a learner writes it; NULL for one we do not know
+ * (then the numbers are shown). */
+static const char *option_name(int level, int optname)
+{
+	static const struct {
+		int level, opt;
+		const char *name;
+	} names[] = {
+		{SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR"},
+		{SOL_SOCKET, SO_REUSEPORT, "SO_REUSEPORT"},
+		{SOL_SOCKET, SO_RCVBUF, "SO_RCVBUF"},
+		{SOL_SOCKET, SO_SNDBUF, "SO_SNDBUF"},
+		{SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE"},
+		{SOL_SOCKET, SO_TYPE, "SO_TYPE"},
+		{IPPROTO_TCP, TCP_NODELAY, "TCP_NODELAY"},
+		{IPPROTO_TCP, TCP_SYNCNT, "TCP_SYNCNT"},
+		{IPPROTO_TCP, TCP_DEFER_ACCEPT, "TCP_DEFER_ACCEPT"},
+		{IPPROTO_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY"},
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].level == level && names[i].opt == optname)
+			return names[i].name;
+	return NULL;
+}
+
 int trace_getsockopt(struct trace_ctx *t, const struct trace_names *n, int fd,
 		     int level, int optname)
 {
@@ -509,6 +537,9 @@ int trace_getsockopt(struct trace_ctx *t, const struct trace_names *n, int fd,
 		snprintf(ev.u.call.args, sizeof ev.u.call.args,
 			 "SO_LINGER onoff=%d linger=%d", val.lg.l_onoff,
 			 val.lg.l_linger);
+	else if (rc == 0 && len == sizeof(int) && option_name(level, optname))
+		snprintf(ev.u.call.args, sizeof ev.u.call.args, "%s value=%d",
+			 option_name(level, optname), val.i);
 	else if (rc == 0 && len == sizeof(int))
 		snprintf(ev.u.call.args, sizeof ev.u.call.args,
 			 "level=%d opt=%d value=%d", level, optname, val.i);
@@ -582,4 +613,101 @@ long trace_fionread(struct trace_ctx *t, const struct trace_names *n, int fd)
 	emit(t, &ev);
 	errno = err;
 	return rc < 0 ? rc : unread;
+}
+
+int trace_set_nonblock(struct trace_ctx *t, const struct trace_names *n, int fd)
+{
+	struct ss_event ev;
+	int flags = fcntl(fd, F_GETFL);
+	int rc = flags < 0 ? -1 : fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+	int err = errno;
+
+	if (!t->enabled && rc >= 0)
+		return rc;
+	event_start(t, &ev, "fcntl", n, fd);
+	snprintf(ev.u.call.args, sizeof ev.u.call.args, "F_SETFL, O_NONBLOCK");
+	return (int)report(t, &ev, fd, rc, err);
+}
+
+/* "c1:IN c2:IN|HUP": which of the polled sockets are ready, and why. */
+static void poll_ready(const struct pollfd *pfd, const char *const *names,
+		       int nfds, unsigned char *out, int *outlen)
+{
+	static const struct {
+		short bit;
+		const char *name;
+	} bits[] = {{POLLIN, "IN"}, {POLLOUT, "OUT"}, {POLLERR, "ERR"},
+		    {POLLHUP, "HUP"}, {POLLNVAL, "NVAL"}};
+	char text[SS_PREVIEW_MAX + 1];
+	size_t used = 0;
+
+	text[0] = '\0';
+	for (int i = 0; i < nfds; i++) {
+		const char *sep = ":";
+		if (pfd[i].revents == 0)
+			continue;
+		used += (size_t)snprintf(text + used, sizeof text - used, "%s%s",
+					 used ? " " : "", names[i]);
+		for (size_t b = 0; b < sizeof bits / sizeof bits[0] && used < sizeof text; b++)
+			if (pfd[i].revents & bits[b].bit) {
+				used += (size_t)snprintf(text + used, sizeof text - used,
+							 "%s%s", sep, bits[b].name);
+				sep = "|";
+			}
+		if (used >= sizeof text)
+			used = sizeof text - 1;
+	}
+	*outlen = (int)used;
+	memcpy(out, text, used);
+}
+
+int trace_poll(struct trace_ctx *t, const struct trace_names *n,
+	       const int *fds, const char *const *names, int nfds, int events,
+	       int timeout_ms)
+{
+	struct ss_event ev;
+	struct pollfd pfd[8];
+	int rc, err;
+
+	if (nfds > 8)
+		nfds = 8;
+	for (int i = 0; i < nfds; i++) {
+		pfd[i].fd = fds[i];
+		pfd[i].events = (short)events;
+		pfd[i].revents = 0;
+	}
+	do
+		rc = poll(pfd, (nfds_t)nfds, timeout_ms);
+	while (rc < 0 && errno == EINTR);
+	err = errno;
+	if (!t->enabled && rc >= 0)
+		return rc;
+	event_start(t, &ev, "poll", n, fds[0]);
+	/* as the lesson writes it: poll(c1, c2, POLLIN, 1000ms); the first
+	 * name is the event's sock when there is one */
+	for (int i = n && n->sock ? 1 : 0; i < nfds; i++) {
+		size_t used = strlen(ev.u.call.args);
+		snprintf(ev.u.call.args + used, sizeof ev.u.call.args - used, "%s, ",
+			 names[i]);
+	}
+	{
+		size_t used = strlen(ev.u.call.args);
+		snprintf(ev.u.call.args + used, sizeof ev.u.call.args - used,
+			 "%s%s%s, %dms", events & POLLIN ? "POLLIN" : "",
+			 (events & POLLIN) && (events & POLLOUT) ? "|" : "",
+			 events & POLLOUT ? "POLLOUT" : "", timeout_ms);
+	}
+	set_result(&ev, rc, err);
+	/* poll moves no bytes; data carries the ready list (bytes 0 keeps it
+	 * in the trace) */
+	ev.u.call.bytes = 0;
+	if (rc > 0)
+		poll_ready(pfd, names, nfds, ev.u.call.data, &ev.u.call.data_len);
+	/* One socket: its state after the wait (a non-blocking connect's
+	 * outcome).  Several: no single socket's addresses describe it. */
+	if (nfds == 1)
+		trace_describe_socket(fds[0], &ev.u.call);
+	emit(t, &ev);
+	errno = err;
+	return rc;
 }

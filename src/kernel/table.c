@@ -227,7 +227,7 @@ static void narrate_queue(const struct table *t, const struct ss_event *call,
 		if (s->state == TCP_LISTEN && strcmp(s->local, call->u.call.peer) == 0 &&
 		    s->recv_q > 0)
 			emit_note(now, 0, emit, ctx,
-				  "connect() returned before the server called accept(): the kernel did the handshake, and the connection waits in the listener's accept queue (%ld of %ld in the table)",
+				  "connect() returned before the server called accept(): the kernel did the handshake, and the connection waits in the listener's accept queue (%ld waiting in the accept queue, backlog %ld)",
 				  s->recv_q, s->send_q);
 	}
 }

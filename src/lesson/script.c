@@ -12,7 +12,8 @@ static const char *const call_names[SS_CALL_COUNT] = {
 	[SS_CALL_RECVFROM] = "recvfrom",     [SS_CALL_SETSOCKOPT] = "setsockopt",
 	[SS_CALL_GETSOCKOPT] = "getsockopt", [SS_CALL_SHUTDOWN] = "shutdown",
 	[SS_CALL_CLOSE] = "close",	     [SS_CALL_FIONREAD] = "ioctl",
-	[SS_CALL_SLEEP] = "sleep",
+	[SS_CALL_SLEEP] = "sleep",	     [SS_CALL_FCNTL] = "fcntl",
+	[SS_CALL_POLL] = "poll",	     [SS_CALL_FORK] = "fork",
 };
 
 const char *script_call_name(enum ss_call call)

@@ -17,7 +17,7 @@ static const char classic_server[] =
 	"server: bind(s, ${local})\n"
 	"  say: bind() gives the socket its local address and port: the one clients will dial.\n"
 	"server: listen(s, 5)\n"
-	"  say: listen() turns it into a listening socket; the kernel will finish handshakes and queue up to the backlog.\n";
+	"  say: listen() turns it into a listening socket; the kernel will finish handshakes and queue up to backlog + 1 = 6 finished connections until accept() takes them.\n";
 static const char classic_accept[] =
 	"server: c = accept(s)\n"
 	"  say: accept() waits until the kernel has a finished connection in the queue, then returns a NEW socket for it: new fd, same local port.\n";
@@ -28,23 +28,23 @@ static const char classic_client_open[] =
 	"  say: connect() makes the kernel pick an ephemeral port and do the three-way handshake (SYN, SYN-ACK, ACK).\n";
 static const char classic_server_serve[] =
 	"server: setsockopt(c, SO_RCVTIMEO, 5)\n"
-	"  say: The seed sets a 5-second timeout on the connection: a recv() with no data fails with EAGAIN after 5 s.\n"
+	"  say: The tutorial sets a 5-second timeout on the connection: a recv() with no data fails with EAGAIN after 5 s.\n"
 	"server: recv(c, 1024)\n"
 	"  say: recv() blocks until data arrives (or the timeout fires); it returns at most 1024 bytes.\n"
 	"  on-error: skip 1\n";
 static const char classic_client_send[] =
 	"client: sleep(${pause})\n"
-	"  say: The seed's client sleeps before sending, so you can watch the server wait in recv().\n"
+	"  say: The tutorial's client sleeps before sending, so you can watch the server wait in recv().\n"
 	"client: send(k, \"${send}\")\n"
 	"  say: send() copies the bytes into the kernel's send buffer; TCP carries them to the server.\n";
 static const char classic_server_reply[] =
 	"server: send(c, @seed-reply)\n"
-	"  say: The seed's protocol: if the client sent 1, answer 'welcome to server!', else 'please go out!'.\n";
+	"  say: The tutorial's protocol: if the client sent 1, answer 'welcome to server!', else 'please go out!'.\n";
 /* Client mode talks to a server that is not ours: one that never answers
- * must not hold the session forever (the seed server's timeout, here). */
+ * must not hold the session forever (the tutorial server's timeout, here). */
 static const char client_timeout[] =
 	"client: setsockopt(k, SO_RCVTIMEO, 5)\n"
-	"  say: A 5-second timeout, as the seed's server sets: if this server never answers, recv() fails with EAGAIN instead of waiting forever.\n";
+	"  say: A 5-second timeout, as the tutorial's server sets: if this server never answers, recv() fails with EAGAIN instead of waiting forever.\n";
 static const char classic_client_recv[] =
 	"client: recv(k, 1024)\n"
 	"  say: The client reads the reply.\n";
@@ -148,11 +148,11 @@ int seed_classic(struct ss_script *sc, const struct script_var *vars,
 	if (!wants_reuse(vars, nvars)) /* the seed exactly: no SO_REUSEADDR */
 		memmove(&parts[1], &parts[2], sizeof parts - 2 * sizeof parts[0]);
 
-	if (seed_build(sc, "The classic exchange (the seed tutorial)", parts, all, n,
+	if (seed_build(sc, "The classic exchange (the tutorial)", parts, all, n,
 		  err, errsz) < 0)
 		return -1;
 	snprintf(sc->summary, sizeof sc->summary,
-		 "The seed's server and client: socket, bind, listen, accept, connect, send/recv, close.");
+		 "The tutorial's server and client: socket, bind, listen, accept, connect, send/recv, close.");
 	return 0;
 }
 
@@ -171,7 +171,7 @@ int seed_server(struct ss_script *sc, const struct script_var *vars,
 
 	if (!reuse) /* the seed exactly: no SO_REUSEADDR */
 		memmove(&parts[1], &parts[2], sizeof parts - 2 * sizeof parts[0]);
-	if (seed_build(sc, "The seed's server", parts, all, n, err, errsz) < 0)
+	if (seed_build(sc, "The tutorial's server", parts, all, n, err, errsz) < 0)
 		return -1;
 	/* accept .. close(c) is served once per client */
 	sc->repeat_from = 3 + reuse;
@@ -193,7 +193,7 @@ int seed_client(struct ss_script *sc, const struct script_var *vars,
 
 	host_port(vars, nvars, target, sizeof target);
 	size_t n = seed_vars(vars, nvars, all, target, local);
-	if (seed_build(sc, "The seed's client", parts, all, n, err, errsz) < 0)
+	if (seed_build(sc, "The tutorial's client", parts, all, n, err, errsz) < 0)
 		return -1;
 	return 0;
 }

@@ -60,6 +60,11 @@ void output_call_result(const struct ss_call_event *c, char *out, size_t outsz)
 		escape_bytes(esc, sizeof esc, c->data, (size_t)c->data_len);
 		snprintf(data, sizeof data, " \"%s\"%s", esc,
 			 (long)c->data_len < c->bytes ? "..." : "");
+	} else if (strcmp(c->name, "poll") == 0 && c->data_len > 0) {
+		/* which sockets are ready, by name: "c2:IN" */
+		char esc[SS_PREVIEW_MAX * 4 + 1];
+		escape_bytes(esc, sizeof esc, c->data, (size_t)c->data_len);
+		snprintf(data, sizeof data, " ready: %s", esc);
 	}
 	snprintf(out, outsz, " = %ld%s%s%s", c->ret,
 		 strncmp(c->name, "accept", 6) == 0 ? " (new fd)" : "", data,
@@ -237,10 +242,17 @@ static void text_event(struct output_text *o, const struct ss_event *raw)
 			o->rows[o->nrows++] = *ev;
 		break;
 	case SS_EV_PACKET:
-		fprintf(o->out, "%9.4f  %-8s %s > %s  [%s]  seq %u ack %u len %d\n",
-			ev->t, "packet", ev->u.pkt.src, ev->u.pkt.dst,
-			ev->u.pkt.flags, ev->u.pkt.rel_seq, ev->u.pkt.rel_ack,
-			ev->u.pkt.len);
+		/* A segment without the ACK flag (the first SYN) carries no
+		 * acknowledgement number worth showing. */
+		if (strchr(ev->u.pkt.flags, '.'))
+			fprintf(o->out, "%9.4f  %-8s %s > %s  [%s]  seq %u ack %u len %d\n",
+				ev->t, "packet", ev->u.pkt.src, ev->u.pkt.dst,
+				ev->u.pkt.flags, ev->u.pkt.rel_seq, ev->u.pkt.rel_ack,
+				ev->u.pkt.len);
+		else
+			fprintf(o->out, "%9.4f  %-8s %s > %s  [%s]  seq %u len %d\n",
+				ev->t, "packet", ev->u.pkt.src, ev->u.pkt.dst,
+				ev->u.pkt.flags, ev->u.pkt.rel_seq, ev->u.pkt.len);
 		break;
 	case SS_EV_STEP:
 		if (o->narration && text[0])

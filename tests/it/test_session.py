@@ -318,7 +318,7 @@ def test_a_time_wait_without_reuseaddr_is_waited_for_visibly():
 
 
 def test_a_lesson_expecting_eaddrinuse_still_gets_it_on_the_host_network():
-    r = run("5", "--headless", "--no-quiz", "--host-net", "--format", "jsonl", timeout=60)
+    r = run("address-in-use", "--headless", "--no-quiz", "--host-net", "--format", "jsonl", timeout=60)
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr
     evs = events(r.stdout)
     assert [c["errno"] for c in calls(evs, "server", "bind")].count("EADDRINUSE") >= 3
