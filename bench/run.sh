@@ -2,17 +2,19 @@
 # sockstep's benchmarks: ratios measured in one run, printed, never asserted.
 #
 # usage: bench/run.sh [BUILD_DIR]
-# env:   BENCH_K        exchanges per server run (default 2000)
+# env:   BENCH_K        exchanges per server run (default 3000)
+#        BENCH_REPEAT   runs of each configuration, median taken (default 7)
 #        BENCH_FRAMES   frames drawn per history size (default 200)
 #        BENCH_SECONDS  seconds of load for the capture benchmark (default 3)
-#        BENCH_ONLY     "trace", "program", "ui" or "capture" to run one part
-#        BENCH_REPS     runs of each traced-program line, the best kept (default 3)
+#        BENCH_EVENTS   events in the big recording (default 1000000)
+#        BENCH_ONLY     "trace", "program", "ui", "keys", "recording" or
+#                       "capture": one part
 set -u
 build=${1:-build}
 cd "$(dirname "$0")/.." || exit 1
 root=$(pwd)
 sockstep="$root/$build/sockstep"
-k=${BENCH_K:-2000}
+k=${BENCH_K:-3000}
 only=${BENCH_ONLY:-}
 cc=${CC:-cc}
 pkgs="ncursesw libpcap"
@@ -23,6 +25,8 @@ trap 'rm -rf "$tmp"' EXIT
 [ -x "$sockstep" ] || { echo "bench: $sockstep not built (make)" >&2; exit 1; }
 echo "sockstep benchmarks  $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), Linux $(uname -r)"
+# Other work on the machine moves every figure: say how busy it was.
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # A port nobody uses, below the ephemeral range: a server-side TIME_WAIT
 # of an earlier run must not make bind() fail, so every run gets its own.
@@ -43,19 +47,50 @@ for _ in range(200):
 PY
 }
 
-# run_server LABEL PREFIX... -- SERVER_OPTIONS...: seconds for K exchanges
-run_server() {
-	local label=$1; shift
-	local pre=()
-	while [ "$1" != "--" ]; do pre+=("$1"); shift; done
-	shift
-	local port secs rc
+# ---- part 1: the cost of seeing the calls, against plain programs ----------
+#
+# A configuration is a label, a target ratio ("-" for none) and a command
+# line in which @PORT@ and @K@ stand for the port and the number of
+# exchanges.  Every ratio is a median time over the median time of the
+# plain C server, measured in the same run.  A part that brings its own
+# server (the tracer of `sockstep trace`) adds its lines in trace_configs.
+labels=() targets=() commands=()
+add_config() {
+	local label=$1 target=$2
+	shift 2
+	labels+=("$label")
+	targets+=("$target")
+	commands+=("$(printf '%q ' "$@")")
+}
+
+trace_configs() {
+	local ss=("$sockstep" server --headless --format jsonl --port @PORT@ --count @K@)
+	local net=(strace -f -o /dev/null -e trace=%network)
+	add_config "plain C server (bench/plain_server.c)" - "$tmp/plain_server" @PORT@ @K@
+	command -v python3 >/dev/null &&
+		add_config "the tutorial's Python server" - python3 "$root/bench/seed_server.py" @PORT@ @K@
+	if command -v strace >/dev/null; then
+		add_config "strace -f -e trace=%network" - "${net[@]}" "$tmp/plain_server" @PORT@ @K@
+		add_config "strace -f --seccomp-bpf -e trace=%network" - \
+			"${net[@]}" --seccomp-bpf "$tmp/plain_server" @PORT@ @K@
+	fi
+	add_config "sockstep server (table)" 1.25 "${ss[@]}"
+	add_config "sockstep server --no-table" 1.25 "${ss[@]}" --no-table
+	add_config "sockstep server --no-trace (machinery only)" - "${ss[@]}" --no-trace
+	add_config "sockstep trace (the plain C server)" - \
+		"$sockstep" trace --headless --format jsonl -- "$tmp/plain_server" @PORT@ @K@
+}
+
+# run_config I: seconds the client took for K exchanges against config I.
+run_config() {
+	local i=$1 port secs rc cmd
 	port=$(fresh_port)
-	"${pre[@]}" "$sockstep" server --headless --format jsonl --port "$port" \
-		--count "$k" "$@" >/dev/null 2>"$tmp/server.err" &
+	cmd=${commands[$i]//@PORT@/$port}
+	cmd=${cmd//@K@/$k}
+	eval "$cmd" >/dev/null 2>"$tmp/server.err" &
 	local pid=$!
 	if ! secs=$("$tmp/client" "$port" "$k" 20); then
-		echo "bench: $label: the client failed" >&2
+		echo "bench: ${labels[$i]}: the client failed" >&2
 		kill "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 		head -3 "$tmp/server.err" >&2
@@ -63,41 +98,48 @@ run_server() {
 	fi
 	wait "$pid"
 	rc=$?
-	[ $rc -eq 0 ] || { echo "bench: $label: server exit $rc" >&2; head -3 "$tmp/server.err" >&2; }
-	printf '  %-42s %8.3f s  %7.0f exchanges/s\n' "$label" "$secs" \
-		"$(awk -v k="$k" -v s="$secs" 'BEGIN { print k / s }')" >&2
+	[ $rc -eq 0 ] || { echo "bench: ${labels[$i]}: server exit $rc" >&2; head -3 "$tmp/server.err" >&2; }
 	echo "$secs"
 }
+
+median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+minimum() { tr ' ' '\n' | grep . | sort -g | head -1; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
 bench_trace() {
+	local reps=${BENCH_REPEAT:-7} r i secs base med verdict best base_best
 	echo
-	echo "== tracing overhead: $k sequential seed exchanges (connect, send \"1\", recv, close)"
+	echo "== cost of seeing the calls: $k sequential seed exchanges (connect, send \"1\", recv, close)"
+	echo "   $reps runs each, configurations alternated; ratio = median time / median time of the plain C server"
+	echo "   (best: the fastest run, the least disturbed by other work on the machine)"
 	$cc -std=c17 -D_GNU_SOURCE -O2 $warn -o "$tmp/client" bench/client.c || return 1
-	local t_tab u_tab t_no u_no s_tab s_no
+	$cc -std=c17 -D_GNU_SOURCE -O2 $warn -o "$tmp/plain_server" bench/plain_server.c || return 1
+	trace_configs
 	# sock_diag dumps walk every TCP socket of the machine: the table's cost
-	# grows with them (TIME_WAITs of an earlier run last 60 s).
-	echo "  TCP sockets on this machine now: $(($(wc -l </proc/net/tcp) + $(wc -l </proc/net/tcp6) - 2)) (wait 60 s between runs for comparable figures)"
-	t_tab=$(run_server "traced, table"       -- ) || return 1
-	u_tab=$(run_server "--no-trace, table"   -- --no-trace) || return 1
-	t_no=$(run_server  "traced, --no-table"  -- --no-table) || return 1
-	u_no=$(run_server  "--no-trace, --no-table" -- --no-trace --no-table) || return 1
-	if command -v strace >/dev/null; then
-		s_tab=$(run_server "strace -f + --no-trace, table" \
-			strace -f -e trace=network -o /dev/null -- --no-trace) || return 1
-		s_no=$(run_server "strace -f + --no-trace, --no-table" \
-			strace -f -e trace=network -o /dev/null -- --no-trace --no-table) || return 1
-	fi
-	echo "  ratio traced/untraced (table):      $(ratio "$t_tab" "$u_tab")   (target <= 1.3)"
-	echo "  ratio traced/untraced (--no-table): $(ratio "$t_no" "$u_no")   (target <= 1.3)"
-	if [ -n "${s_tab:-}" ]; then
-		echo "  ratio strace/untraced (table):      $(ratio "$s_tab" "$u_tab")"
-		echo "  ratio strace/untraced (--no-table): $(ratio "$s_no" "$u_no")"
-	else
-		echo "  strace not installed: no strace figures"
-	fi
-	echo "  cost of the table (traced):         $(ratio "$t_tab" "$t_no")"
+	# grows with them (each run leaves K TIME_WAITs for 60 s).
+	echo "   TCP sockets on this machine now: $(($(wc -l </proc/net/tcp) + $(wc -l </proc/net/tcp6) - 2))"
+	local times=()
+	for ((r = 0; r < reps; r++)); do
+		for i in "${!labels[@]}"; do
+			secs=$(run_config "$i") || return 1
+			times[$i]="${times[$i]:-} $secs"
+		done
+	done
+	printf '  %-46s %9s %10s %7s %7s  %s\n' configuration "median s" exchanges/s ratio "best" target
+	for i in "${!labels[@]}"; do
+		med=$(echo "${times[$i]}" | median)
+		best=$(echo "${times[$i]}" | minimum)
+		[ "$i" -eq 0 ] && base=$med && base_best=$best
+		verdict=""
+		if [ "${targets[$i]}" != "-" ]; then
+			verdict=$(awk -v r="$(ratio "$med" "$base")" -v t="${targets[$i]}" \
+				'BEGIN { printf "<= %s: %s", t, (r <= t ? "met" : "NOT met") }')
+		fi
+		printf '  %-46s %9.4f %10.0f %7s %7s  %s\n' "${labels[$i]}" "$med" \
+			"$(awk -v k="$k" -v s="$med" 'BEGIN { print (s > 0 ? k / s : 0) }')" \
+			"$(ratio "$med" "$base")" "$(ratio "$best" "$base_best")" "$verdict"
+	done
 }
 
 # run_program LABEL PREFIX...: seconds for K exchanges against the plain C
@@ -121,45 +163,43 @@ run_program() {
 	echo "$secs"
 }
 
-# min A B: the smaller of two times ("" counts as none)
-min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || (b != "" && b < a)) ? b : a }'; }
-
 bench_program() {
-	local reps=${BENCH_REPS:-3}
+	local reps=${BENCH_REPEAT:-7} r i secs u ub med=() bst=()
+	local labels_p=("untraced" "sockstep trace --headless (table on)")
+	local prefix=("" "$sockstep trace --headless --format jsonl --")
 	echo
 	echo "== sockstep trace: a plain C server (read/write) under $k sequential exchanges"
-	echo "   (each line run $reps times, interleaved; the best run counts: other load only slows a run down)"
+	echo "   $reps runs each, alternated; ratio = median / median untraced (best: fastest / fastest)"
 	[ -x "$root/$build/examples/server" ] || { echo "  skipped: make examples first"; return 0; }
 	[ -x "$tmp/client" ] || $cc -std=c17 -D_GNU_SOURCE -O2 $warn -o "$tmp/client" bench/client.c || return 1
-	local u="" t="" s="" sb="" sf="" x have_strace=""
-	command -v strace >/dev/null && have_strace=1
-	for _ in $(seq "$reps"); do
-		x=$(run_program "untraced") || return 1
-		u=$(min "$u" "$x")
-		x=$(run_program "sockstep trace --headless (table on)" \
-			"$sockstep" trace --headless --format jsonl --) || return 1
-		t=$(min "$t" "$x")
-		[ -n "$have_strace" ] || continue
-		x=$(run_program "strace -f -e trace=%network" \
-			strace -f -e trace=%network -o /dev/null) || return 1
-		s=$(min "$s" "$x")
-		x=$(run_program "strace -f --seccomp-bpf -e trace=%network" \
-			strace -f --seccomp-bpf -e trace=%network -o /dev/null) || return 1
-		sb=$(min "$sb" "$x")
+	if command -v strace >/dev/null; then
 		# %network leaves out read, write and close, which this server
 		# uses on its sockets and sockstep stops on: the same calls too
-		x=$(run_program "strace -f --seccomp-bpf, + read,write,close" \
-			strace -f --seccomp-bpf -e trace=%network,read,write,close -o /dev/null) || return 1
-		sf=$(min "$sf" "$x")
+		labels_p+=("strace -f -e trace=%network" "strace -f --seccomp-bpf -e trace=%network"
+			"strace -f --seccomp-bpf, + read,write,close")
+		prefix+=("strace -f -e trace=%network -o /dev/null"
+			"strace -f --seccomp-bpf -e trace=%network -o /dev/null"
+			"strace -f --seccomp-bpf -e trace=%network,read,write,close -o /dev/null")
+	fi
+	local times=()
+	for ((r = 0; r < reps; r++)); do
+		for i in "${!labels_p[@]}"; do
+			# shellcheck disable=SC2086 # the prefix is words
+			secs=$(run_program "${labels_p[$i]}" ${prefix[$i]} 2>/dev/null) || return 1
+			times[$i]="${times[$i]:-} $secs"
+		done
 	done
-	echo "  best of $reps: untraced $u s, sockstep trace $t s${have_strace:+, strace %network $s s, --seccomp-bpf $sb s, --seccomp-bpf same calls $sf s}"
-	echo "  ratio sockstep trace/untraced:          $(ratio "$t" "$u")"
-	if [ -n "$have_strace" ]; then
-		echo "  ratio strace/untraced:                  $(ratio "$s" "$u")"
-		echo "  ratio strace --seccomp-bpf/untraced:    $(ratio "$sb" "$u")"
-		echo "  ratio strace --seccomp-bpf (+ read,write,close)/untraced: $(ratio "$sf" "$u")"
-		echo "  ratio sockstep trace/strace --seccomp-bpf %network: $(ratio "$t" "$sb")   (target <= 1; strace stops on accept only)"
-		echo "  ratio sockstep trace/strace --seccomp-bpf, same calls: $(ratio "$t" "$sf")   (accept, read, write, close)"
+	printf '  %-46s %9s %7s %7s\n' configuration "median s" ratio best
+	for i in "${!labels_p[@]}"; do
+		med[$i]=$(echo "${times[$i]}" | median)
+		bst[$i]=$(echo "${times[$i]}" | minimum)
+		[ "$i" -eq 0 ] && u=${med[0]} && ub=${bst[0]}
+		printf '  %-46s %9.4f %7s %7s\n' "${labels_p[$i]}" "${med[$i]}" \
+			"$(ratio "${med[$i]}" "$u")" "$(ratio "${bst[$i]}" "$ub")"
+	done
+	if [ "${#labels_p[@]}" -gt 2 ]; then
+		echo "  sockstep trace / strace --seccomp-bpf %network:   median $(ratio "${med[1]}" "${med[3]}"), best $(ratio "${bst[1]}" "${bst[3]}")   (target <= 1; strace stops on accept and setsockopt only)"
+		echo "  sockstep trace / strace --seccomp-bpf same calls: median $(ratio "${med[1]}" "${med[4]}"), best $(ratio "${bst[1]}" "${bst[4]}")   (accept, setsockopt, read, write, close)"
 	else
 		echo "  strace not installed: no strace figures"
 	fi
@@ -187,6 +227,38 @@ bench_ui() {
 	f100k=$(awk '{for(i=1;i<=NF;i++) if($i=="frame_us") print $(i+1)}' "$tmp/ui.100000")
 	echo "  ratio frame(100000)/frame(10): $(ratio "$f100k" "$f10")   (target <= 2)"
 	echo "  peak memory at 100000 events:  $(awk '{for(i=1;i<=NF;i++) if($i=="maxrss_kib") printf "%.1f MiB", $(i+1)/1024}' "$tmp/ui.100000")   (target < 64 MiB)"
+	bench_keys
+}
+
+# From a key press to the frame showing that step's result: the real UI on
+# a pseudo-terminal, the classic exchange, the table on.
+bench_keys() {
+	local line med
+	echo
+	echo "== UI: key press (n) to the last frame of that step (120x40 pty, table on)"
+	if ! command -v python3 >/dev/null; then
+		echo "  skipped: no python3"
+		return 0
+	fi
+	line=$(python3 bench/ui_keys.py "$sockstep" 14) || { echo "  ui_keys failed"; return 1; }
+	echo "  $line"
+	max=$(echo "$line" | awk '{for(i=1;i<=NF;i++) if($i=="max_ms") print $(i+1)}')
+	echo "  slowest key-to-frame of the 14 steps: $max ms   (target < 20 ms: $(awk -v m="$max" 'BEGIN { print (m < 20 ? "met" : "NOT met") }'))"
+}
+
+# A recording of a million events (a server's long session): replay and
+# export read it; the target is under 2 s and under 64 MiB for each.
+bench_recording() {
+	local n=${BENCH_EVENTS:-1000000}
+	echo
+	echo "== big recordings: $n events, replayed headless and exported"
+	if ! command -v python3 >/dev/null; then
+		echo "  skipped: no python3"
+		return 0
+	fi
+	"$sockstep" --headless --format jsonl --port 0 --pause 0 >"$tmp/seed.jsonl" 2>/dev/null
+	python3 bench/big_recording.py "$sockstep" "$tmp/seed.jsonl" "$n" "$tmp" | sed 's/^/  /'
+	echo "  (target: each under 2 s and under 64 MiB)"
 }
 
 bench_capture() {
@@ -210,6 +282,12 @@ case "$only" in
 esac
 case "$only" in
 "" | ui) bench_ui || rc=1 ;;
+esac
+case "$only" in
+keys) bench_keys || rc=1 ;;
+esac
+case "$only" in
+"" | recording) bench_recording || rc=1 ;;
 esac
 case "$only" in
 "" | capture) bench_capture || rc=1 ;;

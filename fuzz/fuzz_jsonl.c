@@ -1,7 +1,8 @@
 /*
  * fuzz_jsonl: jsonl_parse on any line never crashes; whatever it accepts
  * formats to one line of printable ASCII that parses back to an event
- * which formats to the very same line (format . parse is a fixed point).
+ * which formats to the very same line (format . parse is a fixed point);
+ * whatever it refuses, it says why in printable ASCII.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -86,6 +87,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	} else if (err[0] == '\0') {
 		abort(); /* a failure always says why */
+	} else {
+		/* ... in printable ASCII, whatever the line quoted in it */
+		for (const char *p = err; *p; p++)
+			if (*p < 0x20 || *p > 0x7e)
+				abort();
 	}
 	free(line);
 	return 0;

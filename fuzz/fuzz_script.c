@@ -1,6 +1,7 @@
 /*
  * fuzz_script: lesson_parse on any text never crashes or leaks, and every
- * error names the file and a line: "fuzz.md:LINE: reason".
+ * error names the file and a line: "fuzz.md:LINE: reason", in printable
+ * ASCII whatever bytes of the lesson it quotes.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -53,6 +54,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			p++;
 		if (*p != ':')
 			abort();
+		/* ... and quotes the lesson escaped: printable ASCII only */
+		for (p = err; *p; p++)
+			if (*p < 0x20 || *p > 0x7e)
+				abort();
 		script_free(&sc); /* must be safe after a failure too */
 	}
 	free(text);

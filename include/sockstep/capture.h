@@ -15,12 +15,14 @@
 
 struct capture;
 
-/* Open device (e.g. "lo") for capture.  NULL on failure, with a reason in
- * err (for EPERM: "packet capture needs CAP_NET_RAW: run as root or
- * setcap cap_net_raw+ep build/sockstep"). */
+/* Open device (e.g. "lo") for capture; it keeps nothing until
+ * capture_set_ports names the session's ports.  NULL on failure, with a
+ * reason in err (for EPERM: "packet capture needs CAP_NET_RAW: run as
+ * root or setcap cap_net_raw+ep build/sockstep"). */
 struct capture *capture_open(const char *device, char *err, size_t errsz);
 
-/* Capture only TCP segments to or from these ports.  0 or -1 with err. */
+/* Capture only TCP segments to or from these ports (none: nothing, as
+ * from capture_open until the first call).  0 or -1 with err. */
 int capture_set_ports(struct capture *c, const uint16_t *ports, int nports,
 		      char *err, size_t errsz);
 

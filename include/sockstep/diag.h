@@ -29,4 +29,23 @@ int diag_tcp_snapshot_keep(const uint16_t *ports, int nports, int families_mask,
 			   int (*keep)(void *ctx, const struct ss_event *row),
 			   void *ctx, struct ss_event *rows, int max);
 
+/* A socket named by its 4-tuple, as events write addresses ("127.0.0.1:9001",
+ * "[::1]:9001"); peer "" for a listener. */
+struct diag_tuple {
+	char local[SS_ADDR_MAX];
+	char peer[SS_ADDR_MAX];
+};
+
+/* One exact question per tuple instead of a walk of the whole table: the
+ * kernel looks each up in its hash (a request without NLM_F_DUMP, as
+ * `ss -K` does for one socket), so the cost does not grow with the
+ * machine's other sockets (thousands of TIME_WAITs under a load test).
+ * A listener is found by its local address; a TIME_WAIT by its 4-tuple.
+ * Fills rows as diag_tcp_snapshot does, one per tuple the kernel has
+ * (none for one it has not), in the order given.  Sockets no tuple names
+ * (connections queued on a listener) are not seen: that needs a dump.
+ * Returns the number of rows (at most max) or -1 with errno set. */
+int diag_tcp_lookup(const struct diag_tuple *tuples, int n,
+		    struct ss_event *rows, int max);
+
 #endif

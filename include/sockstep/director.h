@@ -34,6 +34,9 @@ struct director_opts {
 	int packets;       /* try to capture packets */
 	const char *capture_device; /* "lo" (default), or "any" off loopback */
 	int table;         /* sock_diag snapshots after each step */
+	/* Nobody steps (headless): a script of one actor with no expectation,
+	 * question or reference runs free, with no grant per step (actor.h). */
+	int run_free;
 	/* Each start (and restart) enters a fresh private network (netns.h)
 	 * before the source starts: no socket of an earlier run is left. */
 	int private_net;
@@ -82,6 +85,11 @@ int director_next_for(struct director *d, const char *actor);
 /* Wait up to timeout_ms for reports, handle them, deliver events to sinks.
  * Returns 0, or -1 on a fatal error. */
 int director_pump(struct director *d, int timeout_ms);
+/* How long a caller may sleep in its poll before director_pump has work
+ * due (an event held for ordering is ready, a call may have blocked):
+ * max_ms at most, 0 if due now.  A frame then follows a step's result by
+ * the merge's hold, not by the hold plus the caller's tick. */
+int director_wait_ms(const struct director *d, int max_ms);
 /* File descriptors to add to a caller's poll (at most max). */
 int director_pollfds(struct director *d, struct pollfd *fds, int max);
 void director_status(const struct director *d, struct director_status *st);

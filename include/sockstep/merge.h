@@ -38,7 +38,14 @@ void merge_init(struct merge *m, double hold, merge_deliver deliver, void *ctx);
 void merge_push(struct merge *m, const struct ss_event *ev);
 /* Deliver the events at least `hold` old at time now (all: every event). */
 void merge_flush(struct merge *m, double now, int all);
+/* Deliver the events of time <= upto, however young: for a caller that
+ * knows nothing older than upto can still come (every process idle, the
+ * capture read after upto was taken). */
+void merge_release(struct merge *m, double upto);
 /* Events waiting. */
 int merge_pending(const struct merge *m);
+/* When the oldest waiting event may go (its time plus the hold), or -1 if
+ * none waits: how long a caller may sleep before a flush has work. */
+double merge_due(const struct merge *m);
 
 #endif

@@ -25,8 +25,14 @@ pid_t proc_spawn(proc_main fn, void *ctx, const int *close_fds, int nclose);
 /* 1 if the process sleeps in the kernel now (S or D), else 0 (running,
  * stopped, gone). */
 int proc_sleeping(pid_t pid);
+/* 1 if the process is stopped (SIGSTOP, SIGTSTP, a debugger: state T or
+ * t), else 0. */
+int proc_stopped(pid_t pid);
 /* Reap pid if it has exited, without waiting: 1 and *status, or 0. */
 int proc_reaped(pid_t pid, int *status);
+/* 1 once pid has exited (left unreaped for proc_reaped), waiting at most
+ * seconds; 0 if it still runs then. */
+int proc_exited_within(pid_t pid, double seconds);
 /* SIGTERM every pids[i] > 0, wait for them (bounded), SIGKILL the rest;
  * each reaped pid is set to 0. */
 void proc_stop(pid_t *pids, int n);

@@ -19,11 +19,14 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "sockstep/addr.h"
 #include "sockstep/event.h"
 
 #define REGISTRY_MAX 64
 #define REGISTRY_PORTS_MAX 8
-#define REGISTRY_UNIX_MAX 4
+/* One per bind step a script may hold: every socket file a lesson
+ * makes is removed, however many (the limit was once 4). */
+#define REGISTRY_UNIX_MAX 256
 
 struct registry_sock {
 	char actor[SS_NAME_MAX];
@@ -47,6 +50,13 @@ void registry_init(struct registry *r);
 /* Learn from one SS_EV_CALL event.  Returns 1 when a new port joined the
  * session's ports (the capture filter must follow), else 0. */
 int registry_record(struct registry *r, const struct ss_event *call);
+/* After a call: a successful bind to a filesystem AF_UNIX path made a
+ * socket file; remember it (removed at the end) as the path bytes the
+ * script gave (target: the step's parsed address), never the escaped
+ * text the event shows: "/tmp/caf\xc3\xa9.sock" is not the file's name.
+ * 0, or -1 when REGISTRY_UNIX_MAX files are held already. */
+int registry_unix_bound(struct registry *r, const struct ss_event *call,
+			const struct ss_addr *target);
 /* Add a port the session talks to (a connect's target).  1 if new. */
 int registry_add_port(struct registry *r, int port);
 /* The socket actor.sock names now, or NULL. */

@@ -44,6 +44,9 @@ enum ss_call {
 	SS_CALL_CLOSE,
 	SS_CALL_FIONREAD, /* ioctl(fd, FIONREAD): bytes waiting */
 	SS_CALL_SLEEP,    /* the actor pauses (the seed client's sleep) */
+	SS_CALL_FCNTL,    /* fcntl(fd, F_SETFL, flags | O_NONBLOCK) */
+	SS_CALL_POLL,     /* poll() on up to 4 of the actor's sockets */
+	SS_CALL_FORK,     /* fork(): a child holds copies of every fd a while */
 	SS_CALL_COUNT
 };
 
@@ -59,6 +62,14 @@ struct ss_expect {
  * "welcome to server!" if the actor's last recv got "1", else
  * "please go out!". */
 #define SCRIPT_SEED_REPLY "@seed-reply"
+/* What a learner writes for it: the tutorial's answer (same meaning). */
+#define SCRIPT_TUTORIAL_REPLY "@tutorial-reply"
+/* "@fill:N": N bytes of 'x' (at most SCRIPT_FILL_MAX), for sends larger
+ * than a quoted string can be: partial sends, full buffers. */
+#define SCRIPT_FILL "@fill:"
+#define SCRIPT_FILL_MAX (4L << 20)
+/* poll(): at most this many sockets, named in ss_step.addr */
+#define SCRIPT_POLL_MAX 4
 
 struct ss_step {
 	int line;  /* line in the source file (1-based) */
@@ -74,6 +85,9 @@ struct ss_step {
 	/* That address parsed at load time (addr.h); SS_ADDR_NONE for an
 	 * "actor.sock" reference or a call without an address. */
 	struct ss_addr target;
+	/* poll(): the sockets' names, space-separated, in addr; the events
+	 * (POLLIN, POLLOUT) in flags; the timeout in ms in num.
+	 * fork(): how long the child holds the fds, in seconds. */
 	long num;      /* backlog, buffer size, shutdown how, option value */
 	long num2;     /* second option value (SO_LINGER's linger time) */
 	int level, optname; /* setsockopt/getsockopt */
@@ -117,6 +131,29 @@ struct ss_script {
 	char trace_server[256];
 	char trace_client[256];
 };
+
+/* Where a session is in its script: the order its steps run in, with the
+ * repetitions of server mode.  One walk, shared by the director that
+ * grants steps and an actor that runs free (actor.h). */
+struct script_cursor {
+	int pc;      /* the next step's index */
+	int repeats; /* repetitions done */
+	int taken;   /* steps taken so far (run or skipped) */
+	int total;   /* steps with repetitions */
+};
+
+/* Steps the script runs, with its repetitions. */
+int script_total(const struct ss_script *sc);
+void script_cursor_init(struct script_cursor *c, const struct ss_script *sc);
+/* Move past step idx (run or skipped); 1 if no step is left. */
+int script_cursor_advance(struct script_cursor *c, const struct ss_script *sc,
+			  int idx);
+
+/* Can the script run free, its actor taking step after step with no grant
+ * each?  Only when nothing decided between two steps can change the next:
+ * one actor, no expectation, no question (when quiz is on), no
+ * "actor.sock" reference to resolve. */
+int script_runs_free(const struct ss_script *sc, int quiz);
 
 /* Free the steps of a script made by lesson_parse or seed_*. */
 void script_free(struct ss_script *sc);

@@ -65,6 +65,11 @@ struct source_grant {
 	const char *actor; /* whose call may proceed; NULL: the source chooses */
 	const char *addr;  /* an "actor.sock" reference resolved by the director
 			    * to the address the kernel gave that socket, or NULL */
+	/* Scripted actors: take this step and every one after it, in the
+	 * script's order, without a grant each (actor.h "run"); the source
+	 * then reports a `begin` for each step it takes, and an `end` with
+	 * step 0 when the run is over. */
+	int run_free;
 };
 
 /* What the director asks between events.  Counts, not lists: the policy
@@ -105,6 +110,12 @@ struct source_ops {
 	/* No more grants: let the processes finish; force: also stop those
 	 * inside a call (SIGTERM).  Never waits. */
 	void (*end)(void *self, int force);
+	/* 1 when no event with a time before this call can still come from
+	 * the source: every process idle (between steps) or asleep inside its
+	 * call (seen in /proc during this call), and what they wrote read.
+	 * The director then delivers what it holds for ordering at once.
+	 * May be NULL: never (the director waits out the merge's hold). */
+	int (*settled)(void *self);
 	/* 1 once nothing more will start: every process exited (one more
 	 * read() drains what they wrote), or the recording is played to its
 	 * end. */

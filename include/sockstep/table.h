@@ -54,13 +54,22 @@ void table_own_rows(struct table *t, const struct registry *r);
 /* Dump the kernel's table for r's ports and keep the session's rows.
  * 0, or -1 with errno (sock_diag failed); rows are then empty. */
 int table_snapshot(struct table *t, const struct registry *r);
+/* The same rows by exact lookups (diag_tcp_lookup) of the sockets the
+ * registry knows: each 4-tuple and its mirror, a listener by its local
+ * address.  The cost does not grow with the machine's other sockets
+ * (thousands of TIME_WAITs under a load test); connections queued on a
+ * listener, whose tuples no call reported, are not seen.  For a session
+ * running free, where the table is a glance every so often.  0 or -1. */
+int table_snapshot_known(struct table *t, const struct registry *r);
 /* Emit the snapshot as SS_EV_SOCKET events stamped (now, step), unless it
  * equals the last one emitted and force is 0.  An empty table is one
  * event with rows 0.  Returns the number of events emitted. */
 int table_emit_snapshot(struct table *t, double now, int step, int force,
 			table_emit emit, void *ctx);
 /* NOTEs from the kernel's facts: after a successful connect (call, may be
- * NULL) a connection waiting in the listener's accept queue; a side newly
+ * NULL; the caller passes it only when no accept() was seen waiting as it
+ * returned) a connection waiting in the listener's accept queue, with the
+ * numbers of the listener's row in this snapshot; a side newly
  * in CLOSE_WAIT or TIME_WAIT. */
 void table_narrate(struct table *t, const struct registry *r,
 		   const struct ss_event *call, double now, table_emit emit,

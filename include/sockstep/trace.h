@@ -15,12 +15,24 @@
 #include <sys/socket.h>
 #include "sockstep/event.h"
 
+/* What cannot change while an fd is open, asked of the kernel once. */
+struct trace_fd_facts {
+	int known;
+	int type;            /* SO_TYPE */
+	unsigned long inode; /* fstat */
+};
+
+#define TRACE_FDS 64 /* fds whose facts are kept; above, asked every time */
+
+/* Zeroed by the caller before use; fds the actor opens and closes go
+ * through trace_socket, trace_accept and trace_close only. */
 struct trace_ctx {
 	const char *actor; /* "server", "client", ... */
 	int step;          /* script step being run, copied into events */
 	int enabled;       /* 0: no events, only the syscalls */
 	void (*emit)(void *emit_ctx, const struct ss_event *ev);
 	void *emit_ctx;
+	struct trace_fd_facts fds[TRACE_FDS];
 };
 
 /* Names used in events for the socket operated on / created (may be NULL). */
@@ -61,28 +73,29 @@ int trace_shutdown(struct trace_ctx *t, const struct trace_names *n, int fd,
 		   int how);
 int trace_close(struct trace_ctx *t, const struct trace_names *n, int fd);
 long trace_fionread(struct trace_ctx *t, const struct trace_names *n, int fd);
+/* fcntl(fd, F_SETFL, flags | O_NONBLOCK). */
+int trace_set_nonblock(struct trace_ctx *t, const struct trace_names *n, int fd);
+/* poll() on nfds (<= 8) sockets for events (POLLIN/POLLOUT); the event's
+ * data lists the ready ones by name: "c2:IN", "k:OUT|ERR|HUP". */
+int trace_poll(struct trace_ctx *t, const struct trace_names *n,
+	       const int *fds, const char *const *names, int nfds, int events,
+	       int timeout_ms);
 
 /* What the kernel says about fd right now: getsockname, getpeername,
  * SO_TYPE, the inode (fstat, as sock_diag reports it), the TCP state
- * (TCP_INFO) and a listener's accept queue and backlog.  Used after every
- * scripted call and, on a dup taken with pidfd_getfd, after every call of
- * a traced program. */
+ * (TCP_INFO) and a listener's accept queue and backlog.  Used on a dup
+ * taken with pidfd_getfd after every call of a traced program; the
+ * scripted calls ask the same, an fd's type and inode once per fd. */
 void trace_describe_socket(int fd, struct ss_call_event *c);
 
-/* What the caller knows of fd already, each fact an earlier answer of
- * the kernel's that cannot change (0: not known, ask).  The describing
- * fills in what it asked. */
-struct trace_known {
-	unsigned long inode; /* fstat of this very fd */
-	int type;            /* SO_TYPE of the socket with this inode */
-};
-
-/* The TCP state of fd (TCP_INFO), and a listener's accept queue and
- * backlog, into c; -1 if fd is not a TCP socket. */
+/* The tracer's pieces of it: the facts that cannot change (SO_TYPE and
+ * fstat), what changes (trace_describe_with: addresses, TCP state, a
+ * listener's queue; type and inode taken from f), and TCP_INFO alone
+ * (the state, or -1 if fd is no TCP socket). */
+void trace_ask_fd_facts(int fd, struct trace_fd_facts *f);
+void trace_describe_with(int fd, const struct trace_fd_facts *f,
+			 struct ss_call_event *c);
 int trace_tcp_state(int fd, struct ss_call_event *c);
-
-/* trace_describe_socket, asking the kernel only what k does not hold. */
-void trace_describe_known(int fd, struct ss_call_event *c, struct trace_known *k);
 
 /* Format a socket address as events show it: "127.0.0.1:9001",
  * "[::1]:9001", "/path" (AF_UNIX), "@name" (abstract); "" if none. */

@@ -4,9 +4,11 @@
  *
  * Rules, the same for both: blank lines are skipped; a line of a kind a
  * later version added is skipped (jsonl's JSONL_UNKNOWN_KIND code); any
- * other malformed line stops the reading with "NAME:LINE: why".  A line is
- * at most TRACEFILE_LINE_MAX bytes, so a file of one endless line cannot
- * take the memory.
+ * other malformed line stops the reading with "NAME:LINE: why" (NAME
+ * escaped).  A line is at most TRACEFILE_LINE_MAX bytes, read into one
+ * buffer and refused as soon as the cap is passed: /dev/zero through
+ * stdin or a 1 GB line cost 1 MiB and stop at once.  A NUL byte in a line
+ * is refused too (the line is not text).
  */
 #ifndef SOCKSTEP_TRACEFILE_H
 #define SOCKSTEP_TRACEFILE_H
@@ -26,9 +28,10 @@ typedef int (*tracefile_fn)(void *ctx, const struct ss_event *ev, long lineno,
 int tracefile_read(FILE *in, const char *name, tracefile_fn fn, void *ctx,
 		   char *err, size_t errsz);
 
-/* Read the file at path into a new array of at most max events.  The
- * caller frees *evs.  0 with *n >= 1, or -1 with err (cannot open, a bad
- * line, more than max events, no events at all). */
+/* Read the file at path (a regular file: files.h) into a new array of at
+ * most max events, grown as the file goes.  The caller frees *evs.  0 with
+ * *n >= 1, or -1 with err (cannot open, not a file, a bad line, more than
+ * max events, no events at all). */
 int tracefile_load(const char *path, int max, struct ss_event **evs, int *n,
 		   char *err, size_t errsz);
 

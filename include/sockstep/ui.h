@@ -31,6 +31,10 @@ struct ui_opts {
 	void (*run_free)(void *ctx);
 	void *run_free_ctx;
 	int pick_side;
+	/* an errno a sink sets when it cannot write (--record on a full
+	 * disk): non-zero ends the UI at once with UI_ERROR and an empty
+	 * message (the owner of the file says what failed); NULL: none */
+	const int *write_error;
 };
 
 enum ui_result {

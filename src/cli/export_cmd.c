@@ -7,9 +7,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "sockstep/escape.h"
 #include "sockstep/export.h"
+#include "sockstep/files.h"
 #include "sockstep/export_html.h"
 #include "sockstep/filter.h"
 
@@ -36,13 +39,15 @@ static void export_cmd_usage(FILE *out)
 static int export_cmd_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int export_cmd_usage_error(const char *fmt, ...)
 {
+	char msg[512], shown[1024];
 	va_list ap;
 
-	fputs("sockstep: export: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* it quotes what was typed: printable only */
+	escape_string(shown, sizeof shown, msg);
+	fprintf(stderr, "sockstep: export: %s\n", shown);
 	return 2;
 }
 
@@ -63,6 +68,73 @@ static int export_cmd_format_from_path(const char *path)
 	return -1;
 }
 
+/* After the drawing: close the output and say what failed.  A failed
+ * export leaves no half-written diagram to be mistaken for one, but only
+ * a file is removed: as root, -o /dev/full must not unlink the device.
+ * Returns the exit status. */
+static int export_cmd_finish(FILE *out, const char *output, int out_regular,
+			     int rc, char *err, size_t errsz)
+{
+	if (output) {
+		if (fclose(out) != 0 && rc == 0) {
+			char shown[256];
+			escape_string(shown, sizeof shown, output);
+			snprintf(err, errsz, "cannot write %s: %s", shown, strerror(errno));
+			rc = -1;
+		}
+		if (rc < 0 && out_regular)
+			unlink(output);
+	} else if (rc == 0 && (fflush(stdout) != 0 || ferror(stdout))) {
+		/* `| head -1` went away: quiet, as for sockstep's trace */
+		if (errno == EPIPE)
+			return 141;
+		snprintf(err, errsz, "cannot write the output: %s", strerror(errno));
+		rc = -1;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "sockstep: export: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
+/* Draw path ("-": stdin) into output (NULL: stdout).  The input must be a
+ * regular file (a FIFO would hang, /dev/zero never end) and the output
+ * not the input (opening it would truncate it).  The exit status. */
+static int export_cmd_run(const char *path, const char *output, int fmt,
+			  const struct filter *f)
+{
+	const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
+	char err[512];
+	struct stat st;
+	FILE *in, *out;
+	int rc;
+
+	in = strcmp(path, "-") == 0 ? stdin : files_read(path, err, sizeof err);
+	if (in == NULL) {
+		fprintf(stderr, "sockstep: export: %s\n", err);
+		return 1;
+	}
+	out = output ? files_write(output, in == stdin ? "/dev/stdin" : path, err,
+				   sizeof err)
+		     : stdout;
+	if (out == NULL) {
+		fprintf(stderr, "sockstep: export: %s\n", err);
+		if (in != stdin)
+			fclose(in);
+		return 1;
+	}
+	if (fmt == EXPORT_HTML)
+		rc = export_html(in, name, f, out, err, sizeof err);
+	else
+		rc = export_trace(in, name, (enum export_format)fmt, f, out, err, sizeof err);
+	if (in != stdin)
+		fclose(in);
+	return export_cmd_finish(out, output,
+				 output && fstat(fileno(out), &st) == 0 && S_ISREG(st.st_mode),
+				 rc, err, sizeof err);
+}
+
 int export_cmd_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -72,10 +144,9 @@ int export_cmd_main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	struct filter f;
-	int fmt = -1, c, rc;
+	int fmt = -1, c;
 	const char *output = NULL, *path;
 	char err[512];
-	FILE *in, *out;
 
 	filter_init(&f);
 	opterr = 0;
@@ -116,38 +187,5 @@ int export_cmd_main(int argc, char **argv)
 	if (fmt < 0)
 		fmt = EXPORT_MERMAID;
 
-	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	if (in == NULL) {
-		fprintf(stderr, "sockstep: export: cannot read %s: %s\n", path, strerror(errno));
-		return 1;
-	}
-	out = output ? fopen(output, "w") : stdout;
-	if (out == NULL) {
-		fprintf(stderr, "sockstep: export: cannot write %s: %s\n", output, strerror(errno));
-		if (in != stdin)
-			fclose(in);
-		return 1;
-	}
-	if (fmt == EXPORT_HTML)
-		rc = export_html(in, strcmp(path, "-") == 0 ? "stdin" : path, &f, out, err, sizeof err);
-	else
-		rc = export_trace(in, strcmp(path, "-") == 0 ? "stdin" : path,
-				  (enum export_format)fmt, &f, out, err, sizeof err);
-	if (in != stdin)
-		fclose(in);
-	if (output) {
-		if (fclose(out) != 0 && rc == 0)
-		{
-			snprintf(err, sizeof err, "cannot write %s: %s", output, strerror(errno));
-			rc = -1;
-		}
-		/* No half-written diagram left behind to be mistaken for one. */
-		if (rc < 0)
-			unlink(output);
-	}
-	if (rc < 0) {
-		fprintf(stderr, "sockstep: export: %s\n", err);
-		return 1;
-	}
-	return 0;
+	return export_cmd_run(path, output, fmt, &f);
 }

@@ -1,5 +1,6 @@
 /* sockstep: see every step of a socket's life, with the kernel's numbers. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <netdb.h>
 #include <arpa/inet.h>
@@ -10,11 +11,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sockstep/addr.h"
 #include "sockstep/capture.h"
 #include "sockstep/course.h"
 #include "sockstep/director.h"
 #include "sockstep/escape.h"
 #include "sockstep/export_cmd.h"
+#include "sockstep/files.h"
 #include "sockstep/filter.h"
 #include "sockstep/network.h"
 #include "sockstep/options.h"
@@ -27,12 +30,39 @@
 
 #define EXIT_USAGE 2
 #define EXIT_INTERRUPTED 130
+/* stdout's reader went away (`| head -1`): stop quietly with the status a
+ * program killed by SIGPIPE has, as the shell's other tools do. */
+#define EXIT_BROKEN_PIPE 141
 
 static volatile sig_atomic_t stop_signal;
 
 static void on_stop(int sig)
 {
 	stop_signal = sig;
+}
+
+/* Started with stdin, stdout or stderr closed (`sockstep <&- >&- 2>&-`),
+ * the next open() would take fd 0, 1 or 2: the event pipe would become
+ * "stderr", and an actor's dup2() onto 2 would close it under us.  Hold
+ * each with /dev/null, as a daemon does, before anything is opened. */
+static void std_fds_hold(void)
+{
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			_exit(EXIT_USAGE);
+}
+
+/* --host names every interface (0.0.0.0, ::, ::ffff:0.0.0.0), as the
+ * addr vocabulary decides. */
+static int host_is_any(const char *host)
+{
+	struct ss_addr a;
+
+	memset(&a, 0, sizeof a);
+	a.kind = strchr(host, ':') ? SS_ADDR_INET6 : SS_ADDR_INET;
+	snprintf(a.host, sizeof a.host, "%s", host);
+	return addr_is_any(&a);
 }
 
 static int list_lessons(const char *argv0)
@@ -48,14 +78,24 @@ static int list_lessons(const char *argv0)
 	n = course_list(dir, list, COURSE_MAX);
 	for (int i = 0; i < n; i++) {
 		struct ss_script sc;
-		char err[256];
+		/* a lessons folder may hold anything: names, titles and
+		 * errors are shown escaped */
+		char err[256], name[128], title[512], summary[1024];
+		escape_string(name, sizeof name, list[i].name);
 		if (lesson_load(&sc, list[i].path, NULL, 0, err, sizeof err) < 0) {
-			printf("%2d  %-22s (cannot load: %s)\n", list[i].number, list[i].name, err);
+			escape_string(title, sizeof title, err);
+			printf("%2d  %-22s (cannot load: %s)\n", list[i].number, name, title);
 			continue;
 		}
-		printf("%2d  %-22s %s\n    %s\n", list[i].number, list[i].name, sc.title,
-		       sc.summary);
+		escape_string(title, sizeof title, sc.title);
+		escape_string(summary, sizeof summary, sc.summary);
+		printf("%2d  %-22s %s\n    %s\n", list[i].number, name, title, summary);
 		script_free(&sc);
+	}
+	/* `sockstep lessons >/dev/full` is an error, `| head -1` is not */
+	if (fflush(stdout) != 0 && errno != EPIPE) {
+		fprintf(stderr, "sockstep: cannot write the output: %s\n", strerror(errno));
+		return 1;
 	}
 	return 0;
 }
@@ -92,18 +132,36 @@ static int build_script(const struct options *o, const char *path,
 	return rc;
 }
 
-static int run_headless(struct director *d, const struct options *o)
+/* The exit status after a failed write to stdout: EPIPE (the reader went
+ * away) ends quietly, any other failure (a full disk) with one line.
+ * 0 when nothing failed. */
+static int output_failure(int out_err)
+{
+	if (out_err == EPIPE)
+		return EXIT_BROKEN_PIPE;
+	if (out_err) {
+		fprintf(stderr, "sockstep: cannot write the output: %s\n",
+			strerror(out_err));
+		return 1;
+	}
+	return 0;
+}
+
+static int run_headless(struct director *d, const struct options *o,
+			const struct output_file *record)
 {
 	struct output_text text;
+	struct output_file json = {stdout, 0};
 	struct director_status st;
 	char err[256];
 	struct filter_sink fs;
+	int failed;
 
 	output_text_init(&text, stdout);
 	/* --filter narrows what is printed, never what --record keeps. */
 	fs.filter = &o->filter;
 	fs.sink = o->jsonl ? output_jsonl_sink : output_text_sink;
-	fs.ctx = o->jsonl ? (void *)stdout : (void *)&text;
+	fs.ctx = o->jsonl ? (void *)&json : (void *)&text;
 	director_add_sink(d, filter_sink, &fs);
 	if (director_start(d, err, sizeof err) < 0) {
 		fprintf(stderr, "sockstep: %s\n", err);
@@ -113,7 +171,9 @@ static int run_headless(struct director *d, const struct options *o)
 
 	for (;;) {
 		director_status(d, &st);
-		if (st.done || stop_signal)
+		/* A failed write stops the session: what follows would be lost. */
+		if (st.done || stop_signal || text.err || json.err ||
+		    (record && record->err))
 			break;
 		director_next(d);
 		if (director_question(d, NULL, 0))
@@ -121,9 +181,16 @@ static int run_headless(struct director *d, const struct options *o)
 						   ? o->answers[next_answer++] : NULL);
 		if (director_pump(d, 50) < 0)
 			break;
+		/* What this pump delivered, out at once for a reader of the
+		 * pipe; one write for many events when they come fast. */
+		output_file_flush(&json);
 	}
+	output_file_flush(&json);
 	if (!o->jsonl)
 		output_text_flush(&text);
+	failed = output_failure(text.err ? text.err : json.err);
+	if (failed)
+		return failed;
 	if (stop_signal)
 		return EXIT_INTERRUPTED;
 	if (director_first_failure(d))
@@ -138,11 +205,13 @@ static void run_free(void *ctx)
 
 static enum ui_result run_ui(struct director *d, const struct options *o,
 			     const struct ss_script *sc, int private_net,
-			     struct source *src, char *err, size_t errsz)
+			     struct source *src, const struct output_file *record,
+			     char *err, size_t errsz)
 {
 	struct ui_opts uo;
 
 	memset(&uo, 0, sizeof uo);
+	uo.write_error = &record->err; /* --record failing ends the UI */
 	uo.title = o->mode == MODE_REPLAY ? o->what
 		   : o->mode == MODE_TRACE ? "your programs, traced"
 					   : sc->title;
@@ -176,7 +245,7 @@ static void say_wildcard(const struct options *o, const struct session_net *net)
 {
 	static int said;
 
-	if (said || (strcmp(o->host, "0.0.0.0") != 0 && strcmp(o->host, "::") != 0))
+	if (said || !host_is_any(o->host))
 		return;
 	said = 1;
 	if (net->private_net)
@@ -187,39 +256,51 @@ static void say_wildcard(const struct options *o, const struct session_net *net)
 			o->host);
 }
 
-static void close_files(FILE *record, struct capture_file *pcap)
+/* Closing the record may be its first failed write (the last buffer):
+ * kept in record->err like the others. */
+static void close_files(struct output_file *record, struct capture_file *pcap)
 {
-	if (record)
-		fclose(record);
+	if (record->out && fclose(record->out) != 0 && record->err == 0)
+		record->err = errno;
+	record->out = NULL;
 	if (pcap && capture_file_close(pcap) < 0)
 		fprintf(stderr, "sockstep: writing the capture file failed\n");
 }
 
 /* --record and --pcap, opened on the host's side before any namespace
- * ("e": exec'd programs never inherit them; actors close them, actor.h).
+ * (O_CLOEXEC: exec'd programs never inherit them; actors close them,
+ * actor.h), by files.c: a FIFO nobody reads is refused, not waited on,
+ * and a replay's recording is never truncated by its own --record.
  * 0, or -1 after one line on stderr. */
-static int open_files(const struct options *o, FILE **record,
+static int open_files(const struct options *o, struct output_file *record,
 		      struct capture_file **pcap)
 {
-	const char *bad = NULL;
+	const char *input = o->mode == MODE_REPLAY ? o->what : NULL;
+	char err[512];
+	FILE *f = NULL;
 
-	*record = NULL;
+	record->out = NULL;
+	record->err = 0;
 	*pcap = NULL;
-	if (o->record && (*record = fopen(o->record, "we")) == NULL)
-		bad = o->record;
-	if (bad == NULL && o->pcap) {
-		FILE *f = fopen(o->pcap, "wbe");
-		if (f == NULL || (*pcap = capture_file_new(f)) == NULL) {
-			bad = o->pcap;
-			if (f)
-				fclose(f);
-		}
+	if (o->record && (record->out = files_write(o->record, input, err, sizeof err)) == NULL) {
+		fprintf(stderr, "sockstep: %s\n", err);
+		return -1;
 	}
-	if (bad == NULL)
-		return 0;
-	fprintf(stderr, "sockstep: cannot write %s: %s\n", bad, strerror(errno));
-	close_files(*record, NULL);
-	return -1;
+	/* A line at a time: the file is complete up to the last event
+	 * whatever ends the session, and a failed write is seen at once. */
+	if (record->out)
+		setvbuf(record->out, NULL, _IOLBF, 0);
+	if (o->pcap && ((f = files_write(o->pcap, input, err, sizeof err)) == NULL ||
+			(*pcap = capture_file_new(f)) == NULL)) {
+		if (f) {
+			snprintf(err, sizeof err, "cannot write the capture file: %s", strerror(errno));
+			fclose(f);
+		}
+		fprintf(stderr, "sockstep: %s\n", err);
+		close_files(record, NULL);
+		return -1;
+	}
+	return 0;
 }
 
 /* The session's source of events: a recording, traced programs (sockstep
@@ -250,7 +331,7 @@ static int run_session(const struct options *o, const char *path)
 	struct trace_summary sum;
 	char err[512];
 	struct session_net net;
-	FILE *record = NULL;
+	struct output_file record = {NULL, 0};
 	struct capture_file *pcap = NULL;
 	int rc, scripted = o->mode != MODE_REPLAY && o->mode != MODE_TRACE;
 
@@ -280,6 +361,7 @@ static int run_session(const struct options *o, const char *path)
 				       ? "lo"
 				       : "any";
 	dopts.table = o->table;
+	dopts.run_free = o->headless;
 	dopts.private_net = net.private_net;
 	dopts.start_notes[0] = net.note[0] ? net.note : NULL;
 	dopts.start_notes[1] = net.holder_note[0] ? net.holder_note : NULL;
@@ -296,38 +378,46 @@ static int run_session(const struct options *o, const char *path)
 	d = dopts.source ? director_new(&dopts, err, sizeof err) : NULL;
 	if (d == NULL) {
 		fprintf(stderr, "sockstep: %s\n", err);
-		close_files(record, pcap);
+		close_files(&record, pcap);
 		script_free(&sc);
 		return 1;
 	}
 	/* Questions are asked in the UI; headless only when answers are given. */
 	director_set_quiz(d, !o->no_quiz && (!o->headless || o->nanswers > 0));
-	if (record)
-		director_add_sink(d, output_jsonl_sink, record);
+	if (record.out)
+		director_add_sink(d, output_jsonl_sink, &record);
 	if (o->mode == MODE_TRACE)
 		director_add_sink(d, trace_summary_sink, &sum);
 	if (o->headless) {
-		rc = run_headless(d, o);
+		rc = run_headless(d, o, o->record ? &record : NULL);
 	} else {
-		enum ui_result r = run_ui(d, o, &sc, dopts.private_net, dopts.source, err,
-					  sizeof err);
+		enum ui_result r = run_ui(d, o, &sc, dopts.private_net, dopts.source,
+					  &record, err, sizeof err);
 		rc = r == UI_ERROR	    ? 1
 		     : r == UI_INTERRUPTED  ? EXIT_INTERRUPTED
 		     : r == UI_NEXT_LESSON  ? -1
 		     : r == UI_PREV_LESSON  ? -2
 					    : 0;
-		if (r == UI_ERROR)
+		if (r == UI_ERROR && err[0])
 			fprintf(stderr, "sockstep: %s\n", err);
 	}
 	director_free(d);
-	close_files(record, pcap);
+	close_files(&record, pcap);
 	script_free(&sc);
 	/* How the traced programs ended decides the exit status; in the UI,
 	 * the learner quitting ends them, only a program that never ran is
 	 * worth a line. */
-	if (o->mode == MODE_TRACE && rc != EXIT_INTERRUPTED &&
+	if (o->mode == MODE_TRACE && rc != EXIT_INTERRUPTED && rc != EXIT_BROKEN_PIPE &&
 	    (o->headless || sum.cannot[0]))
 		rc = trace_summary_report(&sum, stderr);
+	if (record.err) {
+		/* the recording is incomplete: say so, whatever else happened */
+		char shown[256];
+		escape_string(shown, sizeof shown, o->record);
+		fprintf(stderr, "sockstep: cannot write %s: %s\n", shown,
+			strerror(record.err));
+		return 1;
+	}
 	return rc;
 }
 
@@ -339,6 +429,7 @@ int main(int argc, char **argv)
 	int rc;
 	struct sigaction sa;
 
+	std_fds_hold();
 	if (argc > 1 && strcmp(argv[1], "export") == 0)
 		return export_cmd_main(argc - 1, argv + 1);
 	switch (options_parse(argc, argv, &o)) {
@@ -365,8 +456,10 @@ int main(int argc, char **argv)
 	if (o.mode == MODE_LESSON) {
 		course_dir(argv[0], dir, sizeof dir);
 		if (course_find(dir, o.what, path, sizeof path) < 0) {
+			char shown[256];
+			escape_string(shown, sizeof shown, o.what);
 			fprintf(stderr, "sockstep: no lesson or command '%s' (see 'sockstep lessons' and 'sockstep --help')\n",
-				o.what);
+				shown);
 			return EXIT_USAGE;
 		}
 	}

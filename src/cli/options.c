@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,13 +12,14 @@
 #include <string.h>
 
 #include "sockstep/escape.h"
+#include "sockstep/files.h"
 
 void options_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: sockstep [OPTION]...                 the seed's exchange, step by step, in the UI\n"
-		"  or:  sockstep server [OPTION]...          trace the seed's server for any client (nc, Python)\n"
-		"  or:  sockstep client [OPTION]...          trace the seed's client against any server\n"
+		"Usage: sockstep [OPTION]...                 the tutorial's exchange, step by step, in the UI\n"
+		"  or:  sockstep server [OPTION]...          trace the tutorial's server for any client (nc, Python)\n"
+		"  or:  sockstep client [OPTION]...          trace the tutorial's client against any server\n"
 		"  or:  sockstep lessons                     list the course\n"
 		"  or:  sockstep N | NAME | FILE.md          run a lesson\n"
 		"  or:  sockstep replay FILE.jsonl           step through a recorded session\n"
@@ -113,15 +115,24 @@ int options_resolve_host(struct options *o)
 			break;
 		}
 	if (ai->ai_family == AF_INET6) {
-		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr,
-			  num, sizeof num);
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ai->ai_addr;
+		char scope[IF_NAMESIZE + 1] = "";
+		inet_ntop(AF_INET6, &in6->sin6_addr, num, sizeof num);
+		/* fe80::1%lo: a link-local address means nothing without
+		 * its interface; keep it as addr.h reads it back */
+		if (in6->sin6_scope_id &&
+		    if_indextoname(in6->sin6_scope_id, scope + 1) == NULL)
+			snprintf(scope + 1, sizeof scope - 1, "%u", in6->sin6_scope_id);
+		if (in6->sin6_scope_id)
+			scope[0] = '%';
 		snprintf(o->family, sizeof o->family, "AF_INET6");
+		snprintf(o->host, sizeof o->host, "%s%s", num, scope);
 	} else {
 		inet_ntop(AF_INET, &((struct sockaddr_in *)ai->ai_addr)->sin_addr,
 			  num, sizeof num);
 		snprintf(o->family, sizeof o->family, "AF_INET");
+		snprintf(o->host, sizeof o->host, "%s", num);
 	}
-	snprintf(o->host, sizeof o->host, "%s", num);
 	freeaddrinfo(res);
 	return 0;
 }
@@ -151,14 +162,13 @@ static int quote_send(const char *in, char *out, size_t outsz)
 /* One answer a line; blank lines and # comments are skipped. */
 static int read_answers(struct options *o, const char *path)
 {
-	FILE *f = fopen(path, "r");
+	char why[400];
 	char line[256];
+	/* a regular file: a FIFO would hang here, /dev/zero never end */
+	FILE *f = files_read(path, why, sizeof why);
 
 	if (f == NULL) {
-		char shown[128];
-		escape_string(shown, sizeof shown, path);
-		snprintf(o->error, sizeof o->error, "cannot read answers from %s: %s",
-			 shown, strerror(errno));
+		snprintf(o->error, sizeof o->error, "--answers: %s", why);
 		return -1;
 	}
 	while (fgets(line, sizeof line, f)) {
@@ -166,8 +176,11 @@ static int read_answers(struct options *o, const char *path)
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
 		if (o->nanswers == 32 || strlen(line) >= sizeof o->answers[0]) {
+			char shown[200];
+			escape_string(shown, sizeof shown, path);
 			snprintf(o->error, sizeof o->error,
-				 "%.200s: too many or too long answers", path);
+				 "%s: too many or too long answers (32 of at most 63 bytes)",
+				 shown);
 			fclose(f);
 			return -1;
 		}
@@ -200,37 +213,43 @@ static enum options_result check_trace(struct options *o)
 	return OPTIONS_OK;
 }
 
-enum options_result options_parse(int argc, char **argv, struct options *o)
-{
-	static const struct option longopts[] = {
-		{"headless", no_argument, NULL, 'H'},
-		{"format", required_argument, NULL, 'f'},
-		{"host", required_argument, NULL, 1},
-		{"port", required_argument, NULL, 'p'},
-		{"pause", required_argument, NULL, 2},
-		{"count", required_argument, NULL, 'c'},
-		{"send", required_argument, NULL, 3},
-		{"packets", no_argument, NULL, 4},
-		{"no-packets", no_argument, NULL, 5},
-		{"no-table", no_argument, NULL, 6},
-		{"record", required_argument, NULL, 7},
-		{"step-limit", required_argument, NULL, 8},
-		{"no-trace", no_argument, NULL, 9},
-		{"filter", required_argument, NULL, 20},
-		{"no-quiz", no_argument, NULL, 10},
-		{"present", no_argument, NULL, 13},
-		{"pcap", required_argument, NULL, 14},
-		{"host-net", no_argument, NULL, 15},
-		{"answer", required_argument, NULL, 11},
-		{"answers", required_argument, NULL, 12},
-		{"server", required_argument, NULL, 16},
-		{"client", required_argument, NULL, 17},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0}};
-	int c;
-	char *end;
+/* getopt_long's codes for the options with no short letter. */
+enum {
+	OPT_HOST = 1, OPT_PAUSE, OPT_SEND, OPT_PACKETS, OPT_NO_PACKETS, OPT_NO_TABLE,
+	OPT_RECORD, OPT_STEP_LIMIT, OPT_NO_TRACE, OPT_NO_QUIZ, OPT_ANSWER, OPT_ANSWERS,
+	OPT_PRESENT, OPT_PCAP, OPT_HOST_NET, OPT_SERVER, OPT_CLIENT, OPT_FILTER,
+	OPT_GO_ON = -2 /* take_value, take_command: taken, go on */
+};
 
+static const struct option longopts[] = {
+	{"headless", no_argument, NULL, 'H'},
+	{"format", required_argument, NULL, 'f'},
+	{"host", required_argument, NULL, OPT_HOST},
+	{"port", required_argument, NULL, 'p'},
+	{"pause", required_argument, NULL, OPT_PAUSE},
+	{"count", required_argument, NULL, 'c'},
+	{"send", required_argument, NULL, OPT_SEND},
+	{"packets", no_argument, NULL, OPT_PACKETS},
+	{"no-packets", no_argument, NULL, OPT_NO_PACKETS},
+	{"no-table", no_argument, NULL, OPT_NO_TABLE},
+	{"record", required_argument, NULL, OPT_RECORD},
+	{"step-limit", required_argument, NULL, OPT_STEP_LIMIT},
+	{"no-trace", no_argument, NULL, OPT_NO_TRACE},
+	{"filter", required_argument, NULL, OPT_FILTER},
+	{"no-quiz", no_argument, NULL, OPT_NO_QUIZ},
+	{"present", no_argument, NULL, OPT_PRESENT},
+	{"pcap", required_argument, NULL, OPT_PCAP},
+	{"host-net", no_argument, NULL, OPT_HOST_NET},
+	{"answer", required_argument, NULL, OPT_ANSWER},
+	{"answers", required_argument, NULL, OPT_ANSWERS},
+	{"server", required_argument, NULL, OPT_SERVER},
+	{"client", required_argument, NULL, OPT_CLIENT},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0}};
+
+static void options_defaults(struct options *o)
+{
 	memset(o, 0, sizeof *o);
 	o->packets = -1;
 	o->table = 1;
@@ -241,142 +260,184 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
 	snprintf(o->host_arg, sizeof o->host_arg, "127.0.0.1");
 	snprintf(o->family, sizeof o->family, "AF_INET");
 	snprintf(o->host, sizeof o->host, "127.0.0.1");
+}
+
+/* An option that only switches something on or off: 1 when c was one. */
+static int take_switch(struct options *o, int c)
+{
+	switch (c) {
+	case 'H': o->headless = 1; break;
+	case OPT_PACKETS: o->packets = 1; break;
+	case OPT_NO_PACKETS: o->packets = 0; break;
+	case OPT_NO_TABLE: o->table = 0; break;
+	case OPT_NO_TRACE: o->no_trace = 1; break;
+	case OPT_NO_QUIZ: o->no_quiz = 1; break;
+	case OPT_PRESENT: o->present = 1; break;
+	case OPT_HOST_NET: o->host_net = 1; break;
+	default: return 0;
+	}
+	return 1;
+}
+
+/* A number in [lo, hi] written alone in arg; 0, or -1. */
+static int number_in(const char *arg, double lo, double hi, double *out)
+{
+	char *end;
+
+	*out = strtod(arg, &end);
+	return *arg == '\0' || *end || !(*out >= lo && *out <= hi) ? -1 : 0;
+}
+
+/* An option with a number for its value. */
+static int take_number(struct options *o, int c, const char *arg)
+{
+	double v;
+
+	switch (c) {
+	case OPT_PAUSE:
+		if (number_in(arg, 0, 60, &v) < 0)
+			return usage_error(o, "invalid pause '%s': expected seconds from 0 to 60", arg);
+		snprintf(o->pause, sizeof o->pause, "%g", v);
+		break;
+	case 'c': {
+		char *end;
+		long k = strtol(arg, &end, 10);
+		if (*arg == '\0' || *end || k < 1 || k > 100000)
+			return usage_error(o, "invalid count '%s': expected a number from 1 to 100000", arg);
+		o->count = (int)k;
+		break;
+	}
+	case OPT_STEP_LIMIT:
+		if (number_in(arg, 0, 86400, &v) < 0 || v <= 0)
+			return usage_error(o, "invalid step limit '%s': expected seconds", arg);
+		o->step_limit = v;
+		break;
+	}
+	return OPT_GO_ON;
+}
+
+/* An option with a value; OPT_GO_ON, or what parsing ends with. */
+static int take_value(struct options *o, int c, const char *arg)
+{
+	char ferr[256];
+
+	switch (c) {
+	case 'f':
+		if (strcmp(arg, "jsonl") == 0)
+			o->jsonl = 1;
+		else if (strcmp(arg, "text") != 0)
+			return usage_error(o, "invalid format '%s': expected text or jsonl", arg);
+		break;
+	case OPT_HOST:
+		if (strlen(arg) >= sizeof o->host_arg)
+			return usage_error(o, "host name too long");
+		snprintf(o->host_arg, sizeof o->host_arg, "%s", arg);
+		break;
+	case 'p':
+		if (parse_port(arg, o->port, sizeof o->port) < 0)
+			return usage_error(o, "invalid port '%s': expected a number from 0 to 65535", arg);
+		break;
+	case OPT_PAUSE:
+	case 'c':
+	case OPT_STEP_LIMIT:
+		return take_number(o, c, arg);
+	case OPT_SEND:
+		if (strlen(arg) > 100 || quote_send(arg, o->send, sizeof o->send) < 0)
+			return usage_error(o, "message too long: '%.40s...' (at most 100 bytes)", arg);
+		break;
+	case OPT_RECORD: o->record = arg; break;
+	case OPT_PCAP: o->pcap = arg; break;
+	case OPT_FILTER:
+		if (filter_parse(&o->filter, arg, ferr, sizeof ferr) < 0)
+			return usage_error(o, "%s", ferr);
+		break;
+	case OPT_ANSWER:
+		if (o->nanswers == 32 || strlen(arg) >= sizeof o->answers[0])
+			return usage_error(o, "too many or too long answers (32 of at most 63 bytes)");
+		snprintf(o->answers[o->nanswers++], sizeof o->answers[0], "%s", arg);
+		break;
+	case OPT_ANSWERS:
+		if (read_answers(o, arg) < 0)
+			return OPTIONS_USAGE;
+		break;
+	case OPT_SERVER:
+	case OPT_CLIENT:
+		if (arg[strspn(arg, " \t")] == '\0')
+			return usage_error(o, "--%s needs a command line", c == OPT_SERVER ? "server" : "client");
+		*(c == OPT_SERVER ? &o->trace_server : &o->trace_client) = arg;
+		break;
+	}
+	return OPT_GO_ON;
+}
+
+/* What getopt_long could not take: a missing argument or an unknown option. */
+static enum options_result bad_option(struct options *o, int c, char **argv)
+{
+	char opt[64];
+
+	/* usage_error escapes the message: once */
+	snprintf(opt, sizeof opt, "%s", argv[optind - 1]);
+	if (c == ':')
+		return usage_error(o, "option '%s' requires an argument", opt);
+	if (optopt)
+		return usage_error(o, "invalid option -- '%c'",
+				   optopt > 0x20 && optopt < 0x7f ? optopt : '?');
+	return usage_error(o, "unrecognized option '%s'", opt);
+}
+
+/* The command word after the options (server, client, lessons, replay
+ * FILE, trace ..., or a lesson). */
+static int take_command(struct options *o, int argc, char **argv)
+{
+	const char *cmd;
+
+	if (optind >= argc)
+		return OPT_GO_ON;
+	cmd = argv[optind++];
+	if (strcmp(cmd, "server") == 0)
+		o->mode = MODE_SERVER;
+	else if (strcmp(cmd, "client") == 0)
+		o->mode = MODE_CLIENT;
+	else if (strcmp(cmd, "lessons") == 0)
+		o->mode = MODE_LESSONS;
+	else if (strcmp(cmd, "replay") == 0) {
+		o->mode = MODE_REPLAY;
+		if (optind >= argc)
+			return usage_error(o, "%s needs a trace file", "replay");
+		o->what = argv[optind++];
+	} else if (strcmp(cmd, "trace") == 0) {
+		o->mode = MODE_TRACE;
+		o->trace_argv = argv + optind;
+		o->trace_argc = argc - optind;
+		optind = argc;
+	} else {
+		o->mode = MODE_LESSON;
+		o->what = cmd;
+	}
+	return OPT_GO_ON;
+}
+
+enum options_result options_parse(int argc, char **argv, struct options *o)
+{
+	int c, r;
+
+	options_defaults(o);
 	opterr = 0;
 	optind = 0; /* glibc: start afresh (the parser may run more than once) */
 	while ((c = getopt_long(argc, argv, ":Hf:p:c:hV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'H':
-			o->headless = 1;
-			break;
-		case 'f':
-			if (strcmp(optarg, "jsonl") == 0)
-				o->jsonl = 1;
-			else if (strcmp(optarg, "text") != 0)
-				return usage_error(o, "invalid format '%s': expected text or jsonl", optarg);
-			break;
-		case 1:
-			if (strlen(optarg) >= sizeof o->host_arg)
-				return usage_error(o, "host name too long");
-			snprintf(o->host_arg, sizeof o->host_arg, "%s", optarg);
-			break;
-		case 'p':
-			if (parse_port(optarg, o->port, sizeof o->port) < 0)
-				return usage_error(o, "invalid port '%s': expected a number from 0 to 65535", optarg);
-			break;
-		case 2: {
-			double p = strtod(optarg, &end);
-			if (*optarg == '\0' || *end || !(p >= 0 && p <= 60))
-				return usage_error(o, "invalid pause '%s': expected seconds from 0 to 60", optarg);
-			snprintf(o->pause, sizeof o->pause, "%g", p);
-			break;
-		}
-		case 'c': {
-			long k = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end || k < 1 || k > 100000)
-				return usage_error(o, "invalid count '%s': expected a number from 1 to 100000", optarg);
-			o->count = (int)k;
-			break;
-		}
-		case 3:
-			if (strlen(optarg) > 100 || quote_send(optarg, o->send, sizeof o->send) < 0)
-				return usage_error(o, "message too long: '%.40s...' (at most 100 bytes)", optarg);
-			break;
-		case 4:
-			o->packets = 1;
-			break;
-		case 5:
-			o->packets = 0;
-			break;
-		case 6:
-			o->table = 0;
-			break;
-		case 7:
-			o->record = optarg;
-			break;
-		case 8:
-			o->step_limit = strtod(optarg, &end);
-			if (*optarg == '\0' || *end || !(o->step_limit > 0 && o->step_limit <= 86400))
-				return usage_error(o, "invalid step limit '%s': expected seconds", optarg);
-			break;
-		case 9:
-			o->no_trace = 1;
-			break;
-		case 20: {
-			char ferr[256];
-			if (filter_parse(&o->filter, optarg, ferr, sizeof ferr) < 0)
-				return usage_error(o, "%s", ferr);
-			break;
-		}
-		case 10:
-			o->no_quiz = 1;
-			break;
-		case 13:
-			o->present = 1;
-			break;
-		case 14:
-			o->pcap = optarg;
-			break;
-		case 15:
-			o->host_net = 1;
-			break;
-		case 11:
-			if (o->nanswers == 32 || strlen(optarg) >= sizeof o->answers[0])
-				return usage_error(o, "too many or too long answers (32 of at most 63 bytes)");
-			snprintf(o->answers[o->nanswers++], sizeof o->answers[0], "%s", optarg);
-			break;
-		case 12:
-			if (read_answers(o, optarg) < 0)
-				return OPTIONS_USAGE;
-			break;
-		case 16:
-		case 17:
-			if (optarg[strspn(optarg, " \t")] == '\0')
-				return usage_error(o, "--%s needs a command line", c == 16 ? "server" : "client");
-			*(c == 16 ? &o->trace_server : &o->trace_client) = optarg;
-			break;
-		case 'h':
+		if (c == 'h')
 			return OPTIONS_HELP;
-		case 'V':
+		if (c == 'V')
 			return OPTIONS_VERSION;
-		case ':': {
-			char opt[64];
-			escape_string(opt, sizeof opt, argv[optind - 1]);
-			return usage_error(o, "option '%s' requires an argument", opt);
-		}
-		case '?':
-		default: {
-			char opt[64];
-			if (optopt)
-				return usage_error(o, "invalid option -- '%c'",
-						   optopt > 0x20 && optopt < 0x7f ? optopt : '?');
-			escape_string(opt, sizeof opt, argv[optind - 1]);
-			return usage_error(o, "unrecognized option '%s'", opt);
-		}
-		}
+		if (c == ':' || c == '?')
+			return bad_option(o, c, argv);
+		if (take_switch(o, c))
+			continue;
+		if ((r = take_value(o, c, optarg)) != OPT_GO_ON)
+			return (enum options_result)r;
 	}
-	if (optind < argc) {
-		const char *cmd = argv[optind++];
-		if (strcmp(cmd, "server") == 0)
-			o->mode = MODE_SERVER;
-		else if (strcmp(cmd, "client") == 0)
-			o->mode = MODE_CLIENT;
-		else if (strcmp(cmd, "lessons") == 0)
-			o->mode = MODE_LESSONS;
-		else if (strcmp(cmd, "replay") == 0) {
-			o->mode = MODE_REPLAY;
-			if (optind >= argc)
-				return usage_error(o, "%s needs a trace file", "replay");
-			o->what = argv[optind++];
-		} else if (strcmp(cmd, "trace") == 0) {
-			o->mode = MODE_TRACE;
-			o->trace_argv = argv + optind;
-			o->trace_argc = argc - optind;
-			optind = argc;
-		} else {
-			o->mode = MODE_LESSON;
-			o->what = cmd;
-		}
-	}
+	if ((r = take_command(o, argc, argv)) != OPT_GO_ON)
+		return (enum options_result)r;
 	if (optind < argc)
 		return usage_error(o, "unexpected argument '%s'", argv[optind]);
 	return check_trace(o);

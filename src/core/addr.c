@@ -212,11 +212,20 @@ int addr_family(const struct ss_addr *a)
 
 bool addr_is_any(const struct ss_addr *a)
 {
+	struct in_addr v4;
+	struct in6_addr v6;
+
 	switch (a->kind) {
 	case SS_ADDR_INET:
-		return strcmp(a->host, "0.0.0.0") == 0;
+		return inet_pton(AF_INET, a->host, &v4) == 1 && v4.s_addr == INADDR_ANY;
 	case SS_ADDR_INET6:
-		return strcmp(a->host, "::") == 0;
+		/* "::", "0::0", and ::ffff:0.0.0.0: an AF_INET6 socket bound
+		 * to the v4-mapped wildcard takes every IPv4 address */
+		if (inet_pton(AF_INET6, a->host, &v6) != 1)
+			return false;
+		return IN6_IS_ADDR_UNSPECIFIED(&v6) ||
+		       (IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 0 &&
+			v6.s6_addr[13] == 0 && v6.s6_addr[14] == 0 && v6.s6_addr[15] == 0);
 	case SS_ADDR_HOST:
 		return strcmp(a->host, "*") == 0;
 	default:

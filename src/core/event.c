@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "sockstep/addr.h"
+#include "sockstep/escape.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -263,4 +264,59 @@ enum ss_call_role event_call_role(const char *name)
 int event_call_returns_fd(const char *name, long ret)
 {
 	return ret >= 0 && event_call_role(name) == SS_ROLE_NEW;
+}
+
+/* One fixed-size field escaped in place. */
+#define ESCAPE_FIELD(f) escape_field((f), sizeof(f))
+
+static void escape_field(char *field, size_t size)
+{
+	char shown[SS_TEXT_MAX];
+	const unsigned char *p = (const unsigned char *)field;
+
+	/* Printable already (a live event's fields are escaped where they
+	 * are made): kept as is, its backslashes not doubled. */
+	while (*p >= 0x20 && *p < 0x7f)
+		p++;
+	if (*p == '\0')
+		return;
+	escape_string(shown, size < sizeof shown ? size : sizeof shown, field);
+	memcpy(field, shown, strlen(shown) + 1);
+}
+
+void event_escape(struct ss_event *ev)
+{
+	ESCAPE_FIELD(ev->actor);
+	switch (ev->kind) {
+	case SS_EV_CALL:
+	case SS_EV_BEGIN:
+	case SS_EV_BLOCKED:
+	case SS_EV_END:
+		ESCAPE_FIELD(ev->u.call.name);
+		ESCAPE_FIELD(ev->u.call.sock);
+		ESCAPE_FIELD(ev->u.call.newsock);
+		ESCAPE_FIELD(ev->u.call.args);
+		ESCAPE_FIELD(ev->u.call.local);
+		ESCAPE_FIELD(ev->u.call.peer);
+		break;
+	case SS_EV_SOCKET:
+		ESCAPE_FIELD(ev->u.sock.local);
+		ESCAPE_FIELD(ev->u.sock.peer);
+		ESCAPE_FIELD(ev->u.sock.owner);
+		break;
+	case SS_EV_PACKET:
+		ESCAPE_FIELD(ev->u.pkt.src);
+		ESCAPE_FIELD(ev->u.pkt.dst);
+		ESCAPE_FIELD(ev->u.pkt.flags);
+		break;
+	case SS_EV_PROCESS:
+		ESCAPE_FIELD(ev->u.proc.what);
+		ESCAPE_FIELD(ev->u.proc.command);
+		break;
+	default: /* STEP, EXPECT, NOTE, QUESTION, ANSWER, OUTPUT */
+		ESCAPE_FIELD(ev->u.note.text);
+		ESCAPE_FIELD(ev->u.note.field);
+		ESCAPE_FIELD(ev->u.note.value);
+		break;
+	}
 }

@@ -311,8 +311,13 @@ static void jw_string(struct jw *w, const char *s, size_t n)
 			jw_printf(w, "\\u%04x", c);
 			i++;
 		} else if (c < 0x80) {
-			jw_raw(w, (const char *)&p[i], 1);
-			i++;
+			/* a run of plain ASCII in one copy */
+			size_t j = i + 1;
+			while (j < n && p[j] >= 0x20 && p[j] < 0x7f && p[j] != '"' &&
+			       p[j] != '\\')
+				j++;
+			jw_raw(w, (const char *)&p[i], j - i);
+			i = j;
 		} else {
 			size_t len = utf8_len(p + i, n - i);
 			if (len == 0) {
@@ -337,6 +342,37 @@ static void jw_null(struct jw *w)
 	jw_raw(w, "null", 4);
 }
 
+/* The decimal digits of v, written backwards ending at end; returns the
+ * first.  printf's cost, without the format string, for every number. */
+static char *fmt_digits(char *end, unsigned long long v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+static void jw_signed(struct jw *w, long long v)
+{
+	char tmp[24];
+	char *e = tmp + sizeof tmp;
+	char *q = fmt_digits(e, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
+
+	if (v < 0)
+		*--q = '-';
+	jw_raw(w, q, (size_t)(e - q));
+}
+
+static void jw_unsigned(struct jw *w, unsigned long long v)
+{
+	char tmp[24];
+	char *e = tmp + sizeof tmp;
+	char *q = fmt_digits(e, v);
+
+	jw_raw(w, q, (size_t)(e - q));
+}
+
 static void jw_time(struct jw *w, double t)
 {
 	/* Integer arithmetic, not %f: the UI runs under setlocale(LC_ALL, "")
@@ -346,7 +382,16 @@ static void jw_time(struct jw *w, double t)
 	int neg = t < 0;
 	double a = neg ? -t : t;
 	long long us = (long long)(a * 1e6 + 0.5);
-	jw_printf(w, "%s%lld.%06lld", neg && us != 0 ? "-" : "", us / 1000000, us % 1000000);
+	char tmp[32];
+	char *e = tmp + sizeof tmp, *q = e;
+	long long frac = us % 1000000;
+	for (int i = 0; i < 6; i++, frac /= 10)
+		*--q = (char)('0' + frac % 10);
+	*--q = '.';
+	q = fmt_digits(q, (unsigned long long)(us / 1000000));
+	if (neg && us != 0)
+		*--q = '-';
+	jw_raw(w, q, (size_t)(e - q));
 }
 
 static const void *field_ptr(const struct ss_event *ev, const struct jf_field *f)
@@ -363,28 +408,28 @@ static int jw_number(struct jw *w, const struct ss_event *ev, const struct jf_fi
 		int v = *(const int *)p;
 		if (f->nullable && v == f->null_value)
 			return 1;
-		jw_printf(w, "%d", v);
+		jw_signed(w, v);
 		return 0;
 	}
 	case ST_LONG: {
 		long v = *(const long *)p;
 		if (f->nullable && v == f->null_value)
 			return 1;
-		jw_printf(w, "%ld", v);
+		jw_signed(w, v);
 		return 0;
 	}
 	case ST_ULONG: {
 		unsigned long v = *(const unsigned long *)p;
 		if (f->nullable && f->null_value >= 0 && v == (unsigned long)f->null_value)
 			return 1;
-		jw_printf(w, "%lu", v);
+		jw_unsigned(w, v);
 		return 0;
 	}
 	case ST_U32:
-		jw_printf(w, "%lu", (unsigned long)*(const uint32_t *)p);
+		jw_unsigned(w, *(const uint32_t *)p);
 		return 0;
 	case ST_U16:
-		jw_printf(w, "%u", (unsigned)*(const uint16_t *)p);
+		jw_unsigned(w, *(const uint16_t *)p);
 		return 0;
 	}
 	return 1;
@@ -560,12 +605,14 @@ struct jr {
 __attribute__((format(printf, 2, 3))) static int jr_fail(struct jr *r, const char *fmt, ...)
 {
 	if (r->err != NULL && r->errsz > 0) {
-		char msg[160];
+		char msg[160], shown[160];
 		va_list ap;
 		va_start(ap, fmt);
 		vsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
-		snprintf(r->err, r->errsz, "column %zu: %s", (size_t)(r->p - r->start) + 1, msg);
+		/* a message quotes keys and names from the file: printable only */
+		escape_string(shown, sizeof shown, msg);
+		snprintf(r->err, r->errsz, "column %zu: %s", (size_t)(r->p - r->start) + 1, shown);
 	}
 	return -1;
 }

@@ -1,8 +1,8 @@
 /*
  * actors_source: the scripted actors behind source.h.  One forked process
- * per actor of the script (actor.c), all writing JSONL lines (< PIPE_BUF,
- * so atomic) to one event pipe; each reads "go INDEX [ADDRESS]" grants
- * and "quit" on a control pipe of its own.
+ * per actor of the script (actor.c), all writing event records (actor.h,
+ * < PIPE_BUF, so atomic) to one event pipe; each reads "go INDEX
+ * [ADDRESS]" grants, "run" and "quit" on a control pipe of its own.
  */
 #include "sockstep/source.h"
 
@@ -18,11 +18,12 @@
 #include <unistd.h>
 
 #include "sockstep/actor.h"
-#include "sockstep/jsonl.h"
 #include "sockstep/proc.h"
 #include "sockstep/script.h"
 
-#define READ_BUF (64 * 1024)
+#define EVENT_PIPE_SIZE (1024 * 1024)
+/* Seconds an actor may stay stopped before the session gives up on it. */
+#define STOPPED_LIMIT 1.0
 
 struct slot {
 	int ctrl_fd;
@@ -31,6 +32,7 @@ struct slot {
 	int have_call;
 	double begun_at;
 	struct ss_event begin;
+	double stopped_at; /* first seen stopped (T), 0 if running */
 };
 
 struct actors {
@@ -45,8 +47,8 @@ struct actors {
 	int last;       /* index of the last granted step, -1 */
 	double last_at; /* when it was granted */
 	int ended;      /* end() was called: no grant, no complaint */
-	size_t rlen;
-	char rbuf[READ_BUF];
+	int free;       /* an actor runs free: it reports the steps it takes */
+	struct actor_inbox inbox;
 };
 
 static double now_t(const struct actors *a)
@@ -85,7 +87,8 @@ static void forget(struct actors *a)
 	a->event_fd = -1;
 	a->last = -1;
 	a->ended = 0;
-	a->rlen = 0;
+	a->free = 0;
+	a->inbox.len = 0;
 }
 
 /* ---- reports ------------------------------------------------------------ */
@@ -101,45 +104,31 @@ static void take_report(struct actors *a, struct ss_event *ev)
 	s = &a->slots[i];
 	ev->t -= a->t0;
 	if (ev->kind == SS_EV_BEGIN) {
+		if (a->free)
+			s->inflight = ev->step - 1; /* a step it took itself */
 		s->begun = 1;
 		s->begun_at = now_t(a);
 		s->begin = *ev;
 	} else if (ev->kind == SS_EV_CALL) {
 		s->have_call = 1;
 	} else if (ev->kind == SS_EV_END) {
+		if (ev->step == 0)
+			a->free = 0; /* the free run is over */
 		s->inflight = -1;
 		s->begun = s->blocked = s->have_call = 0;
 	}
 	emit(a, ev);
 }
 
-static void read_lines(struct actors *a)
+static void report_cb(void *ctx, struct ss_event *ev)
 {
-	for (;;) {
-		ssize_t n = read(a->event_fd, a->rbuf + a->rlen,
-				 sizeof a->rbuf - a->rlen - 1);
-		char *line, *nl;
+	take_report(ctx, ev);
+}
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		a->rlen += (size_t)n;
-		a->rbuf[a->rlen] = '\0';
-		line = a->rbuf;
-		while ((nl = strchr(line, '\n')) != NULL) {
-			struct ss_event ev;
-			char err[128];
-			*nl = '\0';
-			if (jsonl_parse(line, &ev, err, sizeof err) == 0)
-				take_report(a, &ev);
-			line = nl + 1;
-		}
-		a->rlen = (size_t)(a->rbuf + a->rlen - line);
-		memmove(a->rbuf, line, a->rlen);
-		if (a->rlen > sizeof a->rbuf / 2)
-			a->rlen = 0; /* a line this long is not ours: drop */
-	}
+/* 1 if reports came. */
+static int read_lines(struct actors *a)
+{
+	return actor_inbox_read(&a->inbox, a->event_fd, report_cb, a) > 0;
 }
 
 /* An actor asleep inside its call, twice in a row 2 ms apart (so that a
@@ -194,20 +183,54 @@ static void reap(struct actors *a)
 	}
 }
 
+/* An actor stopped (kill -STOP, a debugger) never finishes its step: the
+ * session would wait forever.  Seen stopped for a second (a Ctrl-Z of the
+ * whole group is continued in one go), it ends the session. */
+static void check_stopped(struct actors *a)
+{
+	for (int i = 0; i < a->sc->nactors; i++) {
+		struct slot *s = &a->slots[i];
+		const char *name = a->sc->actors[i];
+
+		if (a->ended || a->pids[i] <= 0 || !proc_stopped(a->pids[i])) {
+			s->stopped_at = 0;
+			continue;
+		}
+		if (s->stopped_at == 0) {
+			s->stopped_at = now_t(a);
+		} else if (now_t(a) - s->stopped_at >= STOPPED_LIMIT) {
+			note(a, name, "the %s process is stopped (SIGSTOP or a debugger): the session ends",
+			     name);
+			s->stopped_at = 0;
+		}
+	}
+}
+
 /* The last granted step has not even begun: its actor is still inside an
- * earlier call (a server blocked in accept() while its next step waits). */
+ * earlier call (a server blocked in accept() while its next step waits).
+ * Or the last granted step itself is blocked and the script's next step
+ * is the same actor's, which the director cannot grant before that call
+ * returns: a send into a full buffer nobody reads would wait for ever. */
 static void check_step_limit(struct actors *a)
 {
 	const char *name;
 	const struct slot *s;
+	int next = a->last + 1;
 
 	if (a->ended || a->last < 0)
 		return;
 	s = &a->slots[a->sc->steps[a->last].actor];
+	name = a->sc->actors[a->sc->steps[a->last].actor];
+	if (s->inflight == a->last && s->begun && s->blocked && next < a->sc->nsteps &&
+	    a->sc->steps[next].actor == a->sc->steps[a->last].actor &&
+	    now_t(a) - s->begun_at >= a->step_limit) {
+		note(a, name, "step %d never began: the %s is still blocked in its previous call after %gs",
+		     next + 1, name, a->step_limit);
+		return;
+	}
 	if (s->inflight != a->last || s->begun ||
 	    now_t(a) - a->last_at < a->step_limit)
 		return;
-	name = a->sc->actors[a->sc->steps[a->last].actor];
 	note(a, name, "step %d never began: the %s is still blocked in its previous call after %gs",
 	     a->last + 1, name, a->step_limit);
 }
@@ -266,6 +289,10 @@ static int actors_start(void *self, double t0, const struct source_sink *sink,
 	}
 	a->event_fd = evp[0];
 	fcntl(a->event_fd, F_SETFL, O_NONBLOCK);
+	/* Room for what a free-running actor reports between two reads (the
+	 * default 64 KiB holds half a millisecond of it); the default stays
+	 * if the kernel refuses. */
+	fcntl(a->event_fd, F_SETPIPE_SZ, EVENT_PIPE_SIZE);
 	for (int i = 0; i < a->sc->nactors && rc == 0; i++)
 		rc = spawn(a, i, evp[1], err, errsz);
 	close(evp[1]);
@@ -292,6 +319,7 @@ static int actors_read(void *self)
 	read_lines(a);
 	check_blocked(a);
 	reap(a);
+	check_stopped(a);
 	check_step_limit(a);
 	return 0;
 }
@@ -325,14 +353,26 @@ static int actors_grant(void *self, const struct source_grant *g)
 	name = a->sc->actors[a->sc->steps[g->index].actor];
 	if (s->inflight >= 0)
 		return 1; /* that actor is still inside its previous call */
-	snprintf(line, sizeof line, "go %d %s\n", g->index,
-		 g->addr && g->addr[0] ? g->addr : "-");
+	if (g->run_free)
+		snprintf(line, sizeof line, "run\n");
+	else
+		snprintf(line, sizeof line, "go %d %s\n", g->index,
+			 g->addr && g->addr[0] ? g->addr : "-");
 	if (s->ctrl_fd < 0 || write(s->ctrl_fd, line, strlen(line)) < 0) {
-		note(a, name, "cannot reach the %s process: %s", name, strerror(errno));
+		int e = errno;
+		/* EPIPE: the actor is gone; how it ended is the news (reap says
+		 * it, with the signal), not the broken pipe. */
+		if (e == EPIPE &&
+		    proc_exited_within(a->pids[a->sc->steps[g->index].actor], 0.5)) {
+			reap(a);
+			return -1;
+		}
+		note(a, name, "cannot reach the %s process: %s", name, strerror(e));
 		return -1;
 	}
 	s->inflight = g->index;
 	s->begun = s->blocked = s->have_call = 0;
+	a->free = g->run_free;
 	a->last = g->index;
 	a->last_at = now_t(a);
 	return 0;
@@ -350,9 +390,30 @@ static void actors_end(void *self, int force)
 			continue;
 		if (a->slots[i].ctrl_fd >= 0 && write(a->slots[i].ctrl_fd, "quit\n", 5) < 0)
 			f = 1;
-		if (f)
+		/* a stopped process reads no "quit" and holds SIGTERM until
+		 * continued: only SIGKILL ends it */
+		if (proc_stopped(a->pids[i]))
+			kill(a->pids[i], SIGKILL);
+		else if (f)
 			kill(a->pids[i], SIGTERM);
 	}
+}
+
+static int actors_settled(void *self)
+{
+	struct actors *a = self;
+
+	for (int i = 0; i < a->sc->nactors; i++) {
+		const struct slot *s = &a->slots[i];
+		/* Asleep means not between stamping a report and writing it:
+		 * the report is in the pipe, read below. */
+		if (a->pids[i] > 0 && s->inflight >= 0 &&
+		    (!s->blocked || a->free || !proc_sleeping(a->pids[i])))
+			return 0;
+	}
+	if (a->event_fd >= 0)
+		read_lines(a);
+	return 1;
 }
 
 static int actors_done(const void *self)
@@ -401,6 +462,7 @@ static const struct source_ops actors_ops = {
 	.status = actors_status,
 	.grant = actors_grant,
 	.end = actors_end,
+	.settled = actors_settled,
 	.done = actors_done,
 	.stop = actors_stop,
 	.kill = actors_kill,

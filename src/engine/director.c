@@ -29,6 +29,8 @@
 #define SINKS_MAX 8
 #define LIVE_TABLE_EVERY 0.25
 #define TABLE_BUSY_EVERY 0.1
+#define FREE_READ_MS 2
+#define CHECK_MS 5
 #define LIVE_AFTER_EVERY 1.0 /* after the end: the countdown's tick */
 #define DIRECTORS_MAX 4
 #define OWN_BLOCKED_MAX 32 /* traced processes blocked at once */
@@ -42,6 +44,9 @@ struct watch {
 	int skip; /* steps of this actor to skip (on-error: skip N) */
 	char prediction[SS_NAME_MAX * 4]; /* the learner's answer to check */
 	int check_prediction;
+	/* This actor's latest accept(): when it began and when it returned
+	 * (-1: not yet), to say "before accept()" only from what was seen. */
+	double accept_from, accept_to;
 	/* match_calls: the program made a call the step is not about (it
 	 * passes), or was not yet waiting at a call when granted */
 	int extra, regrant;
@@ -61,12 +66,14 @@ struct director {
 	struct watch watches[SCRIPT_MAX_ACTORS];
 	double t0;
 
-	int pc;          /* next step index to grant */
-	int repeats;     /* repetitions done */
+	struct script_cursor cur; /* the next step to grant: cur.pc */
 	int granted;     /* steps granted so far */
 	int total;       /* steps with repetitions */
 	int last;        /* index of the last granted step, -1 */
 	int finished;    /* the source was told to end */
+	int free;        /* the script runs free: steps followed, not granted */
+	int free_busy;   /* and the last read found reports */
+	unsigned long reports; /* events the source handed over */
 	int done;
 	int failures;
 
@@ -201,7 +208,7 @@ static int take_snapshot(struct director *d)
 {
 	if (!d->o.table || d->reg.nports == 0)
 		return 0;
-	if (table_snapshot(&d->table, &d->reg) < 0) {
+	if ((d->free ? table_snapshot_known : table_snapshot)(&d->table, &d->reg) < 0) {
 		note(d, 1, NULL, "no kernel socket table: sock_diag failed: %s",
 		     strerror(errno));
 		d->o.table = 0;
@@ -218,8 +225,31 @@ static void emit_snapshot(struct director *d, int step, int force)
 		table_emit_snapshot(&d->table, now_t(d), step, force, push_cb, d);
 }
 
+/* accept() in a script, accept4() in a traced program (Python's). */
+static int is_accept(const char *call)
+{
+	return strcmp(call, "accept") == 0 || strcmp(call, "accept4") == 0;
+}
+
+/* Was some actor's accept() already waiting when time t came? */
+static int accept_waiting_at(const struct director *d, double t)
+{
+	for (int i = 0; d->sc && i < d->sc->nactors; i++) {
+		const struct watch *w = &d->watches[i];
+		if (w->accept_from >= 0 && w->accept_from <= t &&
+		    (w->accept_to < 0 || w->accept_to >= t))
+			return 1;
+	}
+	return 0;
+}
+
+/* A connect that returned while an accept() was waiting did not return
+ * "before accept()": the table narrates it without the call then. */
 static void narrate_table(struct director *d, const struct ss_event *call)
 {
+	if (call && strcmp(call->u.call.name, "connect") == 0 &&
+	    accept_waiting_at(d, call->t))
+		call = NULL;
 	table_narrate(&d->table, &d->reg, call, now_t(d), push_cb, d);
 }
 
@@ -273,6 +303,8 @@ static void check_expectations(struct director *d, struct watch *w)
 {
 	struct expect_env env;
 
+	if (d->sc->steps[w->inflight].nexpect == 0)
+		return; /* nothing to check: no environment to build */
 	expect_env_for(d, w, &env);
 	d->failures += quiz_check_step(d->sc, w->inflight, &env, refresh_table, d,
 				       d->t0, push_cb, d, d->first_failure,
@@ -355,14 +387,43 @@ static void on_call(struct director *d, struct watch *w, const struct ss_event *
 	const char *why = explain_call(ev);
 
 	if (w) {
+		if (is_accept(ev->u.call.name))
+			w->accept_to = ev->t;
 		w->call = *ev;
 		w->have_call = 1;
 	}
 	if (registry_record(&d->reg, ev))
 		follow_ports(d);
+	if (d->sc && ev->step >= 1 && ev->step <= d->sc->nsteps &&
+	    registry_unix_bound(&d->reg, ev, &d->sc->steps[ev->step - 1].target) < 0)
+		note(d, 1, ev->actor, "too many socket files to remove at the end: %s stays",
+		     ev->u.call.local);
 	push(d, ev);
 	if (why)
 		note(d, 0, ev->actor, "%s", why);
+}
+
+static void push_step(struct director *d, int idx, double t);
+static void follow_step(struct director *d, struct watch *w, int idx);
+static int advance(struct director *d, int idx);
+
+/* A free-running actor reports the steps it takes: the director follows
+ * them as if it had granted them, past the steps on-error skipped. */
+static void on_free_report(struct director *d, struct watch *w,
+			   const struct ss_event *ev)
+{
+	int idx = ev->step - 1;
+
+	if (ev->kind == SS_EV_END && ev->step == 0) {
+		d->granted = d->total; /* the run is over, skips included */
+		return;
+	}
+	if (ev->kind != SS_EV_BEGIN || idx < 0 || idx >= d->sc->nsteps)
+		return;
+	while (d->cur.pc != idx && d->granted < d->total)
+		advance(d, d->cur.pc);
+	push_step(d, idx, ev->t);
+	follow_step(d, w, idx);
 }
 
 /* A traced program's step is over: the kernel's table after it, at most
@@ -492,11 +553,21 @@ static void on_event(void *ctx, const struct ss_event *ev)
 		finish(d, 1);
 		return;
 	}
+	d->reports++;
 	if (own_steps(d)) {
 		on_own_step_event(d, ev);
 		return;
 	}
 	w = watch_of(d, ev->actor);
+	if (w && d->free)
+		on_free_report(d, w, ev);
+	/* a traced program reports no begin, only that it sleeps in accept */
+	if (w && is_accept(ev->u.call.name) &&
+	    (ev->kind == SS_EV_BEGIN ||
+	     (ev->kind == SS_EV_BLOCKED && (w->accept_from < 0 || w->accept_to >= 0)))) {
+		w->accept_from = ev->t;
+		w->accept_to = -1;
+	}
 	if (w == NULL || ev->kind == SS_EV_BEGIN)
 		return;
 	if (d->o.match_calls && ev->kind == SS_EV_CALL) {
@@ -535,9 +606,11 @@ static void on_event(void *ctx, const struct ss_event *ev)
 
 static void forget_session(struct director *d)
 {
-	d->pc = d->repeats = d->granted = 0;
+	memset(&d->cur, 0, sizeof d->cur);
+	d->granted = 0;
 	d->last = -1;
 	d->finished = d->done = d->failures = 0;
+	d->free = d->free_busy = 0;
 	merge_init(&d->merge, MERGE_HOLD, deliver, d);
 	registry_init(&d->reg);
 	table_init(&d->table);
@@ -548,8 +621,10 @@ static void forget_session(struct director *d)
 	d->first_failure[0] = '\0';
 	d->have_own_call = d->nown_blocked = 0;
 	memset(d->watches, 0, sizeof d->watches);
-	for (int i = 0; i < SCRIPT_MAX_ACTORS; i++)
+	for (int i = 0; i < SCRIPT_MAX_ACTORS; i++) {
 		d->watches[i].inflight = -1;
+		d->watches[i].accept_from = d->watches[i].accept_to = -1;
+	}
 }
 
 struct director *director_new(const struct director_opts *o, char *err,
@@ -591,15 +666,6 @@ void director_remove_sink(struct director *d, director_sink fn, void *ctx)
 		}
 }
 
-static int script_total(const struct ss_script *sc)
-{
-	int total = sc->nsteps;
-
-	if (sc->repeat_count > 1)
-		total += (sc->repeat_count - 1) * (sc->repeat_to - sc->repeat_from + 1);
-	return total;
-}
-
 int director_start(struct director *d, char *err, size_t errsz)
 {
 	struct source_sink sink = {on_event, d};
@@ -632,12 +698,7 @@ int director_start(struct director *d, char *err, size_t errsz)
 static int advance(struct director *d, int idx)
 {
 	d->granted++;
-	d->pc++;
-	if (d->sc->repeat_count > 1 && idx == d->sc->repeat_to &&
-	    d->repeats + 1 < d->sc->repeat_count) {
-		d->repeats++;
-		d->pc = d->sc->repeat_from;
-	}
+	script_cursor_advance(&d->cur, d->sc, idx);
 	return d->granted >= d->total;
 }
 
@@ -645,14 +706,14 @@ static int advance(struct director *d, int idx)
  * -1 if none is left. */
 static int next_index(struct director *d)
 {
-	int idx = d->pc;
+	int idx = d->cur.pc;
 	struct watch *w = &d->watches[d->sc->steps[idx].actor];
 
 	while (w->skip > 0 && w->inflight < 0) {
 		w->skip--;
 		if (advance(d, idx))
 			return -1;
-		idx = d->pc;
+		idx = d->cur.pc;
 		w = &d->watches[d->sc->steps[idx].actor];
 	}
 	return idx;
@@ -681,19 +742,45 @@ static int awaits_answer(struct director *d, int idx)
 	return 1;
 }
 
-static void push_step(struct director *d, int idx)
+/* Step idx begins at t: its event. */
+static void push_step(struct director *d, int idx, double t)
 {
 	const struct ss_step *st = &d->sc->steps[idx];
 	struct ss_event ev;
 
 	event_init(&ev, SS_EV_STEP);
-	ev.t = now_t(d);
+	ev.t = t;
 	ev.step = idx + 1;
 	snprintf(ev.actor, sizeof ev.actor, "%s", d->sc->actors[st->actor]);
 	ev.u.note.index = d->granted + 1;
 	ev.u.note.count = d->total;
 	snprintf(ev.u.note.text, sizeof ev.u.note.text, "%s", st->say);
 	push(d, &ev);
+}
+
+/* Step idx is under way: the director follows it. */
+static void follow_step(struct director *d, struct watch *w, int idx)
+{
+	w->inflight = idx;
+	w->blocked = w->have_call = w->extra = 0;
+	d->last = idx;
+	advance(d, idx);
+}
+
+/* References ("client.k") are resolved late: the address the kernel gave.
+ * A socket that was never bound nor connected has none (0.0.0.0:0):
+ * the call would quietly get the wildcard and port 0, so say so. */
+static void resolve_reference(struct director *d, const struct ss_step *st,
+			      char *ref, size_t refsz)
+{
+	snprintf(ref, refsz, "-");
+	if (st->addr[0] == '\0' || st->target.kind != SS_ADDR_NONE)
+		return;
+	if (registry_resolve(&d->reg, st->addr, ref, refsz) < 0 ||
+	    event_addr_port(ref) == 0)
+		note(d, 1, d->sc->actors[st->actor],
+		     "%s has no address yet (never bound or connected): this call gets %s",
+		     st->addr, strcmp(ref, "-") ? ref : "no address");
 }
 
 /* The script's next step, in its order. */
@@ -704,8 +791,17 @@ static int next_scripted(struct director *d)
 	char ref[SS_ADDR_MAX];
 	int idx;
 
-	if (d->finished || d->granted >= d->total)
+	if (d->finished || d->granted >= d->total || d->free)
 		return 1;
+	/* Headless, nothing the director does between two steps can change
+	 * the next: the script runs free (actor.h). */
+	if (d->o.run_free && d->granted == 0 && script_runs_free(d->sc, d->quiz)) {
+		struct source_grant g = {.index = d->cur.pc, .run_free = 1};
+		if (d->src->ops->grant(d->src->self, &g) != 0)
+			return -1;
+		d->free = 1;
+		return 0;
+	}
 	if (d->last >= 0) {
 		const struct watch *lw = &d->watches[d->sc->steps[d->last].actor];
 		if (lw->inflight == d->last && !lw->blocked)
@@ -725,23 +821,17 @@ static int next_scripted(struct director *d)
 	if (w->check_prediction)
 		snprintf(w->prediction, sizeof w->prediction, "%s", d->answer);
 
-	/* References are resolved late: the address the kernel gave. */
-	snprintf(ref, sizeof ref, "-");
-	if (st->addr[0] && st->target.kind == SS_ADDR_NONE)
-		registry_resolve(&d->reg, st->addr, ref, sizeof ref);
+	resolve_reference(d, st, ref, sizeof ref);
 	if (st->call == SS_CALL_CONNECT || st->call == SS_CALL_SENDTO)
 		add_port(d, strcmp(ref, "-") ? event_addr_port(ref) : st->target.port);
-	push_step(d, idx);
+	push_step(d, idx, now_t(d));
 	struct source_grant g = {.index = idx, .actor = d->sc->actors[st->actor], .addr = ref};
 	int rc = d->src->ops->grant(d->src->self, &g);
 	/* A traced program may not be at a call yet: granted once it is. */
 	if (rc < 0 || (rc > 0 && !d->o.match_calls))
 		return -1;
-	w->inflight = idx;
-	w->blocked = w->have_call = w->extra = 0;
+	follow_step(d, w, idx);
 	w->regrant = rc > 0;
-	d->last = idx;
-	advance(d, idx);
 	return 0;
 }
 
@@ -791,6 +881,23 @@ static int all_idle(const struct director *d)
 	return st.inflight == 0;
 }
 
+/* The source settled (every process idle or asleep in its call, its
+ * reports read): no report older than upto can still come, and a packet
+ * sent before upto is in the capture's buffer already (loopback is
+ * captured as it is sent).  What waits for ordering is in order now: a
+ * step's frame need not wait out the merge's hold. */
+static void release_settled(struct director *d)
+{
+	double upto = now_t(d);
+
+	if (d->sc == NULL || verbatim(d) || !merge_pending(&d->merge) ||
+	    d->src->ops->settled == NULL || !d->src->ops->settled(d->src->self))
+		return;
+	if (d->cap)
+		capture_read(d->cap, d->t0, push_cb, d);
+	merge_release(&d->merge, upto);
+}
+
 /* The last word of a session: what the close left in the kernel. */
 static void wind_up(struct director *d)
 {
@@ -812,6 +919,25 @@ static void wind_up(struct director *d)
 	d->done = 1;
 }
 
+int director_wait_ms(const struct director *d, int max_ms)
+{
+	double due = merge_due(&d->merge);
+	struct source_status st;
+
+	/* A step under way may block: look every CHECK_MS (blocked
+	 * detection); otherwise the caller's own tick. */
+	d->src->ops->status(d->src->self, &st);
+	if (st.busy && (max_ms < 0 || max_ms > CHECK_MS))
+		max_ms = CHECK_MS;
+	if (due >= 0) {
+		double ms = (due - now_t(d)) * 1000.0;
+		int wait = ms <= 0 ? 0 : (int)ms + 1;
+		if (max_ms < 0 || wait < max_ms)
+			max_ms = wait;
+	}
+	return max_ms;
+}
+
 static int wait_for_events(struct director *d, int timeout_ms)
 {
 	struct pollfd fds[8];
@@ -819,10 +945,18 @@ static int wait_for_events(struct director *d, int timeout_ms)
 
 	/* Short waits while something may need the clock (merging, blocked
 	 * detection); the caller's timeout otherwise. */
-	if (merge_pending(&d->merge) || d->last >= 0)
-		timeout_ms = timeout_ms < 0 || timeout_ms > 5 ? 5 : timeout_ms;
+	timeout_ms = director_wait_ms(d, timeout_ms);
 	if (nfds == 0)
 		return 0; /* nothing can arrive: do not sleep */
+	if (d->free && d->free_busy && !d->finished) {
+		/* A free-running actor that keeps reporting is read every
+		 * FREE_READ_MS, not woken for: a reader asleep on the pipe
+		 * costs the writer a wake-up per write.  Once it is quiet, its
+		 * next write wakes the director again. */
+		struct timespec ts = {0, FREE_READ_MS * 1000L * 1000L};
+		nanosleep(&ts, NULL);
+		timeout_ms = 0;
+	}
 	if (poll(fds, (nfds_t)nfds, timeout_ms) < 0 && errno != EINTR)
 		return -1;
 	return 0;
@@ -850,7 +984,9 @@ int director_pump(struct director *d, int timeout_ms)
 	}
 	if (wait_for_events(d, timeout_ms) < 0)
 		return -1;
+	unsigned long before = d->reports;
 	d->src->ops->read(d->src->self);
+	d->free_busy = d->reports != before;
 	if (d->cap)
 		capture_read(d->cap, d->t0, push_cb, d);
 	for (int i = 0; d->o.match_calls && i < SCRIPT_MAX_ACTORS; i++)
@@ -871,6 +1007,7 @@ int director_pump(struct director *d, int timeout_ms)
 		wind_up(d);
 		return 0;
 	}
+	release_settled(d);
 	merge_flush(&d->merge, now_t(d), 0);
 	return 0;
 }
@@ -892,7 +1029,7 @@ int director_question(const struct director *d, char *text, size_t textsz)
 	if (d->sc == NULL || !d->quiz || d->asked_key == 0 ||
 	    d->answered_key == d->asked_key || d->asked_key != d->granted + 1)
 		return 0;
-	st = &d->sc->steps[d->pc];
+	st = &d->sc->steps[d->cur.pc];
 	if (text)
 		snprintf(text, textsz, "%s", st->ask);
 	return 1;

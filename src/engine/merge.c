@@ -11,9 +11,8 @@ void merge_init(struct merge *m, double hold, merge_deliver deliver, void *ctx)
 	m->n = 0;
 }
 
-void merge_flush(struct merge *m, double now, int all)
+static void deliver_until(struct merge *m, double limit, int all)
 {
-	double limit = now - m->hold;
 	int n = 0;
 
 	while (n < m->n && (all || m->ev[n].t <= limit))
@@ -22,6 +21,16 @@ void merge_flush(struct merge *m, double now, int all)
 		m->deliver(m->ctx, &m->ev[i]);
 	memmove(m->ev, m->ev + n, (size_t)(m->n - n) * sizeof m->ev[0]);
 	m->n -= n;
+}
+
+void merge_flush(struct merge *m, double now, int all)
+{
+	deliver_until(m, now - m->hold, all);
+}
+
+void merge_release(struct merge *m, double upto)
+{
+	deliver_until(m, upto, 0);
 }
 
 void merge_push(struct merge *m, const struct ss_event *ev)
@@ -41,4 +50,9 @@ void merge_push(struct merge *m, const struct ss_event *ev)
 int merge_pending(const struct merge *m)
 {
 	return m->n;
+}
+
+double merge_due(const struct merge *m)
+{
+	return m->n ? m->ev[0].t + m->hold : -1;
 }

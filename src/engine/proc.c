@@ -36,12 +36,14 @@ pid_t proc_spawn(proc_main fn, void *ctx, const int *close_fds, int nclose)
 	_exit(1);
 }
 
-int proc_sleeping(pid_t pid)
+/* The state letter of /proc/PID/stat ('R', 'S', 'D', 'T', 'Z', ...), or
+ * 0 if the process is gone. */
+static char proc_state(pid_t pid)
 {
 	char path[64], buf[256];
 	FILE *f;
 	char *p;
-	int sleeping = 0;
+	char state = 0;
 
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
 	f = fopen(path, "r");
@@ -50,14 +52,47 @@ int proc_sleeping(pid_t pid)
 	/* The command name may hold spaces and ')': the state follows the
 	 * last ')'. */
 	if (fgets(buf, sizeof buf, f) && (p = strrchr(buf, ')')) && p[1] == ' ')
-		sleeping = p[2] == 'S' || p[2] == 'D';
+		state = p[2];
 	fclose(f);
-	return sleeping;
+	return state;
+}
+
+int proc_sleeping(pid_t pid)
+{
+	char st = proc_state(pid);
+
+	return st == 'S' || st == 'D';
+}
+
+int proc_stopped(pid_t pid)
+{
+	char st = proc_state(pid);
+
+	return st == 'T' || st == 't';
 }
 
 int proc_reaped(pid_t pid, int *status)
 {
 	return pid > 0 && waitpid(pid, status, WNOHANG) == pid;
+}
+
+int proc_exited_within(pid_t pid, double seconds)
+{
+	siginfo_t info;
+	int tries = (int)(seconds * 500);
+
+	for (int t = 0; pid > 0 && t <= tries; t++) {
+		struct timespec ts = {0, 2 * 1000 * 1000};
+
+		info.si_pid = 0;
+		/* WNOWAIT: the status stays for the reaper, who reports it */
+		if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) < 0)
+			return 0;
+		if (info.si_pid == pid)
+			return 1;
+		nanosleep(&ts, NULL);
+	}
+	return 0;
 }
 
 void proc_stop(pid_t *pids, int n)

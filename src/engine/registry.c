@@ -120,10 +120,19 @@ int registry_record(struct registry *r, const struct ss_event *ev)
 	 * the port is the session's all the same. */
 	if (strcmp(c->name, "connect") == 0 && (c->ret == 0 || c->err == EINPROGRESS))
 		added |= registry_add_port(r, event_addr_port(c->peer));
-	if (strcmp(c->name, "bind") == 0 && c->ret == 0 && c->local[0] == '/' &&
-	    r->nunix < REGISTRY_UNIX_MAX)
-		snprintf(r->unix_paths[r->nunix++], SS_ADDR_MAX, "%s", c->local);
 	return added;
+}
+
+int registry_unix_bound(struct registry *r, const struct ss_event *call,
+			const struct ss_addr *target)
+{
+	if (strcmp(call->u.call.name, "bind") != 0 || call->u.call.ret != 0 ||
+	    target->kind != SS_ADDR_UNIX || target->path[0] != '/')
+		return 0;
+	if (r->nunix == REGISTRY_UNIX_MAX)
+		return -1;
+	snprintf(r->unix_paths[r->nunix++], SS_ADDR_MAX, "%s", target->path);
+	return 0;
 }
 
 const char *registry_tuple_owner(const struct registry *r, const char *local,

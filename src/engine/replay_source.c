@@ -1,10 +1,11 @@
 /*
  * replay_source: a recording behind source.h.  The whole trace is read at
  * start (bounded: REPLAY_MAX events) through the one trace reader; each
- * grant plays one step: from one SS_EV_STEP event up to the next.  The
- * recording is a finished stream (merged, narrated, with its table
- * snapshots), so the source is `verbatim`: the director passes it on as
- * it is.  Restarting rewinds; the file is not read again.
+ * grant plays one step: from one SS_EV_STEP event up to the next (what
+ * comes before the first step goes with it).  The recording is a finished
+ * stream (merged, narrated, with its table snapshots), so the source is
+ * `verbatim`: the director passes it on as it is.  Restarting rewinds;
+ * the file is not read again.
  */
 #include "sockstep/source.h"
 
@@ -58,18 +59,25 @@ static void replay_status(const void *self, struct source_status *st)
 	st->nsteps = r->steps;
 }
 
+/* One grant plays one step: its SS_EV_STEP event and what follows up to
+ * the next one.  What a recording holds before its first step (packets
+ * the capture saw before the session's ports were known, a note) goes
+ * with step 1: a grant that moved no step would leave the count, and
+ * often the screen, as they were, and the press would look lost. */
 static int replay_grant(void *self, const struct source_grant *g)
 {
 	struct replay *r = self;
-	int first = 1;
+	int stepped = 0;
 
 	if (r->pos >= r->n)
 		return 1;
 	while (r->pos < r->n) {
 		const struct ss_event *ev = &r->evs[r->pos];
-		if (ev->kind == SS_EV_STEP && !first)
-			break;
-		first = 0;
+		if (ev->kind == SS_EV_STEP) {
+			if (stepped)
+				break;
+			stepped = 1;
+		}
 		r->sink.event(r->sink.ctx, ev);
 		r->pos++;
 	}

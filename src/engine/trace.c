@@ -2,9 +2,12 @@
 #include "sockstep/trace.h"
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -12,7 +15,40 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "sockstep/cut.h"
 #include "sockstep/escape.h"
+
+/* Decimal digits of v at p; returns the end.  (Every call event carries
+ * two addresses: printf's cost, twice per call, is worth avoiding.) */
+static char *put_decimal(char *p, unsigned v)
+{
+	char tmp[12];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n > 0)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/* "a.b.c.d:port", as inet_ntop and "%s:%u" would write it. */
+static void format_inet4(uint32_t addr_be, unsigned port, char *out, size_t outsz)
+{
+	const unsigned char *b = (const unsigned char *)&addr_be;
+	char tmp[sizeof "255.255.255.255:65535"];
+	char *p = tmp;
+
+	for (int i = 0; i < 4; i++) {
+		p = put_decimal(p, b[i]);
+		*p++ = i < 3 ? '.' : ':';
+	}
+	p = put_decimal(p, port);
+	*p = '\0';
+	cut_copy(out, outsz, tmp);
+}
 
 void trace_format_addr(const struct sockaddr *sa, socklen_t len, char *out,
 		       size_t outsz)
@@ -26,13 +62,20 @@ void trace_format_addr(const struct sockaddr *sa, socklen_t len, char *out,
 		return;
 	if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
 		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
-		inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
-		snprintf(out, outsz, "%s:%u", host, ntohs(in->sin_port));
+		format_inet4(in->sin_addr.s_addr, ntohs(in->sin_port), out, outsz);
 	} else if (sa->sa_family == AF_INET6 &&
 		   len >= sizeof(struct sockaddr_in6)) {
 		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+		char scope[IF_NAMESIZE + 1] = "";
 		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
-		snprintf(out, outsz, "[%s]:%u", host, ntohs(in6->sin6_port));
+		/* a link-local address is only an address with its interface:
+		 * [fe80::1%lo]:80, as addr.h reads it back */
+		if (in6->sin6_scope_id &&
+		    if_indextoname(in6->sin6_scope_id, scope + 1) == NULL)
+			snprintf(scope + 1, sizeof scope - 1, "%u", in6->sin6_scope_id);
+		if (in6->sin6_scope_id)
+			scope[0] = '%';
+		snprintf(out, outsz, "[%s%s]:%u", host, scope, ntohs(in6->sin6_port));
 	} else if (sa->sa_family == AF_UNIX) {
 		const struct sockaddr_un *un = (const struct sockaddr_un *)sa;
 		size_t pathlen = len - offsetof(struct sockaddr_un, sun_path);
@@ -60,29 +103,39 @@ static void names_copy(struct ss_call_event *c, const struct trace_names *n)
 	if (n == NULL)
 		return;
 	if (n->sock)
-		snprintf(c->sock, sizeof c->sock, "%s", n->sock);
+		cut_copy(c->sock, sizeof c->sock, n->sock);
 	if (n->newsock)
-		snprintf(c->newsock, sizeof c->newsock, "%s", n->newsock);
+		cut_copy(c->newsock, sizeof c->newsock, n->newsock);
 }
 
 static void event_start(struct trace_ctx *t, struct ss_event *ev,
 			const char *call, const struct trace_names *n, int fd)
 {
 	event_init(ev, SS_EV_CALL);
-	snprintf(ev->actor, sizeof ev->actor, "%s", t->actor);
+	cut_copy(ev->actor, sizeof ev->actor, t->actor);
 	ev->step = t->step;
-	snprintf(ev->u.call.name, sizeof ev->u.call.name, "%s", call);
+	cut_copy(ev->u.call.name, sizeof ev->u.call.name, call);
 	names_copy(&ev->u.call, n);
 	ev->u.call.fd = fd;
 }
 
-void trace_describe_socket(int fd, struct ss_call_event *c)
+/* What cannot change while fd is open: its type and its inode. */
+void trace_ask_fd_facts(int fd, struct trace_fd_facts *f)
 {
-	struct trace_known k = {0, 0};
+	int type = 0;
+	socklen_t tlen = sizeof type;
+	struct stat st;
 
-	trace_describe_known(fd, c, &k);
+	memset(f, 0, sizeof *f);
+	f->known = getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) == 0 &&
+		   fstat(fd, &st) == 0;
+	if (f->known) {
+		f->type = type;
+		f->inode = (unsigned long)st.st_ino;
+	}
 }
 
+/* The TCP state, and the accept queue and backlog of a listener. */
 int trace_tcp_state(int fd, struct ss_call_event *c)
 {
 	struct tcp_info ti;
@@ -101,29 +154,26 @@ int trace_tcp_state(int fd, struct ss_call_event *c)
 	return ti.tcpi_state;
 }
 
-void trace_describe_known(int fd, struct ss_call_event *c, struct trace_known *k)
+/* What the kernel says about fd right now: addresses, TCP state, the
+ * accept queue of a listener; type and inode as given. */
+void trace_describe_with(int fd, const struct trace_fd_facts *f,
+			 struct ss_call_event *c)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
-	socklen_t tlen = sizeof k->type;
-	struct stat st;
 	int state = -1;
 
-	if (fd < 0)
-		return;
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {
 		trace_format_addr((struct sockaddr *)&ss, len, c->local,
 				  sizeof c->local);
 		c->family = ss.ss_family;
 	}
-	if (k->type == 0 && getsockopt(fd, SOL_SOCKET, SO_TYPE, &k->type, &tlen) < 0)
-		k->type = 0;
-	if (k->type)
-		c->type = k->type;
-	if (k->inode == 0 && fstat(fd, &st) == 0)
-		k->inode = (unsigned long)st.st_ino;
-	c->inode = k->inode;
-	if (k->type == SOCK_STREAM && (c->family == AF_INET || c->family == AF_INET6))
+	if (f->known) {
+		c->type = f->type;
+		c->inode = f->inode;
+	}
+	if (f->type == SOCK_STREAM &&
+	    (c->family == AF_INET || c->family == AF_INET6))
 		state = trace_tcp_state(fd, c);
 	/* The kernel has no peer for a TCP socket listening, closed or still
 	 * connecting (inet_getname): ENOTCONN without asking. */
@@ -133,6 +183,41 @@ void trace_describe_known(int fd, struct ss_call_event *c, struct trace_known *k
 	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
 		trace_format_addr((struct sockaddr *)&ss, len, c->peer,
 				  sizeof c->peer);
+}
+
+/* The same, the fd's type and inode asked once per fd the actor opened
+ * (socket, accept) and forgotten when it is closed: a call on the fd
+ * costs three questions to the kernel instead of five. */
+static void describe(struct trace_ctx *t, int fd, struct ss_call_event *c)
+{
+	struct trace_fd_facts here;
+
+	if (fd < 0)
+		return;
+	if (fd >= TRACE_FDS) {
+		trace_ask_fd_facts(fd, &here);
+		trace_describe_with(fd, &here, c);
+		return;
+	}
+	if (!t->fds[fd].known)
+		trace_ask_fd_facts(fd, &t->fds[fd]);
+	trace_describe_with(fd, &t->fds[fd], c);
+}
+
+void trace_describe_socket(int fd, struct ss_call_event *c)
+{
+	struct trace_fd_facts f;
+
+	if (fd < 0)
+		return;
+	trace_ask_fd_facts(fd, &f);
+	trace_describe_with(fd, &f, c);
+}
+
+static void forget_fd(struct trace_ctx *t, int fd)
+{
+	if (fd >= 0 && fd < TRACE_FDS)
+		t->fds[fd].known = 0;
 }
 
 static void emit(struct trace_ctx *t, struct ss_event *ev)
@@ -161,7 +246,7 @@ static long report(struct trace_ctx *t, struct ss_event *ev, int fd, long rc,
 		   int err)
 {
 	set_result(ev, rc, err);
-	trace_describe_socket(fd, &ev->u.call);
+	describe(t, fd, &ev->u.call);
 	emit(t, ev);
 	errno = err;
 	return rc;
@@ -174,11 +259,12 @@ int trace_socket(struct trace_ctx *t, const struct trace_names *n, int family,
 	int fd = socket(family, type, 0);
 	int err = errno;
 
+	forget_fd(t, fd);
 	if (!t->enabled && fd >= 0)
 		return fd;
 	event_start(t, &ev, "socket", n, -1);
 	set_result(&ev, fd, err);
-	trace_describe_socket(fd, &ev.u.call);
+	describe(t, fd, &ev.u.call);
 	ev.u.call.family = family;
 	ev.u.call.type = type;
 	snprintf(ev.u.call.args, sizeof ev.u.call.args, "%s, %s",
@@ -229,6 +315,7 @@ int trace_accept(struct trace_ctx *t, const struct trace_names *n, int fd)
 	int nfd = accept(fd, NULL, NULL);
 	int err = errno;
 
+	forget_fd(t, nfd);
 	if (!t->enabled && nfd >= 0)
 		return nfd;
 	event_start(t, &ev, "accept", n, fd);
@@ -236,13 +323,13 @@ int trace_accept(struct trace_ctx *t, const struct trace_names *n, int fd)
 	if (nfd >= 0) {
 		/* Read the new socket's own addresses: accept()'s address
 		 * argument is the peer's, a trap tracers fell into. */
-		trace_describe_socket(nfd, &ev.u.call);
+		describe(t, nfd, &ev.u.call);
 	} else {
-		trace_describe_socket(fd, &ev.u.call);
+		describe(t, fd, &ev.u.call);
 	}
 	memset(&listener, 0, sizeof listener);
 	listener.queue = listener.backlog = -1;
-	trace_describe_socket(fd, &listener);
+	trace_tcp_state(fd, &listener);
 	ev.u.call.queue = listener.queue;
 	ev.u.call.backlog = listener.backlog;
 	emit(t, &ev);
@@ -273,7 +360,7 @@ static void data_args(struct ss_event *ev, size_t len, int flags)
 		 flags & MSG_WAITALL ? " MSG_WAITALL" : "");
 }
 
-static void data_after(int fd, struct ss_event *ev, long n, int err,
+static void data_after(struct trace_ctx *t, int fd, struct ss_event *ev, long n, int err,
 		       const void *buf, size_t buflen)
 {
 	int unread = 0;
@@ -282,7 +369,7 @@ static void data_after(int fd, struct ss_event *ev, long n, int err,
 	ev->u.call.bytes = n >= 0 ? n : -1;
 	if (n > 0)
 		keep_data(&ev->u.call, buf, (long)buflen < n ? (long)buflen : n);
-	trace_describe_socket(fd, &ev->u.call);
+	describe(t, fd, &ev->u.call);
 	if (ioctl(fd, FIONREAD, &unread) == 0)
 		ev->u.call.unread = unread;
 }
@@ -300,7 +387,7 @@ long trace_send(struct trace_ctx *t, const struct trace_names *n, int fd,
 		return rc;
 	event_start(t, &ev, "send", n, fd);
 	data_args(&ev, len, flags);
-	data_after(fd, &ev, rc, err, buf, len);
+	data_after(t, fd, &ev, rc, err, buf, len);
 	emit(t, &ev);
 	errno = err;
 	return rc;
@@ -317,7 +404,7 @@ long trace_recv(struct trace_ctx *t, const struct trace_names *n, int fd,
 		return rc;
 	event_start(t, &ev, "recv", n, fd);
 	data_args(&ev, size, flags);
-	data_after(fd, &ev, rc, err, buf, size);
+	data_after(t, fd, &ev, rc, err, buf, size);
 	emit(t, &ev);
 	errno = err;
 	return rc;
@@ -336,7 +423,7 @@ long trace_sendto(struct trace_ctx *t, const struct trace_names *n, int fd,
 		return rc;
 	event_start(t, &ev, "sendto", n, fd);
 	trace_format_addr(sa, salen, to, sizeof to);
-	data_after(fd, &ev, rc, err, buf, len);
+	data_after(t, fd, &ev, rc, err, buf, len);
 	snprintf(ev.u.call.args, sizeof ev.u.call.args, "len=%zu to=%s", len,
 		 to);
 	emit(t, &ev);
@@ -365,7 +452,7 @@ long trace_recvfrom(struct trace_ctx *t, const struct trace_names *n, int fd,
 	if (!t->enabled && rc >= 0)
 		return rc;
 	event_start(t, &ev, "recvfrom", n, fd);
-	data_after(fd, &ev, rc, err, buf, size);
+	data_after(t, fd, &ev, rc, err, buf, size);
 	ev.u.call.msg_flags = rc >= 0 ? msg.msg_flags : 0;
 	who[0] = '\0';
 	if (rc >= 0)
@@ -374,7 +461,7 @@ long trace_recvfrom(struct trace_ctx *t, const struct trace_names *n, int fd,
 	/* For a datagram socket the sender is only known from this call:
 	 * show it as the peer of this step. */
 	if (rc >= 0 && ev.u.call.peer[0] == '\0')
-		snprintf(ev.u.call.peer, sizeof ev.u.call.peer, "%s", who);
+		cut_copy(ev.u.call.peer, sizeof ev.u.call.peer, who);
 	snprintf(ev.u.call.args, sizeof ev.u.call.args, "len=%zu%s%s", size,
 		 who[0] ? " from=" : "", who);
 	emit(t, &ev);
@@ -393,8 +480,34 @@ int trace_setsockopt(struct trace_ctx *t, const struct trace_names *n, int fd,
 	if (!t->enabled && rc >= 0)
 		return rc;
 	event_start(t, &ev, "setsockopt", n, fd);
-	snprintf(ev.u.call.args, sizeof ev.u.call.args, "%s", args ? args : "");
+	cut_copy(ev.u.call.args, sizeof ev.u.call.args, args ? args : "");
 	return (int)report(t, &ev, fd, rc, err);
+}
+
+/* The option's name as a learner writes it; NULL for one we do not know
+ * (then the numbers are shown). */
+static const char *option_name(int level, int optname)
+{
+	static const struct {
+		int level, opt;
+		const char *name;
+	} names[] = {
+		{SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR"},
+		{SOL_SOCKET, SO_REUSEPORT, "SO_REUSEPORT"},
+		{SOL_SOCKET, SO_RCVBUF, "SO_RCVBUF"},
+		{SOL_SOCKET, SO_SNDBUF, "SO_SNDBUF"},
+		{SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE"},
+		{SOL_SOCKET, SO_TYPE, "SO_TYPE"},
+		{IPPROTO_TCP, TCP_NODELAY, "TCP_NODELAY"},
+		{IPPROTO_TCP, TCP_SYNCNT, "TCP_SYNCNT"},
+		{IPPROTO_TCP, TCP_DEFER_ACCEPT, "TCP_DEFER_ACCEPT"},
+		{IPPROTO_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY"},
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].level == level && names[i].opt == optname)
+			return names[i].name;
+	return NULL;
 }
 
 int trace_getsockopt(struct trace_ctx *t, const struct trace_names *n, int fd,
@@ -430,6 +543,9 @@ int trace_getsockopt(struct trace_ctx *t, const struct trace_names *n, int fd,
 		snprintf(ev.u.call.args, sizeof ev.u.call.args,
 			 "SO_LINGER onoff=%d linger=%d", val.lg.l_onoff,
 			 val.lg.l_linger);
+	else if (rc == 0 && len == sizeof(int) && option_name(level, optname))
+		snprintf(ev.u.call.args, sizeof ev.u.call.args, "%s value=%d",
+			 option_name(level, optname), val.i);
 	else if (rc == 0 && len == sizeof(int))
 		snprintf(ev.u.call.args, sizeof ev.u.call.args,
 			 "level=%d opt=%d value=%d", level, optname, val.i);
@@ -460,16 +576,19 @@ int trace_close(struct trace_ctx *t, const struct trace_names *n, int fd)
 	int rc;
 	int err;
 
-	if (!t->enabled)
+	if (!t->enabled) {
+		forget_fd(t, fd);
 		return close(fd);
+	}
 	/* After close() the fd is gone and the kernel can no longer be asked
 	 * through it: record the socket as it was just before (what was
 	 * closed); the kernel view shows where it went next. */
 	memset(&before, 0, sizeof before);
 	before.state = before.queue = before.backlog = -1;
-	trace_describe_socket(fd, &before);
+	describe(t, fd, &before);
 	rc = close(fd);
 	err = errno;
+	forget_fd(t, fd); /* closed even when close() reports an error */
 	event_start(t, &ev, "close", n, fd);
 	set_result(&ev, rc, err);
 	memcpy(ev.u.call.local, before.local, sizeof before.local);
@@ -494,10 +613,107 @@ long trace_fionread(struct trace_ctx *t, const struct trace_names *n, int fd)
 	event_start(t, &ev, "ioctl", n, fd);
 	set_result(&ev, rc < 0 ? rc : unread, err);
 	snprintf(ev.u.call.args, sizeof ev.u.call.args, "FIONREAD");
-	trace_describe_socket(fd, &ev.u.call);
+	describe(t, fd, &ev.u.call);
 	if (rc == 0)
 		ev.u.call.unread = unread;
 	emit(t, &ev);
 	errno = err;
 	return rc < 0 ? rc : unread;
+}
+
+int trace_set_nonblock(struct trace_ctx *t, const struct trace_names *n, int fd)
+{
+	struct ss_event ev;
+	int flags = fcntl(fd, F_GETFL);
+	int rc = flags < 0 ? -1 : fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+	int err = errno;
+
+	if (!t->enabled && rc >= 0)
+		return rc;
+	event_start(t, &ev, "fcntl", n, fd);
+	snprintf(ev.u.call.args, sizeof ev.u.call.args, "F_SETFL, O_NONBLOCK");
+	return (int)report(t, &ev, fd, rc, err);
+}
+
+/* "c1:IN c2:IN|HUP": which of the polled sockets are ready, and why. */
+static void poll_ready(const struct pollfd *pfd, const char *const *names,
+		       int nfds, unsigned char *out, int *outlen)
+{
+	static const struct {
+		short bit;
+		const char *name;
+	} bits[] = {{POLLIN, "IN"}, {POLLOUT, "OUT"}, {POLLERR, "ERR"},
+		    {POLLHUP, "HUP"}, {POLLNVAL, "NVAL"}};
+	char text[SS_PREVIEW_MAX + 1];
+	size_t used = 0;
+
+	text[0] = '\0';
+	for (int i = 0; i < nfds; i++) {
+		const char *sep = ":";
+		if (pfd[i].revents == 0)
+			continue;
+		used += (size_t)snprintf(text + used, sizeof text - used, "%s%s",
+					 used ? " " : "", names[i]);
+		for (size_t b = 0; b < sizeof bits / sizeof bits[0] && used < sizeof text; b++)
+			if (pfd[i].revents & bits[b].bit) {
+				used += (size_t)snprintf(text + used, sizeof text - used,
+							 "%s%s", sep, bits[b].name);
+				sep = "|";
+			}
+		if (used >= sizeof text)
+			used = sizeof text - 1;
+	}
+	*outlen = (int)used;
+	memcpy(out, text, used);
+}
+
+int trace_poll(struct trace_ctx *t, const struct trace_names *n,
+	       const int *fds, const char *const *names, int nfds, int events,
+	       int timeout_ms)
+{
+	struct ss_event ev;
+	struct pollfd pfd[8];
+	int rc, err;
+
+	if (nfds > 8)
+		nfds = 8;
+	for (int i = 0; i < nfds; i++) {
+		pfd[i].fd = fds[i];
+		pfd[i].events = (short)events;
+		pfd[i].revents = 0;
+	}
+	do
+		rc = poll(pfd, (nfds_t)nfds, timeout_ms);
+	while (rc < 0 && errno == EINTR);
+	err = errno;
+	if (!t->enabled && rc >= 0)
+		return rc;
+	event_start(t, &ev, "poll", n, fds[0]);
+	/* as the lesson writes it: poll(c1, c2, POLLIN, 1000ms); the first
+	 * name is the event's sock when there is one */
+	for (int i = n && n->sock ? 1 : 0; i < nfds; i++) {
+		size_t used = strlen(ev.u.call.args);
+		snprintf(ev.u.call.args + used, sizeof ev.u.call.args - used, "%s, ",
+			 names[i]);
+	}
+	{
+		size_t used = strlen(ev.u.call.args);
+		snprintf(ev.u.call.args + used, sizeof ev.u.call.args - used,
+			 "%s%s%s, %dms", events & POLLIN ? "POLLIN" : "",
+			 (events & POLLIN) && (events & POLLOUT) ? "|" : "",
+			 events & POLLOUT ? "POLLOUT" : "", timeout_ms);
+	}
+	set_result(&ev, rc, err);
+	/* poll moves no bytes; data carries the ready list (bytes 0 keeps it
+	 * in the trace) */
+	ev.u.call.bytes = 0;
+	if (rc > 0)
+		poll_ready(pfd, names, nfds, ev.u.call.data, &ev.u.call.data_len);
+	/* One socket: its state after the wait (a non-blocking connect's
+	 * outcome).  Several: no single socket's addresses describe it. */
+	if (nfds == 1)
+		trace_describe_socket(fds[0], &ev.u.call);
+	emit(t, &ev);
+	errno = err;
+	return rc;
 }

@@ -193,17 +193,22 @@ static void drop_dup(struct tproc *p)
 static void describe(struct tstate *t, int fd, unsigned long ino,
 		     struct ss_call_event *c)
 {
-	struct trace_known k = {ino, 0};
-	unsigned slot;
+	struct trace_fd_facts f = {0, 0, 0};
+	unsigned slot = (unsigned)(ino % TSTOP_TYPES);
 
-	if (ino && t->types[ino % TSTOP_TYPES].inode == ino)
-		k.type = t->types[ino % TSTOP_TYPES].type;
-	trace_describe_known(fd, c, &k);
-	slot = (unsigned)(k.inode % TSTOP_TYPES);
-	if (k.inode && k.type) {
-		t->types[slot].inode = k.inode;
-		t->types[slot].type = k.type;
+	if (ino && t->types[slot].inode == ino) {
+		f.known = 1;
+		f.type = t->types[slot].type;
+		f.inode = ino;
+	} else {
+		trace_ask_fd_facts(fd, &f);
+		slot = (unsigned)(f.inode % TSTOP_TYPES);
+		if (f.known && f.type) {
+			t->types[slot].inode = f.inode;
+			t->types[slot].type = f.type;
+		}
 	}
+	trace_describe_with(fd, &f, c);
 }
 
 static void on_seccomp(struct tstate *t, struct tproc *p)

@@ -256,6 +256,17 @@ static void capture_perm_reason(const char *device, char *err, size_t errsz)
 	    device);
 }
 
+/* Until the session has a port, a capture keeps nothing: unfiltered, it
+ * would record every TCP segment on the device, other programs' and other
+ * sessions' too, as if they were the session's. */
+static int capture_keep_nothing(struct capture *c)
+{
+	struct bpf_insn reject = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct bpf_program prog = {1, &reject};
+
+	return pcap_setfilter(c->p, &prog);
+}
+
 struct capture *capture_open(const char *device, char *err, size_t errsz)
 {
 	char pcerr[PCAP_ERRBUF_SIZE] = "";
@@ -297,6 +308,10 @@ struct capture *capture_open(const char *device, char *err, size_t errsz)
 		snprintf(err, errsz, "no packets: %s: %s", device, pcerr);
 		goto fail;
 	}
+	if (capture_keep_nothing(c) != 0) {
+		snprintf(err, errsz, "no packets: %s: %s", device, pcap_geterr(c->p));
+		goto fail;
+	}
 	c->dlt = pcap_datalink(c->p);
 	return c;
 fail:
@@ -314,6 +329,12 @@ int capture_set_ports(struct capture *c, const uint16_t *ports, int nports,
 
 	if (!c || nports < 0 || (nports > 0 && !ports)) {
 		snprintf(err, errsz, "capture filter: bad arguments");
+		return -1;
+	}
+	if (nports == 0) {
+		if (capture_keep_nothing(c) == 0)
+			return 0;
+		snprintf(err, errsz, "capture filter: %s", pcap_geterr(c->p));
 		return -1;
 	}
 	n = (size_t)snprintf(filter, sizeof(filter), "tcp");

@@ -1,5 +1,6 @@
 /* diag: one dump of the kernel's TCP table through NETLINK_SOCK_DIAG. */
 #include "sockstep/diag.h"
+#include "sockstep/addr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -285,4 +286,93 @@ int diag_tcp_snapshot_keep(const uint16_t *ports, int nports, int families_mask,
 	for (int i = 0; i < out.count; i++)
 		rows[i].u.sock.rows = out.count;
 	return out.count;
+}
+
+/* The request's id for one side: address and port in network order. */
+static int diag_side(const char *text, int *family, __be32 addr[4], __be16 *port)
+{
+	struct ss_addr a;
+	char err[128];
+
+	memset(addr, 0, 16);
+	*port = 0;
+	if (text[0] == '\0')
+		return 0; /* a listener's peer: any */
+	if (addr_parse(&a, text, 0, err, sizeof err) < 0 ||
+	    (a.kind != SS_ADDR_INET && a.kind != SS_ADDR_INET6))
+		return -1;
+	if (*family && *family != addr_family(&a))
+		return -1;
+	*family = addr_family(&a);
+	if (inet_pton(*family, a.host, addr) != 1)
+		return -1;
+	*port = htons((uint16_t)a.port);
+	return 0;
+}
+
+/* Ask for one socket; 1 and *row if the kernel has it, 0 if not, -1. */
+static int diag_lookup_one(int fd, const struct diag_tuple *t, struct ss_event *row,
+			   unsigned char *buf)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 req;
+	} msg;
+	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+	struct diag_out out = {.rows = row, .max = 1};
+	int family = 0;
+
+	memset(&msg, 0, sizeof msg);
+	if (diag_side(t->local, &family, msg.req.id.idiag_src, &msg.req.id.idiag_sport) < 0 ||
+	    diag_side(t->peer, &family, msg.req.id.idiag_dst, &msg.req.id.idiag_dport) < 0 ||
+	    family == 0)
+		return 0; /* not a TCP/IP address: nothing to ask */
+	msg.nlh.nlmsg_len = sizeof msg;
+	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	msg.nlh.nlmsg_flags = NLM_F_REQUEST;
+	msg.req.sdiag_family = (uint8_t)family;
+	msg.req.sdiag_protocol = IPPROTO_TCP;
+	msg.req.idiag_states = ~0U;
+	msg.req.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+	msg.req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	if (sendto(fd, &msg, sizeof msg, 0, (const struct sockaddr *)&kernel,
+		   sizeof kernel) != (ssize_t)sizeof msg)
+		return -1;
+	/* The answer is one message: the socket, or an error (ENOENT). */
+	ssize_t n = recv(fd, buf, DIAG_BUF_SIZE, 0);
+	if (n < (ssize_t)sizeof(struct nlmsghdr))
+		return -1;
+	const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+	if (h->nlmsg_len < sizeof *h || h->nlmsg_len > (size_t)n)
+		return -1;
+	if (diag_handle_msg(h, &out) < 0)
+		return errno == ENOENT ? 0 : -1;
+	return out.count;
+}
+
+int diag_tcp_lookup(const struct diag_tuple *tuples, int n,
+		    struct ss_event *rows, int max)
+{
+	_Alignas(struct nlmsghdr) unsigned char buf[DIAG_BUF_SIZE];
+	struct timeval tv = {.tv_sec = 2};
+	int count = 0;
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+
+	if (fd < 0)
+		return -1;
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (int i = 0; i < n && count < max; i++) {
+		int rc = diag_lookup_one(fd, &tuples[i], &rows[count], buf);
+		if (rc < 0) {
+			int saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		count += rc;
+	}
+	close(fd);
+	for (int i = 0; i < count; i++)
+		rows[i].u.sock.rows = count;
+	return count;
 }

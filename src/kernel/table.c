@@ -5,7 +5,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
+#include "sockstep/cut.h"
 #include "sockstep/diag.h"
 
 void table_init(struct table *t)
@@ -71,6 +73,51 @@ int table_snapshot(struct table *t, const struct registry *r)
 	/* One row more than kept, so that a cut is seen and said. */
 	int n = diag_tcp_snapshot_keep(r->ports, r->nports, r->families, keep_row,
 				       &k, t->rows, SS_TABLE_ROWS + 1);
+
+	t->nrows = 0;
+	t->cut = 0;
+	if (n < 0)
+		return -1;
+	t->cut = n > SS_TABLE_ROWS;
+	t->nrows = n > SS_TABLE_ROWS ? SS_TABLE_ROWS : n;
+	for (int i = 0; i < t->nrows; i++)
+		t->rows[i].u.sock.rows = t->nrows;
+	table_own_rows(t, r);
+	return 0;
+}
+
+/* The session's sockets as tuples to look up: each known 4-tuple and its
+ * mirror (the other end, even after close: TIME_WAIT), a listener by its
+ * local address.  Returns how many. */
+static int known_tuples(const struct registry *r, struct diag_tuple *tup, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < r->n && n + 2 <= max; i++) {
+		const struct registry_sock *e = &r->socks[i];
+		const struct ss_call_event *c = &e->last.u.call;
+		if (c->local[0] == '\0' || c->type != SOCK_STREAM ||
+		    (c->family != AF_INET && c->family != AF_INET6))
+			continue;
+		if (c->peer[0]) {
+			cut_copy(tup[n].local, sizeof tup[n].local, c->local);
+			cut_copy(tup[n].peer, sizeof tup[n].peer, c->peer);
+			cut_copy(tup[n + 1].local, sizeof tup[n].local, c->peer);
+			cut_copy(tup[n + 1].peer, sizeof tup[n].peer, c->local);
+			n += 2;
+		} else if (!e->closed && c->state == TCP_LISTEN) {
+			cut_copy(tup[n].local, sizeof tup[n].local, c->local);
+			tup[n++].peer[0] = '\0';
+		}
+	}
+	return n;
+}
+
+int table_snapshot_known(struct table *t, const struct registry *r)
+{
+	struct diag_tuple tup[2 * REGISTRY_MAX];
+	int n = diag_tcp_lookup(tup, known_tuples(r, tup, 2 * REGISTRY_MAX),
+				t->rows, SS_TABLE_ROWS + 1);
 
 	t->nrows = 0;
 	t->cut = 0;
@@ -180,7 +227,7 @@ static void narrate_queue(const struct table *t, const struct ss_event *call,
 		if (s->state == TCP_LISTEN && strcmp(s->local, call->u.call.peer) == 0 &&
 		    s->recv_q > 0)
 			emit_note(now, 0, emit, ctx,
-				  "connect() returned before the server called accept(): the kernel did the handshake, and the connection waits in the listener's accept queue (%ld of %ld in the table)",
+				  "connect() returned before the server called accept(): the kernel did the handshake, and the connection waits in the listener's accept queue (%ld waiting in the accept queue, backlog %ld)",
 				  s->recv_q, s->send_q);
 	}
 }

@@ -99,8 +99,8 @@ int course_find(const char *dir, const char *what, char *path, size_t pathsz)
 
 	if (strchr(what, '/') || (strlen(what) > 3 &&
 				  strcmp(what + strlen(what) - 3, ".md") == 0)) {
-		if (access(what, R_OK) != 0)
-			return -1;
+		/* a path: loading it says why it cannot be read (missing,
+		 * unreadable, a directory), better than "no lesson" */
 		snprintf(path, pathsz, "%s", what);
 		return 0;
 	}

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #define TOKENS_MAX 4
@@ -15,7 +16,8 @@ static const char *const call_fields[] = {
 	"ret",	  "errno",  "state", "queue",	   "backlog",	 "bytes",
 	"unread", "data",   "fd",    "local",	   "peer",	 "local.port",
 	"peer.port", "trunc", "kstate", "krecv_q", "ksend_q", "ktimer",
-	"optval", "cred.pid", "cred.uid", "cred.gid", NULL};
+	"optval", "cred.pid", "cred.uid", "cred.gid", "local.host", "peer.host",
+	"kpeerstate", NULL};
 
 static const char *const ops[] = {"==", "!=", "<=", ">=", "<", ">", NULL};
 
@@ -293,6 +295,36 @@ static void option_value(const char *args, const char *f, struct value *v)
 		set_num(v, strtol(p, NULL, 10));
 }
 
+/* The host of "127.0.0.1:9001" / "[::1]:9001", quoted as a string value
+ * is: "127.0.0.1", "::1". */
+static void set_host(struct value *v, const char *addr)
+{
+	const char *colon = strrchr(addr, ':');
+	int skip = addr[0] == '[';
+	int len = (int)(colon - addr) - skip - (skip && colon[-1] == ']');
+
+	v->present = 1;
+	v->numeric = 0;
+	snprintf(v->str, sizeof v->str, "\"%.*s\"", len > 0 ? len : 0, addr + skip);
+}
+
+/* The row of the other end of c's connection: local and peer swapped
+ * (the server's half-open SYN_RECV for a client that believes it is
+ * connected). */
+static const struct ss_event *mirror_row(const struct expect_env *env,
+					 const struct ss_event *c)
+{
+	const struct ss_call_event *ce = &c->u.call;
+
+	for (int i = 0; i < env->nrows; i++) {
+		const struct ss_socket_event *r = &env->rows[i].u.sock;
+		if (ce->peer[0] && strcmp(r->local, ce->peer) == 0 &&
+		    strcmp(r->peer, ce->local) == 0)
+			return &env->rows[i];
+	}
+	return NULL;
+}
+
 static void field_value(const struct expect_env *env, const struct ss_event *c,
 			const char *f, struct value *v)
 {
@@ -302,6 +334,12 @@ static void field_value(const struct expect_env *env, const struct ss_event *c,
 	if (c == NULL)
 		return;
 	ce = &c->u.call;
+	if (strcmp(f, "kpeerstate") == 0) {
+		const struct ss_event *r = mirror_row(env, c);
+		if (ce->peer[0])
+			set_str(v, r ? event_tcp_state_name(r->u.sock.state) : "none");
+		return;
+	}
 	if (f[0] == 'k') {
 		const struct ss_event *r = kernel_row(env, c);
 		if (r == NULL) {
@@ -352,6 +390,10 @@ static void field_value(const struct expect_env *env, const struct ss_event *c,
 		set_str(v, ce->local);
 	else if (strcmp(f, "peer") == 0 && ce->peer[0])
 		set_str(v, ce->peer);
+	else if (strcmp(f, "local.host") == 0 && event_addr_port(ce->local) >= 0)
+		set_host(v, ce->local);
+	else if (strcmp(f, "peer.host") == 0 && event_addr_port(ce->peer) >= 0)
+		set_host(v, ce->peer);
 	else if (strcmp(f, "local.port") == 0 && event_addr_port(ce->local) >= 0)
 		set_num(v, event_addr_port(ce->local));
 	else if (strcmp(f, "peer.port") == 0 && event_addr_port(ce->peer) >= 0)
@@ -409,6 +451,10 @@ static int compare(const struct value *a, int op, const struct value *b)
 		d = a->num < b->num ? -1 : a->num > b->num;
 	else if (op >= 2)
 		return 0; /* ordering only means something for numbers */
+	else if (a->str[0] != '"' && b->str[0] != '"')
+		/* names (states, errnos, none, true): a learner's "none" is
+		 * the kernel's none, "established" its ESTABLISHED */
+		d = strcasecmp(a->str, b->str) != 0;
 	else
 		d = strcmp(unquoted(a->str, qa, sizeof qa),
 			   unquoted(b->str, qb, sizeof qb)) != 0;

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <sys/socket.h>
 
 #include "sockstep/addr.h"
+#include "sockstep/escape.h"
 #include "sockstep/expect.h"
 
 struct named_int {
@@ -26,7 +28,10 @@ struct named_int {
 static const struct named_int msg_flags[] = {
 	{"MSG_PEEK", MSG_PEEK},		{"MSG_TRUNC", MSG_TRUNC},
 	{"MSG_DONTWAIT", MSG_DONTWAIT}, {"MSG_WAITALL", MSG_WAITALL},
-	{"0", 0},			{NULL, 0}};
+	{"MSG_NOSIGNAL", MSG_NOSIGNAL}, {"0", 0},
+	{NULL, 0}};
+static const struct named_int poll_events[] = {
+	{"POLLIN", POLLIN}, {"POLLOUT", POLLOUT}, {NULL, 0}};
 static const struct named_int hows[] = {{"SHUT_RD", SHUT_RD},
 					{"SHUT_WR", SHUT_WR},
 					{"SHUT_RDWR", SHUT_RDWR},
@@ -50,6 +55,8 @@ static const struct {
 	{"SO_PEERCRED", SOL_SOCKET, SO_PEERCRED},
 	{"TCP_NODELAY", IPPROTO_TCP, TCP_NODELAY},
 	{"TCP_SYNCNT", IPPROTO_TCP, TCP_SYNCNT},
+	{"TCP_QUICKACK", IPPROTO_TCP, TCP_QUICKACK},
+	{"TCP_DEFER_ACCEPT", IPPROTO_TCP, TCP_DEFER_ACCEPT},
 	{"IPV6_V6ONLY", IPPROTO_IPV6, IPV6_V6ONLY},
 	{NULL, 0, 0},
 };
@@ -57,13 +64,17 @@ static const struct {
 
 int grammar_fail(struct grammar *p, const char *fmt, ...)
 {
-	char msg[256];
+	char msg[256], shown[512], name[256];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	snprintf(p->err, p->errsz, "%s:%d: %s", p->name, p->line, msg);
+	/* the message quotes the lesson's words, the name is the user's:
+	 * a lesson from anywhere must not reach the terminal raw */
+	escape_string(shown, sizeof shown, msg);
+	escape_string(name, sizeof name, p->name);
+	snprintf(p->err, p->errsz, "%s:%d: %s", name, p->line, shown);
 	return -1;
 }
 
@@ -273,7 +284,7 @@ static int parse_flags(struct grammar *p, const char *s, int *out)
 	     tok = strtok_r(NULL, "|", &save)) {
 		int f;
 		if (lookup(msg_flags, grammar_trim(tok), &f) < 0)
-			return grammar_fail(p, "unknown flag '%s' (MSG_PEEK, MSG_TRUNC, MSG_DONTWAIT, MSG_WAITALL)",
+			return grammar_fail(p, "unknown flag '%s' (MSG_PEEK, MSG_TRUNC, MSG_DONTWAIT, MSG_WAITALL, MSG_NOSIGNAL)",
 				    grammar_trim(tok));
 		*out |= f;
 	}
@@ -284,15 +295,25 @@ static int parse_data(struct grammar *p, struct ss_step *st, const char *arg)
 {
 	long n;
 
-	if (strcmp(arg, SCRIPT_SEED_REPLY) == 0) {
-		memcpy(st->data, arg, strlen(arg));
-		st->data_len = strlen(arg);
+	if (strcmp(arg, SCRIPT_SEED_REPLY) == 0 ||
+	    strcmp(arg, SCRIPT_TUTORIAL_REPLY) == 0) {
+		/* one marker for the actor, whichever name was written */
+		memcpy(st->data, SCRIPT_SEED_REPLY, strlen(SCRIPT_SEED_REPLY));
+		st->data_len = strlen(SCRIPT_SEED_REPLY);
+		return 0;
+	}
+	if (strncmp(arg, SCRIPT_FILL, strlen(SCRIPT_FILL)) == 0) {
+		if (parse_long(arg + strlen(SCRIPT_FILL), 1, SCRIPT_FILL_MAX, &n) < 0)
+			return grammar_fail(p, "%sN takes a byte count from 1 to %ld",
+					    SCRIPT_FILL, SCRIPT_FILL_MAX);
+		st->data_len = (size_t)snprintf((char *)st->data, sizeof st->data,
+						"%s%ld", SCRIPT_FILL, n);
 		return 0;
 	}
 	n = parse_quoted(arg, st->data, sizeof st->data);
 	if (n < 0)
-		return grammar_fail(p, "data must be a quoted string (\"1\", \"a\\nb\", \"\\x1b\") of at most %d bytes, or %s",
-			    SCRIPT_DATA_MAX, SCRIPT_SEED_REPLY);
+		return grammar_fail(p, "data must be a quoted string (\"1\", \"a\\nb\", \"\\x1b\") of at most %d bytes, %s or %sN",
+			    SCRIPT_DATA_MAX, SCRIPT_TUTORIAL_REPLY, SCRIPT_FILL);
 	st->data_len = (size_t)n;
 	return 0;
 }
@@ -407,6 +428,58 @@ static int call_ioctl(struct grammar *g, struct ss_step *st, char **argv, int ar
 	return 0;
 }
 
+static int call_fcntl(struct grammar *g, struct ss_step *st, char **argv, int argc)
+{
+	if (strcmp(argv[1], "O_NONBLOCK") != 0)
+		return grammar_fail(g, "fcntl supports O_NONBLOCK only (it sets the flag)");
+	return 0;
+}
+
+static int call_fork(struct grammar *g, struct ss_step *st, char **argv, int argc)
+{
+	if (parse_seconds(argv[0], &st->seconds) < 0 || st->seconds > 60)
+		return grammar_fail(g, "fork takes the seconds its child holds the fds, 0 to 60, got '%s'",
+				    argv[0]);
+	return 0;
+}
+
+static int parse_poll_events(struct grammar *g, const char *s, int *out)
+{
+	char buf[64];
+	char *save = NULL;
+
+	*out = 0;
+	snprintf(buf, sizeof buf, "%s", s);
+	for (char *tok = strtok_r(buf, "|", &save); tok;
+	     tok = strtok_r(NULL, "|", &save)) {
+		int f;
+		if (lookup(poll_events, grammar_trim(tok), &f) < 0)
+			return grammar_fail(g, "poll events '%s': POLLIN, POLLOUT or POLLIN|POLLOUT", s);
+		*out |= f;
+	}
+	return *out ? 0 : grammar_fail(g, "poll needs POLLIN and/or POLLOUT");
+}
+
+/* poll(a, b, ..., EVENTS, TIMEOUT_MS): argv[0] is checked like any call's
+ * socket; the names go into addr, space-separated, for the actor. */
+static int call_poll(struct grammar *g, struct ss_step *st, char **argv, int argc)
+{
+	size_t used = 0;
+
+	for (int i = 0; i < argc - 2; i++) {
+		if (need_sock(g, st->actor, argv[i]) < 0)
+			return -1;
+		used += (size_t)snprintf(st->addr + used, sizeof st->addr - used,
+					 "%s%s", i ? " " : "", argv[i]);
+	}
+	if (parse_poll_events(g, argv[argc - 2], &st->flags) < 0)
+		return -1;
+	if (parse_long(argv[argc - 1], -1, 60000, &st->num) < 0)
+		return grammar_fail(g, "poll timeout '%s' is not milliseconds from -1 to 60000",
+				    argv[argc - 1]);
+	return 0;
+}
+
 /* Each call: its arguments (minimum, maximum), whether it makes a socket
  * ("x = call(...)") and its handler (NULL: the socket is all it takes). */
 static const struct {
@@ -429,6 +502,9 @@ static const struct {
 	[SS_CALL_CLOSE] = {1, 1, 0, NULL},
 	[SS_CALL_FIONREAD] = {2, 2, 0, call_ioctl},
 	[SS_CALL_SLEEP] = {1, 1, 0, call_sleep},
+	[SS_CALL_FCNTL] = {2, 2, 0, call_fcntl},
+	[SS_CALL_POLL] = {3, SCRIPT_POLL_MAX + 2, 0, call_poll},
+	[SS_CALL_FORK] = {1, 1, 0, call_fork},
 };
 
 /* "c = accept(s)": the name bound to the new socket, cut from text. */
@@ -457,7 +533,7 @@ static int parse_call(struct grammar *g, struct ss_step *st, char *text)
 {
 	char *open = strchr(text, '(');
 	char *close = strrchr(text, ')');
-	char *argv[5];
+	char *argv[SCRIPT_POLL_MAX + 2];
 	int argc, ci;
 
 	if (parse_result(g, st, &text, open) < 0)
@@ -473,7 +549,7 @@ static int parse_call(struct grammar *g, struct ss_step *st, char *text)
 	if (ci == SS_CALL_COUNT)
 		return grammar_fail(g, "unknown call '%s'", text);
 	st->call = (enum ss_call)ci;
-	argc = split_args(open + 1, argv, 5);
+	argc = split_args(open + 1, argv, SCRIPT_POLL_MAX + 2);
 	if (argc < calls[ci].min || argc > calls[ci].max)
 		return grammar_fail(g, "%s takes %d%s argument%s, got %d", text, calls[ci].min,
 				    calls[ci].max > calls[ci].min ? " or more" : "",
@@ -482,7 +558,8 @@ static int parse_call(struct grammar *g, struct ss_step *st, char *text)
 		return grammar_fail(g, "%s makes a socket: write 'name = %s(...)'", text, text);
 	if (!calls[ci].needs_result && st->result[0])
 		return grammar_fail(g, "%s does not make a socket", text);
-	if (st->call != SS_CALL_SOCKET && st->call != SS_CALL_SLEEP) {
+	if (st->call != SS_CALL_SOCKET && st->call != SS_CALL_SLEEP &&
+	    st->call != SS_CALL_FORK) {
 		if (need_sock(g, st->actor, argv[0]) < 0)
 			return -1;
 		snprintf(st->sock, sizeof st->sock, "%s", argv[0]);

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sockstep/escape.h"
+#include "sockstep/files.h"
 #include "sockstep/grammar.h"
 
 #define LINE_MAX_LEN 1024
@@ -121,15 +123,21 @@ int lesson_parse(struct ss_script *sc, const char *text, const char *name,
 		size_t len = nl ? (size_t)(nl - s) : strlen(s);
 
 		p.line++;
-		if (len >= sizeof raw) {
+		/* The limit is the grammar's: prose a person reads may run
+		 * on (only a title is kept, cut to its field). */
+		if (len >= sizeof raw && in_block) {
 			grammar_fail(&p, "line longer than %d characters", LINE_MAX_LEN - 1);
 			goto bad;
 		}
-		memcpy(raw, s, len);
+		const char *start = s;
+
+		s += len + (nl ? 1 : 0);
+		if (len >= sizeof raw)
+			len = sizeof raw - 1; /* prose: the rest is not needed */
+		memcpy(raw, start, len);
 		raw[len] = '\0';
 		if (len && raw[len - 1] == '\r')
 			raw[len - 1] = '\0';
-		s += len + (nl ? 1 : 0);
 
 		if (strncmp(raw, "```", 3) == 0) {
 			if (!in_block && strcmp(grammar_trim(raw + 3), "sockstep") == 0) {
@@ -155,7 +163,7 @@ int lesson_parse(struct ss_script *sc, const char *text, const char *name,
 		goto bad;
 	}
 	if (blocks == 0 || sc->nsteps == 0) {
-		snprintf(err, errsz, "%s:%d: no steps: a lesson needs a ```sockstep block", name, p.line);
+		grammar_fail(&p, "no steps: a lesson needs a ```sockstep block");
 		goto bad;
 	}
 	if (grammar_finish(&p) < 0)
@@ -172,31 +180,31 @@ int lesson_load(struct ss_script *sc, const char *path,
 		const struct script_var *vars, size_t nvars, char *err,
 		size_t errsz)
 {
-	FILE *f = fopen(path, "rb");
-	char *text;
+	/* a regular file: a FIFO would hang, /dev/zero never end */
+	FILE *f = files_read(path, err, errsz);
+	char *text, shown[256];
 	size_t n;
 	int rc;
 
-	if (f == NULL) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+	if (f == NULL)
 		return -1;
-	}
+	escape_string(shown, sizeof shown, path);
 	text = malloc(SCRIPT_TEXT_MAX + 1);
 	if (text == NULL) {
 		fclose(f);
-		snprintf(err, errsz, "%s: out of memory", path);
+		snprintf(err, errsz, "%s: out of memory", shown);
 		return -1;
 	}
 	n = fread(text, 1, SCRIPT_TEXT_MAX + 1, f);
 	fclose(f);
 	if (n > SCRIPT_TEXT_MAX) {
 		free(text);
-		snprintf(err, errsz, "%s: larger than %d KiB", path, SCRIPT_TEXT_MAX / 1024);
+		snprintf(err, errsz, "%s: larger than %d KiB", shown, SCRIPT_TEXT_MAX / 1024);
 		return -1;
 	}
 	if (memchr(text, '\0', n)) {
 		free(text);
-		snprintf(err, errsz, "%s: not a text file (NUL byte)", path);
+		snprintf(err, errsz, "%s: not a text file (NUL byte)", shown);
 		return -1;
 	}
 	text[n] = '\0';

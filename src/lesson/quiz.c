@@ -18,7 +18,8 @@ int quiz_expects_failure(const struct ss_step *st)
 static int has_kernel_field(const char *text)
 {
 	return strstr(text, "kstate") || strstr(text, "krecv_q") ||
-	       strstr(text, "ksend_q") || strstr(text, "ktimer");
+	       strstr(text, "ksend_q") || strstr(text, "ktimer") ||
+	       strstr(text, "kpeerstate");
 }
 
 int quiz_expectation(const struct ss_script *sc, const struct ss_step *st,

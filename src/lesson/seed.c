@@ -14,10 +14,10 @@ static const char classic_reuse[] =
 	"server: setsockopt(s, SO_REUSEADDR, 1)\n"
 	"  say: ${reuse}\n";
 static const char classic_server[] =
-	"server: bind(s, ${host}:${port})\n"
+	"server: bind(s, ${local})\n"
 	"  say: bind() gives the socket its local address and port: the one clients will dial.\n"
 	"server: listen(s, 5)\n"
-	"  say: listen() turns it into a listening socket; the kernel will finish handshakes and queue up to the backlog.\n";
+	"  say: listen() turns it into a listening socket; the kernel will finish handshakes and queue up to backlog + 1 = 6 finished connections until accept() takes them.\n";
 static const char classic_accept[] =
 	"server: c = accept(s)\n"
 	"  say: accept() waits until the kernel has a finished connection in the queue, then returns a NEW socket for it: new fd, same local port.\n";
@@ -28,18 +28,23 @@ static const char classic_client_open[] =
 	"  say: connect() makes the kernel pick an ephemeral port and do the three-way handshake (SYN, SYN-ACK, ACK).\n";
 static const char classic_server_serve[] =
 	"server: setsockopt(c, SO_RCVTIMEO, 5)\n"
-	"  say: The seed sets a 5-second timeout on the connection: a recv() with no data fails with EAGAIN after 5 s.\n"
+	"  say: The tutorial sets a 5-second timeout on the connection: a recv() with no data fails with EAGAIN after 5 s.\n"
 	"server: recv(c, 1024)\n"
 	"  say: recv() blocks until data arrives (or the timeout fires); it returns at most 1024 bytes.\n"
 	"  on-error: skip 1\n";
 static const char classic_client_send[] =
 	"client: sleep(${pause})\n"
-	"  say: The seed's client sleeps before sending, so you can watch the server wait in recv().\n"
+	"  say: The tutorial's client sleeps before sending, so you can watch the server wait in recv().\n"
 	"client: send(k, \"${send}\")\n"
 	"  say: send() copies the bytes into the kernel's send buffer; TCP carries them to the server.\n";
 static const char classic_server_reply[] =
 	"server: send(c, @seed-reply)\n"
-	"  say: The seed's protocol: if the client sent 1, answer 'welcome to server!', else 'please go out!'.\n";
+	"  say: The tutorial's protocol: if the client sent 1, answer 'welcome to server!', else 'please go out!'.\n";
+/* Client mode talks to a server that is not ours: one that never answers
+ * must not hold the session forever (the tutorial server's timeout, here). */
+static const char client_timeout[] =
+	"client: setsockopt(k, SO_RCVTIMEO, 5)\n"
+	"  say: A 5-second timeout, as the tutorial's server sets: if this server never answers, recv() fails with EAGAIN instead of waiting forever.\n";
 static const char classic_client_recv[] =
 	"client: recv(k, 1024)\n"
 	"  say: The client reads the reply.\n";
@@ -76,9 +81,30 @@ static int seed_build(struct ss_script *sc, const char *title, const char *const
 	return lesson_parse(sc, text, "built-in", vars, nvars, err, errsz);
 }
 
-/* Extend vars with the defaults the seed scripts use. */
+/* The value of a variable, or its default. */
+static const char *var_value(const struct script_var *vars, size_t nvars,
+			     const char *name, const char *dflt)
+{
+	for (size_t i = 0; i < nvars; i++)
+		if (strcmp(vars[i].name, name) == 0)
+			return vars[i].value;
+	return dflt;
+}
+
+/* host:port as the address vocabulary reads it: [v6%scope]:port. */
+static void host_port(const struct script_var *vars, size_t nvars, char *out,
+		      size_t outsz)
+{
+	const char *host = var_value(vars, nvars, "host", "127.0.0.1");
+
+	snprintf(out, outsz, strchr(host, ':') ? "[%s]:%s" : "%s:%s", host,
+		 var_value(vars, nvars, "port", "9001"));
+}
+
+/* Extend vars with the defaults the seed scripts use, the server's
+ * address as ${local} (in local, SS_ADDR_MAX) and ${target}. */
 static size_t seed_vars(const struct script_var *vars, size_t nvars,
-			struct script_var *out, const char *target)
+			struct script_var *out, const char *target, char *local)
 {
 	static const struct script_var defaults[] = {
 		{"host", "127.0.0.1"}, {"port", "9001"}, {"pause", "2"},
@@ -95,6 +121,9 @@ static size_t seed_vars(const struct script_var *vars, size_t nvars,
 		if (i == nvars)
 			out[n++] = defaults[d];
 	}
+	host_port(vars, nvars, local, SS_ADDR_MAX);
+	out[n].name = "local";
+	out[n++].value = local;
 	out[n].name = "target";
 	out[n].value = target;
 	return n + 1;
@@ -113,16 +142,17 @@ int seed_classic(struct ss_script *sc, const struct script_var *vars,
 		classic_server_close, classic_server_end,   classic_client_close,
 		NULL};
 	struct script_var all[20];
-	size_t n = seed_vars(vars, nvars, all, "server.s");
+	char local[SS_ADDR_MAX];
+	size_t n = seed_vars(vars, nvars, all, "server.s", local);
 
 	if (!wants_reuse(vars, nvars)) /* the seed exactly: no SO_REUSEADDR */
 		memmove(&parts[1], &parts[2], sizeof parts - 2 * sizeof parts[0]);
 
-	if (seed_build(sc, "The classic exchange (the seed tutorial)", parts, all, n,
+	if (seed_build(sc, "The classic exchange (the tutorial)", parts, all, n,
 		  err, errsz) < 0)
 		return -1;
 	snprintf(sc->summary, sizeof sc->summary,
-		 "The seed's server and client: socket, bind, listen, accept, connect, send/recv, close.");
+		 "The tutorial's server and client: socket, bind, listen, accept, connect, send/recv, close.");
 	return 0;
 }
 
@@ -135,12 +165,13 @@ int seed_server(struct ss_script *sc, const struct script_var *vars,
 			       classic_server_close, classic_server_end,
 			       NULL};
 	struct script_var all[20];
-	size_t n = seed_vars(vars, nvars, all, "");
+	char local[SS_ADDR_MAX];
+	size_t n = seed_vars(vars, nvars, all, "", local);
 	int reuse = wants_reuse(vars, nvars);
 
 	if (!reuse) /* the seed exactly: no SO_REUSEADDR */
 		memmove(&parts[1], &parts[2], sizeof parts - 2 * sizeof parts[0]);
-	if (seed_build(sc, "The seed's server", parts, all, n, err, errsz) < 0)
+	if (seed_build(sc, "The tutorial's server", parts, all, n, err, errsz) < 0)
 		return -1;
 	/* accept .. close(c) is served once per client */
 	sc->repeat_from = 3 + reuse;
@@ -154,22 +185,15 @@ int seed_client(struct ss_script *sc, const struct script_var *vars,
 {
 	static const char *const parts[] = {classic_client_open,
 					    classic_client_send,
+					    client_timeout,
 					    classic_client_recv,
 					    classic_client_close, NULL};
 	struct script_var all[20];
-	const char *host = "127.0.0.1", *port = "9001";
-	char target[SS_ADDR_MAX];
+	char target[SS_ADDR_MAX], local[SS_ADDR_MAX];
 
-	for (size_t i = 0; i < nvars; i++) {
-		if (strcmp(vars[i].name, "host") == 0)
-			host = vars[i].value;
-		if (strcmp(vars[i].name, "port") == 0)
-			port = vars[i].value;
-	}
-	snprintf(target, sizeof target, strchr(host, ':') ? "[%s]:%s" : "%s:%s",
-		 host, port);
-	size_t n = seed_vars(vars, nvars, all, target);
-	if (seed_build(sc, "The seed's client", parts, all, n, err, errsz) < 0)
+	host_port(vars, nvars, target, sizeof target);
+	size_t n = seed_vars(vars, nvars, all, target, local);
+	if (seed_build(sc, "The tutorial's client", parts, all, n, err, errsz) < 0)
 		return -1;
 	return 0;
 }

@@ -159,13 +159,20 @@ static int map_owner(const struct exporter *x, const char *addr, const char *oth
 	return -1;
 }
 
-/* Clients (and the unknown remote peer) on the left, servers on the
- * right, as TCP diagrams are usually drawn; otherwise first seen first. */
-static int actor_rank(const char *name)
+/* Servers on the left, clients on the right, as the UI draws them.  The
+ * unknown remote peer is the other side of whoever is traced: a client
+ * beside a server (nc talking to `sockstep server`), else a server. */
+static int actor_rank(const struct exporter *x, const char *name)
 {
-	if (strncmp(name, "client", 6) == 0 || strcmp(name, REMOTE_NAME) == 0)
+	if (strcmp(name, REMOTE_NAME) == 0) {
+		for (int i = 0; i < x->nactors; i++)
+			if (x->actors[i].used && strncmp(x->actors[i].name, "server", 6) == 0)
+				return 2;
 		return 0;
+	}
 	if (strncmp(name, "server", 6) == 0)
+		return 0;
+	if (strncmp(name, "client", 6) == 0)
 		return 2;
 	return 1;
 }
@@ -175,7 +182,7 @@ static void order_lifelines(struct exporter *x)
 	x->nlines = 0;
 	for (int rank = 0; rank <= 2; rank++)
 		for (int i = 0; i < x->nactors; i++)
-			if (x->actors[i].used && actor_rank(x->actors[i].name) == rank) {
+			if (x->actors[i].used && actor_rank(x, x->actors[i].name) == rank) {
 				x->pos[i] = x->nlines;
 				x->order[x->nlines++] = i;
 			}
@@ -227,9 +234,14 @@ static void call_item(const struct ss_event *ev, struct item *it)
 		output_call_line(ev, it->line1, LABEL_MAX);
 		it->error = c->ret < 0;
 	}
-	/* What the kernel said about the socket: fd, 4-tuple, state, queue. */
+	/* What the kernel said about the socket: fd, 4-tuple, state, queue.
+	 * accept() acts on the listener but returns a new socket, and the
+	 * 4-tuple is the new one's: it goes beside the new fd. */
 	it->line2[0] = '\0';
-	if (c->fd >= 0)
+	if (strcmp(c->name, "accept") == 0 && c->fd >= 0 && c->ret >= 0 &&
+	    ev->kind == SS_EV_CALL)
+		append(it->line2, LABEL_MAX, "listener fd %d  new fd %ld", c->fd, c->ret);
+	else if (c->fd >= 0)
 		append(it->line2, LABEL_MAX, "fd %d", c->fd);
 	if (c->local[0])
 		append(it->line2, LABEL_MAX, "%slocal %s", it->line2[0] ? "  " : "", c->local);
@@ -239,8 +251,9 @@ static void call_item(const struct ss_event *ev, struct item *it)
 		append(it->line2, LABEL_MAX, "%s%s", it->line2[0] ? "  " : "",
 		       event_tcp_state_name(c->state));
 	if (c->queue >= 0)
-		append(it->line2, LABEL_MAX, "%squeue %d/%d", it->line2[0] ? "  " : "",
-		       c->queue, c->backlog);
+		append(it->line2, LABEL_MAX, "%s%squeue %d/%d", it->line2[0] ? "  " : "",
+		       strcmp(c->name, "accept") == 0 ? "listener " : "", c->queue,
+		       c->backlog);
 	ascii_clean(it->line1, LABEL_MAX);
 	ascii_clean(it->line2, LABEL_MAX);
 }

@@ -183,72 +183,70 @@ static const char *value_hint(enum value_type type)
 }
 
 /* One clause: [!]KEY, KEY=V,..., KEY~V, KEY!=V,..., KEY!~V. */
-static int parse_clause(struct filter_clause *c, const char *tok, char *err,
-			size_t errsz)
+/* The key at the start of a clause ("port" in "!port=9001"); returns the
+ * text after it, or NULL with err. */
+static const char *parse_key(struct filter_clause *c, const char *tok, const char *p,
+			     const struct key_info **kp, char *keyname, size_t keysz,
+			     char *err, size_t errsz)
 {
-	char keyname[16];
 	size_t n = 0;
-	const char *p = tok;
-	const struct key_info *k = NULL;
 
-	memset(c, 0, sizeof *c);
-	if (*p == '!') {
-		c->negate = 1;
-		p++;
-	}
 	while (isalpha((unsigned char)p[n]) || p[n] == '_')
 		n++;
-	if (n == 0 || n >= sizeof keyname) {
+	if (n == 0 || n >= keysz) {
 		set_err(err, errsz, "filter '%s': expected a key such as actor, call, errno, kind, flags, port, fd",
 			tok);
-		return -1;
+		return NULL;
 	}
 	memcpy(keyname, p, n);
 	keyname[n] = '\0';
 	for (size_t i = 0; i < n; i++)
 		keyname[i] = (char)tolower((unsigned char)keyname[i]);
+	*kp = NULL;
 	for (size_t i = 0; i < FILTER_KEY_COUNT; i++)
 		if (strcmp(keys[i].name, keyname) == 0) {
-			k = &keys[i];
+			*kp = &keys[i];
 			c->key = (enum filter_key)i;
 		}
-	if (k == NULL) {
+	if (*kp == NULL) {
 		set_err(err, errsz, "filter '%s': unknown key '%s' (actor, call, errno, kind, flags, port, fd, sock, state, step)",
 			tok, keyname);
-		return -1;
+		return NULL;
 	}
-	p += n;
+	return p + n;
+}
+
+/* The operator after the key: nothing (present), =, ~, != or !~. */
+static const char *parse_op(struct filter_clause *c, const char *tok, const char *p,
+			    const char *keyname, char *err, size_t errsz)
+{
 	if (*p == '\0') {
 		c->op = FILTER_PRESENT;
-	} else {
-		if (p[0] == '!' && (p[1] == '=' || p[1] == '~')) {
-			if (c->negate) {
-				set_err(err, errsz, "filter '%s': negated twice", tok);
-				return -1;
-			}
-			c->negate = 1;
-			p++;
+		return p;
+	}
+	if (p[0] == '!' && (p[1] == '=' || p[1] == '~')) {
+		if (c->negate) {
+			set_err(err, errsz, "filter '%s': negated twice", tok);
+			return NULL;
 		}
-		if (*p == '=')
-			c->op = FILTER_EQ;
-		else if (*p == '~')
-			c->op = FILTER_HAS;
-		else {
-			set_err(err, errsz, "filter '%s': expected =, ~, != or !~ after '%s'", tok, keyname);
-			return -1;
-		}
+		c->negate = 1;
 		p++;
 	}
-	if (!(k->ops & (1u << c->op))) {
-		set_err(err, errsz, c->op == FILTER_PRESENT ? "filter '%s': '%s' needs a value (KEY=VALUE)"
-				    : c->op == FILTER_HAS   ? "filter '%s': '%s' takes = (exact values), not ~"
-							    : "filter '%s': '%s' takes no value",
-			tok, keyname);
-		return -1;
+	if (*p == '=')
+		c->op = FILTER_EQ;
+	else if (*p == '~')
+		c->op = FILTER_HAS;
+	else {
+		set_err(err, errsz, "filter '%s': expected =, ~, != or !~ after '%s'", tok, keyname);
+		return NULL;
 	}
-	if (c->op == FILTER_PRESENT)
-		return 0;
-	/* Values: comma-separated, any of them. */
+	return p + 1;
+}
+
+/* Values: comma-separated, any of them. */
+static int parse_values(struct filter_clause *c, const struct key_info *k, const char *tok,
+			const char *p, const char *keyname, char *err, size_t errsz)
+{
 	for (;;) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
@@ -273,9 +271,40 @@ static int parse_clause(struct filter_clause *c, const char *tok, char *err,
 		}
 		c->nvalues++;
 		if (comma == NULL)
-			break;
+			return 0;
 		p = comma + 1;
 	}
+}
+
+static int parse_clause(struct filter_clause *c, const char *tok, char *err,
+			size_t errsz)
+{
+	char keyname[16];
+	const char *p = tok;
+	const struct key_info *k = NULL;
+
+	memset(c, 0, sizeof *c);
+	if (*p == '!') {
+		c->negate = 1;
+		p++;
+	}
+	p = parse_key(c, tok, p, &k, keyname, sizeof keyname, err, errsz);
+	if (p == NULL)
+		return -1;
+	p = parse_op(c, tok, p, keyname, err, errsz);
+	if (p == NULL)
+		return -1;
+	if (!(k->ops & (1u << c->op))) {
+		set_err(err, errsz, c->op == FILTER_PRESENT ? "filter '%s': '%s' needs a value (KEY=VALUE)"
+				    : c->op == FILTER_HAS   ? "filter '%s': '%s' takes = (exact values), not ~"
+							    : "filter '%s': '%s' takes no value",
+			tok, keyname);
+		return -1;
+	}
+	if (c->op == FILTER_PRESENT)
+		return 0;
+	if (parse_values(c, k, tok, p, keyname, err, errsz) < 0)
+		return -1;
 	if (c->op == FILTER_HAS && c->nvalues != 1) {
 		set_err(err, errsz, "filter '%s': '%s~' takes one value", tok, keyname);
 		return -1;

@@ -1,6 +1,7 @@
 /* output: the trace as text for people and as JSONL for scripts. */
 #include "sockstep/output.h"
 
+#include <errno.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,6 +60,11 @@ void output_call_result(const struct ss_call_event *c, char *out, size_t outsz)
 		escape_bytes(esc, sizeof esc, c->data, (size_t)c->data_len);
 		snprintf(data, sizeof data, " \"%s\"%s", esc,
 			 (long)c->data_len < c->bytes ? "..." : "");
+	} else if (strcmp(c->name, "poll") == 0 && c->data_len > 0) {
+		/* which sockets are ready, by name: "c2:IN" */
+		char esc[SS_PREVIEW_MAX * 4 + 1];
+		escape_bytes(esc, sizeof esc, c->data, (size_t)c->data_len);
+		snprintf(data, sizeof data, " ready: %s", esc);
 	}
 	snprintf(out, outsz, " = %ld%s%s%s", c->ret,
 		 strncmp(c->name, "accept", 6) == 0 ? " (new fd)" : "", data,
@@ -101,13 +107,16 @@ static const char *who(const struct ss_event *ev, char *buf, size_t size)
 	return buf;
 }
 
-static void print_process(struct output_text *o, const struct ss_event *ev)
+/* ev is escaped (event_escape); the command line is escaped here from
+ * the raw one, into a buffer with room for every escape. */
+static void print_process(struct output_text *o, const struct ss_event *ev,
+			  const char *raw_command)
 {
 	const struct ss_process_event *p = &ev->u.proc;
 	char label[SS_NAME_MAX + 16], what[SS_TEXT_MAX * 4 + 64];
 	char cmd[SS_TEXT_MAX * 4];
 
-	escape_string(cmd, sizeof cmd, p->command);
+	escape_string(cmd, sizeof cmd, raw_command);
 	if (strcmp(p->what, "exited") == 0 && p->signal > 0)
 		snprintf(what, sizeof what, "killed by signal %d (%s)", p->signal,
 			 strsignal(p->signal));
@@ -163,12 +172,22 @@ static void table_row(const struct ss_event *r, char *out, size_t outsz)
 		 s->recv_q, b, s->send_q, owner, timer);
 }
 
+/* Flush what was printed; 0, or the errno of a failed write (stdio's
+ * error flag is sticky, so a failure in any fprintf before is seen). */
+static int flushed(FILE *f)
+{
+	errno = 0;
+	if (fflush(f) == 0 && !ferror(f))
+		return 0;
+	return errno ? errno : EIO;
+}
+
 void output_text_flush(struct output_text *o)
 {
 	char table[4096];
 	size_t used = 0;
 
-	if (o->snapshot < 0)
+	if (o->snapshot < 0 || o->err)
 		return;
 	table[0] = '\0';
 	for (int i = 0; i < o->nrows; i++) {
@@ -189,19 +208,24 @@ void output_text_flush(struct output_text *o)
 	}
 	o->snapshot = -1;
 	o->nrows = 0;
+	o->err = flushed(o->out);
 }
 
-void output_text_sink(void *ctx, const struct ss_event *ev)
+static void text_event(struct output_text *o, const struct ss_event *raw)
 {
-	struct output_text *o = ctx;
-	/* Lesson prose and notes are ours, but a lesson file can hold
-	 * anything: no control byte reaches the terminal from it either. */
+	/* Lesson prose and notes are ours, but a lesson file, a recording or
+	 * a peer can hold anything: no control byte reaches the terminal
+	 * from any field.  The prose gets a larger buffer (its escapes may
+	 * be four times as long) than event_escape's in-place one. */
 	char text[SS_TEXT_MAX * 4] = "";
+	struct ss_event shown = *raw;
+	const struct ss_event *ev = &shown;
 
+	event_escape(&shown);
 	if (ev->kind == SS_EV_STEP || ev->kind == SS_EV_EXPECT ||
 	    ev->kind == SS_EV_NOTE || ev->kind == SS_EV_QUESTION ||
 	    ev->kind == SS_EV_ANSWER || ev->kind == SS_EV_OUTPUT)
-		escape_string(text, sizeof text, ev->u.note.text);
+		escape_string(text, sizeof text, raw->u.note.text);
 
 	if (ev->kind != SS_EV_SOCKET || ev->u.sock.snapshot != o->snapshot)
 		output_text_flush(o);
@@ -218,10 +242,17 @@ void output_text_sink(void *ctx, const struct ss_event *ev)
 			o->rows[o->nrows++] = *ev;
 		break;
 	case SS_EV_PACKET:
-		fprintf(o->out, "%9.4f  %-8s %s > %s  [%s]  seq %u ack %u len %d\n",
-			ev->t, "packet", ev->u.pkt.src, ev->u.pkt.dst,
-			ev->u.pkt.flags, ev->u.pkt.rel_seq, ev->u.pkt.rel_ack,
-			ev->u.pkt.len);
+		/* A segment without the ACK flag (the first SYN) carries no
+		 * acknowledgement number worth showing. */
+		if (strchr(ev->u.pkt.flags, '.'))
+			fprintf(o->out, "%9.4f  %-8s %s > %s  [%s]  seq %u ack %u len %d\n",
+				ev->t, "packet", ev->u.pkt.src, ev->u.pkt.dst,
+				ev->u.pkt.flags, ev->u.pkt.rel_seq, ev->u.pkt.rel_ack,
+				ev->u.pkt.len);
+		else
+			fprintf(o->out, "%9.4f  %-8s %s > %s  [%s]  seq %u len %d\n",
+				ev->t, "packet", ev->u.pkt.src, ev->u.pkt.dst,
+				ev->u.pkt.flags, ev->u.pkt.rel_seq, ev->u.pkt.len);
 		break;
 	case SS_EV_STEP:
 		if (o->narration && text[0])
@@ -248,7 +279,7 @@ void output_text_sink(void *ctx, const struct ss_event *ev)
 			text);
 		break;
 	case SS_EV_PROCESS:
-		print_process(o, ev);
+		print_process(o, ev, raw->u.proc.command);
 		break;
 	case SS_EV_OUTPUT:
 		fprintf(o->out, "%9.4f  %-8s %s| %s\n", ev->t, ev->actor,
@@ -257,16 +288,48 @@ void output_text_sink(void *ctx, const struct ss_event *ev)
 	default:
 		break;
 	}
-	fflush(o->out);
+}
+
+void output_text_sink(void *ctx, const struct ss_event *ev)
+{
+	struct output_text *o = ctx;
+
+	if (o->err)
+		return;
+	text_event(o, ev);
+	o->err = flushed(o->out);
+}
+
+int output_jsonl_write(FILE *out, const struct ss_event *ev)
+{
+	char line[JSONL_LINE_MAX];
+
+	if (jsonl_format(ev, line, sizeof line) > 0)
+		fputs(line, out);
+	return flushed(out);
+}
+
+/* One line, not flushed: 0, or the errno of a failed write so far. */
+static int jsonl_put(FILE *out, const struct ss_event *ev)
+{
+	char line[JSONL_LINE_MAX];
+
+	if (jsonl_format(ev, line, sizeof line) > 0)
+		fputs(line, out);
+	return ferror(out) ? (errno ? errno : EIO) : 0;
+}
+
+int output_file_flush(struct output_file *f)
+{
+	if (f->out && f->err == 0)
+		f->err = flushed(f->out);
+	return f->err;
 }
 
 void output_jsonl_sink(void *ctx, const struct ss_event *ev)
 {
-	FILE *out = ctx;
-	char line[JSONL_LINE_MAX];
+	struct output_file *f = ctx;
 
-	if (jsonl_format(ev, line, sizeof line) > 0) {
-		fputs(line, out);
-		fflush(out);
-	}
+	if (f->err == 0)
+		f->err = jsonl_put(f->out, ev);
 }

@@ -607,15 +607,25 @@ static void draw_help(const struct ui_screen *s, int rows, int cols)
 		 pen_attr(AT_BAR));
 }
 
+/* Wrapped to the width: on a 20x5 terminal the whole message still shows
+ * (the first line bold), centred on as many rows as it takes. */
 static void draw_too_small(int rows, int cols)
 {
-	char have[64];
-	struct pen p = {rows / 2 > 0 ? rows / 2 - 1 : 0, 0, cols};
+	char msg[128];
+	int starts[NARR_WRAP], lens[NARR_WRAP];
+	int n, y;
 
-	pen_text(&p, "terminal too small (need 80x24)", A_BOLD);
-	snprintf(have, sizeof have, "this one is %dx%d; enlarge it, or q quits", cols, rows);
-	p = (struct pen){p.y + 1 < rows ? p.y + 1 : p.y, 0, cols};
-	pen_text(&p, have, 0);
+	snprintf(msg, sizeof msg,
+		 "terminal too small (need 80x24); this one is %dx%d: enlarge it, or q quits",
+		 cols, rows);
+	n = narr_wrap(msg, cols, starts, lens);
+	y = rows > n ? (rows - n) / 2 : 0;
+	for (int k = 0; k < n && y + k < rows; k++) {
+		char line[128];
+		struct pen p = {y + k, 0, cols};
+		snprintf(line, sizeof line, "%.*s", lens[k], msg + starts[k]);
+		pen_text(&p, line, k == 0 ? A_BOLD : 0);
+	}
 }
 
 /* A box of text: a title row, the text wrapped into at most maxlines rows

@@ -36,7 +36,7 @@ void record_open(struct record *r)
 void record_add(struct record *r, const struct ss_event *ev)
 {
 	if (r->f && r->events < RECORD_EVENTS) {
-		output_jsonl_sink(r->f, ev);
+		output_jsonl_write(r->f, ev);
 		r->events++;
 	}
 }

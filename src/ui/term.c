@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #include "sockstep/draw.h"
+#include "sockstep/escape.h"
+/* last: its capability macros (lines, columns) would rename our fields */
+#include <term.h>
 
 /* File-scope because a signal handler and the atexit/error paths
  * (ui_emergency_restore) must reach them without a loop. */
@@ -63,10 +66,29 @@ int term_signal(void)
 	return ui_signal;
 }
 
+/* Whether $TERM can place text anywhere (cursor addressing): 1, 0, or
+ * -1 when its description cannot be read (newterm then says so).  Reads
+ * the description only: nothing is written to the terminal. */
+static int term_can_draw(void)
+{
+	TERMINAL *saved = cur_term;
+	int errret = 0, can;
+	const char *cup;
+
+	if (setupterm(NULL, STDOUT_FILENO, &errret) != OK)
+		return -1;
+	cup = tigetstr("cup");
+	can = cup != NULL && cup != (const char *)-1;
+	del_curterm(cur_term);
+	set_curterm(saved);
+	return can;
+}
+
 int term_start(char *err, size_t errsz)
 {
 	static int atexit_done;
 	const char *nc = getenv("NO_COLOR");
+	char term[64];
 	int utf8;
 
 	/* ncurses needs the locale for UTF-8; numbers stay in the C locale so
@@ -79,10 +101,18 @@ int term_start(char *err, size_t errsz)
 		return -1;
 	}
 	/* newterm, not initscr: initscr exits the process on a bad TERM. */
+	escape_string(term, sizeof term, getenv("TERM") ? getenv("TERM") : "");
+	/* TERM=dumb (an editor's shell, a CI log) has no cursor addressing:
+	 * ncurses would draw everything on one line.  Say so, before newterm
+	 * writes anything to the terminal. */
+	if (term_can_draw() == 0) {
+		snprintf(err, errsz, "terminal type '%s' cannot move the cursor (use --headless, or a TERM such as xterm-256color)",
+			 term);
+		return -1;
+	}
 	ui_term = newterm(NULL, stdout, stdin);
 	if (ui_term == NULL) {
-		snprintf(err, errsz, "cannot use terminal type '%s' (use --headless)",
-			 getenv("TERM") ? getenv("TERM") : "");
+		snprintf(err, errsz, "cannot use terminal type '%s' (use --headless)", term);
 		return -1;
 	}
 	ui_active = 1;

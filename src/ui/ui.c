@@ -671,6 +671,7 @@ static void wait_input(struct director *d, int timeout_ms)
 	fds[0].fd = STDIN_FILENO;
 	fds[0].events = POLLIN;
 	n += director_pollfds(d, fds + 1, 7);
+	timeout_ms = director_wait_ms(d, timeout_ms);
 	if (poll(fds, (nfds_t)n, timeout_ms) < 0 && errno != EINTR)
 		return;
 }
@@ -684,6 +685,13 @@ static int run_loop(struct ui_loop *L)
 
 		if (term_signal()) {
 			L->result = UI_INTERRUPTED;
+			break;
+		}
+		if (L->o->write_error && *L->o->write_error) {
+			/* what follows would be lost: the caller says why */
+			if (L->errsz > 0)
+				L->err[0] = '\0';
+			L->result = UI_ERROR;
 			break;
 		}
 		wait_input(L->d, L->s.done && !L->s.autoplay ? UI_IDLE_POLL_MS

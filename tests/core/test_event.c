@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdio.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <string.h>
@@ -223,6 +224,43 @@ START_TEST(clock_is_realtime)
 }
 END_TEST
 
+START_TEST(escape_makes_every_text_field_printable)
+{
+	/* a recording from anywhere: ESC, BEL and C1 CSI in every field */
+	struct ss_event ev;
+
+	event_init(&ev, SS_EV_CALL);
+	snprintf(ev.actor, sizeof ev.actor, "a\x1b[2J");
+	snprintf(ev.u.call.args, sizeof ev.u.call.args, "x\xc2\x9b" "31m\\");
+	snprintf(ev.u.call.peer, sizeof ev.u.call.peer, "\x07");
+	/* 15 ESC: the escapes do not fit, the field ends in "..." */
+	memset(ev.u.call.sock, 0x1b, sizeof ev.u.call.sock - 1);
+	event_escape(&ev);
+	ck_assert_str_eq(ev.actor, "a\\x1b[2J");
+	ck_assert_str_eq(ev.u.call.args, "x\\xc2\\x9b31m\\\\");
+	ck_assert_str_eq(ev.u.call.peer, "\\x07");
+	ck_assert_str_eq(ev.u.call.sock, "\\x1b\\x1b\\x1b...");
+	/* printable already (escaped where it was made): left alone */
+	snprintf(ev.u.call.local, sizeof ev.u.call.local, "/tmp/caf\\xc3\\xa9.sock");
+	event_escape(&ev);
+	ck_assert_str_eq(ev.u.call.local, "/tmp/caf\\xc3\\xa9.sock");
+
+	/* a process event's own fields, not a note's over its memory */
+	event_init(&ev, SS_EV_PROCESS);
+	snprintf(ev.u.proc.what, sizeof ev.u.proc.what, "exec");
+	ev.u.proc.ppid = 0x1b1b1b1b;
+	snprintf(ev.u.proc.command, sizeof ev.u.proc.command, "py\x1b s.py");
+	event_escape(&ev);
+	ck_assert_str_eq(ev.u.proc.command, "py\\x1b s.py");
+	ck_assert_int_eq(ev.u.proc.ppid, 0x1b1b1b1b);
+
+	event_init(&ev, SS_EV_PACKET);
+	snprintf(ev.u.pkt.flags, sizeof ev.u.pkt.flags, "S\x1b");
+	event_escape(&ev);
+	ck_assert_str_eq(ev.u.pkt.flags, "S\\x1b");
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("event");
@@ -241,6 +279,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, listening_socket_reports_the_state_named_listen);
 	tcase_add_test(tc, family_and_type_names_are_sys_socket_names);
 	tcase_add_test(tc, clock_is_realtime);
+	tcase_add_test(tc, escape_makes_every_text_field_printable);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -84,6 +84,62 @@ START_TEST(test_tracefile__load_is_bounded_and_refuses_an_empty_trace)
 }
 END_TEST
 
+START_TEST(test_tracefile__an_endless_line_is_refused_after_the_cap)
+{
+	/* /dev/zero through stdin, a 1 GB line: refused once the cap is
+	 * read, never held whole */
+	char why[256];
+	int n = 0;
+	FILE *f = tmpfile();
+
+	ck_assert_ptr_nonnull(f);
+	for (int i = 0; i <= TRACEFILE_LINE_MAX / 4096; i++)
+		for (int k = 0; k < 4096; k++)
+			fputc('x', f);
+	fputs("\n{\"kind\":\"note\"}\n", f);
+	rewind(f);
+	ck_assert_int_eq(tracefile_read(f, "big.jsonl", count, &n, why, sizeof why), -1);
+	ck_assert_str_eq(why, "big.jsonl:1: line longer than 1048576 bytes");
+	ck_assert_int_le(ftell(f), TRACEFILE_LINE_MAX + 1);
+	ck_assert_int_eq(n, 0);
+	fclose(f);
+}
+END_TEST
+
+START_TEST(test_tracefile__a_nul_byte_and_a_hostile_name_are_said_printably)
+{
+	char why[256];
+	int n = 0;
+	FILE *f = tmpfile();
+
+	fwrite("{\"kind\":\"note\"}\0x\n", 1, 19, f);
+	rewind(f);
+	ck_assert_int_eq(tracefile_read(f, "t\x1b[2J", count, &n, why, sizeof why), -1);
+	ck_assert_str_eq(why, "t\\x1b[2J:1: a NUL byte: not a JSONL trace");
+	fclose(f);
+}
+END_TEST
+
+START_TEST(test_tracefile__a_line_of_exactly_the_cap_is_read)
+{
+	/* the cap is the line's bytes without its newline */
+	char why[256];
+	int n = 0;
+	FILE *f = tmpfile();
+	const char *head = "{\"kind\":\"note\",\"x\":\"";
+	long pad = TRACEFILE_LINE_MAX - (long)strlen(head) - 2;
+
+	fputs(head, f);
+	for (long i = 0; i < pad; i++)
+		fputc('a', f);
+	fputs("\"}\n", f);
+	rewind(f);
+	ck_assert_int_eq(tracefile_read(f, "t.jsonl", count, &n, why, sizeof why), 0);
+	ck_assert_int_eq(n, 1);
+	fclose(f);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("tracefile");
@@ -92,6 +148,9 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_tracefile__an_unknown_kind_is_a_code_and_is_skipped);
 	tcase_add_test(tc, test_tracefile__a_bad_line_stops_with_file_and_line);
 	tcase_add_test(tc, test_tracefile__load_is_bounded_and_refuses_an_empty_trace);
+	tcase_add_test(tc, test_tracefile__an_endless_line_is_refused_after_the_cap);
+	tcase_add_test(tc, test_tracefile__a_nul_byte_and_a_hostile_name_are_said_printably);
+	tcase_add_test(tc, test_tracefile__a_line_of_exactly_the_cap_is_read);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -87,6 +87,40 @@ START_TEST(test_merge__an_event_waits_the_hold_time_then_goes)
 }
 END_TEST
 
+START_TEST(test_merge__due_is_the_oldest_event_plus_the_hold)
+{
+	struct got g;
+	struct merge *m = fresh(&g);
+
+	ck_assert(merge_due(m) < 0);
+	struct ss_event late = at(2.0, 1), early = at(1.0, 2);
+	merge_push(m, &late);
+	merge_push(m, &early);
+	ck_assert(merge_due(m) > 1.0 + MERGE_HOLD - 1e-9);
+	ck_assert(merge_due(m) < 1.0 + MERGE_HOLD + 1e-9);
+	merge_flush(m, merge_due(m) + 1e-9, 0);
+	ck_assert_int_eq(merge_pending(m), 1);
+	ck_assert(merge_due(m) > 2.0);
+}
+END_TEST
+
+START_TEST(test_merge__a_release_delivers_up_to_its_time_however_young)
+{
+	struct got g;
+	struct merge *m = fresh(&g);
+	struct ss_event a = at(1.0, 1), b = at(1.001, 2), c = at(1.002, 3);
+
+	merge_push(m, &c);
+	merge_push(m, &a);
+	merge_push(m, &b);
+	merge_release(m, 1.001);
+	ck_assert_int_eq(g.n, 2);
+	ck_assert_int_eq(g.step[0], 1);
+	ck_assert_int_eq(g.step[1], 2);
+	ck_assert_int_eq(merge_pending(m), 1);
+}
+END_TEST
+
 START_TEST(test_merge__only_the_old_enough_leave)
 {
 	struct got g;
@@ -131,6 +165,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_merge__equal_times_keep_arrival_order);
 	tcase_add_test(tc, test_merge__an_event_waits_the_hold_time_then_goes);
 	tcase_add_test(tc, test_merge__only_the_old_enough_leave);
+	tcase_add_test(tc, test_merge__due_is_the_oldest_event_plus_the_hold);
+	tcase_add_test(tc, test_merge__a_release_delivers_up_to_its_time_however_young);
 	tcase_add_test(tc, test_merge__a_full_buffer_delivers_everything_in_order_first);
 	suite_add_tcase(s, tc);
 	return s;

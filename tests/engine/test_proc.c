@@ -18,6 +18,12 @@ static void block_in_read(void *ctx)
 	_exit(n == 1 ? 0 : 3);
 }
 
+static void pause_forever(void *ctx)
+{
+	for (;;)
+		pause();
+}
+
 static void ignore_term_and_spin(void *ctx)
 {
 	signal(SIGTERM, SIG_IGN);
@@ -96,6 +102,28 @@ START_TEST(test_proc__an_exit_status_is_reaped_once)
 }
 END_TEST
 
+/* A killed actor's status is kept for the reaper, who names the signal. */
+START_TEST(test_proc__an_exit_seen_early_is_still_reaped_with_its_status)
+{
+	pid_t pid = proc_spawn(exit_seven, NULL, NULL, 0);
+	int status = 0;
+
+	ck_assert_int_eq(proc_exited_within(pid, 2.0), 1);
+	ck_assert_int_eq(proc_reaped(pid, &status), 1);
+	ck_assert_int_eq(WEXITSTATUS(status), 7);
+}
+END_TEST
+
+START_TEST(test_proc__a_running_child_has_not_exited)
+{
+	pid_t pid = proc_spawn(pause_forever, NULL, NULL, 0);
+
+	ck_assert_int_eq(proc_exited_within(pid, 0.05), 0);
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("proc");
@@ -105,6 +133,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_proc__a_child_blocked_in_read_sleeps_in_the_kernel);
 	tcase_add_test(tc, test_proc__a_child_ignoring_sigterm_is_killed_within_the_bound);
 	tcase_add_test(tc, test_proc__an_exit_status_is_reaped_once);
+	tcase_add_test(tc, test_proc__an_exit_seen_early_is_still_reaped_with_its_status);
+	tcase_add_test(tc, test_proc__a_running_child_has_not_exited);
 	suite_add_tcase(s, tc);
 	return s;
 }

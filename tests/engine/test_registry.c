@@ -126,6 +126,27 @@ START_TEST(test_registry__full_forgets_the_oldest_closed_socket_first)
 }
 END_TEST
 
+START_TEST(test_registry__a_bound_unix_file_is_kept_by_the_scripts_name)
+{
+	/* the event shows the path escaped; the file's name is the script's */
+	static struct registry r;
+	struct ss_event ok = call("server", "bind", "s", "", 0);
+	struct ss_event failed = call("server", "bind", "s", "", -1);
+	struct ss_addr target = {.kind = SS_ADDR_UNIX, .path = "/tmp/caf\xc3\xa9.sock"};
+	struct ss_addr inet = {.kind = SS_ADDR_INET, .host = "127.0.0.1"};
+
+	registry_init(&r);
+	tuple(&ok, "/tmp/caf\\xc3\\xa9.sock", "", 1);
+	ck_assert_int_eq(registry_unix_bound(&r, &failed, &target), 0);
+	ck_assert_int_eq(registry_unix_bound(&r, &ok, &inet), 0);
+	ck_assert_int_eq(r.nunix, 0);
+	for (int i = 0; i < REGISTRY_UNIX_MAX; i++)
+		ck_assert_int_eq(registry_unix_bound(&r, &ok, &target), 0);
+	ck_assert_str_eq(r.unix_paths[0], "/tmp/caf\xc3\xa9.sock");
+	ck_assert_int_eq(registry_unix_bound(&r, &ok, &target), -1);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("registry");
@@ -136,6 +157,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_registry__a_closed_socket_owns_no_row_but_keeps_its_tuple);
 	tcase_add_test(tc, test_registry__a_reference_resolves_to_the_kernels_address);
 	tcase_add_test(tc, test_registry__full_forgets_the_oldest_closed_socket_first);
+	tcase_add_test(tc, test_registry__a_bound_unix_file_is_kept_by_the_scripts_name);
 	suite_add_tcase(s, tc);
 	return s;
 }

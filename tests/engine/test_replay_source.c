@@ -1,5 +1,6 @@
 /* replay_source: a recording behind the source interface plays one step
- * per grant (from one step event up to the next), says how many steps it
+ * per grant (from one step event up to the next; what comes before the
+ * first step goes with it, so no grant is empty of steps), says how many steps it
  * holds, and rewinds on a restart. */
 #include <check.h>
 
@@ -66,11 +67,12 @@ START_TEST(test_replay_source__each_grant_plays_one_step)
 	ck_assert_int_eq(st.waiting, 1);
 	ck_assert_int_eq(g.n, 0); /* nothing before the first grant */
 
+	/* what came before the first step goes with it: every grant is a step */
 	ck_assert_int_eq(s->ops->grant(s->self, &next), 0);
-	ck_assert_int_eq(g.n, 1); /* what came before the first step */
-	ck_assert_int_eq(s->ops->grant(s->self, &next), 0);
-	ck_assert_int_eq(g.n, 4); /* step 1, a, b */
+	ck_assert_int_eq(g.n, 4); /* the early note, step 1, a, b */
+	ck_assert_int_eq(g.kind[0], SS_EV_NOTE);
 	ck_assert_int_eq(g.kind[1], SS_EV_STEP);
+	ck_assert_int_eq(g.kind[3], SS_EV_NOTE);
 	ck_assert_int_eq(s->ops->done(s->self), 0);
 	ck_assert_int_eq(s->ops->grant(s->self, &next), 0);
 	ck_assert_int_eq(g.n, 6);

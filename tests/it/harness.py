@@ -129,6 +129,24 @@ def read_until(proc, pred, timeout=10.0):
     raise AssertionError(f"event not seen within {timeout}s; got {len(got)} events")
 
 
+def rest(proc, timeout=20.0):
+    """(stdout, stderr) to the end, read through the same buffered readers
+    as read_until: sockstep writes what one pump delivered in one go, so
+    lines after the one read_until wanted may already sit in the reader's
+    buffer, where communicate() (which reads the pipe) would lose them.
+    The process is killed after timeout seconds."""
+    import threading
+    killer = threading.Timer(timeout, proc.kill)
+    killer.start()
+    try:
+        out = proc.stdout.read()
+        err = proc.stderr.read() if proc.stderr else ""
+        proc.wait()
+    finally:
+        killer.cancel()
+    return out, err
+
+
 def children_of(pid):
     """PIDs whose parent is pid (to check nothing is left behind)."""
     kids = []

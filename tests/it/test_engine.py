@@ -8,7 +8,7 @@ import sys
 import time
 
 from harness import (ROOT, Skip, calls, children_of, ephemeral_range, events,
-                     free_port, listening, one, port, read_until, run, spawn,
+                     free_port, listening, one, port, read_until, rest, run, spawn,
                      start)
 
 SEED = os.path.join(ROOT, "tests", "seed")
@@ -78,7 +78,7 @@ def serve(*extra):
 
 
 def finish(p, timeout=20):
-    out, err = p.communicate(timeout=timeout)
+    out, err = rest(p, timeout)
     return p.returncode, events(out), err
 
 
@@ -128,6 +128,33 @@ def test_server_mode_serves_count_clients():
     assert len(accepts) == 3
     assert len({a["ret"] for a in accepts}) >= 1
     assert len({port(a["peer"]) for a in accepts}) == 3
+
+
+def test_server_mode_runs_free_and_still_shows_each_wait_in_accept():
+    # Headless server mode takes step after step with no grant each
+    # (docs/design.md, running free); a server waiting for its next client
+    # is still seen asleep in accept(), and the steps are numbered as when
+    # the director grants them.
+    p, prt, first = serve("--count", "2")
+    for _ in range(2):
+        time.sleep(0.3)
+        c = subprocess.run([sys.executable, os.path.join(SEED, "client.py"),
+                            "--port", str(prt), "--pause", "0"],
+                           capture_output=True, text=True, timeout=20)
+        assert c.stdout.strip() == "welcome to server!"
+    rc, evs, err = finish(p)
+    evs = first + evs
+    assert rc == 0, err
+    blocked = [e for e in evs if e["kind"] == "blocked" and e.get("call") == "accept"]
+    assert len(blocked) == 2, blocked
+    steps = [e for e in evs if e["kind"] == "step"]
+    assert [e["index"] for e in steps] == list(range(1, len(steps) + 1)), [(e["index"], e["step"], e["t"]) for e in steps]
+    assert len(steps) == steps[0]["count"] == 9 + 5
+    names = [e["call"] for e in calls(evs, "server")]
+    assert names == ["socket", "bind", "listen"] + ["accept", "setsockopt",
+                     "recv", "send", "close"] * 2 + ["close"], names
+    times = [e["t"] for e in evs]
+    assert times == sorted(times)
 
 
 def test_client_mode_with_seed_python_server():

@@ -12,7 +12,7 @@ import tempfile
 import time
 
 from harness import (Skip, calls, children_of, events, free_port, listening,
-                     one, port, read_until, run, start, wait_for)
+                     one, port, read_until, rest, run, start, wait_for)
 
 ESCAPES = b"\x1b[2J\x1b]0;pwned\x07\x9b31m\x00\r\x7f"
 
@@ -32,7 +32,7 @@ def serve(fmt="jsonl", *extra):
 
 
 def finish(p, timeout=30):
-    out, err = p.communicate(timeout=timeout)
+    out, err = rest(p, timeout)
     return p.returncode, out, err
 
 

@@ -1,8 +1,10 @@
 """Issue 4: the kernel's socket table, TIME_WAIT, and packets."""
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
+import threading
 import time
 
 from harness import (ROOT, SOCKSTEP, Skip, calls, events, free_port, one,
@@ -37,6 +39,44 @@ def test_handshake_packets_come_first_and_before_connect_returns():
     assert syn_at < connect_at, "the SYN is sent before connect() returns"
     assert pk[0]["rel_seq"] == 0 and pk[1]["rel_ack"] == 1
     assert pk[1]["ack"] == (pk[0]["seq"] + 1) % 2**32
+
+
+def test_other_loopback_traffic_is_not_shown_as_the_sessions():
+    """Another connection chatters on lo all through the session: none of
+    its packets may appear (the capture used to keep everything until the
+    session's first port was known)."""
+    if not can_capture():
+        raise Skip("packet capture needs CAP_NET_RAW (run as root)")
+    lsock = socket.socket()
+    lsock.bind(("127.0.0.1", 0))
+    lsock.listen(1)
+    c = socket.create_connection(lsock.getsockname(), timeout=5)
+    a, _ = lsock.accept()
+    a.settimeout(5)
+    stop = threading.Event()
+
+    def chatter():
+        while not stop.is_set():
+            c.sendall(b"x")
+            a.recv(64)
+    th = threading.Thread(target=chatter)
+    th.start()
+    try:
+        r = run("--headless", "--format", "jsonl", "--port", "0", "--pause",
+                "0", "--packets")
+    finally:
+        stop.set()
+        th.join(timeout=10)
+        for s in (c, a, lsock):
+            s.close()
+    assert r.returncode == 0, r.stderr
+    evs = events(r.stdout)
+    ours = {port(one(evs, "server", "listen")["local"]),
+            port(one(evs, "client", "connect")["local"])}
+    pk = packets(evs)
+    assert pk, "the session's own packets are shown"
+    stray = [p for p in pk if {port(p["src"]), port(p["dst"])} != ours]
+    assert stray == [], stray[:3]
 
 
 def test_syn_sequence_and_packet_count_match_tcpdump():

@@ -11,7 +11,7 @@ import tempfile
 import time
 
 from harness import (ROOT, SOCKSTEP, Skip, calls, children_of, events,
-                     free_port, one, read_until, run, start)
+                     free_port, one, read_until, rest, run, start)
 
 FAST = ("--headless", "--format", "jsonl", "--pause", "0")
 
@@ -106,7 +106,7 @@ def test_an_actor_killed_from_outside_is_reported_with_its_signal():
     client = [k for k in kids if not os.path.exists(f"/proc/{k}/fd/4")]
     assert len(client) == 1, kids
     os.kill(client[0], signal.SIGTERM)
-    out, err = p.communicate(timeout=10)
+    out, err = rest(p, timeout=10)
     evs = got + events(out)
     said = " ".join(notes(evs))
     assert "the client process was killed by SIGTERM" in said, said
@@ -318,7 +318,7 @@ def test_a_time_wait_without_reuseaddr_is_waited_for_visibly():
 
 
 def test_a_lesson_expecting_eaddrinuse_still_gets_it_on_the_host_network():
-    r = run("5", "--headless", "--no-quiz", "--host-net", "--format", "jsonl", timeout=60)
+    r = run("address-in-use", "--headless", "--no-quiz", "--host-net", "--format", "jsonl", timeout=60)
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr
     evs = events(r.stdout)
     assert [c["errno"] for c in calls(evs, "server", "bind")].count("EADDRINUSE") >= 3
@@ -333,7 +333,7 @@ def serve_one(prt):
         c.sendall(b"1")
         assert c.recv(64) == b"welcome to server!"
         assert c.recv(64) == b""  # the server's FIN first: its side waits
-    out, err = p.communicate(timeout=20)
+    out, err = rest(p, timeout=20)
     assert p.returncode == 0, err
     return got + events(out)
 

@@ -378,7 +378,7 @@ def test_trace_interrupted_leaves_no_process_and_no_socket():
 
 
 def test_lesson_about_a_real_forking_server_holds_its_steps_against_the_calls():
-    r = run("--headless", "--format", "jsonl", "lessons/15-forking-server.md", timeout=60)
+    r = run("--headless", "--format", "jsonl", "lessons/19-forking-server.md", timeout=60)
     assert r.returncode == 0, r.stderr
     evs = events(r.stdout)
     expects = [e for e in evs if e["kind"] == "expect"]

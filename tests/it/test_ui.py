@@ -17,6 +17,7 @@ import harness
 
 STEP_NAMES = ("socket", "bind", "listen", "accept", "connect", "send", "recv", "close")
 BOX_CHARS = "\u2502\u2500\u250c\u2510\u2514\u2518\u25b6\u25c0\u2192\u2026"
+SETTLE_S = 0.05  # a frame unchanged this long is taken as whole
 ESC_COLOUR = re.compile(r"\x1b\[[0-9;]*(3[0-7]|4[0-7]|38;5;\d+|48;5;\d+)[;m]")
 
 
@@ -65,12 +66,20 @@ class Tmux:
         self.tmux("send-keys", "-t", "ui", *keys)
 
     def wait_screen(self, pred, timeout=10.0, what="screen"):
+        """The first whole screen where pred holds.  Whole: the same on a
+        second look SETTLE_S later.  ncurses writes a frame in pieces and
+        capture-pane can fall between them (a torn frame: the new title
+        over the old panes), which a later assertion would misread."""
         end = time.monotonic() + timeout
         s = ""
         while time.monotonic() < end:
             s = self.screen()
             if pred(s):
-                return s
+                time.sleep(SETTLE_S)
+                again = self.screen()
+                if again == s:
+                    return s
+                continue  # still being drawn, or a newer frame: look again
             time.sleep(0.03)
         raise AssertionError(f"{what} not seen within {timeout}s; screen:\n{s}")
 
@@ -140,9 +149,9 @@ def step_through(t, limit=60):
         t.keys("n")
         screens.append(t.wait_screen(lambda s: s != before, timeout=5,
                                      what="a change after n"))
-        # let the step's report and table arrive
+        # let the step's report and table arrive; keep a whole frame
         time.sleep(0.05)
-        screens.append(t.screen())
+        screens.append(t.wait_screen(lambda s: True, timeout=5, what="a whole frame"))
     raise AssertionError("the exchange did not finish after %d presses" % limit)
 
 

@@ -112,13 +112,14 @@ def test_ui_quiz_wrong_then_right_accepted_port():
         t.keys("Enter")
         s = t.wait_screen(lambda x: "Right!" in x, what="the right verdict")
         assert "RIGHT" in s and "quiz 1/1" in s, s
-        for _ in range(40):
+        for _ in range(60):
             if is_done(t.screen()):
                 break
             before = t.screen()
-            t.keys("n")
+            # the lesson's later questions are skipped: this test is about the first
+            t.keys("Escape" if "Predict, then step: question" in before else "n")
             t.wait_screen(lambda x: x != before, timeout=5)
-        s = t.wait_screen(lambda x: is_done(x) and "1 of 1 predictions right" in x,
+        s = t.wait_screen(lambda x: is_done(x) and re.search(r"1 of \d+ predictions right", x),
                           what="the final score")
         t.keys("q")
         assert t.exit_status() == "EXIT=0"
@@ -130,7 +131,7 @@ def test_ui_quiz_escape_skips_the_question():
     t = Tmux(100, 30, ["1", "--port", "0", "--pause", "0"])
     try:
         s = step_to_question(t)
-        assert "Which TCP state" in s, s
+        assert "What backlog will the kernel report" in s, s
         k, _ = step_of(s)
         t.keys("Escape")
         s = t.wait_screen(lambda x: "question skipped" in x and step_of(x)[0] == k + 1,
@@ -143,7 +144,7 @@ def test_ui_quiz_escape_skips_the_question():
 
 
 def test_ui_quiz_autoplay_waits_for_the_answer():
-    t = Tmux(100, 30, ["5", "--port", "0", "--pause", "0"])
+    t = Tmux(100, 30, ["10", "--port", "0", "--pause", "0"])
     try:
         t.wait_screen(lambda s: "lesson" in s)
         t.keys("+", "+", "+", "+", "a")

@@ -248,6 +248,51 @@ START_TEST(filter_keeps_only_requested_ports)
 }
 END_TEST
 
+/* An exact lookup finds each socket by its 4-tuple, a listener by its local
+ * address, a TIME_WAIT after both fds are gone; a tuple the kernel does not
+ * have gives no row. */
+START_TEST(lookup_finds_each_socket_by_its_tuple)
+{
+	static struct ss_event rows[MAX_ROWS];
+	struct diag_tuple t[4];
+	char server[32], client_addr[32], buf[8];
+	uint16_t port;
+	int lfd = listener(5, &port);
+	int cfd = connect_to(port);
+	int afd = accept(lfd, NULL, NULL);
+
+	ck_assert_int_ge(afd, 0);
+	name_of(lfd, server, sizeof(server));
+	name_of(cfd, client_addr, sizeof(client_addr));
+	memset(t, 0, sizeof t);
+	snprintf(t[0].local, sizeof t[0].local, "%s", server);
+	snprintf(t[1].local, sizeof t[1].local, "%s", server);
+	snprintf(t[1].peer, sizeof t[1].peer, "%s", client_addr);
+	snprintf(t[2].local, sizeof t[2].local, "%s", client_addr);
+	snprintf(t[2].peer, sizeof t[2].peer, "%s", server);
+	snprintf(t[3].local, sizeof t[3].local, "127.0.0.1:1");
+	snprintf(t[3].peer, sizeof t[3].peer, "%s", server);
+
+	ck_assert_int_eq(diag_tcp_lookup(t, 4, rows, MAX_ROWS), 3);
+	ck_assert_ptr_nonnull(find_row(rows, 3, server, "0.0.0.0:0", TCP_LISTEN));
+	ck_assert_ptr_nonnull(find_row(rows, 3, server, client_addr, TCP_ESTABLISHED));
+	ck_assert_ptr_nonnull(find_row(rows, 3, client_addr, server, TCP_ESTABLISHED));
+	ck_assert_int_eq(diag_tcp_lookup(t, 4, rows, 1), 1);
+
+	close(cfd);
+	ck_assert_int_eq(read(afd, buf, sizeof(buf)), 0);
+	close(afd);
+	int n = 0;
+	for (int r = 0; r < RETRIES && !find_row(rows, n, client_addr, server, TCP_TIME_WAIT); r++) {
+		nap();
+		n = diag_tcp_lookup(&t[2], 1, rows, MAX_ROWS);
+	}
+	ck_assert_ptr_nonnull(find_row(rows, n, client_addr, server, TCP_TIME_WAIT));
+	close(lfd);
+	ck_assert_int_eq(diag_tcp_lookup(t, 1, rows, MAX_ROWS), 0);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("diag");
@@ -258,6 +303,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, active_closer_enters_time_wait_with_countdown);
 	tcase_add_test(tc, passive_side_goes_through_close_wait);
 	tcase_add_test(tc, filter_keeps_only_requested_ports);
+	tcase_add_test(tc, lookup_finds_each_socket_by_its_tuple);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -241,6 +241,25 @@ START_TEST(kernel_fields_read_the_row_of_the_4_tuple)
 }
 END_TEST
 
+/* kpeerstate reads the other end's row: a client ESTABLISHED while the
+ * server.s side is still half-open (SYN_RECV). */
+START_TEST(peer_state_and_hosts_read_the_other_row_and_the_address)
+{
+	ck_assert_int_eq(holds(&ev_k, "kpeerstate == ESTABLISHED"), 1);
+	rows[2].u.sock.state = 3; /* sock_diag reports request sockets as SYN_RECV */
+	ck_assert_int_eq(holds(&ev_k, "kpeerstate == SYN_RECV"), 1);
+	ck_assert_int_eq(holds(&ev_k, "kpeerstate == ESTABLISHED"), 0);
+	ck_assert_int_eq(eval_on(&ev_k, 0, 2, "kpeerstate == none"), 1);
+	/* a prediction typed in any case names the same state */
+	ck_assert_int_eq(eval_on(&ev_k, 0, 2, "kpeerstate == NONE"), 1);
+	ck_assert_int_eq(holds(&ev_k, "kstate == established"), 1);
+	ck_assert_int_eq(holds(&ev_k, "local.host == \"127.0.0.1\""), 1);
+	ck_assert_int_eq(holds(&ev_k, "peer.host == \"127.0.0.2\""), 0);
+	call(&ev_k, "connect", 0, "[::1]:44284", "[::1]:9001", TCP_ESTABLISHED_, 200);
+	ck_assert_int_eq(holds(&ev_k, "peer.host == \"::1\""), 1);
+}
+END_TEST
+
 START_TEST(time_wait_is_seen_only_in_the_kernel_table)
 {
 	struct ss_event closed;
@@ -348,6 +367,7 @@ Suite *test_suite(void)
 	tcase_add_test(te, a_reset_socket_is_not_taken_for_its_listener);
 	tcase_add_test(te, fin_states_match_by_name);
 	tcase_add_test(te, report_says_what_was_compared);
+	tcase_add_test(te, peer_state_and_hosts_read_the_other_row_and_the_address);
 	suite_add_tcase(s, te);
 	return s;
 }

@@ -125,8 +125,8 @@ START_TEST(mermaid_has_client_and_server_lifelines)
 	char *m = export_ok(classic, EXPORT_MERMAID, NULL);
 
 	ck_assert_msg(strncmp(m, "sequenceDiagram\n", 16) == 0, "%.40s", m);
-	/* The server made the first call, yet the client is drawn on the left. */
-	ck_assert(strstr(m, "    participant A1 as client\n    participant A0 as server\n"));
+	/* The server on the left, as in the UI (issue 13). */
+	ck_assert(strstr(m, "    participant A0 as server\n    participant A1 as client\n"));
 	free(m);
 }
 END_TEST
@@ -159,6 +159,12 @@ START_TEST(calls_and_packets_are_interleaved_in_time_order)
 	/* Ports and fds as the UI shows them. */
 	ck_assert(strstr(m, "connect(k, 127.0.0.1:41665) = 0<br/>fd 3  local 127.0.0.1:49556  "
 			    "peer 127.0.0.1:41665  ESTABLISHED\n"));
+	/* Issue 13: the accepted socket's 4-tuple beside the new fd (6), the
+	 * listener (fd 3) named as such, its queue too. */
+	ck_assert(strstr(m, "c = accept(s) = 6 (new fd)<br/>listener fd 3  new fd 6  "
+			    "local 127.0.0.1:41665  peer 127.0.0.1:49556  ESTABLISHED  "
+			    "listener queue 0/5\n"));
+	ck_assert(strstr(m, "<br/>fd 3  local 127.0.0.1:41665  peer 127.0.0.1:49556") == NULL);
 	free(m);
 }
 END_TEST
@@ -172,7 +178,7 @@ START_TEST(plantuml_is_one_diagram)
 	ck_assert(n > 8 && strcmp(p + n - 8, "@enduml\n") == 0);
 	ck_assert_int_eq(count_of(p, "@startuml"), 1);
 	ck_assert_int_eq(count_of(p, "@enduml"), 1);
-	ck_assert(strstr(p, "participant \"client\" as A1\nparticipant \"server\" as A0\n"));
+	ck_assert(strstr(p, "participant \"server\" as A0\nparticipant \"client\" as A1\n"));
 	ck_assert(strstr(p, "A1 -> A1") == NULL);
 	ck_assert(strstr(p, "A1 -> A0 : S seq 0  (49556 to 41665)\n"));
 	ck_assert(strstr(p, "A1 --> A0 : &#46; ack 1") || strstr(p, "A1 --> A0 : . ack 1"));
@@ -334,7 +340,7 @@ START_TEST(unknown_kinds_are_skipped_and_strangers_are_remote)
 	char *m = export_ok(trace, EXPORT_MERMAID, NULL);
 
 	/* nc talking to `sockstep server`: its port belongs to no actor. */
-	ck_assert(strstr(m, "participant A1 as remote\n    participant A0 as server\n"));
+	ck_assert(strstr(m, "participant A0 as server\n    participant A1 as remote\n"));
 	ck_assert(strstr(m, "A1->>A0: S seq 0  (40000 to 9001)"));
 	free(m);
 }
