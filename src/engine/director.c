@@ -17,10 +17,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sockstep/accept_order.h"
+#include "sockstep/call_match.h"
 #include "sockstep/capture.h"
 #include "sockstep/explain.h"
+#include "sockstep/free_run.h"
 #include "sockstep/merge.h"
 #include "sockstep/netns.h"
+#include "sockstep/own_steps.h"
 #include "sockstep/quiz.h"
 #include "sockstep/registry.h"
 #include "sockstep/source.h"
@@ -29,11 +33,9 @@
 #define SINKS_MAX 8
 #define LIVE_TABLE_EVERY 0.25
 #define TABLE_BUSY_EVERY 0.1
-#define FREE_READ_MS 2
 #define CHECK_MS 5
 #define LIVE_AFTER_EVERY 1.0 /* after the end: the countdown's tick */
 #define DIRECTORS_MAX 4
-#define OWN_BLOCKED_MAX 32 /* traced processes blocked at once */
 
 /* What the director follows of one actor's step, from the events. */
 struct watch {
@@ -44,9 +46,6 @@ struct watch {
 	int skip; /* steps of this actor to skip (on-error: skip N) */
 	char prediction[SS_NAME_MAX * 4]; /* the learner's answer to check */
 	int check_prediction;
-	/* This actor's latest accept(): when it began and when it returned
-	 * (-1: not yet), to say "before accept()" only from what was seen. */
-	double accept_from, accept_to;
 	/* match_calls: the program made a call the step is not about (it
 	 * passes), or was not yet waiting at a call when granted */
 	int extra, regrant;
@@ -64,6 +63,9 @@ struct director {
 	struct sink sinks[SINKS_MAX];
 	int nsinks;
 	struct watch watches[SCRIPT_MAX_ACTORS];
+	/* each actor's latest accept(), to say "before accept()" only from
+	 * what was seen (same index as watches) */
+	struct accept_order accepts[SCRIPT_MAX_ACTORS];
 	double t0;
 
 	struct script_cursor cur; /* the next step to grant: cur.pc */
@@ -71,16 +73,11 @@ struct director {
 	int total;       /* steps with repetitions */
 	int last;        /* index of the last granted step, -1 */
 	int finished;    /* the source was told to end */
-	int free;        /* the script runs free: steps followed, not granted */
-	int free_busy;   /* and the last read found reports */
-	unsigned long reports; /* events the source handed over */
+	struct free_run fr; /* the script runs free (free_run.h) */
 	int done;
 	int failures;
 
-	struct ss_event own_call; /* own steps: the latest call, for narration */
-	int have_own_call;
-	int own_blocked[OWN_BLOCKED_MAX]; /* pids whose step began blocked */
-	int nown_blocked;
+	struct own_steps own; /* no script: a traced program's calls as steps */
 
 	struct merge merge;
 	struct registry reg;
@@ -208,7 +205,7 @@ static int take_snapshot(struct director *d)
 {
 	if (!d->o.table || d->reg.nports == 0)
 		return 0;
-	if ((d->free ? table_snapshot_known : table_snapshot)(&d->table, &d->reg) < 0) {
+	if ((d->fr.on ? table_snapshot_known : table_snapshot)(&d->table, &d->reg) < 0) {
 		note(d, 1, NULL, "no kernel socket table: sock_diag failed: %s",
 		     strerror(errno));
 		d->o.table = 0;
@@ -225,31 +222,11 @@ static void emit_snapshot(struct director *d, int step, int force)
 		table_emit_snapshot(&d->table, now_t(d), step, force, push_cb, d);
 }
 
-/* accept() in a script, accept4() in a traced program (Python's). */
-static int is_accept(const char *call)
-{
-	return strcmp(call, "accept") == 0 || strcmp(call, "accept4") == 0;
-}
-
-/* Was some actor's accept() already waiting when time t came? */
-static int accept_waiting_at(const struct director *d, double t)
-{
-	for (int i = 0; d->sc && i < d->sc->nactors; i++) {
-		const struct watch *w = &d->watches[i];
-		if (w->accept_from >= 0 && w->accept_from <= t &&
-		    (w->accept_to < 0 || w->accept_to >= t))
-			return 1;
-	}
-	return 0;
-}
-
 /* A connect that returned while an accept() was waiting did not return
  * "before accept()": the table narrates it without the call then. */
 static void narrate_table(struct director *d, const struct ss_event *call)
 {
-	if (call && strcmp(call->u.call.name, "connect") == 0 &&
-	    accept_waiting_at(d, call->t))
-		call = NULL;
+	call = accept_order_citable(d->accepts, d->sc ? d->sc->nactors : 0, call);
 	table_narrate(&d->table, &d->reg, call, now_t(d), push_cb, d);
 }
 
@@ -387,8 +364,7 @@ static void on_call(struct director *d, struct watch *w, const struct ss_event *
 	const char *why = explain_call(ev);
 
 	if (w) {
-		if (is_accept(ev->u.call.name))
-			w->accept_to = ev->t;
+		accept_order_returns(&d->accepts[w - d->watches], ev);
 		w->call = *ev;
 		w->have_call = 1;
 	}
@@ -412,14 +388,17 @@ static int advance(struct director *d, int idx);
 static void on_free_report(struct director *d, struct watch *w,
 			   const struct ss_event *ev)
 {
-	int idx = ev->step - 1;
+	int idx = -1;
 
-	if (ev->kind == SS_EV_END && ev->step == 0) {
-		d->granted = d->total; /* the run is over, skips included */
+	switch (free_run_report(ev, d->sc->nsteps, &idx)) {
+	case FREE_RUN_OVER:
+		d->granted = d->total;
 		return;
+	case FREE_RUN_NONE:
+		return;
+	case FREE_RUN_BEGIN:
+		break;
 	}
-	if (ev->kind != SS_EV_BEGIN || idx < 0 || idx >= d->sc->nsteps)
-		return;
 	while (d->cur.pc != idx && d->granted < d->total)
 		advance(d, d->cur.pc);
 	push_step(d, idx, ev->t);
@@ -436,31 +415,20 @@ static void own_step_ended(struct director *d)
 	d->last_table = now_t(d);
 	if (take_snapshot(d) == 0) {
 		emit_snapshot(d, 0, 1);
-		narrate_table(d, d->have_own_call ? &d->own_call : NULL);
+		narrate_table(d, own_steps_last_call(&d->own));
 	}
 }
 
-/* Each call of a traced program is a step, said by a STEP event before
- * it (before its blocked line if it blocks): a recording then replays
- * call by call, as it was stepped. */
+/* A traced program's call or blocked line: the STEP event before it when
+ * it starts a step (no narration: the call's own line says it). */
 static void own_step_starts(struct director *d, const struct ss_event *ev)
 {
 	struct ss_event step;
 
-	for (int i = 0; i < d->nown_blocked; i++)
-		if (d->own_blocked[i] == ev->pid) {
-			if (ev->kind == SS_EV_CALL)
-				d->own_blocked[i] = d->own_blocked[--d->nown_blocked];
-			return; /* its step began with the blocked line */
-		}
-	if (ev->kind == SS_EV_BLOCKED && d->nown_blocked < OWN_BLOCKED_MAX)
-		d->own_blocked[d->nown_blocked++] = ev->pid;
-	event_init(&step, SS_EV_STEP);
-	step.t = ev->t;
-	step.pid = ev->pid;
-	snprintf(step.actor, sizeof step.actor, "%s", ev->actor);
-	step.u.note.index = ++d->granted;
-	push(d, &step); /* no narration: the call's own line says it */
+	if (own_steps_starts(&d->own, ev, &step)) {
+		d->granted = step.u.note.index;
+		push(d, &step);
+	}
 }
 
 static void on_own_step_event(struct director *d, const struct ss_event *ev)
@@ -475,8 +443,6 @@ static void on_own_step_event(struct director *d, const struct ss_event *ev)
 		return;
 	case SS_EV_CALL:
 		own_step_starts(d, ev);
-		d->own_call = *ev;
-		d->have_own_call = 1;
 		on_call(d, NULL, ev);
 		return;
 	case SS_EV_END:
@@ -499,30 +465,10 @@ static void regrant(struct director *d, struct watch *w)
 	w->regrant = d->src->ops->grant(d->src->self, &g) > 0;
 }
 
-/* match_calls: a traced program's call is held against the step of its
- * actor when it does what the step says; it then takes the step's socket
- * names, so references (server.s) and the table's owners read as the
- * lesson writes them.  0: a call the step is not about. */
+/* match_calls: is ev the call of w's step in flight (call_match.h)? */
 static int match_step(struct director *d, struct watch *w, struct ss_event *ev)
 {
-	const struct ss_step *st;
-
-	const struct registry_sock *named;
-
-	if (w->inflight < 0)
-		return 0;
-	st = &d->sc->steps[w->inflight];
-	if (!script_call_matches(st->call, ev->u.call.name))
-		return 0;
-	/* close(c) is the close of c's fd, not of any socket (a forking
-	 * server's child closes the listener, its parent the connection) */
-	named = st->sock[0] ? registry_find(&d->reg, ev->actor, st->sock) : NULL;
-	if (named && named->fd >= 0 && ev->u.call.fd >= 0 && named->fd != ev->u.call.fd)
-		return 0;
-	snprintf(ev->u.call.sock, sizeof ev->u.call.sock, "%s", st->sock);
-	if (st->result[0])
-		snprintf(ev->u.call.newsock, sizeof ev->u.call.newsock, "%s", st->result);
-	return 1;
+	return w->inflight >= 0 && call_match(&d->sc->steps[w->inflight], &d->reg, ev);
 }
 
 /* The call passes: shown and recorded, not judged; the step goes on. */
@@ -553,21 +499,16 @@ static void on_event(void *ctx, const struct ss_event *ev)
 		finish(d, 1);
 		return;
 	}
-	d->reports++;
+	free_run_reported(&d->fr);
 	if (own_steps(d)) {
 		on_own_step_event(d, ev);
 		return;
 	}
 	w = watch_of(d, ev->actor);
-	if (w && d->free)
+	if (w && d->fr.on)
 		on_free_report(d, w, ev);
-	/* a traced program reports no begin, only that it sleeps in accept */
-	if (w && is_accept(ev->u.call.name) &&
-	    (ev->kind == SS_EV_BEGIN ||
-	     (ev->kind == SS_EV_BLOCKED && (w->accept_from < 0 || w->accept_to >= 0)))) {
-		w->accept_from = ev->t;
-		w->accept_to = -1;
-	}
+	if (w && (ev->kind == SS_EV_BEGIN || ev->kind == SS_EV_BLOCKED))
+		accept_order_begins(&d->accepts[w - d->watches], ev);
 	if (w == NULL || ev->kind == SS_EV_BEGIN)
 		return;
 	if (d->o.match_calls && ev->kind == SS_EV_CALL) {
@@ -584,7 +525,7 @@ static void on_event(void *ctx, const struct ss_event *ev)
 		return;
 	}
 	if (d->o.match_calls && ev->kind == SS_EV_BLOCKED && w->inflight >= 0 &&
-	    !script_call_matches(d->sc->steps[w->inflight].call, ev->u.call.name)) {
+	    call_match_blocked_elsewhere(&d->sc->steps[w->inflight], ev)) {
 		/* a call the step is not about waits (a parent back in
 		 * accept): the step's call may come from another process */
 		push(d, ev);
@@ -610,7 +551,7 @@ static void forget_session(struct director *d)
 	d->granted = 0;
 	d->last = -1;
 	d->finished = d->done = d->failures = 0;
-	d->free = d->free_busy = 0;
+	free_run_init(&d->fr);
 	merge_init(&d->merge, MERGE_HOLD, deliver, d);
 	registry_init(&d->reg);
 	table_init(&d->table);
@@ -619,11 +560,11 @@ static void forget_session(struct director *d)
 	d->asked_key = d->answered_key = d->have_answer = 0;
 	d->qasked = d->qright = 0;
 	d->first_failure[0] = '\0';
-	d->have_own_call = d->nown_blocked = 0;
+	own_steps_init(&d->own);
 	memset(d->watches, 0, sizeof d->watches);
 	for (int i = 0; i < SCRIPT_MAX_ACTORS; i++) {
 		d->watches[i].inflight = -1;
-		d->watches[i].accept_from = d->watches[i].accept_to = -1;
+		accept_order_init(&d->accepts[i]);
 	}
 }
 
@@ -791,7 +732,7 @@ static int next_scripted(struct director *d)
 	char ref[SS_ADDR_MAX];
 	int idx;
 
-	if (d->finished || d->granted >= d->total || d->free)
+	if (d->finished || d->granted >= d->total || d->fr.on)
 		return 1;
 	/* Headless, nothing the director does between two steps can change
 	 * the next: the script runs free (actor.h). */
@@ -799,7 +740,7 @@ static int next_scripted(struct director *d)
 		struct source_grant g = {.index = d->cur.pc, .run_free = 1};
 		if (d->src->ops->grant(d->src->self, &g) != 0)
 			return -1;
-		d->free = 1;
+		d->fr.on = 1;
 		return 0;
 	}
 	if (d->last >= 0) {
@@ -948,15 +889,7 @@ static int wait_for_events(struct director *d, int timeout_ms)
 	timeout_ms = director_wait_ms(d, timeout_ms);
 	if (nfds == 0)
 		return 0; /* nothing can arrive: do not sleep */
-	if (d->free && d->free_busy && !d->finished) {
-		/* A free-running actor that keeps reporting is read every
-		 * FREE_READ_MS, not woken for: a reader asleep on the pipe
-		 * costs the writer a wake-up per write.  Once it is quiet, its
-		 * next write wakes the director again. */
-		struct timespec ts = {0, FREE_READ_MS * 1000L * 1000L};
-		nanosleep(&ts, NULL);
-		timeout_ms = 0;
-	}
+	timeout_ms = free_run_pace(&d->fr, d->finished, timeout_ms);
 	if (poll(fds, (nfds_t)nfds, timeout_ms) < 0 && errno != EINTR)
 		return -1;
 	return 0;
@@ -984,9 +917,9 @@ int director_pump(struct director *d, int timeout_ms)
 	}
 	if (wait_for_events(d, timeout_ms) < 0)
 		return -1;
-	unsigned long before = d->reports;
+	free_run_read_begins(&d->fr);
 	d->src->ops->read(d->src->self);
-	d->free_busy = d->reports != before;
+	free_run_read_ends(&d->fr);
 	if (d->cap)
 		capture_read(d->cap, d->t0, push_cb, d);
 	for (int i = 0; d->o.match_calls && i < SCRIPT_MAX_ACTORS; i++)
