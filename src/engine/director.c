@@ -4,8 +4,11 @@
  * learner), what happens when a step ends (the kernel's table, the
  * lesson's expectations, the prediction judged, an unplanned failure
  * stopping the session) and when the session is done.  Everything else is
- * a module of its own: the source of events (source.h), the merge, the
- * registry of sockets, the kernel table, the quiz, capture.
+ * a module of its own: the source of events (source.h), the merge, what
+ * the kernel says (kernel_view.h: registry, table, capture), the quiz, a
+ * free run's walk (free_run.h), a traced program's own steps
+ * (own_steps.h), steps held against real calls (call_match.h), when the
+ * narration may say "before accept()" (accept_order.h).
  */
 #include "sockstep/director.h"
 
@@ -14,27 +17,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "sockstep/accept_order.h"
 #include "sockstep/call_match.h"
-#include "sockstep/capture.h"
 #include "sockstep/explain.h"
 #include "sockstep/free_run.h"
+#include "sockstep/kernel_view.h"
 #include "sockstep/merge.h"
 #include "sockstep/netns.h"
 #include "sockstep/own_steps.h"
 #include "sockstep/quiz.h"
-#include "sockstep/registry.h"
 #include "sockstep/source.h"
-#include "sockstep/table.h"
 
 #define SINKS_MAX 8
 #define LIVE_TABLE_EVERY 0.25
 #define TABLE_BUSY_EVERY 0.1
 #define CHECK_MS 5
-#define LIVE_AFTER_EVERY 1.0 /* after the end: the countdown's tick */
 #define DIRECTORS_MAX 4
 
 /* What the director follows of one actor's step, from the events. */
@@ -80,13 +78,7 @@ struct director {
 	struct own_steps own; /* no script: a traced program's calls as steps */
 
 	struct merge merge;
-	struct registry reg;
-	struct table table;
-	double last_live_table;
-	int live_over;     /* after the end: no row left to watch */
-	double last_table; /* when the last snapshot was taken */
-	struct capture *cap;
-	int cap_tried;
+	struct kernel_view kv; /* registry, table, capture (kernel_view.h) */
 
 	/* predict-then-step: the question of grant number asked_key is out,
 	 * answered once answered_key == asked_key */
@@ -182,44 +174,8 @@ static const struct ss_event *sock_event_cb(void *ctx, const char *actor,
 					    const char *sock)
 {
 	const struct director *d = ctx;
-	const struct registry_sock *e = registry_find(&d->reg, actor, sock);
+	const struct registry_sock *e = registry_find(&d->kv.reg, actor, sock);
 	return e ? &e->last : NULL;
-}
-
-static void follow_ports(struct director *d)
-{
-	char err[256];
-
-	if (d->cap && capture_set_ports(d->cap, d->reg.ports, d->reg.nports, err,
-					sizeof err) < 0)
-		note(d, 1, NULL, "%s", err);
-}
-
-static void add_port(struct director *d, int port)
-{
-	if (registry_add_port(&d->reg, port))
-		follow_ports(d);
-}
-
-static int take_snapshot(struct director *d)
-{
-	if (!d->o.table || d->reg.nports == 0)
-		return 0;
-	if ((d->fr.on ? table_snapshot_known : table_snapshot)(&d->table, &d->reg) < 0) {
-		note(d, 1, NULL, "no kernel socket table: sock_diag failed: %s",
-		     strerror(errno));
-		d->o.table = 0;
-		return -1;
-	}
-	return 0;
-}
-
-/* Emit the current table as socket events, only when it changed unless
- * forced (after every step the table is reported). */
-static void emit_snapshot(struct director *d, int step, int force)
-{
-	if (d->o.table && d->reg.nports)
-		table_emit_snapshot(&d->table, now_t(d), step, force, push_cb, d);
 }
 
 /* A connect that returned while an accept() was waiting did not return
@@ -227,26 +183,7 @@ static void emit_snapshot(struct director *d, int step, int force)
 static void narrate_table(struct director *d, const struct ss_event *call)
 {
 	call = accept_order_citable(d->accepts, d->sc ? d->sc->nactors : 0, call);
-	table_narrate(&d->table, &d->reg, call, now_t(d), push_cb, d);
-}
-
-static void open_capture(struct director *d)
-{
-	char err[256];
-
-	if (!d->o.packets || d->cap_tried || verbatim(d))
-		return;
-	d->cap_tried = 1;
-	d->cap = capture_open(d->o.capture_device ? d->o.capture_device : "lo",
-			      err, sizeof err);
-	if (d->cap == NULL) {
-		note(d, 1, NULL, "%s", err);
-		return;
-	}
-	if (d->reg.nports)
-		follow_ports(d);
-	if (capture_set_file(d->cap, d->o.pcap_file, err, sizeof err) < 0)
-		note(d, 1, NULL, "%s", err);
+	kernel_view_narrate(&d->kv, call);
 }
 
 /* ---- a step judged -------------------------------------------------- */
@@ -260,8 +197,8 @@ static void expect_env_for(struct director *d, const struct watch *w,
 	env->blocked = w->blocked;
 	env->sock_event = sock_event_cb;
 	env->ctx = d;
-	env->rows = d->table.rows;
-	env->nrows = d->table.nrows;
+	env->rows = d->kv.table.rows;
+	env->nrows = d->kv.table.nrows;
 	expect_ephemeral_range(&env->eph_lo, &env->eph_hi);
 }
 
@@ -270,10 +207,10 @@ static void refresh_table(void *ctx, struct expect_env *env)
 {
 	struct director *d = ctx;
 
-	d->o.table = 1;
-	take_snapshot(d);
-	env->rows = d->table.rows;
-	env->nrows = d->table.nrows;
+	d->kv.o.table = 1;
+	kernel_view_snapshot(&d->kv);
+	env->rows = d->kv.table.rows;
+	env->nrows = d->kv.table.nrows;
 }
 
 static void check_expectations(struct director *d, struct watch *w)
@@ -330,19 +267,19 @@ static void step_ended(struct director *d, struct watch *w)
 	 * would scroll by unread and cost a kernel dump each; one every
 	 * TABLE_BUSY_EVERY seconds, and always the final one. */
 	int table_now = d->sc->repeat_count <= 1 || st->nexpect ||
-			now_t(d) - d->last_table >= TABLE_BUSY_EVERY;
+			now_t(d) - d->kv.last_table >= TABLE_BUSY_EVERY;
 	int failed = w->have_call && w->call.u.call.ret < 0;
 
 	if (table_now) {
-		take_snapshot(d);
-		d->last_table = now_t(d);
+		kernel_view_snapshot(&d->kv);
+		d->kv.last_table = now_t(d);
 	}
 	check_expectations(d, w);
 	if (w->check_prediction)
 		check_prediction(d, w);
 	w->check_prediction = 0;
 	if (table_now) {
-		emit_snapshot(d, w->inflight + 1, 1);
+		kernel_view_emit(&d->kv, w->inflight + 1, 1);
 		narrate_table(d, w->have_call ? &w->call : NULL);
 	}
 	w->inflight = -1;
@@ -368,12 +305,10 @@ static void on_call(struct director *d, struct watch *w, const struct ss_event *
 		w->call = *ev;
 		w->have_call = 1;
 	}
-	if (registry_record(&d->reg, ev))
-		follow_ports(d);
-	if (d->sc && ev->step >= 1 && ev->step <= d->sc->nsteps &&
-	    registry_unix_bound(&d->reg, ev, &d->sc->steps[ev->step - 1].target) < 0)
-		note(d, 1, ev->actor, "too many socket files to remove at the end: %s stays",
-		     ev->u.call.local);
+	kernel_view_record(&d->kv, ev,
+			   d->sc && ev->step >= 1 && ev->step <= d->sc->nsteps
+				   ? &d->sc->steps[ev->step - 1].target
+				   : NULL);
 	push(d, ev);
 	if (why)
 		note(d, 0, ev->actor, "%s", why);
@@ -410,11 +345,11 @@ static void on_free_report(struct director *d, struct watch *w,
  * under load), and always the final one (wind_up). */
 static void own_step_ended(struct director *d)
 {
-	if (now_t(d) - d->last_table < TABLE_BUSY_EVERY)
+	if (now_t(d) - d->kv.last_table < TABLE_BUSY_EVERY)
 		return;
-	d->last_table = now_t(d);
-	if (take_snapshot(d) == 0) {
-		emit_snapshot(d, 0, 1);
+	d->kv.last_table = now_t(d);
+	if (kernel_view_snapshot(&d->kv) == 0) {
+		kernel_view_emit(&d->kv, 0, 1);
 		narrate_table(d, own_steps_last_call(&d->own));
 	}
 }
@@ -468,14 +403,13 @@ static void regrant(struct director *d, struct watch *w)
 /* match_calls: is ev the call of w's step in flight (call_match.h)? */
 static int match_step(struct director *d, struct watch *w, struct ss_event *ev)
 {
-	return w->inflight >= 0 && call_match(&d->sc->steps[w->inflight], &d->reg, ev);
+	return w->inflight >= 0 && call_match(&d->sc->steps[w->inflight], &d->kv.reg, ev);
 }
 
 /* The call passes: shown and recorded, not judged; the step goes on. */
 static void on_extra_call(struct director *d, struct watch *w, const struct ss_event *ev)
 {
-	if (registry_record(&d->reg, ev))
-		follow_ports(d);
+	kernel_view_record(&d->kv, ev, NULL);
 	push(d, ev);
 	w->blocked = 0;
 	w->extra = 1;
@@ -553,10 +487,7 @@ static void forget_session(struct director *d)
 	d->finished = d->done = d->failures = 0;
 	free_run_init(&d->fr);
 	merge_init(&d->merge, MERGE_HOLD, deliver, d);
-	registry_init(&d->reg);
-	table_init(&d->table);
-	d->last_live_table = d->last_table = 0;
-	d->live_over = 0;
+	kernel_view_forget(&d->kv);
 	d->asked_key = d->answered_key = d->have_answer = 0;
 	d->qasked = d->qright = 0;
 	d->first_failure[0] = '\0';
@@ -586,6 +517,12 @@ struct director *director_new(const struct director_opts *o, char *err,
 	d->o = *o;
 	d->sc = o->script;
 	d->src = o->source;
+	struct kernel_view_opts ko = {.packets = o->packets,
+				      .capture_device = o->capture_device,
+				      .pcap_file = o->pcap_file,
+				      .table = o->table,
+				      .watch_port = o->watch_port};
+	kernel_view_init(&d->kv, &ko, push_cb, d);
 	forget_session(d);
 	return d;
 }
@@ -624,14 +561,7 @@ int director_start(struct director *d, char *err, size_t errsz)
 		return -1;
 	d->src->ops->status(d->src->self, &st);
 	d->total = d->sc ? script_total(d->sc) : st.nsteps;
-	open_capture(d);
-	d->table.watch_port = d->o.watch_port;
-	if (d->o.watch_port) {
-		/* the port's earlier holder, in the table before the first step */
-		add_port(d, d->o.watch_port);
-		if (take_snapshot(d) == 0)
-			emit_snapshot(d, 0, 1);
-	}
+	kernel_view_start(&d->kv, d->t0, !verbatim(d));
 	return 0;
 }
 
@@ -717,7 +647,7 @@ static void resolve_reference(struct director *d, const struct ss_step *st,
 	snprintf(ref, refsz, "-");
 	if (st->addr[0] == '\0' || st->target.kind != SS_ADDR_NONE)
 		return;
-	if (registry_resolve(&d->reg, st->addr, ref, refsz) < 0 ||
+	if (registry_resolve(&d->kv.reg, st->addr, ref, refsz) < 0 ||
 	    event_addr_port(ref) == 0)
 		note(d, 1, d->sc->actors[st->actor],
 		     "%s has no address yet (never bound or connected): this call gets %s",
@@ -740,7 +670,7 @@ static int next_scripted(struct director *d)
 		struct source_grant g = {.index = d->cur.pc, .run_free = 1};
 		if (d->src->ops->grant(d->src->self, &g) != 0)
 			return -1;
-		d->fr.on = 1;
+		d->fr.on = d->kv.exact = 1;
 		return 0;
 	}
 	if (d->last >= 0) {
@@ -764,7 +694,7 @@ static int next_scripted(struct director *d)
 
 	resolve_reference(d, st, ref, sizeof ref);
 	if (st->call == SS_CALL_CONNECT || st->call == SS_CALL_SENDTO)
-		add_port(d, strcmp(ref, "-") ? event_addr_port(ref) : st->target.port);
+		kernel_view_add_port(&d->kv, strcmp(ref, "-") ? event_addr_port(ref) : st->target.port);
 	push_step(d, idx, now_t(d));
 	struct source_grant g = {.index = idx, .actor = d->sc->actors[st->actor], .addr = ref};
 	int rc = d->src->ops->grant(d->src->self, &g);
@@ -834,8 +764,7 @@ static void release_settled(struct director *d)
 	if (d->sc == NULL || verbatim(d) || !merge_pending(&d->merge) ||
 	    d->src->ops->settled == NULL || !d->src->ops->settled(d->src->self))
 		return;
-	if (d->cap)
-		capture_read(d->cap, d->t0, push_cb, d);
+	kernel_view_read_packets(&d->kv, 0);
 	merge_release(&d->merge, upto);
 }
 
@@ -843,14 +772,9 @@ static void release_settled(struct director *d)
 static void wind_up(struct director *d)
 {
 	d->src->ops->read(d->src->self);
-	if (d->cap) {
-		/* the last ACK of the close may still be in flight */
-		struct timespec ts = {0, 20 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-		capture_read(d->cap, d->t0, push_cb, d);
-	}
-	if (take_snapshot(d) == 0) {
-		emit_snapshot(d, 0, 1);
+	kernel_view_read_packets(&d->kv, 1);
+	if (kernel_view_snapshot(&d->kv) == 0) {
+		kernel_view_emit(&d->kv, 0, 1);
 		narrate_table(d, NULL);
 	}
 	if (d->qasked)
@@ -900,12 +824,8 @@ static int wait_for_events(struct director *d, int timeout_ms)
  * when the port it held is free again. */
 static void table_after(struct director *d)
 {
-	if (verbatim(d) || !d->o.table || d->reg.nports == 0 || d->live_over ||
-	    now_t(d) - d->last_live_table < LIVE_AFTER_EVERY)
+	if (verbatim(d) || !kernel_view_after_end(&d->kv))
 		return;
-	d->last_live_table = now_t(d);
-	if (table_after_end(&d->table, &d->reg, now_t(d), push_cb, d) <= 0)
-		d->live_over = 1; /* nothing left that can change */
 	merge_flush(&d->merge, now_t(d), 1);
 }
 
@@ -920,8 +840,7 @@ int director_pump(struct director *d, int timeout_ms)
 	free_run_read_begins(&d->fr);
 	d->src->ops->read(d->src->self);
 	free_run_read_ends(&d->fr);
-	if (d->cap)
-		capture_read(d->cap, d->t0, push_cb, d);
+	kernel_view_read_packets(&d->kv, 0);
 	for (int i = 0; d->o.match_calls && i < SCRIPT_MAX_ACTORS; i++)
 		if (d->watches[i].regrant)
 			regrant(d, &d->watches[i]);
@@ -929,13 +848,8 @@ int director_pump(struct director *d, int timeout_ms)
 		finish(d, 0);
 
 	/* Live table while an actor waits in the kernel. */
-	if (any_blocked(d) && now_t(d) - d->last_live_table > LIVE_TABLE_EVERY) {
-		d->last_live_table = now_t(d);
-		if (take_snapshot(d) == 0) {
-			emit_snapshot(d, 0, 0);
-			narrate_table(d, NULL);
-		}
-	}
+	if (any_blocked(d))
+		kernel_view_live(&d->kv, LIVE_TABLE_EVERY);
 	if ((d->finished || d->sc == NULL) && d->src->ops->done(d->src->self)) {
 		wind_up(d);
 		return 0;
@@ -981,8 +895,8 @@ int director_pollfds(struct director *d, struct pollfd *fds, int max)
 {
 	int n = d->src->ops->pollfds(d->src->self, fds, max);
 
-	if (n < max && d->cap) {
-		fds[n].fd = capture_fd(d->cap);
+	if (n < max && kernel_view_fd(&d->kv) >= 0) {
+		fds[n].fd = kernel_view_fd(&d->kv);
 		fds[n++].events = POLLIN;
 	}
 	return n;
@@ -995,7 +909,7 @@ void director_status(const struct director *d, struct director_status *st)
 	st->nsteps = d->total;
 	st->done = d->done || (verbatim(d) && d->src->ops->done(d->src->self));
 	st->failures = d->failures;
-	st->packets_ok = d->cap != NULL;
+	st->packets_ok = d->kv.cap != NULL;
 	st->question = director_question(d, NULL, 0);
 	st->asked = d->qasked;
 	st->right = d->qright;
@@ -1017,13 +931,7 @@ void director_status(const struct director *d, struct director_status *st)
 static void stop_session(struct director *d)
 {
 	d->src->ops->stop(d->src->self);
-	for (int i = 0; i < d->reg.nunix; i++)
-		unlink(d->reg.unix_paths[i]);
-	d->reg.nunix = 0;
-	if (d->cap)
-		capture_close(d->cap);
-	d->cap = NULL;
-	d->cap_tried = 0;
+	kernel_view_stop(&d->kv);
 }
 
 int director_restart(struct director *d, char *err, size_t errsz)
@@ -1051,7 +959,6 @@ void director_kill_all(void)
 			continue;
 		if (d->src->ops->kill)
 			d->src->ops->kill(d->src->self);
-		for (int u = 0; u < d->reg.nunix; u++)
-			unlink(d->reg.unix_paths[u]);
+		kernel_view_unlink(&d->kv);
 	}
 }
