@@ -30,4 +30,22 @@ int call_match(const struct ss_step *st, const struct registry *reg,
 int call_match_blocked_elsewhere(const struct ss_step *st,
 				 const struct ss_event *ev);
 
+/* What the director does with an event of an actor whose step st is in
+ * flight (NULL: none), by the rules above. */
+enum call_match_do {
+	CALL_MATCH_STEP,    /* the step's own: judged as usual (a call then
+			     * carries the step's names) */
+	CALL_MATCH_PASS,    /* a call the step is not about: shown and
+			     * recorded, not judged; the step goes on */
+	CALL_MATCH_REGRANT, /* that passing call's end: not shown; let the
+			     * actor make its next call */
+	CALL_MATCH_ELSEWHERE, /* a call the step is not about waits: shown;
+			       * let the actor make its next call */
+};
+/* *extra: a passing call of this actor has not ended yet (set by PASS,
+ * cleared by REGRANT; the caller clears it when a new step begins). */
+enum call_match_do call_match_event(const struct ss_step *st,
+				    const struct registry *reg, int *extra,
+				    struct ss_event *ev);
+
 #endif

@@ -29,3 +29,28 @@ int call_match_blocked_elsewhere(const struct ss_step *st,
 {
 	return !script_call_matches(st->call, ev->u.call.name);
 }
+
+enum call_match_do call_match_event(const struct ss_step *st,
+				    const struct registry *reg, int *extra,
+				    struct ss_event *ev)
+{
+	switch (ev->kind) {
+	case SS_EV_CALL:
+		if (st && call_match(st, reg, ev))
+			return CALL_MATCH_STEP;
+		*extra = 1;
+		return CALL_MATCH_PASS;
+	case SS_EV_END:
+		if (!*extra)
+			return CALL_MATCH_STEP;
+		*extra = 0;
+		return CALL_MATCH_REGRANT;
+	case SS_EV_BLOCKED:
+		/* a parent back in accept: the step's call may come from
+		 * another process */
+		return st && call_match_blocked_elsewhere(st, ev) ? CALL_MATCH_ELSEWHERE
+								  : CALL_MATCH_STEP;
+	default:
+		return CALL_MATCH_STEP;
+	}
+}

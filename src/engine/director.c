@@ -400,19 +400,31 @@ static void regrant(struct director *d, struct watch *w)
 	w->regrant = d->src->ops->grant(d->src->self, &g) > 0;
 }
 
-/* match_calls: is ev the call of w's step in flight (call_match.h)? */
-static int match_step(struct director *d, struct watch *w, struct ss_event *ev)
+/* match_calls: a real program's event held against w's step in flight
+ * (call_match.h).  1 when handled here; 0: *matched is the step's own. */
+static int on_real_call(struct director *d, struct watch *w,
+			const struct ss_event *ev, struct ss_event *matched)
 {
-	return w->inflight >= 0 && call_match(&d->sc->steps[w->inflight], &d->kv.reg, ev);
-}
+	const struct ss_step *st = w->inflight >= 0 ? &d->sc->steps[w->inflight] : NULL;
 
-/* The call passes: shown and recorded, not judged; the step goes on. */
-static void on_extra_call(struct director *d, struct watch *w, const struct ss_event *ev)
-{
-	kernel_view_record(&d->kv, ev, NULL);
-	push(d, ev);
-	w->blocked = 0;
-	w->extra = 1;
+	*matched = *ev;
+	switch (call_match_event(st, &d->kv.reg, &w->extra, matched)) {
+	case CALL_MATCH_STEP:
+		return 0;
+	case CALL_MATCH_PASS:
+		kernel_view_record(&d->kv, ev, NULL);
+		push(d, ev);
+		w->blocked = 0;
+		return 1;
+	case CALL_MATCH_ELSEWHERE:
+		push(d, ev);
+		regrant(d, w);
+		return 1;
+	case CALL_MATCH_REGRANT:
+		regrant(d, w);
+		return 1;
+	}
+	return 0;
 }
 
 static void on_event(void *ctx, const struct ss_event *ev)
@@ -445,26 +457,10 @@ static void on_event(void *ctx, const struct ss_event *ev)
 		accept_order_begins(&d->accepts[w - d->watches], ev);
 	if (w == NULL || ev->kind == SS_EV_BEGIN)
 		return;
-	if (d->o.match_calls && ev->kind == SS_EV_CALL) {
-		matched = *ev;
-		if (!match_step(d, w, &matched)) {
-			on_extra_call(d, w, ev);
+	if (d->o.match_calls) {
+		if (on_real_call(d, w, ev, &matched))
 			return;
-		}
 		ev = &matched;
-	}
-	if (d->o.match_calls && ev->kind == SS_EV_END && w->extra) {
-		w->extra = 0;
-		regrant(d, w);
-		return;
-	}
-	if (d->o.match_calls && ev->kind == SS_EV_BLOCKED && w->inflight >= 0 &&
-	    call_match_blocked_elsewhere(&d->sc->steps[w->inflight], ev)) {
-		/* a call the step is not about waits (a parent back in
-		 * accept): the step's call may come from another process */
-		push(d, ev);
-		regrant(d, w);
-		return;
 	}
 	if (ev->kind == SS_EV_CALL)
 		on_call(d, w, ev);

@@ -88,6 +88,47 @@ START_TEST(test_call_match__a_blocked_line_of_another_call_is_elsewhere)
 }
 END_TEST
 
+START_TEST(test_call_match__a_passing_call_ends_with_a_regrant_not_the_step)
+{
+	static struct registry r;
+	struct ss_step st = step(SS_CALL_ACCEPT, "s", "c");
+	struct ss_event getsockname = call("getsockname", 3, 0);
+	struct ss_event end = call("getsockname", 3, 0);
+	struct ss_event accept = call("accept4", 3, 4);
+	int extra = 0;
+
+	registry_init(&r);
+	end.kind = SS_EV_END;
+	ck_assert_int_eq(call_match_event(&st, &r, &extra, &getsockname), CALL_MATCH_PASS);
+	ck_assert_int_eq(extra, 1);
+	ck_assert_int_eq(call_match_event(&st, &r, &extra, &end), CALL_MATCH_REGRANT);
+	ck_assert_int_eq(extra, 0);
+	ck_assert_int_eq(call_match_event(&st, &r, &extra, &accept), CALL_MATCH_STEP);
+	ck_assert_str_eq(accept.u.call.newsock, "c");
+	ck_assert_int_eq(call_match_event(&st, &r, &extra, &end), CALL_MATCH_STEP);
+	/* no step in flight: every call passes */
+	struct ss_event later = call("accept4", 3, 5);
+	ck_assert_int_eq(call_match_event(NULL, &r, &extra, &later), CALL_MATCH_PASS);
+	ck_assert_str_eq(later.u.call.newsock, "");
+}
+END_TEST
+
+START_TEST(test_call_match__a_parent_back_in_accept_waits_elsewhere)
+{
+	static struct registry r;
+	struct ss_step st = step(SS_CALL_RECV, "c", "");
+	struct ss_event accept = call("accept4", 3, 0);
+	struct ss_event recv = call("recvfrom", 4, 0);
+	int extra = 0;
+
+	registry_init(&r);
+	accept.kind = recv.kind = SS_EV_BLOCKED;
+	ck_assert_int_eq(call_match_event(&st, &r, &extra, &accept), CALL_MATCH_ELSEWHERE);
+	ck_assert_int_eq(call_match_event(&st, &r, &extra, &recv), CALL_MATCH_STEP);
+	ck_assert_int_eq(call_match_event(NULL, &r, &extra, &accept), CALL_MATCH_STEP);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("call_match");
@@ -97,6 +138,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_call_match__a_call_the_step_is_not_about_passes_untouched);
 	tcase_add_test(tc, test_call_match__close_of_a_named_socket_is_the_close_of_its_fd);
 	tcase_add_test(tc, test_call_match__a_blocked_line_of_another_call_is_elsewhere);
+	tcase_add_test(tc, test_call_match__a_passing_call_ends_with_a_regrant_not_the_step);
+	tcase_add_test(tc, test_call_match__a_parent_back_in_accept_waits_elsewhere);
 	suite_add_tcase(s, tc);
 	return s;
 }
