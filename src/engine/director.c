@@ -27,6 +27,7 @@
 #include "sockstep/netns.h"
 #include "sockstep/own_steps.h"
 #include "sockstep/quiz.h"
+#include "sockstep/quiz_round.h"
 #include "sockstep/source.h"
 
 #define SINKS_MAX 8
@@ -80,13 +81,7 @@ struct director {
 	struct merge merge;
 	struct kernel_view kv; /* registry, table, capture (kernel_view.h) */
 
-	/* predict-then-step: the question of grant number asked_key is out,
-	 * answered once answered_key == asked_key */
-	int quiz;
-	int asked_key, answered_key;
-	char answer[SS_NAME_MAX * 4];
-	int have_answer;
-	int qasked, qright;
+	struct quiz_round quiz; /* predict, then step (quiz_round.h) */
 	char first_failure[SS_TEXT_MAX * 2]; /* "file:line: step N ..." */
 };
 
@@ -232,9 +227,8 @@ static void check_prediction(struct director *d, struct watch *w)
 	struct ss_event ev;
 
 	expect_env_for(d, w, &env);
-	d->qright += quiz_answer_event(d->sc, w->inflight, w->prediction, &env,
-				       d->t0, &ev);
-	d->qasked++;
+	quiz_round_scored(&d->quiz, quiz_answer_event(d->sc, w->inflight,
+						      w->prediction, &env, d->t0, &ev));
 	push(d, &ev);
 }
 
@@ -484,8 +478,7 @@ static void forget_session(struct director *d)
 	free_run_init(&d->fr);
 	merge_init(&d->merge, MERGE_HOLD, deliver, d);
 	kernel_view_forget(&d->kv);
-	d->asked_key = d->answered_key = d->have_answer = 0;
-	d->qasked = d->qright = 0;
+	quiz_round_reset(&d->quiz);
 	d->first_failure[0] = '\0';
 	own_steps_init(&d->own);
 	memset(d->watches, 0, sizeof d->watches);
@@ -592,19 +585,19 @@ static int awaits_answer(struct director *d, int idx)
 {
 	const struct ss_step *st = &d->sc->steps[idx];
 	struct ss_event ev;
+	int put;
 
-	if (!d->quiz || !st->ask[0] || d->answered_key == d->granted + 1)
+	if (!quiz_round_waits(&d->quiz, st->ask, d->granted + 1, &put))
 		return 0;
-	if (d->asked_key != d->granted + 1) {
+	if (put) {
 		event_init(&ev, SS_EV_QUESTION);
 		ev.t = now_t(d);
 		ev.step = idx + 1;
 		snprintf(ev.actor, sizeof ev.actor, "%s", d->sc->actors[st->actor]);
-		ev.u.note.index = d->qasked + 1;
+		ev.u.note.index = d->quiz.asked + 1;
 		snprintf(ev.u.note.text, sizeof ev.u.note.text, "%s", st->ask);
 		push(d, &ev);
 		merge_flush(&d->merge, now_t(d), 1);
-		d->asked_key = d->granted + 1;
 	}
 	return 1;
 }
@@ -662,7 +655,7 @@ static int next_scripted(struct director *d)
 		return 1;
 	/* Headless, nothing the director does between two steps can change
 	 * the next: the script runs free (actor.h). */
-	if (d->o.run_free && d->granted == 0 && script_runs_free(d->sc, d->quiz)) {
+	if (d->o.run_free && d->granted == 0 && script_runs_free(d->sc, d->quiz.on)) {
 		struct source_grant g = {.index = d->cur.pc, .run_free = 1};
 		if (d->src->ops->grant(d->src->self, &g) != 0)
 			return -1;
@@ -683,10 +676,10 @@ static int next_scripted(struct director *d)
 		return 1; /* that actor is still inside its previous call */
 	if (awaits_answer(d, idx))
 		return 1;
-	w->check_prediction = st->ask[0] && d->have_answer &&
-			      d->answered_key == d->granted + 1;
-	if (w->check_prediction)
-		snprintf(w->prediction, sizeof w->prediction, "%s", d->answer);
+	const char *prediction = quiz_round_prediction(&d->quiz, st->ask, d->granted + 1);
+	w->check_prediction = prediction != NULL;
+	if (prediction)
+		snprintf(w->prediction, sizeof w->prediction, "%s", prediction);
 
 	resolve_reference(d, st, ref, sizeof ref);
 	if (st->call == SS_CALL_CONNECT || st->call == SS_CALL_SENDTO)
@@ -773,9 +766,9 @@ static void wind_up(struct director *d)
 		kernel_view_emit(&d->kv, 0, 1);
 		narrate_table(d, NULL);
 	}
-	if (d->qasked)
-		note(d, 0, NULL, "quiz: %d of %d predictions right", d->qright,
-		     d->qasked);
+	if (d->quiz.asked)
+		note(d, 0, NULL, "quiz: %d of %d predictions right", d->quiz.right,
+		     d->quiz.asked);
 	merge_flush(&d->merge, now_t(d), 1);
 	d->done = 1;
 }
@@ -862,15 +855,14 @@ const char *director_first_failure(const struct director *d)
 
 void director_set_quiz(struct director *d, int on)
 {
-	d->quiz = on;
+	d->quiz.on = on;
 }
 
 int director_question(const struct director *d, char *text, size_t textsz)
 {
 	const struct ss_step *st;
 
-	if (d->sc == NULL || !d->quiz || d->asked_key == 0 ||
-	    d->answered_key == d->asked_key || d->asked_key != d->granted + 1)
+	if (d->sc == NULL || !quiz_round_open(&d->quiz, d->granted + 1))
 		return 0;
 	st = &d->sc->steps[d->cur.pc];
 	if (text)
@@ -880,11 +872,8 @@ int director_question(const struct director *d, char *text, size_t textsz)
 
 void director_answer(struct director *d, const char *answer)
 {
-	if (!director_question(d, NULL, 0))
-		return;
-	d->answered_key = d->asked_key;
-	d->have_answer = answer != NULL;
-	snprintf(d->answer, sizeof d->answer, "%s", answer ? answer : "");
+	if (d->sc)
+		quiz_round_answer(&d->quiz, d->granted + 1, answer);
 }
 
 int director_pollfds(struct director *d, struct pollfd *fds, int max)
@@ -907,8 +896,8 @@ void director_status(const struct director *d, struct director_status *st)
 	st->failures = d->failures;
 	st->packets_ok = d->kv.cap != NULL;
 	st->question = director_question(d, NULL, 0);
-	st->asked = d->qasked;
-	st->right = d->qright;
+	st->asked = d->quiz.asked;
+	st->right = d->quiz.right;
 	if (d->sc && d->last >= 0) {
 		const struct watch *lw = &d->watches[d->sc->steps[d->last].actor];
 		st->busy = lw->inflight == d->last && !lw->blocked;
