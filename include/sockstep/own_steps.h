@@ -5,8 +5,9 @@
  * not again when the call returns — so a recording replays call by call,
  * as it was stepped.  The latest call is kept for the table's narration.
  *
- * Pure bookkeeping: a plain value the director owns (one per session,
- * reset with own_steps_init on a restart); no I/O, no clock.
+ * Bookkeeping: a plain value the director owns (one per session, reset
+ * with own_steps_init on a restart); no I/O, no clock: events go to the
+ * caller's callbacks.
  */
 #ifndef SOCKSTEP_OWN_STEPS_H
 #define SOCKSTEP_OWN_STEPS_H
@@ -29,6 +30,19 @@ void own_steps_init(struct own_steps *o);
  * with its blocked line.  A call is also kept as the latest. */
 int own_steps_starts(struct own_steps *o, const struct ss_event *ev,
 		     struct ss_event *step);
+/* Where own_steps_event sends a traced program's events. */
+struct own_steps_out {
+	void (*push)(void *ctx, const struct ss_event *ev); /* shown as it is */
+	void (*call)(void *ctx, const struct ss_event *ev); /* a call: recorded, shown */
+	/* a call is over: the table may be taken, narrated with last */
+	void (*ended)(void *ctx, const struct ss_event *last);
+	void *ctx;
+};
+/* One event of the traced programs: a begin is shown (stopped before the
+ * call: what waits), a blocked line or a call after the STEP event that
+ * starts its step, an end ends the step; anything else is shown. */
+void own_steps_event(struct own_steps *o, const struct ss_event *ev,
+		     const struct own_steps_out *out);
 /* The latest call, or NULL before the first. */
 const struct ss_event *own_steps_last_call(const struct own_steps *o);
 

@@ -337,50 +337,31 @@ static void on_free_report(struct director *d, struct watch *w,
 /* A traced program's step is over: the kernel's table after it, at most
  * every TABLE_BUSY_EVERY seconds when the program runs free (a server
  * under load), and always the final one (wind_up). */
-static void own_step_ended(struct director *d)
+static void own_step_ended(void *ctx, const struct ss_event *last)
 {
+	struct director *d = ctx;
+
 	if (now_t(d) - d->kv.last_table < TABLE_BUSY_EVERY)
 		return;
 	d->kv.last_table = now_t(d);
 	if (kernel_view_snapshot(&d->kv) == 0) {
 		kernel_view_emit(&d->kv, 0, 1);
-		narrate_table(d, own_steps_last_call(&d->own));
+		narrate_table(d, last);
 	}
 }
 
-/* A traced program's call or blocked line: the STEP event before it when
- * it starts a step (no narration: the call's own line says it). */
-static void own_step_starts(struct director *d, const struct ss_event *ev)
+static void own_call_cb(void *ctx, const struct ss_event *ev)
 {
-	struct ss_event step;
-
-	if (own_steps_starts(&d->own, ev, &step)) {
-		d->granted = step.u.note.index;
-		push(d, &step);
-	}
+	on_call(ctx, NULL, ev);
 }
 
+/* No script: each call of a traced program is a step (own_steps.h). */
 static void on_own_step_event(struct director *d, const struct ss_event *ev)
 {
-	switch (ev->kind) {
-	case SS_EV_BEGIN:
-		push(d, ev); /* stopped before the call: the UI shows what waits */
-		return;
-	case SS_EV_BLOCKED:
-		own_step_starts(d, ev);
-		push(d, ev);
-		return;
-	case SS_EV_CALL:
-		own_step_starts(d, ev);
-		on_call(d, NULL, ev);
-		return;
-	case SS_EV_END:
-		own_step_ended(d);
-		return;
-	default:
-		push(d, ev);
-		return;
-	}
+	struct own_steps_out out = {push_cb, own_call_cb, own_step_ended, d};
+
+	own_steps_event(&d->own, ev, &out);
+	d->granted = d->own.steps;
 }
 
 /* match_calls: let w's actor make its next call, for the step in flight. */

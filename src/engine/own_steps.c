@@ -43,6 +43,28 @@ int own_steps_starts(struct own_steps *o, const struct ss_event *ev,
 	return 1;
 }
 
+void own_steps_event(struct own_steps *o, const struct ss_event *ev,
+		     const struct own_steps_out *out)
+{
+	struct ss_event step;
+
+	switch (ev->kind) {
+	case SS_EV_BLOCKED:
+	case SS_EV_CALL:
+		/* no narration with the step: the call's own line says it */
+		if (own_steps_starts(o, ev, &step))
+			out->push(out->ctx, &step);
+		(ev->kind == SS_EV_CALL ? out->call : out->push)(out->ctx, ev);
+		return;
+	case SS_EV_END:
+		out->ended(out->ctx, own_steps_last_call(o));
+		return;
+	default: /* a begin: stopped before the call, the UI shows what waits */
+		out->push(out->ctx, ev);
+		return;
+	}
+}
+
 const struct ss_event *own_steps_last_call(const struct own_steps *o)
 {
 	return o->have_call ? &o->call : NULL;

@@ -79,6 +79,57 @@ START_TEST(test_own_steps__more_blocked_than_remembered_says_the_step_again)
 }
 END_TEST
 
+struct seen {
+	char kinds[16]; /* P push, C call, E ended */
+	int n;
+	enum ss_kind pushed[16];
+	const struct ss_event *last;
+};
+
+static void seen_push(void *ctx, const struct ss_event *ev)
+{
+	struct seen *s = ctx;
+	s->pushed[s->n] = ev->kind;
+	s->kinds[s->n++] = 'P';
+}
+
+static void seen_call(void *ctx, const struct ss_event *ev)
+{
+	struct seen *s = ctx;
+	s->kinds[s->n++] = 'C';
+}
+
+static void seen_ended(void *ctx, const struct ss_event *last)
+{
+	struct seen *s = ctx;
+	s->last = last;
+	s->kinds[s->n++] = 'E';
+}
+
+START_TEST(test_own_steps__events_go_out_with_a_step_before_each_call)
+{
+	struct own_steps o;
+	struct seen s = {0};
+	struct own_steps_out out = {seen_push, seen_call, seen_ended, &s};
+	struct ss_event begin = line(SS_EV_BEGIN, 10, 0.1);
+	struct ss_event blocked = line(SS_EV_BLOCKED, 10, 0.2);
+	struct ss_event ret = line(SS_EV_CALL, 10, 0.3);
+	struct ss_event end = line(SS_EV_END, 10, 0.3);
+
+	own_steps_init(&o);
+	own_steps_event(&o, &begin, &out);
+	own_steps_event(&o, &blocked, &out);
+	own_steps_event(&o, &ret, &out);
+	own_steps_event(&o, &end, &out);
+	ck_assert_str_eq(s.kinds, "PPPCE");
+	ck_assert_int_eq(s.pushed[0], SS_EV_BEGIN);
+	ck_assert_int_eq(s.pushed[1], SS_EV_STEP);
+	ck_assert_int_eq(s.pushed[2], SS_EV_BLOCKED);
+	ck_assert_ptr_eq(s.last, own_steps_last_call(&o));
+	ck_assert_int_eq(o.steps, 1);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("own_steps");
@@ -87,6 +138,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_own_steps__a_call_is_a_step_numbered_in_order);
 	tcase_add_test(tc, test_own_steps__a_blocked_call_is_one_step_said_before_it_blocks);
 	tcase_add_test(tc, test_own_steps__more_blocked_than_remembered_says_the_step_again);
+	tcase_add_test(tc, test_own_steps__events_go_out_with_a_step_before_each_call);
 	suite_add_tcase(s, tc);
 	return s;
 }
