@@ -35,6 +35,7 @@ struct tproc {
 	unsigned long long args[6];
 	int dupfd;               /* our dup of args[0] for the call, -1 */
 	unsigned long dup_ino;   /* its inode once fstat said, else 0 */
+	unsigned long dup_since; /* tdups forgets when it was taken */
 	struct ss_event ev;      /* the call event being built */
 };
 

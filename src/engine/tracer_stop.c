@@ -122,7 +122,8 @@ static int env_is_socket(void *ctx, int fd)
 	int dup, yes;
 
 	if (fd == (int)p->args[0] && p->dupfd >= 0) {
-		p->dup_ino = sock_inode(p->dupfd); /* for the describing */
+		if (p->dup_ino == 0) /* else kept with it: a socket */
+			p->dup_ino = sock_inode(p->dupfd); /* for the describing */
 		return p->dup_ino != 0;
 	}
 	dup = getfd(p, fd);
@@ -180,18 +181,46 @@ static void let_in(struct tproc *p)
 	ptrace(PTRACE_SYSCALL, p->tid, 0, 0);
 }
 
-static void drop_dup(struct tproc *p)
+/* Our dup of args[0] for the call: the kept one, else a new one. */
+static void take_dup(struct tstate *t, struct tproc *p)
 {
-	if (p->dupfd >= 0)
+	int fd = (int)p->args[0];
+
+	p->dup_ino = 0;
+	p->dup_since = t->dups.forgets;
+	p->dupfd = tdups_take(&t->dups, p->pid, fd, &p->dup_ino);
+	if (p->dupfd < 0)
+		p->dupfd = getfd(p, fd);
+}
+
+/* The call is done with the dup: kept for the next call on the socket,
+ * closed if the program closes the fd (no FIN while we hold it). */
+static void drop_dup(struct tstate *t, struct tproc *p)
+{
+	if (p->dupfd >= 0 && p->call->call != TC_CLOSE)
+		tdups_keep(&t->dups, p->pid, (int)p->args[0], p->dupfd,
+			   p->dup_ino, p->dup_since);
+	else if (p->dupfd >= 0)
 		close(p->dupfd);
 	p->dupfd = -1;
 	p->dup_ino = 0;
 }
 
+/* Before close(fd) or dup2/dup3 onto fd runs: no dup of ours left. */
+static void forget_closed(struct tstate *t, const struct tproc *p)
+{
+	enum tcall c = p->call->call;
+
+	if (c == TC_CLOSE)
+		tdups_forget(&t->dups, p->pid, (int)p->args[0]);
+	else if (c == TC_DUP2 || c == TC_DUP3)
+		tdups_forget(&t->dups, p->pid, (int)p->args[1]);
+}
+
 /* trace_describe_socket, not asking again what the kernel said already:
  * fd's inode (ino, 0 if not known) and the type of that socket. */
-static void describe(struct tstate *t, int fd, unsigned long ino,
-		     struct ss_call_event *c)
+static unsigned long describe(struct tstate *t, int fd, unsigned long ino,
+			      struct ss_call_event *c)
 {
 	struct trace_fd_facts f = {0, 0, 0};
 	unsigned slot = (unsigned)(ino % TSTOP_TYPES);
@@ -209,6 +238,7 @@ static void describe(struct tstate *t, int fd, unsigned long ino,
 		}
 	}
 	trace_describe_with(fd, &f, c);
+	return f.known ? f.inode : 0;
 }
 
 static void on_seccomp(struct tstate *t, struct tproc *p)
@@ -223,10 +253,12 @@ static void on_seccomp(struct tstate *t, struct tproc *p)
 		return;
 	}
 	memcpy(p->args, si.seccomp.args, sizeof p->args);
-	p->dupfd = p->call->on == TC_ON_FD0 ? getfd(p, (int)p->args[0]) : -1;
-	p->dup_ino = 0;
+	p->dupfd = -1;
+	if (p->call->on == TC_ON_FD0)
+		take_dup(t, p); /* before the forget: close describes with it */
+	forget_closed(t, p);
 	if (!tdecode_wanted(p->call, p->args, &env)) {
-		drop_dup(p);
+		drop_dup(t, p);
 		ptrace(PTRACE_CONT, p->tid, 0, 0);
 		return;
 	}
@@ -239,7 +271,7 @@ static void on_seccomp(struct tstate *t, struct tproc *p)
 	if (p->dupfd >= 0 && (t->gated || p->call->call == TC_CLOSE))
 		describe(t, p->dupfd, p->dup_ino, &p->ev.u.call);
 	if (p->call->call == TC_CLOSE)
-		drop_dup(p);
+		drop_dup(t, p);
 	if (t->gated && !p->restarting) {
 		struct ss_event ev = p->ev;
 		p->state = TP_GATED;
@@ -270,6 +302,7 @@ static void describe_after(struct tstate *t, struct tproc *p, long rval,
 	int subject = tdecode_subject_fd(p->call, p->args, rval);
 	int own = subject >= 0 && subject == (int)p->args[0] && p->dupfd >= 0;
 	int fd = own ? p->dupfd : getfd(p, subject);
+	unsigned long ino = 0;
 	int unread = 0;
 
 	if (p->call->call == TC_CLOSE)
@@ -278,7 +311,7 @@ static void describe_after(struct tstate *t, struct tproc *p, long rval,
 	c->state = c->queue = c->backlog = -1;
 	c->inode = 0;
 	if (fd >= 0)
-		describe(t, fd, own ? p->dup_ino : 0, c);
+		ino = describe(t, fd, own ? p->dup_ino : 0, c);
 	if (fd >= 0 && moves_data(p->call->call) && ioctl(fd, FIONREAD, &unread) == 0)
 		c->unread = unread;
 	if (p->call->call == TC_ACCEPT && rval >= 0 && p->dupfd >= 0) {
@@ -290,8 +323,8 @@ static void describe_after(struct tstate *t, struct tproc *p, long rval,
 		c->queue = listener.queue;
 		c->backlog = listener.backlog;
 	}
-	if (fd >= 0 && !own)
-		close(fd);
+	if (fd >= 0 && !own) /* accept's new socket: its next call needs it */
+		tdups_keep(&t->dups, p->pid, subject, fd, ino, t->dups.forgets);
 }
 
 static void on_syscall_exit(struct tstate *t, struct tproc *p)
@@ -313,7 +346,7 @@ static void on_syscall_exit(struct tstate *t, struct tproc *p)
 		 * is the call the program sees.  It stops again at its
 		 * seccomp stop; it has been granted already. */
 		p->restarting = 1;
-		drop_dup(p);
+		drop_dup(t, p);
 		p->state = TP_RUNNING;
 		ptrace(PTRACE_CONT, p->tid, 0, 0);
 		return;
@@ -327,7 +360,7 @@ static void on_syscall_exit(struct tstate *t, struct tproc *p)
 	ev.t = sends_at_entry(p->call->call) && !p->blocked_told ? p->since : back;
 	tdecode_exit(p->call, p->args, (long)si.exit.rval, &env, &ev);
 	describe_after(t, p, (long)si.exit.rval, &ev);
-	drop_dup(p);
+	drop_dup(t, p);
 	p->state = TP_RUNNING;
 	tstop_emit(t, &ev);
 	ptrace(PTRACE_CONT, p->tid, 0, 0);
@@ -389,6 +422,7 @@ static void on_exited(struct tstate *t, pid_t tid, int status)
 	tprocs_remove(&t->procs, tid);
 	if (tid != pid)
 		return; /* a thread: the process goes on */
+	tdups_forget(&t->dups, pid, -1);
 	event_init(&ev, SS_EV_PROCESS);
 	ev.pid = pid;
 	snprintf(ev.u.proc.what, sizeof ev.u.proc.what, "exited");
@@ -413,8 +447,10 @@ static void on_event(struct tstate *t, struct tproc *p, int event)
 		ptrace(PTRACE_CONT, p->tid, 0, 0);
 		return;
 	}
-	if (event == PTRACE_EVENT_EXEC)
+	if (event == PTRACE_EVENT_EXEC) {
+		tdups_forget(&t->dups, p->pid, -1); /* its CLOEXEC fds are gone */
 		process_event(t, p->pid, "exec", 0);
+	}
 	ptrace(PTRACE_CONT, p->tid, 0, 0);
 }
 
