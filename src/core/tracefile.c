@@ -23,22 +23,26 @@ struct tracefile {
 	int owned;       /* opened here: closed by tracefile_close */
 	char name[256];  /* escaped, for messages */
 	char *line;      /* TRACEFILE_LINE_MAX + 1 bytes */
+	char *cur;       /* the line read last: in block, or line */
 	char *block;     /* BLOCK_SIZE bytes read ahead */
 	size_t pos, len; /* unread part of block */
 	int eof, failed;
 	long lineno;
 };
 
-/* The next line into tf->line (NUL-terminated, the newline dropped).  Its
+/* The next line at tf->cur (NUL-terminated, the newline dropped).  Its
  * length; -1 at the end of the file; -2 for a line longer than
  * TRACEFILE_LINE_MAX bytes, of which no more is read: one endless line
  * (/dev/zero, a 1 GB line) is refused after the cap, whatever its length.
  * A NUL byte is kept in the count, so the caller sees it.  Lines are cut
  * with memchr in blocks from fread: a million lines in a fraction of the
- * time one getc per byte takes. */
+ * time one getc per byte takes.  A line whole inside the block is used
+ * where it lies (its newline made its end), not copied. */
 static long next_line(struct tracefile *tf)
 {
 	size_t n = 0;
+
+	tf->cur = tf->line;
 
 	for (;;) {
 		const char *start, *nl;
@@ -59,6 +63,12 @@ static long next_line(struct tracefile *tf)
 		take = nl ? (size_t)(nl - start) : tf->len - tf->pos;
 		if (n + take > TRACEFILE_LINE_MAX)
 			return -2;
+		if (nl && n == 0) {
+			tf->cur = tf->block + tf->pos;
+			tf->cur[take] = '\0';
+			tf->pos += take + 1;
+			return (long)take;
+		}
 		memcpy(tf->line + n, start, take);
 		n += take;
 		tf->pos += take;
@@ -86,14 +96,14 @@ static int take_line(struct tracefile *tf, long len, struct ss_event *ev, char *
 			 tf->lineno, TRACEFILE_LINE_MAX);
 		return -1;
 	}
-	if ((size_t)len != strlen(tf->line)) {
+	if ((size_t)len != strlen(tf->cur)) {
 		snprintf(err, errsz, "%s:%ld: a NUL byte: not a JSONL trace", tf->name,
 			 tf->lineno);
 		return -1;
 	}
-	if (blank(tf->line))
+	if (blank(tf->cur))
 		return 0;
-	st = jsonl_parse_status(tf->line, ev, why, sizeof why);
+	st = jsonl_parse_status(tf->cur, ev, why, sizeof why);
 	/* Newer traces may hold kinds we do not know: skip them. */
 	if (st == JSONL_UNKNOWN_KIND)
 		return 0;
