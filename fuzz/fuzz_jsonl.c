@@ -13,7 +13,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Length of the valid UTF-8 sequence at s, 0 if invalid (independent of
- * jsonl.c's own check on purpose). */
+ * jf_utf8_len in jsonl_fields.c on purpose). */
 static size_t utf8_ok(const unsigned char *s, size_t n)
 {
 	size_t len;

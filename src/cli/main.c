@@ -319,6 +319,101 @@ static struct source *make_source(const struct options *o, const struct ss_scrip
 				 err, errsz);
 }
 
+/* The traced programs: sockstep trace's command lines, or a lesson
+ * about real programs (traced, each step held against the next matching
+ * call). */
+static void session_trace_spec(const struct options *o, const struct ss_script *sc,
+			       struct trace_spec *spec)
+{
+	trace_cmd_spec(o, spec);
+	if (sc->trace_server[0]) {
+		spec->server_line = sc->trace_server;
+		spec->client_line = sc->trace_client;
+		spec->gated = 1;
+	}
+}
+
+/* What the director is told of the session: the script (NULL when not
+ * scripted), packets, the table, the network's notes.  The source and
+ * the capture file are set once they are open. */
+static void session_director_opts(const struct options *o, const struct ss_script *sc,
+				  int scripted, const struct session_net *net,
+				  struct director_opts *dopts)
+{
+	memset(dopts, 0, sizeof *dopts);
+	dopts->script = scripted ? sc : NULL;
+	dopts->match_calls = sc->trace_server[0] != '\0';
+	/* --pcap asks for packets, headless too */
+	dopts->packets = o->packets < 0 ? !o->headless || o->pcap : o->packets;
+	/* Off loopback (two machines in a classroom) the packets cross a real
+	 * interface: capture on all of them, the port filter keeps ours. */
+	dopts->capture_device = strncmp(o->host, "127.", 4) == 0 ||
+						strcmp(o->host, "::1") == 0
+					? "lo"
+					: "any";
+	dopts->table = o->table;
+	dopts->run_free = o->headless;
+	dopts->private_net = net->private_net;
+	dopts->start_notes[0] = net->note[0] ? net->note : NULL;
+	dopts->start_notes[1] = net->holder_note[0] ? net->holder_note : NULL;
+	dopts->watch_port = net->watch_port;
+}
+
+/* The sinks beside what is shown: --record, the traced programs' summary;
+ * and whether questions are asked (in the UI; headless only when answers
+ * are given). */
+static void session_sinks(struct director *d, const struct options *o,
+			  struct output_file *record, struct trace_summary *sum)
+{
+	director_set_quiz(d, !o->no_quiz && (!o->headless || o->nanswers > 0));
+	if (record->out)
+		director_add_sink(d, output_jsonl_sink, record);
+	if (o->mode == MODE_TRACE)
+		director_add_sink(d, trace_summary_sink, sum);
+}
+
+/* The session headless or in the UI: the exit status, or -1/-2 to move
+ * to the next/previous lesson. */
+static int session_run(struct director *d, const struct options *o,
+		       const struct ss_script *sc, const struct director_opts *dopts,
+		       struct output_file *record)
+{
+	char err[512] = "";
+
+	if (o->headless)
+		return run_headless(d, o, o->record ? record : NULL);
+	enum ui_result r = run_ui(d, o, sc, dopts->private_net, dopts->source,
+				  record, err, sizeof err);
+	if (r == UI_ERROR && err[0])
+		fprintf(stderr, "sockstep: %s\n", err);
+	return r == UI_ERROR	       ? 1
+	       : r == UI_INTERRUPTED  ? EXIT_INTERRUPTED
+	       : r == UI_NEXT_LESSON  ? -1
+	       : r == UI_PREV_LESSON  ? -2
+				      : 0;
+}
+
+/* The exit status once the session is over: how the traced programs
+ * ended, and a recording that could not be written, override rc. */
+static int session_report(const struct options *o, int rc, const struct trace_summary *sum,
+			  const struct output_file *record)
+{
+	/* In the UI the learner quitting ends the traced programs: only a
+	 * program that never ran is worth a line. */
+	if (o->mode == MODE_TRACE && rc != EXIT_INTERRUPTED && rc != EXIT_BROKEN_PIPE &&
+	    (o->headless || sum->cannot[0]))
+		rc = trace_summary_report(sum, stderr);
+	if (record->err) {
+		/* the recording is incomplete: say so, whatever else happened */
+		char shown[256];
+		escape_string(shown, sizeof shown, o->record);
+		fprintf(stderr, "sockstep: cannot write %s: %s\n", shown,
+			strerror(record->err));
+		return 1;
+	}
+	return rc;
+}
+
 /* Run one session (a lesson, the classic exchange, a mode, a replay,
  * traced programs).  Returns the exit status, or -1/-2 to move to the
  * next/previous lesson. */
@@ -340,32 +435,9 @@ static int run_session(const struct options *o, const char *path)
 		return EXIT_INTERRUPTED;
 	if (scripted && build_script(o, path, &net, &sc) < 0)
 		return EXIT_USAGE;
-	trace_cmd_spec(o, &spec);
-	if (sc.trace_server[0]) {
-		/* a lesson about real programs: traced, each step held against
-		 * the next matching call */
-		spec.server_line = sc.trace_server;
-		spec.client_line = sc.trace_client;
-		spec.gated = 1;
-	}
+	session_trace_spec(o, &sc, &spec);
 	trace_summary_init(&sum);
-	memset(&dopts, 0, sizeof dopts);
-	dopts.script = scripted ? &sc : NULL;
-	dopts.match_calls = sc.trace_server[0] != '\0';
-	/* --pcap asks for packets, headless too */
-	dopts.packets = o->packets < 0 ? !o->headless || o->pcap : o->packets;
-	/* Off loopback (two machines in a classroom) the packets cross a real
-	 * interface: capture on all of them, the port filter keeps ours. */
-	dopts.capture_device = strncmp(o->host, "127.", 4) == 0 ||
-					       strcmp(o->host, "::1") == 0
-				       ? "lo"
-				       : "any";
-	dopts.table = o->table;
-	dopts.run_free = o->headless;
-	dopts.private_net = net.private_net;
-	dopts.start_notes[0] = net.note[0] ? net.note : NULL;
-	dopts.start_notes[1] = net.holder_note[0] ? net.holder_note : NULL;
-	dopts.watch_port = net.watch_port;
+	session_director_opts(o, &sc, scripted, &net, &dopts);
 	if (open_files(o, &record, &pcap) < 0) {
 		script_free(&sc);
 		return EXIT_USAGE;
@@ -382,43 +454,12 @@ static int run_session(const struct options *o, const char *path)
 		script_free(&sc);
 		return 1;
 	}
-	/* Questions are asked in the UI; headless only when answers are given. */
-	director_set_quiz(d, !o->no_quiz && (!o->headless || o->nanswers > 0));
-	if (record.out)
-		director_add_sink(d, output_jsonl_sink, &record);
-	if (o->mode == MODE_TRACE)
-		director_add_sink(d, trace_summary_sink, &sum);
-	if (o->headless) {
-		rc = run_headless(d, o, o->record ? &record : NULL);
-	} else {
-		enum ui_result r = run_ui(d, o, &sc, dopts.private_net, dopts.source,
-					  &record, err, sizeof err);
-		rc = r == UI_ERROR	    ? 1
-		     : r == UI_INTERRUPTED  ? EXIT_INTERRUPTED
-		     : r == UI_NEXT_LESSON  ? -1
-		     : r == UI_PREV_LESSON  ? -2
-					    : 0;
-		if (r == UI_ERROR && err[0])
-			fprintf(stderr, "sockstep: %s\n", err);
-	}
+	session_sinks(d, o, &record, &sum);
+	rc = session_run(d, o, &sc, &dopts, &record);
 	director_free(d);
 	close_files(&record, pcap);
 	script_free(&sc);
-	/* How the traced programs ended decides the exit status; in the UI,
-	 * the learner quitting ends them, only a program that never ran is
-	 * worth a line. */
-	if (o->mode == MODE_TRACE && rc != EXIT_INTERRUPTED && rc != EXIT_BROKEN_PIPE &&
-	    (o->headless || sum.cannot[0]))
-		rc = trace_summary_report(&sum, stderr);
-	if (record.err) {
-		/* the recording is incomplete: say so, whatever else happened */
-		char shown[256];
-		escape_string(shown, sizeof shown, o->record);
-		fprintf(stderr, "sockstep: cannot write %s: %s\n", shown,
-			strerror(record.err));
-		return 1;
-	}
-	return rc;
+	return session_report(o, rc, &sum, &record);
 }
 
 int main(int argc, char **argv)
