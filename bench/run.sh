@@ -164,28 +164,42 @@ run_program() {
 }
 
 bench_program() {
+	local reps=${BENCH_REPEAT:-7} r i secs u ub med=() bst=()
+	local labels_p=("untraced" "sockstep trace --headless (table on)")
+	local prefix=("" "$sockstep trace --headless --format jsonl --")
 	echo
 	echo "== sockstep trace: a plain C server (read/write) under $k sequential exchanges"
+	echo "   $reps runs each, alternated; ratio = median / median untraced (best: fastest / fastest)"
 	[ -x "$root/$build/examples/server" ] || { echo "  skipped: make examples first"; return 0; }
 	[ -x "$tmp/client" ] || $cc -std=c17 -D_GNU_SOURCE -O2 $warn -o "$tmp/client" bench/client.c || return 1
-	local u t s sb sf
-	u=$(run_program "untraced") || return 1
-	t=$(run_program "sockstep trace --headless (table on)" \
-		"$sockstep" trace --headless --format jsonl --) || return 1
-	echo "  ratio sockstep trace/untraced:          $(ratio "$t" "$u")"
 	if command -v strace >/dev/null; then
-		s=$(run_program "strace -f -e trace=%network" \
-			strace -f -e trace=%network -o /dev/null) || return 1
-		sb=$(run_program "strace -f --seccomp-bpf -e trace=%network" \
-			strace -f --seccomp-bpf -e trace=%network -o /dev/null) || return 1
 		# %network leaves out read, write and close, which this server
-		# uses on its sockets and sockstep shows: the same calls too
-		sf=$(run_program "strace -f --seccomp-bpf, + read,write,close" \
-			strace -f --seccomp-bpf -e trace=%network,read,write,close -o /dev/null) || return 1
-		echo "  ratio strace/untraced:                  $(ratio "$s" "$u")"
-		echo "  ratio strace --seccomp-bpf/untraced:    $(ratio "$sb" "$u")"
-		echo "  ratio sockstep trace/strace --seccomp-bpf: $(ratio "$t" "$sb")   (target <= 1)"
-		echo "  ratio sockstep trace/strace --seccomp-bpf with read,write,close: $(ratio "$t" "$sf")"
+		# uses on its sockets and sockstep stops on: the same calls too
+		labels_p+=("strace -f -e trace=%network" "strace -f --seccomp-bpf -e trace=%network"
+			"strace -f --seccomp-bpf, + read,write,close")
+		prefix+=("strace -f -e trace=%network -o /dev/null"
+			"strace -f --seccomp-bpf -e trace=%network -o /dev/null"
+			"strace -f --seccomp-bpf -e trace=%network,read,write,close -o /dev/null")
+	fi
+	local times=()
+	for ((r = 0; r < reps; r++)); do
+		for i in "${!labels_p[@]}"; do
+			# shellcheck disable=SC2086 # the prefix is words
+			secs=$(run_program "${labels_p[$i]}" ${prefix[$i]} 2>/dev/null) || return 1
+			times[$i]="${times[$i]:-} $secs"
+		done
+	done
+	printf '  %-46s %9s %7s %7s\n' configuration "median s" ratio best
+	for i in "${!labels_p[@]}"; do
+		med[$i]=$(echo "${times[$i]}" | median)
+		bst[$i]=$(echo "${times[$i]}" | minimum)
+		[ "$i" -eq 0 ] && u=${med[0]} && ub=${bst[0]}
+		printf '  %-46s %9.4f %7s %7s\n' "${labels_p[$i]}" "${med[$i]}" \
+			"$(ratio "${med[$i]}" "$u")" "$(ratio "${bst[$i]}" "$ub")"
+	done
+	if [ "${#labels_p[@]}" -gt 2 ]; then
+		echo "  sockstep trace / strace --seccomp-bpf %network:   median $(ratio "${med[1]}" "${med[3]}"), best $(ratio "${bst[1]}" "${bst[3]}")   (target <= 1; strace stops on accept and setsockopt only)"
+		echo "  sockstep trace / strace --seccomp-bpf same calls: median $(ratio "${med[1]}" "${med[4]}"), best $(ratio "${bst[1]}" "${bst[4]}")   (accept, setsockopt, read, write, close)"
 	else
 		echo "  strace not installed: no strace figures"
 	fi

@@ -88,6 +88,15 @@ int trace_poll(struct trace_ctx *t, const struct trace_names *n,
  * scripted calls ask the same, an fd's type and inode once per fd. */
 void trace_describe_socket(int fd, struct ss_call_event *c);
 
+/* The tracer's pieces of it: the facts that cannot change (SO_TYPE and
+ * fstat), what changes (trace_describe_with: addresses, TCP state, a
+ * listener's queue; type and inode taken from f), and TCP_INFO alone
+ * (the state, or -1 if fd is no TCP socket). */
+void trace_ask_fd_facts(int fd, struct trace_fd_facts *f);
+void trace_describe_with(int fd, const struct trace_fd_facts *f,
+			 struct ss_call_event *c);
+int trace_tcp_state(int fd, struct ss_call_event *c);
+
 /* Format a socket address as events show it: "127.0.0.1:9001",
  * "[::1]:9001", "/path" (AF_UNIX), "@name" (abstract); "" if none. */
 void trace_format_addr(const struct sockaddr *sa, socklen_t len, char *out,

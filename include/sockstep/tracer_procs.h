@@ -34,6 +34,7 @@ struct tproc {
 	const struct tcall_info *call;
 	unsigned long long args[6];
 	int dupfd;               /* our dup of args[0] for the call, -1 */
+	unsigned long dup_ino;   /* its inode once fstat said, else 0 */
 	struct ss_event ev;      /* the call event being built */
 };
 

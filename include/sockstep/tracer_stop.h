@@ -15,16 +15,37 @@
 #include "sockstep/event.h"
 #include "sockstep/tracer_procs.h"
 
+/* Events of a program running free go out in batches: one pipe write
+ * (and one wakeup of sockstep) for several calls.  A batch fits PIPE_BUF,
+ * so the two tracers' writes on the shared pipe never interleave, and
+ * leaves within TSTOP_BATCH_DELAY, well inside the merge's hold. */
+#define TSTOP_BATCH_MAX 4096
+#define TSTOP_BATCH_DELAY 0.004
+
+#define TSTOP_TYPES 64
+
 struct tstate {
 	const char *actor;
 	int event_fd;
 	int gated;
 	struct tprocs procs;
 	int main_alive; /* the first process has not exited */
+	struct {
+		unsigned long inode;
+		int type;
+	} types[TSTOP_TYPES]; /* SO_TYPE by inode: a socket never changes it */
+	char batch[TSTOP_BATCH_MAX];
+	size_t batch_len;
+	double batch_since; /* when its first line was added */
 };
 
-/* Send ev (actor and time filled in here) on the event pipe. */
+/* Send ev (actor and time filled in here) on the event pipe: at once
+ * while gated, else in the current batch. */
 void tstop_emit(struct tstate *t, struct ss_event *ev);
+
+/* Write out the batch; tstop_batch_wait: ms until it must go, -1 if none. */
+void tstop_flush(struct tstate *t);
+int tstop_batch_wait(const struct tstate *t);
 
 /* Handle one waitpid result for tid. */
 void tstop_handle(struct tstate *t, pid_t tid, int status);

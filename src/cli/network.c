@@ -28,15 +28,17 @@ static int choose(const struct options *o, struct session_net *n)
 		snprintf(n->note, sizeof n->note, "network: host (the peer is a program of the host)");
 		return 0;
 	}
-	if (o->mode == MODE_TRACE) {
-		snprintf(n->note, sizeof n->note, "network: host (your programs run where you run them)");
+	/* one traced program: its peers are programs of the host; two: both
+	 * ends are sockstep's, like the demo */
+	if (o->mode == MODE_TRACE && o->trace_server == NULL) {
+		snprintf(n->note, sizeof n->note, "network: host (your program's peers are programs of the host)");
 		return 0;
 	}
 	if (o->host_net) {
 		snprintf(n->note, sizeof n->note, "network: host (--host-net: ss and tcpdump in another terminal see it)");
 		return 0;
 	}
-	if (!host_is_local(o->host)) {
+	if (o->mode != MODE_TRACE && !host_is_local(o->host)) {
 		snprintf(n->note, sizeof n->note, "network: host (%s is an address of the host)", o->host);
 		return 0;
 	}

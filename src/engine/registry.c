@@ -99,6 +99,10 @@ static struct registry_sock *entry_for(struct registry *r,
 		e->fd = c->fd;
 	if (strcmp(c->name, "close") == 0 && c->ret == 0)
 		e->closed = 1;
+	else if (e->closed && c->inode != 0 && c->inode == e->last.u.call.inode)
+		/* A forking server's parent closed its copy; the child's call
+		 * on the same socket is the kernel saying it is still open. */
+		e->closed = 0;
 	return e;
 }
 

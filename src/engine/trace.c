@@ -120,7 +120,7 @@ static void event_start(struct trace_ctx *t, struct ss_event *ev,
 }
 
 /* What cannot change while fd is open: its type and its inode. */
-static void ask_fd_facts(int fd, struct trace_fd_facts *f)
+void trace_ask_fd_facts(int fd, struct trace_fd_facts *f)
 {
 	int type = 0;
 	socklen_t tlen = sizeof type;
@@ -135,15 +135,15 @@ static void ask_fd_facts(int fd, struct trace_fd_facts *f)
 	}
 }
 
-/* The accept queue and backlog of a listener, from TCP_INFO. */
-static void ask_queue(int fd, struct ss_call_event *c)
+/* The TCP state, and the accept queue and backlog of a listener. */
+int trace_tcp_state(int fd, struct ss_call_event *c)
 {
 	struct tcp_info ti;
 	socklen_t ilen = sizeof ti;
 
 	memset(&ti, 0, sizeof ti);
 	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &ilen) < 0)
-		return;
+		return -1;
 	c->state = ti.tcpi_state;
 	/* On a listener the kernel reuses these two fields: tcpi_unacked is
 	 * the accept queue, tcpi_sacked the backlog. */
@@ -151,32 +151,38 @@ static void ask_queue(int fd, struct ss_call_event *c)
 		c->queue = (int)ti.tcpi_unacked;
 		c->backlog = (int)ti.tcpi_sacked;
 	}
+	return ti.tcpi_state;
 }
 
 /* What the kernel says about fd right now: addresses, TCP state, the
  * accept queue of a listener; type and inode as given. */
-static void describe_with(int fd, const struct trace_fd_facts *f,
-			  struct ss_call_event *c)
+void trace_describe_with(int fd, const struct trace_fd_facts *f,
+			 struct ss_call_event *c)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
+	int state = -1;
 
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {
 		trace_format_addr((struct sockaddr *)&ss, len, c->local,
 				  sizeof c->local);
 		c->family = ss.ss_family;
 	}
-	len = sizeof ss;
-	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
-		trace_format_addr((struct sockaddr *)&ss, len, c->peer,
-				  sizeof c->peer);
 	if (f->known) {
 		c->type = f->type;
 		c->inode = f->inode;
 	}
 	if (f->type == SOCK_STREAM &&
 	    (c->family == AF_INET || c->family == AF_INET6))
-		ask_queue(fd, c);
+		state = trace_tcp_state(fd, c);
+	/* The kernel has no peer for a TCP socket listening, closed or still
+	 * connecting (inet_getname): ENOTCONN without asking. */
+	if (state == TCP_LISTEN || state == TCP_CLOSE || state == TCP_SYN_SENT)
+		return;
+	len = sizeof ss;
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
+		trace_format_addr((struct sockaddr *)&ss, len, c->peer,
+				  sizeof c->peer);
 }
 
 /* The same, the fd's type and inode asked once per fd the actor opened
@@ -189,13 +195,13 @@ static void describe(struct trace_ctx *t, int fd, struct ss_call_event *c)
 	if (fd < 0)
 		return;
 	if (fd >= TRACE_FDS) {
-		ask_fd_facts(fd, &here);
-		describe_with(fd, &here, c);
+		trace_ask_fd_facts(fd, &here);
+		trace_describe_with(fd, &here, c);
 		return;
 	}
 	if (!t->fds[fd].known)
-		ask_fd_facts(fd, &t->fds[fd]);
-	describe_with(fd, &t->fds[fd], c);
+		trace_ask_fd_facts(fd, &t->fds[fd]);
+	trace_describe_with(fd, &t->fds[fd], c);
 }
 
 void trace_describe_socket(int fd, struct ss_call_event *c)
@@ -204,8 +210,8 @@ void trace_describe_socket(int fd, struct ss_call_event *c)
 
 	if (fd < 0)
 		return;
-	ask_fd_facts(fd, &f);
-	describe_with(fd, &f, c);
+	trace_ask_fd_facts(fd, &f);
+	trace_describe_with(fd, &f, c);
 }
 
 static void forget_fd(struct trace_ctx *t, int fd)
@@ -323,7 +329,7 @@ int trace_accept(struct trace_ctx *t, const struct trace_names *n, int fd)
 	}
 	memset(&listener, 0, sizeof listener);
 	listener.queue = listener.backlog = -1;
-	ask_queue(fd, &listener);
+	trace_tcp_state(fd, &listener);
 	ev.u.call.queue = listener.queue;
 	ev.u.call.backlog = listener.backlog;
 	emit(t, &ev);

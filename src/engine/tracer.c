@@ -251,6 +251,7 @@ static void on_command(struct tracer *t, const char *cmd)
 			tstop_grant(&t->st, p);
 	} else if (strcmp(cmd, "quit") == 0) {
 		kill_all(t);
+		tstop_flush(&t->st);
 		_exit(0);
 	}
 }
@@ -341,11 +342,15 @@ static void loop(struct tracer *t)
 	for (;;) {
 		struct pollfd fds[5];
 		struct signalfd_siginfo si;
-		int timeout;
+		int timeout, batch;
 
 		reap(t);
 		if (finished(t) && t->out_fd[0] < 0 && t->out_fd[1] < 0)
 			return;
+		if ((batch = tstop_batch_wait(&t->st)) == 0) {
+			tstop_flush(&t->st);
+			batch = -1;
+		}
 		fds[0] = (struct pollfd){t->ctrl_fd, POLLIN, 0};
 		fds[1] = (struct pollfd){t->sig_fd, POLLIN, 0};
 		fds[2] = (struct pollfd){t->out_fd[0], POLLIN, 0};
@@ -356,6 +361,8 @@ static void loop(struct tracer *t)
 		 * deliver what is left (a background process may hold them). */
 		timeout = tstop_pending_blocked(&t->st) ? 2
 			  : t->plen[0] || t->plen[1] || finished(t) ? 50 : 1000;
+		if (batch >= 0 && batch < timeout)
+			timeout = batch;
 		if (poll(fds, 5, timeout) == 0) {
 			flush_partial(t);
 			if (finished(t))
@@ -363,9 +370,9 @@ static void loop(struct tracer *t)
 		}
 		if (fds[0].revents)
 			read_control(t);
-		if (fds[1].revents)
-			while (read(t->sig_fd, &si, sizeof si) > 0)
-				;
+		/* SIGCHLD is a standard signal: one pending at most */
+		if (fds[1].revents && read(t->sig_fd, &si, sizeof si) < 0)
+			si.ssi_signo = 0;
 		for (int i = 0; i < 2; i++)
 			if (fds[2 + i].revents)
 				read_output(t, i);
@@ -399,8 +406,10 @@ _Noreturn void tracer_main(const struct tracer_opts *o, int ctrl_fd, int event_f
 	t.sig_fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (t.sig_fd < 0 || start(&t) < 0) {
 		kill_all(&t);
+		tstop_flush(&t.st); /* the line that says why */
 		_exit(TRACER_EXIT_NO_PTRACE);
 	}
 	loop(&t);
+	tstop_flush(&t.st);
 	_exit(0);
 }

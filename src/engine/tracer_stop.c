@@ -28,26 +28,60 @@
 /* A call still inside the kernel after this long, asleep, is blocked. */
 #define BLOCKED_AFTER 0.005
 
-void tstop_emit(struct tstate *t, struct ss_event *ev)
+static void write_all(int fd, const char *p, size_t n)
 {
-	char line[JSONL_LINE_MAX];
-	int n;
-	const char *p = line;
-
-	if (ev->t == 0)
-		ev->t = event_clock_now();
-	snprintf(ev->actor, sizeof ev->actor, "%s", t->actor);
-	n = jsonl_format(ev, line, sizeof line);
-	/* One line is below PIPE_BUF: one write, never interleaved. */
 	while (n > 0) {
-		ssize_t w = write(t->event_fd, p, (size_t)n);
+		ssize_t w = write(fd, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
 			_exit(3); /* nobody to report to: EXITKILL ends the program */
 		p += w;
-		n -= (int)w;
+		n -= (size_t)w;
 	}
+}
+
+void tstop_flush(struct tstate *t)
+{
+	/* Whole lines, at most PIPE_BUF: one write, never interleaved. */
+	write_all(t->event_fd, t->batch, t->batch_len);
+	t->batch_len = 0;
+}
+
+int tstop_batch_wait(const struct tstate *t)
+{
+	double left;
+
+	if (t->batch_len == 0)
+		return -1;
+	left = t->batch_since + TSTOP_BATCH_DELAY - event_clock_now();
+	return left <= 0 ? 0 : (int)(left * 1000) + 1;
+}
+
+void tstop_emit(struct tstate *t, struct ss_event *ev)
+{
+	char line[JSONL_LINE_MAX];
+	int n;
+
+	if (ev->t == 0)
+		ev->t = event_clock_now();
+	snprintf(ev->actor, sizeof ev->actor, "%s", t->actor);
+	n = jsonl_format(ev, line, sizeof line);
+	if (n <= 0)
+		return;
+	if (t->batch_len + (size_t)n > sizeof t->batch)
+		tstop_flush(t);
+	if ((size_t)n > sizeof t->batch) {
+		write_all(t->event_fd, line, (size_t)n); /* below PIPE_BUF too */
+		return;
+	}
+	if (t->batch_len == 0)
+		t->batch_since = event_clock_now();
+	memcpy(t->batch + t->batch_len, line, (size_t)n);
+	t->batch_len += (size_t)n;
+	/* stepping: the UI shows each call as it stops */
+	if (t->gated)
+		tstop_flush(t);
 }
 
 /* ---- what the kernel says about the program's fds ------------------ */
@@ -68,19 +102,29 @@ static long env_read(void *ctx, unsigned long addr, void *buf, size_t len)
 	return (long)process_vm_readv(p->pid, &local, 1, &remote, 1, 0);
 }
 
-static int is_sock_fd(int fd)
+/* The socket's inode, 0 if fd is no socket. */
+static unsigned long sock_inode(int fd)
 {
 	struct stat st;
-	return fd >= 0 && fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+	return fd >= 0 && fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode)
+		       ? (unsigned long)st.st_ino
+		       : 0;
+}
+
+static int is_sock_fd(int fd)
+{
+	return sock_inode(fd) != 0;
 }
 
 static int env_is_socket(void *ctx, int fd)
 {
-	const struct tproc *p = ctx;
+	struct tproc *p = ctx;
 	int dup, yes;
 
-	if (fd == (int)p->args[0] && p->dupfd >= 0)
-		return is_sock_fd(p->dupfd);
+	if (fd == (int)p->args[0] && p->dupfd >= 0) {
+		p->dup_ino = sock_inode(p->dupfd); /* for the describing */
+		return p->dup_ino != 0;
+	}
 	dup = getfd(p, fd);
 	yes = is_sock_fd(dup);
 	if (dup >= 0)
@@ -141,6 +185,30 @@ static void drop_dup(struct tproc *p)
 	if (p->dupfd >= 0)
 		close(p->dupfd);
 	p->dupfd = -1;
+	p->dup_ino = 0;
+}
+
+/* trace_describe_socket, not asking again what the kernel said already:
+ * fd's inode (ino, 0 if not known) and the type of that socket. */
+static void describe(struct tstate *t, int fd, unsigned long ino,
+		     struct ss_call_event *c)
+{
+	struct trace_fd_facts f = {0, 0, 0};
+	unsigned slot = (unsigned)(ino % TSTOP_TYPES);
+
+	if (ino && t->types[slot].inode == ino) {
+		f.known = 1;
+		f.type = t->types[slot].type;
+		f.inode = ino;
+	} else {
+		trace_ask_fd_facts(fd, &f);
+		slot = (unsigned)(f.inode % TSTOP_TYPES);
+		if (f.known && f.type) {
+			t->types[slot].inode = f.inode;
+			t->types[slot].type = f.type;
+		}
+	}
+	trace_describe_with(fd, &f, c);
 }
 
 static void on_seccomp(struct tstate *t, struct tproc *p)
@@ -156,6 +224,7 @@ static void on_seccomp(struct tstate *t, struct tproc *p)
 	}
 	memcpy(p->args, si.seccomp.args, sizeof p->args);
 	p->dupfd = p->call->on == TC_ON_FD0 ? getfd(p, (int)p->args[0]) : -1;
+	p->dup_ino = 0;
 	if (!tdecode_wanted(p->call, p->args, &env)) {
 		drop_dup(p);
 		ptrace(PTRACE_CONT, p->tid, 0, 0);
@@ -168,7 +237,7 @@ static void on_seccomp(struct tstate *t, struct tproc *p)
 	 * describe the socket now, and hold no dup of it, or our dup would
 	 * keep it open and no FIN would leave. */
 	if (p->dupfd >= 0 && (t->gated || p->call->call == TC_CLOSE))
-		trace_describe_socket(p->dupfd, &p->ev.u.call);
+		describe(t, p->dupfd, p->dup_ino, &p->ev.u.call);
 	if (p->call->call == TC_CLOSE)
 		drop_dup(p);
 	if (t->gated && !p->restarting) {
@@ -194,7 +263,8 @@ static int moves_data(enum tcall c)
 }
 
 /* The kernel's view of the socket after the call. */
-static void describe_after(struct tproc *p, long rval, struct ss_event *ev)
+static void describe_after(struct tstate *t, struct tproc *p, long rval,
+			   struct ss_event *ev)
 {
 	struct ss_call_event *c = &ev->u.call;
 	int subject = tdecode_subject_fd(p->call, p->args, rval);
@@ -208,7 +278,7 @@ static void describe_after(struct tproc *p, long rval, struct ss_event *ev)
 	c->state = c->queue = c->backlog = -1;
 	c->inode = 0;
 	if (fd >= 0)
-		trace_describe_socket(fd, c);
+		describe(t, fd, own ? p->dup_ino : 0, c);
 	if (fd >= 0 && moves_data(p->call->call) && ioctl(fd, FIONREAD, &unread) == 0)
 		c->unread = unread;
 	if (p->call->call == TC_ACCEPT && rval >= 0 && p->dupfd >= 0) {
@@ -216,7 +286,7 @@ static void describe_after(struct tproc *p, long rval, struct ss_event *ev)
 		struct ss_call_event listener;
 		memset(&listener, 0, sizeof listener);
 		listener.queue = listener.backlog = -1;
-		trace_describe_socket(p->dupfd, &listener);
+		trace_tcp_state(p->dupfd, &listener);
 		c->queue = listener.queue;
 		c->backlog = listener.backlog;
 	}
@@ -256,7 +326,7 @@ static void on_syscall_exit(struct tstate *t, struct tproc *p)
 	 * a write must not come after the read that got its bytes. */
 	ev.t = sends_at_entry(p->call->call) && !p->blocked_told ? p->since : back;
 	tdecode_exit(p->call, p->args, (long)si.exit.rval, &env, &ev);
-	describe_after(p, (long)si.exit.rval, &ev);
+	describe_after(t, p, (long)si.exit.rval, &ev);
 	drop_dup(p);
 	p->state = TP_RUNNING;
 	tstop_emit(t, &ev);

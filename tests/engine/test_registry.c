@@ -85,6 +85,39 @@ START_TEST(test_registry__a_closed_socket_owns_no_row_but_keeps_its_tuple)
 }
 END_TEST
 
+START_TEST(test_registry__a_socket_a_forked_child_still_uses_is_open_again)
+{
+	static struct registry r;
+	struct ss_event acc = call("server", "accept", "s", "c", 4);
+	struct ss_event parent_close = call("server", "close", "c", "", 0);
+	struct ss_event child_read = call("server", "read", "c", "", 1);
+	struct ss_event child_close = call("server", "close", "c", "", 0);
+
+	registry_init(&r);
+	tuple(&acc, "127.0.0.1:9001", "127.0.0.1:40000", 9);
+	registry_record(&r, &acc);
+	tuple(&parent_close, "127.0.0.1:9001", "127.0.0.1:40000", 9);
+	registry_record(&r, &parent_close);
+	ck_assert_ptr_null(registry_by_inode(&r, 9));
+	/* the child's read: the kernel described the same inode, open */
+	tuple(&child_read, "127.0.0.1:9001", "127.0.0.1:40000", 9);
+	child_read.pid = 4242;
+	registry_record(&r, &child_read);
+	ck_assert_ptr_nonnull(registry_by_inode(&r, 9));
+	ck_assert_int_eq(registry_by_inode(&r, 9)->last.pid, 4242);
+	tuple(&child_close, "127.0.0.1:9001", "127.0.0.1:40000", 9);
+	registry_record(&r, &child_close);
+	ck_assert_ptr_null(registry_by_inode(&r, 9));
+	/* a call the kernel could not describe (EBADF) opens nothing */
+	registry_record(&r, &child_read);
+	child_read.u.call.inode = 0;
+	child_read.u.call.ret = -1;
+	registry_record(&r, &child_close);
+	registry_record(&r, &child_read);
+	ck_assert_ptr_null(registry_by_inode(&r, 9));
+}
+END_TEST
+
 START_TEST(test_registry__a_reference_resolves_to_the_kernels_address)
 {
 	static struct registry r;
@@ -158,6 +191,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_registry__a_reference_resolves_to_the_kernels_address);
 	tcase_add_test(tc, test_registry__full_forgets_the_oldest_closed_socket_first);
 	tcase_add_test(tc, test_registry__a_bound_unix_file_is_kept_by_the_scripts_name);
+	tcase_add_test(tc, test_registry__a_socket_a_forked_child_still_uses_is_open_again);
 	suite_add_tcase(s, tc);
 	return s;
 }

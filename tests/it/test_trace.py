@@ -48,11 +48,35 @@ def pids(evs, actor, call):
     return {e["pid"] for e in calls(evs, actor, call)}
 
 
-def test_trace_tutorial_python_pair_shows_accept4_and_the_same_port():
+def network(evs):
+    """The session's network note: "network: private (...)" or "host"."""
+    said = [e["text"] for e in evs if e["kind"] == "note" and e["text"].startswith("network:")]
+    assert len(said) == 1, said
+    return said[0]
+
+
+def private_or_skip(evs):
+    """Where the kernel (or a container) refuses namespaces, sockstep says
+    why and traces on the host network (tested below): skip there."""
+    if not network(evs).startswith("network: private"):
+        raise Skip(f"no private network on this machine ({network(evs)})")
+
+
+def tutorial_pair(*opts, env=None):
     prt = free_port()
-    r, evs = trace("--server", f"{PY} {SEED}/server.py {prt}",
-                   "--client", f"{PY} {SEED}/client.py {prt} 0")
+    r = run("trace", "--headless", "--format", "jsonl", *opts,
+            "--server", f"{PY} {SEED}/server.py {prt}",
+            "--client", f"{PY} {SEED}/client.py {prt} 0", timeout=60, env=env)
     assert r.returncode == 0, r.stderr
+    return r, events(r.stdout), prt
+
+
+def test_trace_tutorial_python_pair_shows_accept4_and_the_same_port():
+    r, evs, prt = tutorial_pair()
+    assert_tutorial_pair(evs, prt)
+
+
+def assert_tutorial_pair(evs, prt):
     listener = one(evs, "server", "listen")
     acc = one(evs, "server", "accept4")  # Python's accept() is accept4
     assert port(listener["local"]) == prt
@@ -77,6 +101,83 @@ def test_trace_tutorial_python_pair_shows_accept4_and_the_same_port():
     out = [e["text"] for e in evs if e["kind"] == "output" and e["actor"] == "client"]
     assert "welcome to server!" in out
     assert_nothing_left(prt)
+
+
+# ---- which network: both ends traced, a private one; one program, the host's
+
+def test_two_program_trace_runs_in_a_private_network():
+    r, evs, prt = tutorial_pair()
+    private_or_skip(evs)
+    assert_tutorial_pair(evs, prt)
+    assert r.stderr.strip() == "", r.stderr
+
+
+def gated_client(prt, flag):
+    """A client line that waits (bounded) until the test creates flag."""
+    return (f"i=0; while [ ! -e {flag} ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done; "
+            f"{EX}/client {prt} 0")
+
+
+def listening_session(prt, *opts, env=None):
+    """A two-program trace whose server listens on prt while its client
+    waits for the test: (process, flag file, events so far)."""
+    flag = os.path.join(tempfile.mkdtemp(prefix="sockstep-test-"), "go")
+    p = start("trace", "--headless", "--format", "jsonl", *opts,
+              "--server", f"{EX}/server {prt}", "--client", gated_client(prt, flag), env=env)
+    got = read_until(p, lambda e: e.get("call") == "listen", timeout=20)
+    return p, flag, got
+
+
+def finish(p, flag, got):
+    open(flag, "w").close()
+    out, err = p.communicate(timeout=30)
+    shutil.rmtree(os.path.dirname(flag))
+    assert p.returncode == 0, err
+    evs = got + events(out)
+    assert one(evs, "client", "read")["data"] == "welcome to server!"
+    return evs, err
+
+
+def test_a_private_trace_is_out_of_the_hosts_reach():
+    prt = free_port()
+    p, flag, got = listening_session(prt, "--packets")
+    if not network(got).startswith("network: private"):
+        finish(p, flag, got)
+        raise Skip(f"no private network on this machine ({network(got)})")
+    assert one(got, "server", "listen")["ret"] == 0
+    # it listens on prt in its own network: from the host's, nothing does,
+    # and the host may bind prt itself
+    assert not listening(prt)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", prt))
+    evs, err = finish(p, flag, got)
+    # packets, captured in the private network's lo
+    flags = [e["flags"] for e in evs if e["kind"] == "packet"]
+    assert flags[:3] == ["S", "S.", "."], flags
+    assert_nothing_left(prt)
+
+
+def test_host_net_and_no_netns_trace_on_the_host_network():
+    for opts, env, said in ((("--host-net",), None, "network: host (--host-net"),
+                            ((), {"SOCKSTEP_NO_NETNS": "1"},
+                             "network: host (no private network here: SOCKSTEP_NO_NETNS")):
+        prt = free_port()
+        p, flag, got = listening_session(prt, *opts, env=env)
+        assert network(got).startswith(said), network(got)
+        assert listening(prt), "the host sees the session's listener"
+        evs, err = finish(p, flag, got)
+        lines = [l for l in err.splitlines() if l]
+        if env:  # the fallback, in one line
+            assert len(lines) == 1 and lines[0].startswith("sockstep: host network:"), lines
+        else:
+            assert lines == [], lines
+        assert_nothing_left(prt)
+
+
+def test_one_program_trace_uses_the_host_network():
+    r, evs = trace("--", PY, "-c", "import socket; socket.socket().close()", timeout=20)
+    assert r.returncode == 0, r.stderr
+    assert network(evs).startswith("network: host (your program's peers"), network(evs)
 
 
 def test_trace_c_pair_read_write_on_sockets_only():
@@ -177,7 +278,7 @@ def test_trace_unprivileged_as_nobody():
         shutil.copy(os.path.join(ROOT, SOCKSTEP) if not os.path.isabs(SOCKSTEP) else SOCKSTEP,
                     binary)
         r = subprocess.run([setpriv, "--reuid=65534", "--regid=65534", "--clear-groups",
-                            binary, "trace", "--headless", "--format", "jsonl",
+                            binary, "trace", "--headless", "--format", "jsonl", "--packets",
                             "--server", f"{tmp}/server {prt}",
                             "--client", f"{tmp}/client {prt} 0"],
                            capture_output=True, text=True, timeout=60, cwd=tmp)
@@ -185,6 +286,12 @@ def test_trace_unprivileged_as_nobody():
     evs = events(r.stdout)
     assert one(evs, "client", "read")["data"] == "welcome to server!"
     assert one(evs, "server", "accept")["local"] == f"127.0.0.1:{prt}"
+    if network(evs).startswith("network: private"):
+        # ptrace, seccomp and the kernel's answers inside the user
+        # namespace, and packets with no root and no setcap
+        flags = [e["flags"] for e in evs if e["kind"] == "packet"]
+        assert flags[:3] == ["S", "S.", "."], flags
+        assert not any("CAP_NET_RAW" in e["text"] for e in evs if e["kind"] == "note")
     assert_nothing_left(prt)
 
 
