@@ -352,38 +352,46 @@ static int item_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* The item of one kept event: 1, 0 for traffic between strangers
+ * (nowhere to draw it), or -1 with err. */
+static int make_item(struct exporter *x, const struct ss_event *ev, size_t seq,
+		     struct item *it, char *err, size_t errsz)
+{
+	it->t = ev->t;
+	it->seq = seq;
+	if (ev->kind == SS_EV_PACKET) {
+		it->kind = IT_PACKET;
+		it->from = map_owner(x, ev->u.pkt.src, ev->u.pkt.dst);
+		it->to = map_owner(x, ev->u.pkt.dst, ev->u.pkt.src);
+		if (it->from < 0 && it->to < 0)
+			return 0;
+		if (it->from < 0)
+			it->from = actor_index(x, REMOTE_NAME);
+		if (it->to < 0)
+			it->to = actor_index(x, REMOTE_NAME);
+		if (it->from < 0 || it->to < 0)
+			return fail(err, errsz, "%s: more than %d actors", x->name,
+				    EXPORT_ACTORS_MAX);
+		packet_item(ev, it);
+	} else {
+		it->kind = ev->kind == SS_EV_BLOCKED ? IT_BLOCKED : IT_CALL;
+		it->from = it->to = actor_index(x, ev->actor);
+		call_item(ev, it);
+	}
+	x->actors[it->from].used = x->actors[it->to].used = 1;
+	return 1;
+}
+
 static int build_items(struct exporter *x, char *err, size_t errsz)
 {
 	x->items = calloc(x->nevs ? x->nevs : 1, sizeof *x->items);
 	if (x->items == NULL)
 		return fail(err, errsz, "%s: out of memory", x->name);
 	for (size_t i = 0; i < x->nevs; i++) {
-		const struct ss_event *ev = &x->evs[i];
-		struct item *it = &x->items[x->nitems];
-
-		it->t = ev->t;
-		it->seq = i;
-		if (ev->kind == SS_EV_PACKET) {
-			it->kind = IT_PACKET;
-			it->from = map_owner(x, ev->u.pkt.src, ev->u.pkt.dst);
-			it->to = map_owner(x, ev->u.pkt.dst, ev->u.pkt.src);
-			if (it->from < 0 && it->to < 0)
-				continue; /* traffic between strangers: nowhere to draw it */
-			if (it->from < 0)
-				it->from = actor_index(x, REMOTE_NAME);
-			if (it->to < 0)
-				it->to = actor_index(x, REMOTE_NAME);
-			if (it->from < 0 || it->to < 0)
-				return fail(err, errsz, "%s: more than %d actors", x->name,
-					    EXPORT_ACTORS_MAX);
-			packet_item(ev, it);
-		} else {
-			it->kind = ev->kind == SS_EV_BLOCKED ? IT_BLOCKED : IT_CALL;
-			it->from = it->to = actor_index(x, ev->actor);
-			call_item(ev, it);
-		}
-		x->actors[it->from].used = x->actors[it->to].used = 1;
-		x->nitems++;
+		int rc = make_item(x, &x->evs[i], i, &x->items[x->nitems], err, errsz);
+		if (rc < 0)
+			return -1;
+		x->nitems += (size_t)rc;
 	}
 	/* Packets are stamped by libpcap and calls by the actors: one clock,
 	 * but two sources, so put them in time order here. */
@@ -418,7 +426,7 @@ static void mermaid_label(FILE *out, const struct item *it)
 	}
 }
 
-static void write_mermaid(const struct exporter *x, FILE *out)
+static void mermaid_head(const struct exporter *x, FILE *out)
 {
 	fputs("sequenceDiagram\n    title sockstep: ", out);
 	mermaid_text(out, x->name);
@@ -428,21 +436,28 @@ static void write_mermaid(const struct exporter *x, FILE *out)
 		mermaid_text(out, x->actors[x->order[p]].name);
 		fputc('\n', out);
 	}
-	for (size_t i = 0; i < x->nitems; i++) {
-		const struct item *it = &x->items[i];
-		if (it->kind == IT_PACKET) {
-			fprintf(out, "    A%d%s>>A%d: ", it->from, it->pc == PC_ACK ? "--" : "-",
-				it->to);
-		} else {
-			if (it->error)
-				fputs("    rect rgb(255, 221, 221)\n    ", out);
-			fprintf(out, "    Note over A%d: ", it->from);
-		}
-		mermaid_label(out, it);
-		fputc('\n', out);
-		if (it->kind != IT_PACKET && it->error)
-			fputs("    end\n", out);
+}
+
+static void mermaid_item(FILE *out, const struct item *it)
+{
+	if (it->kind == IT_PACKET) {
+		fprintf(out, "    A%d%s>>A%d: ", it->from, it->pc == PC_ACK ? "--" : "-", it->to);
+	} else {
+		if (it->error)
+			fputs("    rect rgb(255, 221, 221)\n    ", out);
+		fprintf(out, "    Note over A%d: ", it->from);
 	}
+	mermaid_label(out, it);
+	fputc('\n', out);
+	if (it->kind != IT_PACKET && it->error)
+		fputs("    end\n", out);
+}
+
+static void write_mermaid(const struct exporter *x, FILE *out)
+{
+	mermaid_head(x, out);
+	for (size_t i = 0; i < x->nitems; i++)
+		mermaid_item(out, &x->items[i]);
 }
 
 /* ---- PlantUML ----------------------------------------------------------- */
@@ -474,7 +489,7 @@ static void plantuml_label(FILE *out, const struct item *it)
 	}
 }
 
-static void write_plantuml(const struct exporter *x, FILE *out)
+static void plantuml_head(const struct exporter *x, FILE *out)
 {
 	fputs("@startuml\ntitle sockstep: ", out);
 	plantuml_text(out, x->name);
@@ -484,16 +499,24 @@ static void write_plantuml(const struct exporter *x, FILE *out)
 		plantuml_text(out, x->actors[x->order[p]].name);
 		fprintf(out, "\" as A%d\n", x->order[p]);
 	}
-	for (size_t i = 0; i < x->nitems; i++) {
-		const struct item *it = &x->items[i];
-		if (it->kind == IT_PACKET)
-			fprintf(out, "A%d %s> A%d : ", it->from, it->pc == PC_ACK ? "--" : "-", it->to);
-		else
-			fprintf(out, "note over A%d%s : ", it->from,
-				it->error ? " #FFDDDD" : it->kind == IT_BLOCKED ? " #EEEEEE" : "");
-		plantuml_label(out, it);
-		fputc('\n', out);
-	}
+}
+
+static void plantuml_item(FILE *out, const struct item *it)
+{
+	if (it->kind == IT_PACKET)
+		fprintf(out, "A%d %s> A%d : ", it->from, it->pc == PC_ACK ? "--" : "-", it->to);
+	else
+		fprintf(out, "note over A%d%s : ", it->from,
+			it->error ? " #FFDDDD" : it->kind == IT_BLOCKED ? " #EEEEEE" : "");
+	plantuml_label(out, it);
+	fputc('\n', out);
+}
+
+static void write_plantuml(const struct exporter *x, FILE *out)
+{
+	plantuml_head(x, out);
+	for (size_t i = 0; i < x->nitems; i++)
+		plantuml_item(out, &x->items[i]);
 	fputs("@enduml\n", out);
 }
 
