@@ -313,13 +313,10 @@ struct reading {
 	const struct filter *f;
 };
 
-/* One event of the trace: learn its actor and 4-tuple, keep it if shown. */
-static int take_event(void *ctx, const struct ss_event *ev, long lineno,
-		      char *err, size_t errsz)
+/* Learn an event's actor and 4-tuple.  0, or -1 with err. */
+static int learn(struct exporter *x, const struct ss_event *ev, long lineno, char *err,
+		 size_t errsz)
 {
-	struct reading *r = ctx;
-	struct exporter *x = r->x;
-
 	if (ev->kind == SS_EV_CALL || ev->kind == SS_EV_BLOCKED) {
 		int a = actor_index(x, ev->actor);
 		if (a < 0)
@@ -328,9 +325,25 @@ static int take_event(void *ctx, const struct ss_event *ev, long lineno,
 		if (ev->kind == SS_EV_CALL && ev->u.call.local[0])
 			map_add(x, ev->u.call.local, ev->u.call.peer, a);
 	}
-	if ((ev->kind == SS_EV_CALL || ev->kind == SS_EV_BLOCKED ||
-	     ev->kind == SS_EV_PACKET) &&
-	    filter_match(r->f, ev) && keep_event(x, ev, err, errsz) < 0)
+	return 0;
+}
+
+/* 1 if the event becomes an item of the diagram. */
+static int drawn(const struct filter *f, const struct ss_event *ev)
+{
+	return (ev->kind == SS_EV_CALL || ev->kind == SS_EV_BLOCKED ||
+		ev->kind == SS_EV_PACKET) && filter_match(f, ev);
+}
+
+/* One event of the trace: learn its actor and 4-tuple, keep it if shown. */
+static int take_event(void *ctx, const struct ss_event *ev, long lineno,
+		      char *err, size_t errsz)
+{
+	struct reading *r = ctx;
+
+	if (learn(r->x, ev, lineno, err, errsz) < 0)
+		return -1;
+	if (drawn(r->f, ev) && keep_event(r->x, ev, err, errsz) < 0)
 		return -1;
 	return 0;
 }
@@ -748,7 +761,153 @@ static void write_svg(const struct exporter *x, FILE *out)
 	fputs("</svg>\n", out);
 }
 
+/* ---- streaming: Mermaid and PlantUML of a recording of any length ------ */
+
+/* Text diagrams are written item by item, so a seekable input is read
+ * twice and nothing is kept: first the actors, the address owners and
+ * the packets' distinct address pairs (resolved once the owners are all
+ * known, to declare exactly the lifelines used), then each item written
+ * as it is read.  That needs the drawn events in time order, as sockstep
+ * records them; otherwise (or past PAIRS_MAX pairs) the diagram is drawn
+ * from memory, within EXPORT_ITEMS_MAX. */
+#define PAIRS_MAX 256
+
+struct survey {
+	struct exporter *x;
+	const struct filter *f;
+	double last_t;
+	int unstreamable, npairs;
+	char pairs[PAIRS_MAX][2][SS_ADDR_MAX];
+};
+
+static int survey_event(void *ctx, const struct ss_event *ev, long lineno, char *err,
+			size_t errsz)
+{
+	struct survey *sv = ctx;
+	int i;
+
+	if (learn(sv->x, ev, lineno, err, errsz) < 0)
+		return -1;
+	if (!drawn(sv->f, ev))
+		return 0;
+	sv->unstreamable |= ev->t < sv->last_t;
+	sv->last_t = ev->t;
+	if (ev->kind != SS_EV_PACKET) {
+		sv->x->actors[actor_index(sv->x, ev->actor)].used = 1; /* learnt */
+		return 0;
+	}
+	for (i = 0; i < sv->npairs; i++)
+		if (strcmp(sv->pairs[i][0], ev->u.pkt.src) == 0 &&
+		    strcmp(sv->pairs[i][1], ev->u.pkt.dst) == 0)
+			return 0;
+	if (sv->npairs == PAIRS_MAX) {
+		sv->unstreamable = 1;
+		return 0;
+	}
+	snprintf(sv->pairs[i][0], SS_ADDR_MAX, "%s", ev->u.pkt.src);
+	snprintf(sv->pairs[i][1], SS_ADDR_MAX, "%s", ev->u.pkt.dst);
+	sv->npairs++;
+	return 0;
+}
+
+/* The lifelines the packets use, as make_item will find them. */
+static int survey_packets(struct survey *sv, char *err, size_t errsz)
+{
+	struct exporter *x = sv->x;
+
+	for (int i = 0; i < sv->npairs; i++) {
+		int from = map_owner(x, sv->pairs[i][0], sv->pairs[i][1]);
+		int to = map_owner(x, sv->pairs[i][1], sv->pairs[i][0]);
+		if (from < 0 && to < 0)
+			continue;
+		if (from < 0)
+			from = actor_index(x, REMOTE_NAME);
+		if (to < 0)
+			to = actor_index(x, REMOTE_NAME);
+		if (from < 0 || to < 0)
+			return fail(err, errsz, "%s: more than %d actors", x->name,
+				    EXPORT_ACTORS_MAX);
+		x->actors[from].used = x->actors[to].used = 1;
+	}
+	return 0;
+}
+
+struct drawing {
+	struct exporter *x;
+	const struct filter *f;
+	enum export_format fmt;
+	FILE *out;
+	size_t seq;
+};
+
+static int draw_event(void *ctx, const struct ss_event *ev, long lineno, char *err,
+		      size_t errsz)
+{
+	struct drawing *d = ctx;
+	struct item it;
+	int rc;
+
+	if (!drawn(d->f, ev))
+		return 0;
+	rc = make_item(d->x, ev, d->seq++, &it, err, errsz);
+	if (rc == 1 && d->fmt == EXPORT_MERMAID)
+		mermaid_item(d->out, &it);
+	else if (rc == 1)
+		plantuml_item(d->out, &it);
+	return rc < 0 ? -1 : 0;
+}
+
+/* 0 written, 1 not streamable (in rewound: draw from memory), -1 err. */
+static int stream_text(struct exporter *x, FILE *in, enum export_format fmt,
+		       const struct filter *f, FILE *out, char *err, size_t errsz)
+{
+	struct survey *sv = calloc(1, sizeof *sv);
+	struct drawing d = {x, f, fmt, out, 0};
+	long start = ftell(in);
+	int rc;
+
+	if (sv == NULL)
+		return fail(err, errsz, "out of memory");
+	sv->x = x;
+	sv->f = f;
+	rc = tracefile_read(in, x->name, survey_event, sv, err, errsz);
+	if (rc == 0)
+		rc = survey_packets(sv, err, errsz);
+	if (rc == 0 && (sv->unstreamable || fseek(in, start, SEEK_SET) != 0))
+		rc = 1;
+	free(sv);
+	if (rc != 0) {
+		for (int i = 0; i < x->nactors; i++)
+			x->actors[i].used = 0;
+		return rc < 0 || fseek(in, start, SEEK_SET) != 0 ? -1 : 1;
+	}
+	order_lifelines(x);
+	if (fmt == EXPORT_MERMAID)
+		mermaid_head(x, out);
+	else
+		plantuml_head(x, out);
+	if (tracefile_read(in, x->name, draw_event, &d, err, errsz) < 0)
+		return -1;
+	if (fmt == EXPORT_PLANTUML)
+		fputs("@enduml\n", out);
+	return 0;
+}
+
 /* ---- entry points ---------------------------------------------------------- */
+
+static int draw_from_memory(struct exporter *x, FILE *in, enum export_format fmt,
+			    const struct filter *f, FILE *out, char *err, size_t errsz)
+{
+	if (read_trace(x, in, f, err, errsz) < 0 || build_items(x, err, errsz) < 0)
+		return -1;
+	if (fmt == EXPORT_MERMAID)
+		write_mermaid(x, out);
+	else if (fmt == EXPORT_PLANTUML)
+		write_plantuml(x, out);
+	else
+		write_svg(x, out);
+	return 0;
+}
 
 int export_trace(FILE *in, const char *name, enum export_format fmt,
 		 const struct filter *f, FILE *out, char *err, size_t errsz)
@@ -765,19 +924,14 @@ int export_trace(FILE *in, const char *name, enum export_format fmt,
 	snprintf(clean, sizeof clean, "%s", name ? name : "trace");
 	ascii_clean(clean, sizeof clean);
 	x->name = clean;
-	rc = read_trace(x, in, f, err, errsz);
-	if (rc == 0)
-		rc = build_items(x, err, errsz);
-	if (rc == 0) {
-		if (fmt == EXPORT_MERMAID)
-			write_mermaid(x, out);
-		else if (fmt == EXPORT_PLANTUML)
-			write_plantuml(x, out);
-		else
-			write_svg(x, out);
-		if (fflush(out) != 0 || ferror(out))
-			rc = fail(err, errsz, "cannot write the diagram: %s", strerror(errno));
-	}
+	/* text from a seekable file: streamed; else (or if the events are
+	 * not in time order) drawn from memory */
+	rc = fmt != EXPORT_SVG && ftell(in) >= 0 ? stream_text(x, in, fmt, f, out, err, errsz)
+						 : 1;
+	if (rc == 1)
+		rc = draw_from_memory(x, in, fmt, f, out, err, errsz);
+	if (rc == 0 && (fflush(out) != 0 || ferror(out)))
+		rc = fail(err, errsz, "cannot write the diagram: %s", strerror(errno));
 	free(x->evs);
 	free(x->items);
 	free(x);

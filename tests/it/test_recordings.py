@@ -1,5 +1,6 @@
-"""Big recordings: replay streams its input, one step read at a time, so
-a recording far larger than memory plays in a bounded address space."""
+"""Big recordings: replay streams its input, one step read at a time, and
+export writes Mermaid and PlantUML item by item, so a recording far larger
+than memory plays and is drawn in a bounded address space."""
 import json
 import os
 import resource
@@ -69,6 +70,52 @@ def test_a_200000_event_recording_replays_in_64_mib():
                     last_step = e["index"]
         assert last_step == last and last > n // 10, (last_step, last)
         assert played == n, played
+
+        # the same recording as a Mermaid diagram: a note per call
+        with open(path) as f:
+            notes = sum(1 for line in f if '"kind":"call"' in line or '"kind":"blocked"' in line)
+        with open(out_path, "w") as out:
+            r = subprocess.run([BIN, "export", "--format", "mermaid", path], stdout=out,
+                               stderr=subprocess.PIPE, text=True, timeout=120, cwd=ROOT,
+                               preexec_fn=None if asan() else limit_memory)
+        assert (r.returncode, r.stderr) == (0, "")
+        with open(out_path) as f:
+            drawn = sum(1 for line in f if line.lstrip().startswith("Note over"))
+        assert drawn == notes and notes > n // 10, (drawn, notes)
+
+
+def test_a_streamed_diagram_is_the_one_drawn_from_memory():
+    """A file is read twice and nothing kept; a pipe is drawn from memory:
+    the same bytes, packets between actors, to a stranger, between
+    strangers, in file order or not."""
+    seed = run("--headless", "--format", "jsonl", "--port", "0", "--pause", "0",
+               "--no-packets")
+    evs = [json.loads(line) for line in seed.stdout.splitlines()]
+    conn = next(e for e in evs if e["kind"] == "call" and e["call"] == "connect")
+    mixed = []
+    for e in evs:
+        mixed.append(e)
+        if e["kind"] == "call":
+            for src, dst in ((conn["local"], conn["peer"]), (conn["peer"], conn["local"]),
+                             (conn["local"], "10.9.9.9:1"), ("10.1.1.1:2", "10.2.2.2:3")):
+                mixed.append({"t": e["t"], "kind": "packet", "actor": "kernel", "step": None,
+                              "src": src, "dst": dst, "flags": "S.", "seq": 1, "ack": 2,
+                              "rel_seq": 0, "rel_ack": 1, "len": 0, "win": 65495})
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, order in (("sorted", mixed), ("reversed", mixed[::-1])):
+            path = os.path.join(tmp, name + ".jsonl")
+            with open(path, "w") as f:
+                f.write("".join(json.dumps(e) + "\n" for e in order))
+            for fmt in ("mermaid", "plantuml"):
+                with open(path) as f:
+                    streamed = subprocess.run([BIN, "export", "--format", fmt, "-"], stdin=f,
+                                              capture_output=True, timeout=30)
+                with open(path, "rb") as f:
+                    piped = subprocess.run([BIN, "export", "--format", fmt, "-"],
+                                           input=f.read(), capture_output=True, timeout=30)
+                assert streamed.returncode == 0 and piped.returncode == 0, streamed.stderr
+                assert streamed.stdout == piped.stdout, (name, fmt)
+                assert b"remote" in streamed.stdout
 
 
 def test_a_bad_line_deep_in_a_recording_is_said_when_playback_reaches_it():
