@@ -15,10 +15,20 @@ vg=(valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect
     --show-leak-kinds=definite,indirect --error-exitcode=1 --track-fds=no)
 failed=()
 
+# valgrind does not emulate seccomp(2) (syscall 317 is "unhandled"): a
+# child that installs a filter under it fails before the test looks.
+# These suites run in make check and make check-asan instead.
+needs_seccomp=" test_tracer_filter "
+
 for t in "$build"/tests/test_*; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
 	echo "== $name"
+	case "$needs_seccomp" in
+	*" $name "*)
+		echo "   skipped: valgrind cannot run seccomp(2); covered by make check and make check-asan"
+		continue ;;
+	esac
 	if ! CK_FORK=no timeout 900 "${vg[@]}" --log-file="$logs/$name.%p.log" \
 		"$t" >"$logs/$name.out" 2>&1; then
 		failed+=("$name")

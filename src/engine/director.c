@@ -4,8 +4,11 @@
  * learner), what happens when a step ends (the kernel's table, the
  * lesson's expectations, the prediction judged, an unplanned failure
  * stopping the session) and when the session is done.  Everything else is
- * a module of its own: the source of events (source.h), the merge, the
- * registry of sockets, the kernel table, the quiz, capture.
+ * a module of its own: the source of events (source.h), the merge, what
+ * the kernel says (kernel_view.h: registry, table, capture), the quiz, a
+ * free run's walk (free_run.h), a traced program's own steps
+ * (own_steps.h), steps held against real calls (call_match.h), when the
+ * narration may say "before accept()" (accept_order.h).
  */
 #include "sockstep/director.h"
 
@@ -14,26 +17,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "sockstep/capture.h"
+#include "sockstep/accept_order.h"
+#include "sockstep/call_match.h"
 #include "sockstep/explain.h"
+#include "sockstep/free_run.h"
+#include "sockstep/kernel_view.h"
 #include "sockstep/merge.h"
 #include "sockstep/netns.h"
+#include "sockstep/own_steps.h"
 #include "sockstep/quiz.h"
-#include "sockstep/registry.h"
+#include "sockstep/quiz_round.h"
 #include "sockstep/source.h"
-#include "sockstep/table.h"
 
 #define SINKS_MAX 8
 #define LIVE_TABLE_EVERY 0.25
 #define TABLE_BUSY_EVERY 0.1
-#define FREE_READ_MS 2
 #define CHECK_MS 5
-#define LIVE_AFTER_EVERY 1.0 /* after the end: the countdown's tick */
 #define DIRECTORS_MAX 4
-#define OWN_BLOCKED_MAX 32 /* traced processes blocked at once */
 
 /* What the director follows of one actor's step, from the events. */
 struct watch {
@@ -44,9 +45,6 @@ struct watch {
 	int skip; /* steps of this actor to skip (on-error: skip N) */
 	char prediction[SS_NAME_MAX * 4]; /* the learner's answer to check */
 	int check_prediction;
-	/* This actor's latest accept(): when it began and when it returned
-	 * (-1: not yet), to say "before accept()" only from what was seen. */
-	double accept_from, accept_to;
 	/* match_calls: the program made a call the step is not about (it
 	 * passes), or was not yet waiting at a call when granted */
 	int extra, regrant;
@@ -64,6 +62,9 @@ struct director {
 	struct sink sinks[SINKS_MAX];
 	int nsinks;
 	struct watch watches[SCRIPT_MAX_ACTORS];
+	/* each actor's latest accept(), to say "before accept()" only from
+	 * what was seen (same index as watches) */
+	struct accept_order accepts[SCRIPT_MAX_ACTORS];
 	double t0;
 
 	struct script_cursor cur; /* the next step to grant: cur.pc */
@@ -71,33 +72,16 @@ struct director {
 	int total;       /* steps with repetitions */
 	int last;        /* index of the last granted step, -1 */
 	int finished;    /* the source was told to end */
-	int free;        /* the script runs free: steps followed, not granted */
-	int free_busy;   /* and the last read found reports */
-	unsigned long reports; /* events the source handed over */
+	struct free_run fr; /* the script runs free (free_run.h) */
 	int done;
 	int failures;
 
-	struct ss_event own_call; /* own steps: the latest call, for narration */
-	int have_own_call;
-	int own_blocked[OWN_BLOCKED_MAX]; /* pids whose step began blocked */
-	int nown_blocked;
+	struct own_steps own; /* no script: a traced program's calls as steps */
 
 	struct merge merge;
-	struct registry reg;
-	struct table table;
-	double last_live_table;
-	int live_over;     /* after the end: no row left to watch */
-	double last_table; /* when the last snapshot was taken */
-	struct capture *cap;
-	int cap_tried;
+	struct kernel_view kv; /* registry, table, capture (kernel_view.h) */
 
-	/* predict-then-step: the question of grant number asked_key is out,
-	 * answered once answered_key == asked_key */
-	int quiz;
-	int asked_key, answered_key;
-	char answer[SS_NAME_MAX * 4];
-	int have_answer;
-	int qasked, qright;
+	struct quiz_round quiz; /* predict, then step (quiz_round.h) */
 	char first_failure[SS_TEXT_MAX * 2]; /* "file:line: step N ..." */
 };
 
@@ -185,91 +169,16 @@ static const struct ss_event *sock_event_cb(void *ctx, const char *actor,
 					    const char *sock)
 {
 	const struct director *d = ctx;
-	const struct registry_sock *e = registry_find(&d->reg, actor, sock);
+	const struct registry_sock *e = registry_find(&d->kv.reg, actor, sock);
 	return e ? &e->last : NULL;
-}
-
-static void follow_ports(struct director *d)
-{
-	char err[256];
-
-	if (d->cap && capture_set_ports(d->cap, d->reg.ports, d->reg.nports, err,
-					sizeof err) < 0)
-		note(d, 1, NULL, "%s", err);
-}
-
-static void add_port(struct director *d, int port)
-{
-	if (registry_add_port(&d->reg, port))
-		follow_ports(d);
-}
-
-static int take_snapshot(struct director *d)
-{
-	if (!d->o.table || d->reg.nports == 0)
-		return 0;
-	if ((d->free ? table_snapshot_known : table_snapshot)(&d->table, &d->reg) < 0) {
-		note(d, 1, NULL, "no kernel socket table: sock_diag failed: %s",
-		     strerror(errno));
-		d->o.table = 0;
-		return -1;
-	}
-	return 0;
-}
-
-/* Emit the current table as socket events, only when it changed unless
- * forced (after every step the table is reported). */
-static void emit_snapshot(struct director *d, int step, int force)
-{
-	if (d->o.table && d->reg.nports)
-		table_emit_snapshot(&d->table, now_t(d), step, force, push_cb, d);
-}
-
-/* accept() in a script, accept4() in a traced program (Python's). */
-static int is_accept(const char *call)
-{
-	return strcmp(call, "accept") == 0 || strcmp(call, "accept4") == 0;
-}
-
-/* Was some actor's accept() already waiting when time t came? */
-static int accept_waiting_at(const struct director *d, double t)
-{
-	for (int i = 0; d->sc && i < d->sc->nactors; i++) {
-		const struct watch *w = &d->watches[i];
-		if (w->accept_from >= 0 && w->accept_from <= t &&
-		    (w->accept_to < 0 || w->accept_to >= t))
-			return 1;
-	}
-	return 0;
 }
 
 /* A connect that returned while an accept() was waiting did not return
  * "before accept()": the table narrates it without the call then. */
 static void narrate_table(struct director *d, const struct ss_event *call)
 {
-	if (call && strcmp(call->u.call.name, "connect") == 0 &&
-	    accept_waiting_at(d, call->t))
-		call = NULL;
-	table_narrate(&d->table, &d->reg, call, now_t(d), push_cb, d);
-}
-
-static void open_capture(struct director *d)
-{
-	char err[256];
-
-	if (!d->o.packets || d->cap_tried || verbatim(d))
-		return;
-	d->cap_tried = 1;
-	d->cap = capture_open(d->o.capture_device ? d->o.capture_device : "lo",
-			      err, sizeof err);
-	if (d->cap == NULL) {
-		note(d, 1, NULL, "%s", err);
-		return;
-	}
-	if (d->reg.nports)
-		follow_ports(d);
-	if (capture_set_file(d->cap, d->o.pcap_file, err, sizeof err) < 0)
-		note(d, 1, NULL, "%s", err);
+	call = accept_order_citable(d->accepts, d->sc ? d->sc->nactors : 0, call);
+	kernel_view_narrate(&d->kv, call);
 }
 
 /* ---- a step judged -------------------------------------------------- */
@@ -283,8 +192,8 @@ static void expect_env_for(struct director *d, const struct watch *w,
 	env->blocked = w->blocked;
 	env->sock_event = sock_event_cb;
 	env->ctx = d;
-	env->rows = d->table.rows;
-	env->nrows = d->table.nrows;
+	env->rows = d->kv.table.rows;
+	env->nrows = d->kv.table.nrows;
 	expect_ephemeral_range(&env->eph_lo, &env->eph_hi);
 }
 
@@ -293,10 +202,10 @@ static void refresh_table(void *ctx, struct expect_env *env)
 {
 	struct director *d = ctx;
 
-	d->o.table = 1;
-	take_snapshot(d);
-	env->rows = d->table.rows;
-	env->nrows = d->table.nrows;
+	d->kv.o.table = 1;
+	kernel_view_snapshot(&d->kv);
+	env->rows = d->kv.table.rows;
+	env->nrows = d->kv.table.nrows;
 }
 
 static void check_expectations(struct director *d, struct watch *w)
@@ -318,9 +227,8 @@ static void check_prediction(struct director *d, struct watch *w)
 	struct ss_event ev;
 
 	expect_env_for(d, w, &env);
-	d->qright += quiz_answer_event(d->sc, w->inflight, w->prediction, &env,
-				       d->t0, &ev);
-	d->qasked++;
+	quiz_round_scored(&d->quiz, quiz_answer_event(d->sc, w->inflight,
+						      w->prediction, &env, d->t0, &ev));
 	push(d, &ev);
 }
 
@@ -353,19 +261,19 @@ static void step_ended(struct director *d, struct watch *w)
 	 * would scroll by unread and cost a kernel dump each; one every
 	 * TABLE_BUSY_EVERY seconds, and always the final one. */
 	int table_now = d->sc->repeat_count <= 1 || st->nexpect ||
-			now_t(d) - d->last_table >= TABLE_BUSY_EVERY;
+			now_t(d) - d->kv.last_table >= TABLE_BUSY_EVERY;
 	int failed = w->have_call && w->call.u.call.ret < 0;
 
 	if (table_now) {
-		take_snapshot(d);
-		d->last_table = now_t(d);
+		kernel_view_snapshot(&d->kv);
+		d->kv.last_table = now_t(d);
 	}
 	check_expectations(d, w);
 	if (w->check_prediction)
 		check_prediction(d, w);
 	w->check_prediction = 0;
 	if (table_now) {
-		emit_snapshot(d, w->inflight + 1, 1);
+		kernel_view_emit(&d->kv, w->inflight + 1, 1);
 		narrate_table(d, w->have_call ? &w->call : NULL);
 	}
 	w->inflight = -1;
@@ -387,17 +295,14 @@ static void on_call(struct director *d, struct watch *w, const struct ss_event *
 	const char *why = explain_call(ev);
 
 	if (w) {
-		if (is_accept(ev->u.call.name))
-			w->accept_to = ev->t;
+		accept_order_returns(&d->accepts[w - d->watches], ev);
 		w->call = *ev;
 		w->have_call = 1;
 	}
-	if (registry_record(&d->reg, ev))
-		follow_ports(d);
-	if (d->sc && ev->step >= 1 && ev->step <= d->sc->nsteps &&
-	    registry_unix_bound(&d->reg, ev, &d->sc->steps[ev->step - 1].target) < 0)
-		note(d, 1, ev->actor, "too many socket files to remove at the end: %s stays",
-		     ev->u.call.local);
+	kernel_view_record(&d->kv, ev,
+			   d->sc && ev->step >= 1 && ev->step <= d->sc->nsteps
+				   ? &d->sc->steps[ev->step - 1].target
+				   : NULL);
 	push(d, ev);
 	if (why)
 		note(d, 0, ev->actor, "%s", why);
@@ -412,14 +317,17 @@ static int advance(struct director *d, int idx);
 static void on_free_report(struct director *d, struct watch *w,
 			   const struct ss_event *ev)
 {
-	int idx = ev->step - 1;
+	int idx = -1;
 
-	if (ev->kind == SS_EV_END && ev->step == 0) {
-		d->granted = d->total; /* the run is over, skips included */
+	switch (free_run_report(ev, d->sc->nsteps, &idx)) {
+	case FREE_RUN_OVER:
+		d->granted = d->total;
 		return;
+	case FREE_RUN_NONE:
+		return;
+	case FREE_RUN_BEGIN:
+		break;
 	}
-	if (ev->kind != SS_EV_BEGIN || idx < 0 || idx >= d->sc->nsteps)
-		return;
 	while (d->cur.pc != idx && d->granted < d->total)
 		advance(d, d->cur.pc);
 	push_step(d, idx, ev->t);
@@ -429,63 +337,31 @@ static void on_free_report(struct director *d, struct watch *w,
 /* A traced program's step is over: the kernel's table after it, at most
  * every TABLE_BUSY_EVERY seconds when the program runs free (a server
  * under load), and always the final one (wind_up). */
-static void own_step_ended(struct director *d)
+static void own_step_ended(void *ctx, const struct ss_event *last)
 {
-	if (now_t(d) - d->last_table < TABLE_BUSY_EVERY)
+	struct director *d = ctx;
+
+	if (now_t(d) - d->kv.last_table < TABLE_BUSY_EVERY)
 		return;
-	d->last_table = now_t(d);
-	if (take_snapshot(d) == 0) {
-		emit_snapshot(d, 0, 1);
-		narrate_table(d, d->have_own_call ? &d->own_call : NULL);
+	d->kv.last_table = now_t(d);
+	if (kernel_view_snapshot(&d->kv) == 0) {
+		kernel_view_emit(&d->kv, 0, 1);
+		narrate_table(d, last);
 	}
 }
 
-/* Each call of a traced program is a step, said by a STEP event before
- * it (before its blocked line if it blocks): a recording then replays
- * call by call, as it was stepped. */
-static void own_step_starts(struct director *d, const struct ss_event *ev)
+static void own_call_cb(void *ctx, const struct ss_event *ev)
 {
-	struct ss_event step;
-
-	for (int i = 0; i < d->nown_blocked; i++)
-		if (d->own_blocked[i] == ev->pid) {
-			if (ev->kind == SS_EV_CALL)
-				d->own_blocked[i] = d->own_blocked[--d->nown_blocked];
-			return; /* its step began with the blocked line */
-		}
-	if (ev->kind == SS_EV_BLOCKED && d->nown_blocked < OWN_BLOCKED_MAX)
-		d->own_blocked[d->nown_blocked++] = ev->pid;
-	event_init(&step, SS_EV_STEP);
-	step.t = ev->t;
-	step.pid = ev->pid;
-	snprintf(step.actor, sizeof step.actor, "%s", ev->actor);
-	step.u.note.index = ++d->granted;
-	push(d, &step); /* no narration: the call's own line says it */
+	on_call(ctx, NULL, ev);
 }
 
+/* No script: each call of a traced program is a step (own_steps.h). */
 static void on_own_step_event(struct director *d, const struct ss_event *ev)
 {
-	switch (ev->kind) {
-	case SS_EV_BEGIN:
-		push(d, ev); /* stopped before the call: the UI shows what waits */
-		return;
-	case SS_EV_BLOCKED:
-		own_step_starts(d, ev);
-		push(d, ev);
-		return;
-	case SS_EV_CALL:
-		own_step_starts(d, ev);
-		d->own_call = *ev;
-		d->have_own_call = 1;
-		on_call(d, NULL, ev);
-		return;
-	case SS_EV_END:
-		own_step_ended(d);
-		return;
-	default:
-		push(d, ev);
-		return;
-	}
+	struct own_steps_out out = {push_cb, own_call_cb, own_step_ended, d};
+
+	own_steps_event(&d->own, ev, &out);
+	d->granted = d->own.steps;
 }
 
 /* match_calls: let w's actor make its next call, for the step in flight. */
@@ -499,40 +375,31 @@ static void regrant(struct director *d, struct watch *w)
 	w->regrant = d->src->ops->grant(d->src->self, &g) > 0;
 }
 
-/* match_calls: a traced program's call is held against the step of its
- * actor when it does what the step says; it then takes the step's socket
- * names, so references (server.s) and the table's owners read as the
- * lesson writes them.  0: a call the step is not about. */
-static int match_step(struct director *d, struct watch *w, struct ss_event *ev)
+/* match_calls: a real program's event held against w's step in flight
+ * (call_match.h).  1 when handled here; 0: *matched is the step's own. */
+static int on_real_call(struct director *d, struct watch *w,
+			const struct ss_event *ev, struct ss_event *matched)
 {
-	const struct ss_step *st;
+	const struct ss_step *st = w->inflight >= 0 ? &d->sc->steps[w->inflight] : NULL;
 
-	const struct registry_sock *named;
-
-	if (w->inflight < 0)
+	*matched = *ev;
+	switch (call_match_event(st, &d->kv.reg, &w->extra, matched)) {
+	case CALL_MATCH_STEP:
 		return 0;
-	st = &d->sc->steps[w->inflight];
-	if (!script_call_matches(st->call, ev->u.call.name))
-		return 0;
-	/* close(c) is the close of c's fd, not of any socket (a forking
-	 * server's child closes the listener, its parent the connection) */
-	named = st->sock[0] ? registry_find(&d->reg, ev->actor, st->sock) : NULL;
-	if (named && named->fd >= 0 && ev->u.call.fd >= 0 && named->fd != ev->u.call.fd)
-		return 0;
-	snprintf(ev->u.call.sock, sizeof ev->u.call.sock, "%s", st->sock);
-	if (st->result[0])
-		snprintf(ev->u.call.newsock, sizeof ev->u.call.newsock, "%s", st->result);
-	return 1;
-}
-
-/* The call passes: shown and recorded, not judged; the step goes on. */
-static void on_extra_call(struct director *d, struct watch *w, const struct ss_event *ev)
-{
-	if (registry_record(&d->reg, ev))
-		follow_ports(d);
-	push(d, ev);
-	w->blocked = 0;
-	w->extra = 1;
+	case CALL_MATCH_PASS:
+		kernel_view_record(&d->kv, ev, NULL);
+		push(d, ev);
+		w->blocked = 0;
+		return 1;
+	case CALL_MATCH_ELSEWHERE:
+		push(d, ev);
+		regrant(d, w);
+		return 1;
+	case CALL_MATCH_REGRANT:
+		regrant(d, w);
+		return 1;
+	}
+	return 0;
 }
 
 static void on_event(void *ctx, const struct ss_event *ev)
@@ -553,43 +420,22 @@ static void on_event(void *ctx, const struct ss_event *ev)
 		finish(d, 1);
 		return;
 	}
-	d->reports++;
+	free_run_reported(&d->fr);
 	if (own_steps(d)) {
 		on_own_step_event(d, ev);
 		return;
 	}
 	w = watch_of(d, ev->actor);
-	if (w && d->free)
+	if (w && d->fr.on)
 		on_free_report(d, w, ev);
-	/* a traced program reports no begin, only that it sleeps in accept */
-	if (w && is_accept(ev->u.call.name) &&
-	    (ev->kind == SS_EV_BEGIN ||
-	     (ev->kind == SS_EV_BLOCKED && (w->accept_from < 0 || w->accept_to >= 0)))) {
-		w->accept_from = ev->t;
-		w->accept_to = -1;
-	}
+	if (w && (ev->kind == SS_EV_BEGIN || ev->kind == SS_EV_BLOCKED))
+		accept_order_begins(&d->accepts[w - d->watches], ev);
 	if (w == NULL || ev->kind == SS_EV_BEGIN)
 		return;
-	if (d->o.match_calls && ev->kind == SS_EV_CALL) {
-		matched = *ev;
-		if (!match_step(d, w, &matched)) {
-			on_extra_call(d, w, ev);
+	if (d->o.match_calls) {
+		if (on_real_call(d, w, ev, &matched))
 			return;
-		}
 		ev = &matched;
-	}
-	if (d->o.match_calls && ev->kind == SS_EV_END && w->extra) {
-		w->extra = 0;
-		regrant(d, w);
-		return;
-	}
-	if (d->o.match_calls && ev->kind == SS_EV_BLOCKED && w->inflight >= 0 &&
-	    !script_call_matches(d->sc->steps[w->inflight].call, ev->u.call.name)) {
-		/* a call the step is not about waits (a parent back in
-		 * accept): the step's call may come from another process */
-		push(d, ev);
-		regrant(d, w);
-		return;
 	}
 	if (ev->kind == SS_EV_CALL)
 		on_call(d, w, ev);
@@ -610,20 +456,16 @@ static void forget_session(struct director *d)
 	d->granted = 0;
 	d->last = -1;
 	d->finished = d->done = d->failures = 0;
-	d->free = d->free_busy = 0;
+	free_run_init(&d->fr);
 	merge_init(&d->merge, MERGE_HOLD, deliver, d);
-	registry_init(&d->reg);
-	table_init(&d->table);
-	d->last_live_table = d->last_table = 0;
-	d->live_over = 0;
-	d->asked_key = d->answered_key = d->have_answer = 0;
-	d->qasked = d->qright = 0;
+	kernel_view_forget(&d->kv);
+	quiz_round_reset(&d->quiz);
 	d->first_failure[0] = '\0';
-	d->have_own_call = d->nown_blocked = 0;
+	own_steps_init(&d->own);
 	memset(d->watches, 0, sizeof d->watches);
 	for (int i = 0; i < SCRIPT_MAX_ACTORS; i++) {
 		d->watches[i].inflight = -1;
-		d->watches[i].accept_from = d->watches[i].accept_to = -1;
+		accept_order_init(&d->accepts[i]);
 	}
 }
 
@@ -645,6 +487,12 @@ struct director *director_new(const struct director_opts *o, char *err,
 	d->o = *o;
 	d->sc = o->script;
 	d->src = o->source;
+	struct kernel_view_opts ko = {.packets = o->packets,
+				      .capture_device = o->capture_device,
+				      .pcap_file = o->pcap_file,
+				      .table = o->table,
+				      .watch_port = o->watch_port};
+	kernel_view_init(&d->kv, &ko, push_cb, d);
 	forget_session(d);
 	return d;
 }
@@ -683,14 +531,7 @@ int director_start(struct director *d, char *err, size_t errsz)
 		return -1;
 	d->src->ops->status(d->src->self, &st);
 	d->total = d->sc ? script_total(d->sc) : st.nsteps;
-	open_capture(d);
-	d->table.watch_port = d->o.watch_port;
-	if (d->o.watch_port) {
-		/* the port's earlier holder, in the table before the first step */
-		add_port(d, d->o.watch_port);
-		if (take_snapshot(d) == 0)
-			emit_snapshot(d, 0, 1);
-	}
+	kernel_view_start(&d->kv, d->t0, !verbatim(d));
 	return 0;
 }
 
@@ -725,19 +566,19 @@ static int awaits_answer(struct director *d, int idx)
 {
 	const struct ss_step *st = &d->sc->steps[idx];
 	struct ss_event ev;
+	int put;
 
-	if (!d->quiz || !st->ask[0] || d->answered_key == d->granted + 1)
+	if (!quiz_round_waits(&d->quiz, st->ask, d->granted + 1, &put))
 		return 0;
-	if (d->asked_key != d->granted + 1) {
+	if (put) {
 		event_init(&ev, SS_EV_QUESTION);
 		ev.t = now_t(d);
 		ev.step = idx + 1;
 		snprintf(ev.actor, sizeof ev.actor, "%s", d->sc->actors[st->actor]);
-		ev.u.note.index = d->qasked + 1;
+		ev.u.note.index = d->quiz.asked + 1;
 		snprintf(ev.u.note.text, sizeof ev.u.note.text, "%s", st->ask);
 		push(d, &ev);
 		merge_flush(&d->merge, now_t(d), 1);
-		d->asked_key = d->granted + 1;
 	}
 	return 1;
 }
@@ -776,7 +617,7 @@ static void resolve_reference(struct director *d, const struct ss_step *st,
 	snprintf(ref, refsz, "-");
 	if (st->addr[0] == '\0' || st->target.kind != SS_ADDR_NONE)
 		return;
-	if (registry_resolve(&d->reg, st->addr, ref, refsz) < 0 ||
+	if (registry_resolve(&d->kv.reg, st->addr, ref, refsz) < 0 ||
 	    event_addr_port(ref) == 0)
 		note(d, 1, d->sc->actors[st->actor],
 		     "%s has no address yet (never bound or connected): this call gets %s",
@@ -791,15 +632,15 @@ static int next_scripted(struct director *d)
 	char ref[SS_ADDR_MAX];
 	int idx;
 
-	if (d->finished || d->granted >= d->total || d->free)
+	if (d->finished || d->granted >= d->total || d->fr.on)
 		return 1;
 	/* Headless, nothing the director does between two steps can change
 	 * the next: the script runs free (actor.h). */
-	if (d->o.run_free && d->granted == 0 && script_runs_free(d->sc, d->quiz)) {
+	if (d->o.run_free && d->granted == 0 && script_runs_free(d->sc, d->quiz.on)) {
 		struct source_grant g = {.index = d->cur.pc, .run_free = 1};
 		if (d->src->ops->grant(d->src->self, &g) != 0)
 			return -1;
-		d->free = 1;
+		d->fr.on = d->kv.exact = 1;
 		return 0;
 	}
 	if (d->last >= 0) {
@@ -816,14 +657,14 @@ static int next_scripted(struct director *d)
 		return 1; /* that actor is still inside its previous call */
 	if (awaits_answer(d, idx))
 		return 1;
-	w->check_prediction = st->ask[0] && d->have_answer &&
-			      d->answered_key == d->granted + 1;
-	if (w->check_prediction)
-		snprintf(w->prediction, sizeof w->prediction, "%s", d->answer);
+	const char *prediction = quiz_round_prediction(&d->quiz, st->ask, d->granted + 1);
+	w->check_prediction = prediction != NULL;
+	if (prediction)
+		snprintf(w->prediction, sizeof w->prediction, "%s", prediction);
 
 	resolve_reference(d, st, ref, sizeof ref);
 	if (st->call == SS_CALL_CONNECT || st->call == SS_CALL_SENDTO)
-		add_port(d, strcmp(ref, "-") ? event_addr_port(ref) : st->target.port);
+		kernel_view_add_port(&d->kv, strcmp(ref, "-") ? event_addr_port(ref) : st->target.port);
 	push_step(d, idx, now_t(d));
 	struct source_grant g = {.index = idx, .actor = d->sc->actors[st->actor], .addr = ref};
 	int rc = d->src->ops->grant(d->src->self, &g);
@@ -893,8 +734,7 @@ static void release_settled(struct director *d)
 	if (d->sc == NULL || verbatim(d) || !merge_pending(&d->merge) ||
 	    d->src->ops->settled == NULL || !d->src->ops->settled(d->src->self))
 		return;
-	if (d->cap)
-		capture_read(d->cap, d->t0, push_cb, d);
+	kernel_view_read_packets(&d->kv, 0);
 	merge_release(&d->merge, upto);
 }
 
@@ -902,19 +742,14 @@ static void release_settled(struct director *d)
 static void wind_up(struct director *d)
 {
 	d->src->ops->read(d->src->self);
-	if (d->cap) {
-		/* the last ACK of the close may still be in flight */
-		struct timespec ts = {0, 20 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-		capture_read(d->cap, d->t0, push_cb, d);
-	}
-	if (take_snapshot(d) == 0) {
-		emit_snapshot(d, 0, 1);
+	kernel_view_read_packets(&d->kv, 1);
+	if (kernel_view_snapshot(&d->kv) == 0) {
+		kernel_view_emit(&d->kv, 0, 1);
 		narrate_table(d, NULL);
 	}
-	if (d->qasked)
-		note(d, 0, NULL, "quiz: %d of %d predictions right", d->qright,
-		     d->qasked);
+	if (d->quiz.asked)
+		note(d, 0, NULL, "quiz: %d of %d predictions right", d->quiz.right,
+		     d->quiz.asked);
 	merge_flush(&d->merge, now_t(d), 1);
 	d->done = 1;
 }
@@ -948,15 +783,7 @@ static int wait_for_events(struct director *d, int timeout_ms)
 	timeout_ms = director_wait_ms(d, timeout_ms);
 	if (nfds == 0)
 		return 0; /* nothing can arrive: do not sleep */
-	if (d->free && d->free_busy && !d->finished) {
-		/* A free-running actor that keeps reporting is read every
-		 * FREE_READ_MS, not woken for: a reader asleep on the pipe
-		 * costs the writer a wake-up per write.  Once it is quiet, its
-		 * next write wakes the director again. */
-		struct timespec ts = {0, FREE_READ_MS * 1000L * 1000L};
-		nanosleep(&ts, NULL);
-		timeout_ms = 0;
-	}
+	timeout_ms = free_run_pace(&d->fr, d->finished, timeout_ms);
 	if (poll(fds, (nfds_t)nfds, timeout_ms) < 0 && errno != EINTR)
 		return -1;
 	return 0;
@@ -967,12 +794,8 @@ static int wait_for_events(struct director *d, int timeout_ms)
  * when the port it held is free again. */
 static void table_after(struct director *d)
 {
-	if (verbatim(d) || !d->o.table || d->reg.nports == 0 || d->live_over ||
-	    now_t(d) - d->last_live_table < LIVE_AFTER_EVERY)
+	if (verbatim(d) || !kernel_view_after_end(&d->kv))
 		return;
-	d->last_live_table = now_t(d);
-	if (table_after_end(&d->table, &d->reg, now_t(d), push_cb, d) <= 0)
-		d->live_over = 1; /* nothing left that can change */
 	merge_flush(&d->merge, now_t(d), 1);
 }
 
@@ -984,11 +807,10 @@ int director_pump(struct director *d, int timeout_ms)
 	}
 	if (wait_for_events(d, timeout_ms) < 0)
 		return -1;
-	unsigned long before = d->reports;
+	free_run_read_begins(&d->fr);
 	d->src->ops->read(d->src->self);
-	d->free_busy = d->reports != before;
-	if (d->cap)
-		capture_read(d->cap, d->t0, push_cb, d);
+	free_run_read_ends(&d->fr);
+	kernel_view_read_packets(&d->kv, 0);
 	for (int i = 0; d->o.match_calls && i < SCRIPT_MAX_ACTORS; i++)
 		if (d->watches[i].regrant)
 			regrant(d, &d->watches[i]);
@@ -996,13 +818,8 @@ int director_pump(struct director *d, int timeout_ms)
 		finish(d, 0);
 
 	/* Live table while an actor waits in the kernel. */
-	if (any_blocked(d) && now_t(d) - d->last_live_table > LIVE_TABLE_EVERY) {
-		d->last_live_table = now_t(d);
-		if (take_snapshot(d) == 0) {
-			emit_snapshot(d, 0, 0);
-			narrate_table(d, NULL);
-		}
-	}
+	if (any_blocked(d))
+		kernel_view_live(&d->kv, LIVE_TABLE_EVERY);
 	if ((d->finished || d->sc == NULL) && d->src->ops->done(d->src->self)) {
 		wind_up(d);
 		return 0;
@@ -1019,15 +836,14 @@ const char *director_first_failure(const struct director *d)
 
 void director_set_quiz(struct director *d, int on)
 {
-	d->quiz = on;
+	d->quiz.on = on;
 }
 
 int director_question(const struct director *d, char *text, size_t textsz)
 {
 	const struct ss_step *st;
 
-	if (d->sc == NULL || !d->quiz || d->asked_key == 0 ||
-	    d->answered_key == d->asked_key || d->asked_key != d->granted + 1)
+	if (d->sc == NULL || !quiz_round_open(&d->quiz, d->granted + 1))
 		return 0;
 	st = &d->sc->steps[d->cur.pc];
 	if (text)
@@ -1037,19 +853,16 @@ int director_question(const struct director *d, char *text, size_t textsz)
 
 void director_answer(struct director *d, const char *answer)
 {
-	if (!director_question(d, NULL, 0))
-		return;
-	d->answered_key = d->asked_key;
-	d->have_answer = answer != NULL;
-	snprintf(d->answer, sizeof d->answer, "%s", answer ? answer : "");
+	if (d->sc)
+		quiz_round_answer(&d->quiz, d->granted + 1, answer);
 }
 
 int director_pollfds(struct director *d, struct pollfd *fds, int max)
 {
 	int n = d->src->ops->pollfds(d->src->self, fds, max);
 
-	if (n < max && d->cap) {
-		fds[n].fd = capture_fd(d->cap);
+	if (n < max && kernel_view_fd(&d->kv) >= 0) {
+		fds[n].fd = kernel_view_fd(&d->kv);
 		fds[n++].events = POLLIN;
 	}
 	return n;
@@ -1062,10 +875,10 @@ void director_status(const struct director *d, struct director_status *st)
 	st->nsteps = d->total;
 	st->done = d->done || (verbatim(d) && d->src->ops->done(d->src->self));
 	st->failures = d->failures;
-	st->packets_ok = d->cap != NULL;
+	st->packets_ok = d->kv.cap != NULL;
 	st->question = director_question(d, NULL, 0);
-	st->asked = d->qasked;
-	st->right = d->qright;
+	st->asked = d->quiz.asked;
+	st->right = d->quiz.right;
 	if (d->sc && d->last >= 0) {
 		const struct watch *lw = &d->watches[d->sc->steps[d->last].actor];
 		st->busy = lw->inflight == d->last && !lw->blocked;
@@ -1084,13 +897,7 @@ void director_status(const struct director *d, struct director_status *st)
 static void stop_session(struct director *d)
 {
 	d->src->ops->stop(d->src->self);
-	for (int i = 0; i < d->reg.nunix; i++)
-		unlink(d->reg.unix_paths[i]);
-	d->reg.nunix = 0;
-	if (d->cap)
-		capture_close(d->cap);
-	d->cap = NULL;
-	d->cap_tried = 0;
+	kernel_view_stop(&d->kv);
 }
 
 int director_restart(struct director *d, char *err, size_t errsz)
@@ -1118,7 +925,6 @@ void director_kill_all(void)
 			continue;
 		if (d->src->ops->kill)
 			d->src->ops->kill(d->src->self);
-		for (int u = 0; u < d->reg.nunix; u++)
-			unlink(d->reg.unix_paths[u]);
+		kernel_view_unlink(&d->kv);
 	}
 }

@@ -365,11 +365,39 @@ static void ts_status(const void *self, struct source_status *st)
 	st->waiting = s->nwait;
 }
 
+/* A lesson's step (index >= 0) for a side whose programs have all ended
+ * can never come: say so (a level-2 note ends the session) instead of
+ * waiting for ever — e.g. an example program that was never built. */
+static int gone_before_its_step(struct tsrc *s, const struct source_grant *g)
+{
+	struct ss_event ev;
+
+	if (g == NULL || g->index < 0 || g->actor == NULL || s->ended)
+		return 0;
+	for (int i = 0; i < s->nsides; i++) {
+		const struct side *sd = &s->sides[i];
+		if (strcmp(sd->actor, g->actor) != 0 || !sd->exited)
+			continue;
+		event_init(&ev, SS_EV_NOTE);
+		snprintf(ev.actor, sizeof ev.actor, "%s", sd->actor);
+		ev.t = event_clock_now() - s->t0;
+		ev.u.note.index = 2;
+		snprintf(ev.u.note.text, sizeof ev.u.note.text,
+			 "the %s program has ended: its next step (%d) can never happen",
+			 sd->actor, g->index + 1);
+		s->sink.event(s->sink.ctx, &ev);
+		return 1;
+	}
+	return 0;
+}
+
 static int ts_grant(void *self, const struct source_grant *g)
 {
 	struct tsrc *s = self;
 	int at = -1;
 
+	if (gone_before_its_step(s, g))
+		return -1;
 	for (int w = 0; w < s->nwait && at < 0; w++)
 		if (g == NULL || g->actor == NULL ||
 		    strcmp(s->sides[s->waitq[w].side].actor, g->actor) == 0)

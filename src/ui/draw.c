@@ -59,7 +59,7 @@ static void draw_title(const struct ui_screen *s, int cols)
 static void draw_keys(const struct ui_screen *s, int y, int cols)
 {
 	struct pen p = {y, 0, cols};
-	char line[256];
+	char line[256] = ""; /* a screen with no keys draws an empty bar */
 	size_t n = 0;
 
 	for (int pass = 0; pass < 3; pass++)

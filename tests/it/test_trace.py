@@ -391,3 +391,22 @@ def test_lesson_about_a_real_forking_server_holds_its_steps_against_the_calls():
     assert rd["pid"] != acc["pid"] and rd["data"] == "1"
     closed = [e for e in calls(evs, "server", "close") if e["sock"] == "c"]
     assert [e["pid"] for e in closed] == [acc["pid"], rd["pid"]]
+
+
+def test_lesson_whose_program_is_missing_ends_at_once_with_a_clear_line():
+    """A traced lesson's step can never come once its program has ended
+    (here: an example that was never built): the session ends, no hang."""
+    with open(os.path.join(ROOT, "lessons", "19-forking-server.md")) as f:
+        text = f.read().replace("${examples}/fork_server", "/nonexistent/fork_server")
+    d = tempfile.mkdtemp(prefix="sockstep-lesson-")
+    try:
+        path = os.path.join(d, "missing.md")
+        with open(path, "w") as f:
+            f.write(text)
+        r = run("--headless", path, timeout=20)
+        assert r.returncode == 1, (r.returncode, r.stdout[-800:], r.stderr)
+        said = r.stdout + r.stderr
+        assert "server program has ended" in said, said[-800:]
+        assert "status 127" in said, said[-800:]
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
