@@ -131,3 +131,4 @@ def test_a_bad_line_deep_in_a_recording_is_said_when_playback_reaches_it():
         assert len(out) == 21, len(out)  # the 20 events before it, then the error
         assert out[-1]["kind"] == "note" and out[-1]["level"] == "error", out[-1]
         assert out[-1]["text"].startswith(f"{path}:21: "), out[-1]
+        assert r.returncode == 1, r.returncode  # the playback failed
