@@ -63,6 +63,10 @@ struct exporter {
 	int nlines;
 };
 
+/* -1, with the message in err (the export writers' one error path). */
+int export_fail(char *err, size_t errsz, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* The SVG sequence diagram of x's items (export_svg.c). */
 void export_write_svg(const struct exporter *x, FILE *out);
 

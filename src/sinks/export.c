@@ -24,9 +24,15 @@
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-static int fail(char *err, size_t errsz, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errsz, const char *fmt, ...)
+
+static const char *const format_names[] = {
+	[EXPORT_MERMAID] = "mermaid",
+	[EXPORT_PLANTUML] = "plantuml",
+	[EXPORT_SVG] = "svg",
+	[EXPORT_HTML] = "html",
+};
+
+int export_fail(char *err, size_t errsz, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -37,13 +43,6 @@ static int fail(char *err, size_t errsz, const char *fmt, ...)
 	}
 	return -1;
 }
-
-static const char *const format_names[] = {
-	[EXPORT_MERMAID] = "mermaid",
-	[EXPORT_PLANTUML] = "plantuml",
-	[EXPORT_SVG] = "svg",
-	[EXPORT_HTML] = "html",
-};
 
 int export_format_from_name(const char *name)
 {
@@ -247,13 +246,13 @@ static int keep_event(struct exporter *x, const struct ss_event *ev, char *err, 
 		size_t cap = x->cap ? x->cap * 2 : 256;
 		struct ss_event *p;
 		if (x->nevs == EXPORT_ITEMS_MAX)
-			return fail(err, errsz, "%s: more than %d events to draw; narrow it with --filter",
+			return export_fail(err, errsz, "%s: more than %d events to draw; narrow it with --filter",
 				    x->name, EXPORT_ITEMS_MAX);
 		if (cap > EXPORT_ITEMS_MAX)
 			cap = EXPORT_ITEMS_MAX;
 		p = realloc(x->evs, cap * sizeof *p);
 		if (p == NULL)
-			return fail(err, errsz, "%s: out of memory", x->name);
+			return export_fail(err, errsz, "%s: out of memory", x->name);
 		x->evs = p;
 		x->cap = cap;
 	}
@@ -273,7 +272,7 @@ static int learn(struct exporter *x, const struct ss_event *ev, long lineno, cha
 	if (ev->kind == SS_EV_CALL || ev->kind == SS_EV_BLOCKED) {
 		int a = actor_index(x, ev->actor);
 		if (a < 0)
-			return fail(err, errsz, "%s:%ld: more than %d actors", x->name,
+			return export_fail(err, errsz, "%s:%ld: more than %d actors", x->name,
 				    lineno, EXPORT_ACTORS_MAX);
 		if (ev->kind == SS_EV_CALL && ev->u.call.local[0])
 			map_add(x, ev->u.call.local, ev->u.call.peer, a);
@@ -336,7 +335,7 @@ static int make_item(struct exporter *x, const struct ss_event *ev, size_t seq,
 		if (it->to < 0)
 			it->to = actor_index(x, REMOTE_NAME);
 		if (it->from < 0 || it->to < 0)
-			return fail(err, errsz, "%s: more than %d actors", x->name,
+			return export_fail(err, errsz, "%s: more than %d actors", x->name,
 				    EXPORT_ACTORS_MAX);
 		packet_item(ev, it);
 	} else {
@@ -352,7 +351,7 @@ static int build_items(struct exporter *x, char *err, size_t errsz)
 {
 	x->items = calloc(x->nevs ? x->nevs : 1, sizeof *x->items);
 	if (x->items == NULL)
-		return fail(err, errsz, "%s: out of memory", x->name);
+		return export_fail(err, errsz, "%s: out of memory", x->name);
 	for (size_t i = 0; i < x->nevs; i++) {
 		int rc = make_item(x, &x->evs[i], i, &x->items[x->nitems], err, errsz);
 		if (rc < 0)
@@ -550,7 +549,7 @@ static int survey_packets(struct survey *sv, char *err, size_t errsz)
 		if (to < 0)
 			to = actor_index(x, REMOTE_NAME);
 		if (from < 0 || to < 0)
-			return fail(err, errsz, "%s: more than %d actors", x->name,
+			return export_fail(err, errsz, "%s: more than %d actors", x->name,
 				    EXPORT_ACTORS_MAX);
 		x->actors[from].used = x->actors[to].used = 1;
 	}
@@ -592,7 +591,7 @@ static int stream_text(struct exporter *x, FILE *in, enum export_format fmt,
 	int rc;
 
 	if (sv == NULL)
-		return fail(err, errsz, "out of memory");
+		return export_fail(err, errsz, "out of memory");
 	sv->x = x;
 	sv->f = f;
 	rc = tracefile_read(in, x->name, survey_event, sv, err, errsz);
@@ -642,10 +641,10 @@ int export_trace(FILE *in, const char *name, enum export_format fmt,
 	int rc;
 
 	if (fmt == EXPORT_HTML)
-		return fail(err, errsz, "a page is not a diagram: export_html writes it");
+		return export_fail(err, errsz, "a page is not a diagram: export_html writes it");
 	x = calloc(1, sizeof *x);
 	if (x == NULL)
-		return fail(err, errsz, "out of memory");
+		return export_fail(err, errsz, "out of memory");
 	snprintf(clean, sizeof clean, "%s", name ? name : "trace");
 	ascii_clean(clean, sizeof clean);
 	x->name = clean;
@@ -656,7 +655,7 @@ int export_trace(FILE *in, const char *name, enum export_format fmt,
 	if (rc == 1)
 		rc = draw_from_memory(x, in, fmt, f, out, err, errsz);
 	if (rc == 0 && (fflush(out) != 0 || ferror(out)))
-		rc = fail(err, errsz, "cannot write the diagram: %s", strerror(errno));
+		rc = export_fail(err, errsz, "cannot write the diagram: %s", strerror(errno));
 	free(x->evs);
 	free(x->items);
 	free(x);
