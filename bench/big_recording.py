@@ -8,7 +8,8 @@ process each:
   sockstep replay FILE --headless --format jsonl   (every event played)
   sockstep export --format mermaid FILE            (a diagram of it)
 and prints, for each, the seconds it took and its peak memory (the
-kernel's ru_maxrss of that child), or how it refused.
+kernel's ru_maxrss of that child), or how it refused; and for replay the
+time to its first step (what the UI waits before it can draw: the load).
 
 usage: big_recording.py SOCKSTEP SEED.jsonl N TMPDIR
 Prints lines:  <what> events N seconds S maxrss_mib M exit E [refused: ...]
@@ -58,6 +59,19 @@ def measure(label, argv, n):
           f"{usage.ru_maxrss / 1024:.1f} exit {p.returncode}{why}")
 
 
+def first_step(argv):
+    """Seconds from the start to the first line replay writes (its first
+    step, read from the file), then the process is ended."""
+    t0 = time.monotonic()
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    p.stdout.readline()
+    secs = time.monotonic() - t0
+    p.kill()
+    p.wait()
+    p.stdout.close()
+    return secs
+
+
 def main():
     if len(sys.argv) != 5:
         print("usage: big_recording.py SOCKSTEP SEED.jsonl N TMPDIR", file=sys.stderr)
@@ -66,7 +80,9 @@ def main():
     path = os.path.join(tmp, f"big-{n}.jsonl")
     build(seed, n, path)
     print(f"recording {path}: {os.path.getsize(path) / 1048576:.0f} MiB")
-    measure("replay", [sockstep, "replay", path, "--headless", "--format", "jsonl"], n)
+    replay = [sockstep, "replay", path, "--headless", "--format", "jsonl"]
+    print(f"load     events {n} first_step_seconds {first_step(replay):.3f}")
+    measure("replay", replay, n)
     measure("export", [sockstep, "export", "--format", "mermaid", path], n)
     os.unlink(path)
     return 0

@@ -66,6 +66,40 @@ static void replay_text(FILE *in)
 	free(buf);
 }
 
+/* The streaming reader (replay's) yields what the callback reader does,
+ * and the same again after a rewind (replay's restart). */
+static long stream_events(struct tracefile *tf, int *end)
+{
+	struct ss_event ev;
+	char err[512];
+	long n = 0;
+
+	while ((*end = tracefile_next(tf, &ev, err, sizeof err)) == 1)
+		n++;
+	if (*end < 0)
+		printable(err, strlen(err), 0);
+	return n;
+}
+
+static void stream_twice(FILE *in)
+{
+	char err[512];
+	struct tracefile *tf;
+	int end1, end2;
+	long n1;
+
+	rewind(in);
+	tf = tracefile_stream(in, "fuzz\x1b[2J.jsonl", err, sizeof err);
+	if (tf == NULL)
+		return;
+	n1 = stream_events(tf, &end1);
+	if (tracefile_rewind(tf, err, sizeof err) < 0)
+		abort(); /* a memory file always rewinds */
+	if (stream_events(tf, &end2) != n1 || end1 != end2)
+		abort();
+	tracefile_close(tf);
+}
+
 static void export_all(FILE *in)
 {
 	static const enum export_format fmts[] = {EXPORT_MERMAID, EXPORT_PLANTUML,
@@ -104,6 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (in == NULL)
 		return 0;
 	replay_text(in);
+	stream_twice(in);
 	export_all(in);
 	fclose(in);
 	return 0;

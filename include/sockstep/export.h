@@ -20,7 +20,10 @@
 #include <stdio.h>
 #include "sockstep/filter.h"
 
-/* A diagram longer than this is refused: filter the trace first. */
+/* A diagram drawn from memory longer than this is refused: filter the
+ * trace first.  Mermaid and PlantUML of a seekable file whose drawn events
+ * are in time order (as sockstep records them) are streamed instead: the
+ * file read twice, nothing kept, any length. */
 #define EXPORT_ITEMS_MAX 20000
 /* Lifelines (actors, plus "remote" for addresses no actor owns). */
 #define EXPORT_ACTORS_MAX 16

@@ -688,12 +688,19 @@ int director_next(struct director *d)
 int director_next_for(struct director *d, const char *actor)
 {
 	struct source_grant g = {.index = -1, .actor = actor};
+	int rc;
 
 	if (d->sc)
 		return next_scripted(d);
 	if (d->finished)
 		return 1;
-	return d->src->ops->grant(d->src->self, &g);
+	rc = d->src->ops->grant(d->src->self, &g);
+	/* A finished stream's notes pass as recorded, so its own level-2
+	 * note (a bad line met in playback) is not counted on the way: the
+	 * failed grant is. */
+	if (rc < 0 && verbatim(d))
+		d->failures++;
+	return rc;
 }
 
 static int any_blocked(const struct director *d)

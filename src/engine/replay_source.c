@@ -1,28 +1,82 @@
 /*
- * replay_source: a recording behind source.h.  The whole trace is read at
- * start (bounded: REPLAY_MAX events) through the one trace reader; each
- * grant plays one step: from one SS_EV_STEP event up to the next (what
- * comes before the first step goes with it).  The recording is a finished
- * stream (merged, narrated, with its table snapshots), so the source is
- * `verbatim`: the director passes it on as it is.  Restarting rewinds;
- * the file is not read again.
+ * replay_source: a recording behind source.h, read as it is played: each
+ * grant reads and plays one step, from one SS_EV_STEP event up to the
+ * next (what comes before the first step goes with it), holding only the
+ * next event read ahead.  A recording of any length costs the reader's
+ * buffers (~1 MiB), and playing starts at once.  One pass, so a bad line
+ * is said when playback reaches it (docs/bad-input.md): the events before
+ * it have been played, then an error note ends the session.  (A checking
+ * pass first would double the cost: parsing is nearly all of it.)  The
+ * step count is the recording's own (`count` of its first step event).
+ * The recording is a finished stream (merged, narrated, with its table
+ * snapshots), so the source is `verbatim`: the director passes it on as
+ * it is.  Restarting rewinds the file (a regular file: files.h).
  */
 #include "sockstep/source.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "sockstep/escape.h"
 #include "sockstep/tracefile.h"
-
-#define REPLAY_MAX 100000 /* ~45 MB of events: a bounded store */
 
 struct replay {
 	const char *path;
 	struct source_sink sink;
-	struct ss_event *evs; /* the whole recording, NULL until loaded */
-	int n, pos;
-	int steps; /* SS_EV_STEP events in it */
+	struct tracefile *tf; /* NULL until started */
+	struct ss_event next; /* read ahead: the next event to play */
+	int have_next;        /* 0: the recording is played to its end */
+	int steps;            /* SS_EV_STEP events in it */
+	double last_t;        /* of the last event played */
+	char err[256];        /* why the reading stopped, if it did */
 };
+
+/* Read the next event into r->next.  0, or -1 with r->err. */
+static int read_ahead(struct replay *r)
+{
+	int rc = tracefile_next(r->tf, &r->next, r->err, sizeof r->err);
+
+	r->have_next = rc == 1;
+	return rc < 0 ? -1 : 0;
+}
+
+/* How many steps the recording holds, as its first step event says
+ * (`count`, the script's steps): looked for among the first
+ * PRELUDE_MAX events, none kept.  0 (unknown) if it says nothing.
+ * Counting the step events would cost a second pass over the file. */
+#define PRELUDE_MAX 1000
+static int recorded_steps(struct replay *r, char *err, size_t errsz)
+{
+	struct ss_event ev;
+	int rc, seen = 0;
+
+	r->steps = 0;
+	while (seen++ < PRELUDE_MAX && (rc = tracefile_next(r->tf, &ev, err, errsz)) == 1)
+		if (ev.kind == SS_EV_STEP) {
+			r->steps = ev.u.note.count > 0 ? ev.u.note.count : 0;
+			break;
+		}
+	return tracefile_rewind(r->tf, err, errsz);
+}
+
+/* Back to the start, the first event read ahead. */
+static int first_event(struct replay *r, char *err, size_t errsz)
+{
+	if (recorded_steps(r, err, errsz) < 0)
+		return -1;
+	if (read_ahead(r) < 0) {
+		snprintf(err, errsz, "%s", r->err);
+		return -1;
+	}
+	if (!r->have_next) {
+		char shown[256];
+		escape_string(shown, sizeof shown, r->path);
+		snprintf(err, errsz, "%s: no events", shown);
+		return -1;
+	}
+	return 0;
+}
 
 static int replay_start(void *self, double t0, const struct source_sink *sink,
 			char *err, size_t errsz)
@@ -30,19 +84,17 @@ static int replay_start(void *self, double t0, const struct source_sink *sink,
 	struct replay *r = self;
 
 	r->sink = *sink;
-	r->pos = 0;
-	if (r->evs)
-		return 0;
-	if (tracefile_load(r->path, REPLAY_MAX, &r->evs, &r->n, err, errsz) < 0)
-		return -1;
-	for (int i = 0; i < r->n; i++)
-		r->steps += r->evs[i].kind == SS_EV_STEP;
-	return 0;
+	if (r->tf == NULL) {
+		r->tf = tracefile_open(r->path, err, errsz);
+		if (r->tf == NULL)
+			return -1;
+	}
+	return first_event(r, err, errsz);
 }
 
 static int replay_pollfds(void *self, struct pollfd *fds, int max)
 {
-	return 0; /* everything is in memory */
+	return 0; /* a regular file: always ready */
 }
 
 static int replay_read(void *self)
@@ -55,8 +107,20 @@ static void replay_status(const void *self, struct source_status *st)
 	const struct replay *r = self;
 
 	*st = (struct source_status){0};
-	st->waiting = r->pos < r->n;
+	st->waiting = r->have_next;
 	st->nsteps = r->steps;
+}
+
+/* The reading stopped at a bad line: say so as the session's error. */
+static void bad_line(struct replay *r)
+{
+	struct ss_event ev;
+
+	event_init(&ev, SS_EV_NOTE);
+	ev.t = r->last_t;
+	ev.u.note.index = 2; /* the session cannot go on */
+	snprintf(ev.u.note.text, sizeof ev.u.note.text, "%s", r->err);
+	r->sink.event(r->sink.ctx, &ev);
 }
 
 /* One grant plays one step: its SS_EV_STEP event and what follows up to
@@ -69,17 +133,20 @@ static int replay_grant(void *self, const struct source_grant *g)
 	struct replay *r = self;
 	int stepped = 0;
 
-	if (r->pos >= r->n)
+	if (!r->have_next)
 		return 1;
-	while (r->pos < r->n) {
-		const struct ss_event *ev = &r->evs[r->pos];
-		if (ev->kind == SS_EV_STEP) {
+	while (r->have_next) {
+		if (r->next.kind == SS_EV_STEP) {
 			if (stepped)
 				break;
 			stepped = 1;
 		}
-		r->sink.event(r->sink.ctx, ev);
-		r->pos++;
+		r->sink.event(r->sink.ctx, &r->next);
+		r->last_t = r->next.t;
+		if (read_ahead(r) < 0) {
+			bad_line(r);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -91,7 +158,7 @@ static void replay_end(void *self, int force)
 static int replay_done(const void *self)
 {
 	const struct replay *r = self;
-	return r->pos >= r->n;
+	return !r->have_next;
 }
 
 static void replay_stop(void *self)
@@ -102,7 +169,7 @@ static void replay_free(void *self)
 {
 	struct replay *r = self;
 
-	free(r->evs);
+	tracefile_close(r->tf);
 	free(r);
 }
 

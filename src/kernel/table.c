@@ -67,13 +67,11 @@ static int keep_row(void *ctx, const struct ss_event *row)
 	return table_row_relevant(k->r, s);
 }
 
-int table_snapshot(struct table *t, const struct registry *r)
+/* The one assembly of a snapshot: n rows came from the kernel (-1: the
+ * dump failed), one more than kept so that a cut is seen and said; each
+ * row learns the table's size and its owner. */
+static int table_assemble(struct table *t, const struct registry *r, int n)
 {
-	struct keep_ctx k = {t, r};
-	/* One row more than kept, so that a cut is seen and said. */
-	int n = diag_tcp_snapshot_keep(r->ports, r->nports, r->families, keep_row,
-				       &k, t->rows, SS_TABLE_ROWS + 1);
-
 	t->nrows = 0;
 	t->cut = 0;
 	if (n < 0)
@@ -84,6 +82,16 @@ int table_snapshot(struct table *t, const struct registry *r)
 		t->rows[i].u.sock.rows = t->nrows;
 	table_own_rows(t, r);
 	return 0;
+}
+
+int table_snapshot(struct table *t, const struct registry *r)
+{
+	struct keep_ctx k = {t, r};
+	/* One row more than kept, so that a cut is seen and said. */
+	int n = diag_tcp_snapshot_keep(r->ports, r->nports, r->families, keep_row,
+				       &k, t->rows, SS_TABLE_ROWS + 1);
+
+	return table_assemble(t, r, n);
 }
 
 /* The session's sockets as tuples to look up: each known 4-tuple and its
@@ -119,16 +127,7 @@ int table_snapshot_known(struct table *t, const struct registry *r)
 	int n = diag_tcp_lookup(tup, known_tuples(r, tup, 2 * REGISTRY_MAX),
 				t->rows, SS_TABLE_ROWS + 1);
 
-	t->nrows = 0;
-	t->cut = 0;
-	if (n < 0)
-		return -1;
-	t->cut = n > SS_TABLE_ROWS;
-	t->nrows = n > SS_TABLE_ROWS ? SS_TABLE_ROWS : n;
-	for (int i = 0; i < t->nrows; i++)
-		t->rows[i].u.sock.rows = t->nrows;
-	table_own_rows(t, r);
-	return 0;
+	return table_assemble(t, r, n);
 }
 
 /* What a reader of the table would see: changed or not. */

@@ -9,6 +9,7 @@
  * stepping.  The CSP hashes are computed here from the exact bytes written.
  */
 #include "sockstep/export_html.h"
+#include "sockstep/export_model.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -34,19 +35,6 @@ struct text {
 	FILE *f;
 };
 
-static int fail(char *err, size_t errsz, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errsz) {
-		va_start(ap, fmt);
-		vsnprintf(err, errsz, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 static int text_open(struct text *t)
 {
@@ -85,18 +73,18 @@ static int slurp(FILE *in, const char *name, struct text *t, char *err, size_t e
 	size_t n;
 
 	if (text_open(t) < 0)
-		return fail(err, errsz, "out of memory");
+		return export_fail(err, errsz, "out of memory");
 	while ((n = fread(chunk, 1, sizeof chunk, in)) > 0) {
 		if (ftell(t->f) + (long)n > EXPORT_HTML_INPUT_MAX)
-			return fail(err, errsz, "%s: longer than %ld MB: too long for one page",
+			return export_fail(err, errsz, "%s: longer than %ld MB: too long for one page",
 				    name, EXPORT_HTML_INPUT_MAX >> 20);
 		fwrite(chunk, 1, n, t->f);
 	}
 	if (ferror(in))
-		return fail(err, errsz, "%s: %s", name, strerror(errno));
+		return export_fail(err, errsz, "%s: %s", name, strerror(errno));
 	fputc('\n', t->f);
 	if (text_close(t) < 0)
-		return fail(err, errsz, "out of memory");
+		return export_fail(err, errsz, "out of memory");
 	return 0;
 }
 
@@ -172,7 +160,7 @@ static int events_json(char *buf, const char *name, struct text *t, char *err, s
 	if (in == NULL || text_open(t) < 0) {
 		if (in)
 			fclose(in);
-		return fail(err, errsz, "out of memory");
+		return export_fail(err, errsz, "out of memory");
 	}
 	p.out = t->f;
 	fputs("{\"events\":[", t->f);
@@ -180,7 +168,7 @@ static int events_json(char *buf, const char *name, struct text *t, char *err, s
 	fclose(in);
 	fputs("\n]}", t->f);
 	if (text_close(t) < 0 && rc == 0)
-		return fail(err, errsz, "out of memory");
+		return export_fail(err, errsz, "out of memory");
 	return rc;
 }
 
@@ -194,12 +182,12 @@ static int diagram(const struct text *trace, const char *name, const struct filt
 	if (in == NULL || text_open(svg) < 0) {
 		if (in)
 			fclose(in);
-		return fail(err, errsz, "out of memory");
+		return export_fail(err, errsz, "out of memory");
 	}
 	rc = export_trace(in, name, EXPORT_SVG, f, svg->f, err, errsz);
 	fclose(in);
 	if (text_close(svg) < 0 && rc == 0)
-		rc = fail(err, errsz, "out of memory");
+		rc = export_fail(err, errsz, "out of memory");
 	return rc;
 }
 
@@ -308,7 +296,7 @@ int export_html(FILE *in, const char *name, const struct filter *f, FILE *out, c
 
 	escape_string(clean, sizeof clean, name ? name : "trace");
 	if (css == NULL || js == NULL)
-		rc = fail(err, errsz, "out of memory");
+		rc = export_fail(err, errsz, "out of memory");
 	if (rc == 0)
 		rc = slurp(in, clean, &trace, err, errsz);
 	if (rc == 0)
@@ -321,7 +309,7 @@ int export_html(FILE *in, const char *name, const struct filter *f, FILE *out, c
 		write_svg(out, svg.buf);
 		write_tail(out, json.buf, js);
 		if (fflush(out) != 0 || ferror(out))
-			rc = fail(err, errsz, "cannot write the page: %s", strerror(errno));
+			rc = export_fail(err, errsz, "cannot write the page: %s", strerror(errno));
 	}
 	text_free(&trace);
 	text_free(&svg);

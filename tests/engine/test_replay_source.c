@@ -13,10 +13,10 @@
 
 static const char trace[] =
     "{\"kind\":\"note\",\"text\":\"before any step\"}\n"
-    "{\"kind\":\"step\",\"step\":1}\n"
+    "{\"kind\":\"step\",\"step\":1,\"index\":1,\"count\":2}\n"
     "{\"kind\":\"note\",\"text\":\"a\"}\n"
     "{\"kind\":\"note\",\"text\":\"b\"}\n"
-    "{\"kind\":\"step\",\"step\":2}\n"
+    "{\"kind\":\"step\",\"step\":2,\"index\":2,\"count\":2}\n"
     "{\"kind\":\"note\",\"text\":\"c\"}\n";
 
 struct got {
@@ -100,6 +100,35 @@ START_TEST(test_replay_source__a_missing_file_fails_at_start_with_its_name)
 }
 END_TEST
 
+START_TEST(test_replay_source__a_bad_line_is_said_when_playback_reaches_it)
+{
+	static const char bad[] = "{\"kind\":\"step\",\"step\":1,\"index\":1}\n"
+				  "{\"kind\":\"note\",\"text\":\"a\"}\n"
+				  "{\"kind\":\"step\",\"step\":2,\"index\":2}\n"
+				  "{\"kind\":\n";
+	char err[256];
+	struct got g = {0};
+	struct source_sink sink = {collect, &g};
+	struct source_grant next = {.index = -1};
+	struct source *s;
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(bad, f);
+	fclose(f);
+	s = replay_source_new(path, err, sizeof err);
+	ck_assert_int_eq(s->ops->start(s->self, 0, &sink, err, sizeof err), 0);
+	ck_assert_int_eq(s->ops->grant(s->self, &next), 0); /* step 1, whole */
+	ck_assert_int_eq(g.n, 2);
+	ck_assert_int_eq(s->ops->grant(s->self, &next), -1); /* step 2, then line 4 */
+	ck_assert_int_eq(g.n, 4);
+	ck_assert_int_eq(g.kind[2], SS_EV_STEP);
+	ck_assert_int_eq(g.kind[3], SS_EV_NOTE);
+	ck_assert_int_eq(s->ops->done(s->self), 1);
+	source_free(s);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("replay_source");
@@ -108,6 +137,7 @@ Suite *test_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_replay_source__each_grant_plays_one_step);
 	tcase_add_test(tc, test_replay_source__a_missing_file_fails_at_start_with_its_name);
+	tcase_add_test(tc, test_replay_source__a_bad_line_is_said_when_playback_reaches_it);
 	suite_add_tcase(s, tc);
 	return s;
 }
