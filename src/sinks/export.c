@@ -322,6 +322,8 @@ static int item_cmp(const void *a, const void *b)
 static int make_item(struct exporter *x, const struct ss_event *ev, size_t seq,
 		     struct item *it, char *err, size_t errsz)
 {
+	/* the streamed path hands a stack item: no field left from before */
+	memset(it, 0, sizeof *it);
 	it->t = ev->t;
 	it->seq = seq;
 	if (ev->kind == SS_EV_PACKET) {
