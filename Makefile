@@ -41,7 +41,7 @@ EXAMPLE_BIN := $(addprefix $(B)/examples/,$(notdir $(EXAMPLE_SRC:.c=)))
 LINGUAS := $(notdir $(basename $(wildcard po/*.po)))
 CATALOGS := $(foreach l,$(LINGUAS),$(B)/locale/$(l)/LC_MESSAGES/sockstep.mo)
 XGETTEXT_FLAGS := --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ \
-	--keyword=ngettext:1,2 --add-comments=TRANSLATORS: --sort-by-file \
+	--keyword=ngettext:1,2 --add-comments=TRANSLATORS: --sort-by-file --add-location=file \
 	--package-name=sockstep --package-version=$(VERSION) \
 	--msgid-bugs-address=sockstep-authors --copyright-holder='the sockstep authors'
 
@@ -97,7 +97,7 @@ pot:
 # Bring every translation up to date with the template (new strings come
 # in untranslated, changed ones fuzzy: po-check then says which).
 po-update: pot
-	for l in $(LINGUAS); do msgmerge --quiet --update --backup=none po/$$l.po po/sockstep.pot; done
+	for l in $(LINGUAS); do msgmerge --quiet --update --backup=none --add-location=file --sort-by-file po/$$l.po po/sockstep.pot; done
 
 # Every catalog complete: no untranslated and no fuzzy message.
 po-check:
