@@ -25,6 +25,19 @@ long unescape_bytes(unsigned char *out, size_t outsz, const char *in);
  * that did not come from us). */
 void escape_string(char *out, size_t outsz, const char *in);
 
+/* The same for text a person reads (narration, notes, messages, lesson
+ * titles), which may be Chinese: a character that is valid in the
+ * locale's multibyte encoding and takes columns on the screen
+ * (wcwidth > 0: no C1 control, no zero-width or direction mark) is kept
+ * as its bytes; every other byte is escaped as escape_bytes does.  In a
+ * locale that is not UTF-8 this is escape_string.  Never cuts a
+ * character; "..." ends a text that did not fit. */
+void escape_text(char *out, size_t outsz, const char *in);
+
+/* 1 when in is already what escape_text would leave unchanged apart
+ * from backslashes (printable ASCII and kept characters only). */
+int escape_text_clean(const char *in);
+
 /* Write in as HTML text or a quoted attribute value: & < > " ' become
  * entities, other printable ASCII stays, every other byte (controls, DEL,
  * bytes >= 0x80) is written as the visible text \xNN as escape_bytes

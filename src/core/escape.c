@@ -8,7 +8,9 @@
 #include "sockstep/escape.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 static const char hex_digits[] = "0123456789abcdef";
 
@@ -150,6 +152,83 @@ long unescape_bytes(unsigned char *out, size_t outsz, const char *in)
 void escape_string(char *out, size_t outsz, const char *in)
 {
 	escape_bytes(out, outsz, in, in != NULL ? strlen(in) : 0);
+}
+
+/* Bytes of the printable multibyte character at s (wcwidth > 0), or 0
+ * when the byte there must be escaped. */
+static size_t text_kept(const char *s)
+{
+	wchar_t wc;
+	mbstate_t st;
+	size_t n;
+
+	if ((unsigned char)*s < 0x80)
+		return 0;
+	memset(&st, 0, sizeof st);
+	n = mbrtowc(&wc, s, strnlen(s, MB_CUR_MAX), &st);
+	if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
+		return 0;
+	return wcwidth(wc) > 0 ? n : 0;
+}
+
+/* The piece escape_text writes for the character at p: the character
+ * itself, or the escape of its first byte in tok.  *len gets the input
+ * bytes it stands for; returns its output length. */
+static size_t text_piece(const char *p, char tok[4], const char **piece, size_t *len)
+{
+	size_t kept = text_kept(p);
+
+	if (kept) {
+		*piece = p;
+		*len = kept;
+		return kept;
+	}
+	*piece = tok;
+	*len = 1;
+	return escape_one((unsigned char)*p, tok);
+}
+
+void escape_text(char *out, size_t outsz, const char *in)
+{
+	const char *piece, *p;
+	size_t pos = 0, need = 0, len, n, room;
+	char tok[4];
+
+	if (outsz == 0)
+		return;
+	in = in ? in : "";
+	/* As escape_bytes: "..." only when something is really left out. */
+	for (p = in; *p && need < outsz; p += len)
+		need += text_piece(p, tok, &piece, &len);
+	room = outsz - 1;
+	int truncated = need > room;
+	if (truncated)
+		room = room >= 3 ? room - 3 : 0;
+	for (p = in; *p; p += len) {
+		n = text_piece(p, tok, &piece, &len);
+		if (pos + n > room)
+			break;
+		memcpy(out + pos, piece, n);
+		pos += n;
+	}
+	for (int d = 0; truncated && d < 3 && pos + 1 < outsz; d++)
+		out[pos++] = '.';
+	out[pos] = '\0';
+}
+
+int escape_text_clean(const char *in)
+{
+	while (*in) {
+		size_t kept = text_kept(in);
+		unsigned char c = (unsigned char)*in;
+		if (kept)
+			in += kept;
+		else if (c >= 0x20 && c < 0x7f)
+			in++;
+		else
+			return 0;
+	}
+	return 1;
 }
 
 void escape_html(FILE *out, const char *in)

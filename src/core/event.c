@@ -272,15 +272,13 @@ int event_call_returns_fd(const char *name, long ret)
 static void escape_field(char *field, size_t size)
 {
 	char shown[SS_TEXT_MAX];
-	const unsigned char *p = (const unsigned char *)field;
 
 	/* Printable already (a live event's fields are escaped where they
-	 * are made): kept as is, its backslashes not doubled. */
-	while (*p >= 0x20 && *p < 0x7f)
-		p++;
-	if (*p == '\0')
+	 * are made): kept as is, its backslashes not doubled.  A person's
+	 * text (a Chinese narration) keeps its characters: escape_text. */
+	if (escape_text_clean(field))
 		return;
-	escape_string(shown, size < sizeof shown ? size : sizeof shown, field);
+	escape_text(shown, size < sizeof shown ? size : sizeof shown, field);
 	memcpy(field, shown, strlen(shown) + 1);
 }
 

@@ -1,6 +1,7 @@
 /* escape: peer bytes never reach a terminal as control sequences, and the
  * escaped text decodes back to exactly the bytes that were sent. */
 #include <check.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +168,40 @@ START_TEST(escape_string_applies_the_same_rules)
 }
 END_TEST
 
+/* A Chinese note keeps its characters in a UTF-8 locale; what a terminal
+ * would obey (ESC, C1 controls as UTF-8, a right-to-left override) or
+ * cannot read (a lone byte of a character) is still escaped. */
+START_TEST(escape_text_keeps_chinese_and_escapes_controls)
+{
+	char out[64];
+	ck_assert_ptr_nonnull(setlocale(LC_CTYPE, "C.UTF-8"));
+	escape_text(out, sizeof out, "\xe5\x86\x85\xe6\xa0\xb8 \x1b[2J");
+	ck_assert_str_eq(out, "\xe5\x86\x85\xe6\xa0\xb8 \\x1b[2J");
+	escape_text(out, sizeof out, "a\xc2\x9b" "b\xe2\x80\xae" "c\xe5\x86");
+	ck_assert_str_eq(out, "a\\xc2\\x9bb\\xe2\\x80\\xaec\\xe5\\x86");
+	ck_assert(escape_text_clean("\xe5\x86\x85 ok"));
+	ck_assert(!escape_text_clean("\xe5\x86"));
+	ck_assert(!escape_text_clean("\x1b"));
+	setlocale(LC_CTYPE, "C");
+	escape_text(out, sizeof out, "\xe5\x86\x85");
+	ck_assert_str_eq(out, "\\xe5\\x86\\x85");
+}
+END_TEST
+
+/* Cut short, the text ends with "..." and never half a character. */
+START_TEST(escape_text_never_splits_a_character)
+{
+	char out[9];
+	ck_assert_ptr_nonnull(setlocale(LC_CTYPE, "C.UTF-8"));
+	/* four characters of three bytes: twelve bytes, eight of room */
+	escape_text(out, sizeof out, "\xe5\x86\x85\xe6\xa0\xb8\xe5\x86\x85\xe6\xa0\xb8");
+	ck_assert_str_eq(out, "\xe5\x86\x85...");
+	escape_text(out, sizeof out, "12345678");
+	ck_assert_str_eq(out, "12345678");
+	setlocale(LC_CTYPE, "C");
+}
+END_TEST
+
 /* What a writer puts in a FILE, as a string (caller frees). */
 static char *written(void (*fn)(FILE *, const char *), const char *in)
 {
@@ -241,6 +276,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, unescape_rejects_malformed_escapes);
 	tcase_add_test(tc, unescape_stops_at_the_output_size);
 	tcase_add_test(tc, escape_string_applies_the_same_rules);
+	tcase_add_test(tc, escape_text_keeps_chinese_and_escapes_controls);
+	tcase_add_test(tc, escape_text_never_splits_a_character);
 	tcase_add_test(tc, escape_html_turns_markup_into_text);
 	tcase_add_test(tc, escape_html_never_emits_a_control_or_markup_byte);
 	tcase_add_test(tc, escape_script_json_cannot_close_the_script_block);
