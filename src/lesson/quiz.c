@@ -7,6 +7,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "sockstep/i18n.h"
+
 int quiz_expects_failure(const struct ss_step *st)
 {
 	for (int i = 0; i < st->nexpect; i++)
@@ -41,6 +43,14 @@ int quiz_expectation(const struct ss_script *sc, const struct ss_step *st,
 
 int quiz_is_yes(const char *a)
 {
+	/* a Chinese learner answers 是 / 对 / 成功 (in any locale: an
+	 * answers file may come from a class in another one) */
+	static const char *const zh_yes[] = {"\xe6\x98\xaf", "\xe6\x98\xaf\xe7\x9a\x84",
+					     "\xe5\xaf\xb9", "\xe6\x88\x90\xe5\x8a\x9f", NULL};
+
+	for (int i = 0; zh_yes[i]; i++)
+		if (strcmp(a, zh_yes[i]) == 0)
+			return 1;
 	return strcasecmp(a, "yes") == 0 || strcasecmp(a, "y") == 0 ||
 	       strcasecmp(a, "true") == 0 || strcasecmp(a, "ok") == 0 ||
 	       strcasecmp(a, "succeeds") == 0 || strcasecmp(a, "success") == 0;
@@ -79,10 +89,10 @@ static int judge_ok(const char *prediction, const struct ss_event *call,
 
 	snprintf(value, valuesz, "%s", succeeded ? "yes" : "no");
 	if (succeeded || name == NULL)
-		snprintf(report, reportsz, "the call %s",
-			 succeeded ? "succeeded" : "failed");
+		snprintf(report, reportsz, "%s",
+			 succeeded ? _("the call succeeded") : _("the call failed"));
 	else
-		snprintf(report, reportsz, "the call failed with %s", name);
+		snprintf(report, reportsz, _("the call failed with %s"), name);
 	return quiz_is_yes(prediction) == succeeded;
 }
 
@@ -99,7 +109,7 @@ static int judge_field(const struct ss_script *sc, const struct ss_step *st,
 	snprintf(expr, sizeof expr, "%s == %s", st->answer, value);
 	ok = expect_eval(sc, expr, env, report, reportsz) == 1;
 	if (expect_field_text(sc, st->answer, env, value, sizeof value) == 0) {
-		snprintf(report, reportsz, "%s is %s", st->answer, value);
+		snprintf(report, reportsz, _("%s is %s"), st->answer, value);
 		snprintf(kvalue, kvaluesz, "%s", value);
 	}
 	return ok;
@@ -122,13 +132,19 @@ int quiz_judge(const struct ss_script *sc, const struct ss_step *st,
 	else
 		ok = judge_field(sc, st, prediction, env, report, sizeof report,
 				 value, valuesz);
-	n = (size_t)snprintf(text, sizeof text, "%s You said %s; the kernel says %s. %s",
-			     ok ? "Right!" : "Not quite.", prediction, report,
-			     st->explain);
+	n = (size_t)snprintf(text, sizeof text,
+			     ok ? _("Right! You said %s; the kernel says %s. %s")
+				: _("Not quite. You said %s; the kernel says %s. %s"),
+			     prediction, report, st->explain);
 	if (versz == 0)
 		return ok;
+	if (n >= sizeof text)
+		n = sizeof text - 1;
 	if (n >= versz)
 		n = versz - 1;
+	/* never half a character: the verdict may be Chinese */
+	while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
+		n--;
 	memcpy(verdict, text, n); /* cut at the caller's size */
 	verdict[n] = '\0';
 	return ok;
@@ -140,7 +156,7 @@ static void describe_failure(const struct ss_script *sc, const struct ss_step *s
 {
 	if (firstsz == 0 || first[0] != '\0')
 		return;
-	snprintf(first, firstsz, "%s:%d: step %d (%s %s): expectation failed: %.200s",
+	snprintf(first, firstsz, _("%s:%d: step %d (%s %s): expectation failed: %.200s"),
 		 sc->path[0] ? sc->path : "built-in", st->expect[i].line, step,
 		 sc->actors[st->actor], script_call_name(st->call), report);
 }
