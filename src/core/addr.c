@@ -70,9 +70,8 @@ static int addr_parse_v6(struct ss_addr *a, const char *text,
 	if (pct) {
 		*pct = '\0';
 		if (pct[1] == '\0' || strlen(pct + 1) >= sizeof a->scope)
-			/* xgettext:no-c-format */
 			return addr_fail(err, errsz, text,
-					 _("scope id after '%' must be 1 to 15 characters"));
+					 _("the scope id after the percent sign must be 1 to 15 characters"));
 		snprintf(a->scope, sizeof a->scope, "%s", pct + 1);
 	}
 	if (inet_pton(AF_INET6, a->host, &in6) != 1)

@@ -19,6 +19,7 @@
 
 #include "sockstep/actor.h"
 #include "sockstep/i18n.h"
+#include "sockstep/cut.h"
 #include "sockstep/proc.h"
 #include "sockstep/script.h"
 
@@ -75,6 +76,7 @@ static void note(struct actors *a, const char *actor, const char *fmt, ...)
 	ev.u.note.index = 2; /* the session cannot go on */
 	va_start(ap, fmt);
 	vsnprintf(ev.u.note.text, sizeof ev.u.note.text, fmt, ap);
+	cut_end(ev.u.note.text); /* a long Chinese note: no half character */
 	va_end(ap);
 	emit(a, &ev);
 }

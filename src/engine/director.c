@@ -20,6 +20,7 @@
 
 #include "sockstep/accept_order.h"
 #include "sockstep/call_match.h"
+#include "sockstep/cut.h"
 #include "sockstep/explain.h"
 #include "sockstep/free_run.h"
 #include "sockstep/i18n.h"
@@ -153,6 +154,7 @@ static void note(struct director *d, int level, const char *actor,
 	ev.u.note.index = level;
 	va_start(ap, fmt);
 	vsnprintf(ev.u.note.text, sizeof ev.u.note.text, fmt, ap);
+	cut_end(ev.u.note.text); /* a long Chinese note: no half character */
 	va_end(ap);
 	push(d, &ev);
 }
@@ -768,10 +770,8 @@ static void wind_up(struct director *d)
 		narrate_table(d, NULL);
 	}
 	if (d->quiz.asked)
-		note(d, 0, NULL,
-		     ngettext("quiz: %d of %d prediction right", "quiz: %d of %d predictions right",
-			      (unsigned long)d->quiz.asked),
-		     d->quiz.right, d->quiz.asked);
+		note(d, 0, NULL, _("quiz: %d of %d predictions right"), d->quiz.right,
+		     d->quiz.asked);
 	merge_flush(&d->merge, now_t(d), 1);
 	d->done = 1;
 }

@@ -4,6 +4,7 @@
  * answered.
  */
 #include "sockstep/kernel_view.h"
+#include "sockstep/cut.h"
 #include "sockstep/i18n.h"
 
 #include <errno.h>
@@ -33,6 +34,7 @@ static void warn(struct kernel_view *k, const char *actor, const char *fmt, ...)
 	ev.u.note.index = 1;
 	va_start(ap, fmt);
 	vsnprintf(ev.u.note.text, sizeof ev.u.note.text, fmt, ap);
+	cut_end(ev.u.note.text); /* a long Chinese note: no half character */
 	va_end(ap);
 	k->push(k->ctx, &ev);
 }

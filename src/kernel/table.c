@@ -163,6 +163,7 @@ static void emit_note(double now, int level, table_emit emit, void *ctx,
 	ev.u.note.index = level;
 	va_start(ap, fmt);
 	vsnprintf(ev.u.note.text, sizeof ev.u.note.text, fmt, ap);
+	cut_end(ev.u.note.text); /* a long Chinese note: no half character */
 	va_end(ap);
 	emit(ctx, &ev);
 }

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 
 #include "sockstep/addr.h"
+#include "sockstep/cut.h"
 #include "sockstep/escape.h"
 #include "sockstep/expect.h"
 #include "sockstep/i18n.h"
@@ -268,7 +269,7 @@ static int parse_addr(struct grammar *p, struct ss_step *st, const char *a)
 			return -1;
 	} else if (addr_parse(&st->target, a, ADDR_AUTO | ADDR_NAMES, why,
 			      sizeof why) < 0) {
-		return grammar_fail(p, _("%s"), why);
+		return grammar_fail(p, "%s", why);
 	}
 	snprintf(st->addr, sizeof st->addr, "%s", a);
 	return 0;
@@ -600,7 +601,11 @@ static int kw_say(struct grammar *g, struct ss_step *st, const char *rest)
 {
 	size_t used = strlen(st->say);
 
-	snprintf(st->say + used, sizeof st->say - used, "%s%s", used ? " " : "", rest);
+	/* cut at a character: a long Chinese narration must not end in
+	 * half a character */
+	if (used)
+		cut_append(st->say, sizeof st->say, " ");
+	cut_append(st->say, sizeof st->say, rest);
 	return 0;
 }
 
@@ -629,7 +634,7 @@ static int kw_ask(struct grammar *g, struct ss_step *st, const char *rest)
 {
 	if (*rest == '\0')
 		return grammar_fail(g, _("'ask:' needs text"));
-	snprintf(st->ask, sizeof st->ask, "%s", rest);
+	cut_copy(st->ask, sizeof st->ask, rest);
 	st->ask_line = g->line;
 	return 0;
 }
@@ -638,7 +643,7 @@ static int kw_explain(struct grammar *g, struct ss_step *st, const char *rest)
 {
 	if (*rest == '\0')
 		return grammar_fail(g, _("'explain:' needs text"));
-	snprintf(st->explain, sizeof st->explain, "%s", rest);
+	cut_copy(st->explain, sizeof st->explain, rest);
 	return 0;
 }
 

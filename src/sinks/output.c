@@ -112,12 +112,21 @@ static const char *who(const struct ss_event *ev, char *buf, size_t size)
 	return buf;
 }
 
+/* s, then spaces up to cols display columns: printf's "%-*s" counted in
+ * columns (a longer s is kept whole, as printf keeps it). */
+static void pad_to(FILE *out, const char *s, int cols)
+{
+	fputs(s, out);
+	for (int w = text_width(s); w < cols; w++)
+		fputc(' ', out);
+}
+
 /* "   0.0081  server   ": the time and who, the who padded to its
  * column in display columns (an actor named in Chinese stays aligned). */
 static void print_time_label(struct output_text *o, double t, const char *label)
 {
 	fprintf(o->out, "%9.4f  ", t);
-	text_pad(o->out, label, 8);
+	pad_to(o->out, label, 8);
 	fputc(' ', o->out);
 }
 
@@ -132,7 +141,7 @@ static void print_head(struct output_text *o, const struct ss_event *ev)
 static void print_verdict(struct output_text *o, const char *verdict)
 {
 	fputs("            ", o->out);
-	text_pad(o->out, verdict, 8);
+	pad_to(o->out, verdict, 8);
 	fputc(' ', o->out);
 }
 
@@ -174,7 +183,7 @@ static void print_call(struct output_text *o, const struct ss_event *ev,
 	if (blocked) {
 		char call[160];
 		output_call_text(ev, call, sizeof call);
-		text_pad(o->out, call, CALL_COLS);
+		pad_to(o->out, call, CALL_COLS);
 		fprintf(o->out, " %s\n", _("... blocked in the kernel"));
 		return;
 	}
@@ -183,11 +192,11 @@ static void print_call(struct output_text *o, const struct ss_event *ev,
 		snprintf(extra, sizeof extra, _("  queue %d/%d"), c->queue, c->backlog);
 	else if (c->unread >= 0 && c->bytes >= 0)
 		snprintf(extra, sizeof extra, _("  unread %ld"), c->unread);
-	text_pad(o->out, line, LINE_COLS);
+	pad_to(o->out, line, LINE_COLS);
 	fputc(' ', o->out);
-	text_pad(o->out, or_dash(c->local), ADDR_COLS);
+	pad_to(o->out, or_dash(c->local), ADDR_COLS);
 	fputs(" -> ", o->out);
-	text_pad(o->out, or_dash(c->peer), ADDR_COLS);
+	pad_to(o->out, or_dash(c->peer), ADDR_COLS);
 	fprintf(o->out, " %s%s\n", c->state >= 0 ? event_tcp_state_name(c->state) : "", extra);
 }
 
