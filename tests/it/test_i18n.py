@@ -175,6 +175,9 @@ def test_jsonl_calls_are_the_same_in_every_language():
         zk = {k for e in zevs if e["kind"] == kind for k in e}
         ek = {k for e in eevs if e["kind"] == kind for k in e}
         assert zk == ek, (kind, zk ^ ek)
+    # the keyword scripts match stays English (docs/trace-format.md)
+    znotes = [e["text"] for e in zevs if e["kind"] == "note"]
+    assert znotes and znotes[0].startswith("network: "), znotes
     zsteps = [e for e in zevs if e["kind"] == "step"]
     assert zsteps and all(CJK.search(json.dumps(e, ensure_ascii=False)) for e in zsteps)
 
