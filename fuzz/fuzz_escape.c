@@ -2,12 +2,16 @@
  * fuzz_escape: escape_bytes never lets a byte outside 0x20..0x7e out,
  * always terminates, and unescape_bytes gives back the exact input when
  * nothing was cut; escape_html writes only printable ASCII without markup
- * characters, and escape_script_json never lets <, > or & through.
+ * characters, and escape_script_json never lets <, > or & through;
+ * escape_text, in a UTF-8 locale, lets out only printable ASCII and whole,
+ * valid, printable multibyte characters, and never writes past its size.
  */
+#include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "sockstep/escape.h"
 
@@ -39,8 +43,43 @@ static void check_html_writers(const char *text)
 	free(buf);
 }
 
+/* escape_text's output: ASCII controls never, and every byte >= 0x80
+ * part of a whole character that takes columns. */
+static void check_text(const char *text, size_t outsz)
+{
+	char out[256];
+	mbstate_t st;
+
+	memset(out, 'Z', sizeof out);
+	escape_text(out, outsz, text);
+	if (outsz == 0)
+		return;
+	size_t n = strnlen(out, outsz);
+	if (n >= outsz || (outsz < sizeof out && out[outsz] != 'Z'))
+		abort();
+	memset(&st, 0, sizeof st);
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)out[i];
+		wchar_t wc;
+		if (c < 0x80) {
+			if (c < 0x20 || c == 0x7f)
+				abort();
+			i++;
+			continue;
+		}
+		size_t k = mbrtowc(&wc, out + i, n - i, &st);
+		if (k == (size_t)-1 || k == (size_t)-2 || k == 0 || wcwidth(wc) <= 0)
+			abort();
+		i += k;
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static int utf8;
+
+	if (!utf8)
+		utf8 = setlocale(LC_CTYPE, "C.UTF-8") != NULL ? 1 : -1;
 	/* The first byte picks an output size, small ones included: the
 	 * truncation path ("...") must be as safe as the full one. */
 	size_t outsz = size > 0 ? data[0] : 0;
@@ -89,6 +128,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	long r = unescape_bytes(out8, sizeof(out8), text);
 	(void)r;
 	check_html_writers(text);
+	if (utf8 > 0)
+		check_text(text, outsz);
 	free(text);
 	free(back);
 	free(big);
