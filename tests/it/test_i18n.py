@@ -122,7 +122,7 @@ def test_help_and_a_usage_error_in_chinese():
     u = run_in(ZH, "--pause", "99")
     lines = u.stderr.splitlines()
     assert u.returncode == 2 and len(lines) == 2, u
-    assert lines[0].startswith("sockstep：") and "'99'" in lines[0] and CJK.search(lines[0]), lines
+    assert lines[0].startswith("sockstep: ") and "'99'" in lines[0] and CJK.search(lines[0]), lines
     assert "sockstep --help" in lines[1], lines
     b = run_in(ZH, "--bogus")
     assert b.returncode == 2 and "'--bogus'" in b.stderr and CJK.search(b.stderr), b
