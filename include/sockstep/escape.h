@@ -25,17 +25,16 @@ long unescape_bytes(unsigned char *out, size_t outsz, const char *in);
  * that did not come from us). */
 void escape_string(char *out, size_t outsz, const char *in);
 
-/* The same for text a person reads (narration, notes, messages, lesson
- * titles), which may be Chinese: a character that is valid in the
- * locale's multibyte encoding and takes columns on the screen
- * (wcwidth > 0: no C1 control, no zero-width or direction mark) is kept
- * as its bytes; every other byte is escaped as escape_bytes does.  In a
- * locale that is not UTF-8 this is escape_string.  Never cuts a
- * character; "..." ends a text that did not fit. */
+/* Prose (narration, notes, messages, a lesson's text): as escape_string,
+ * but a valid UTF-8 character that is printable stays as it is (a Chinese
+ * lesson reads as Chinese); C1 controls, bidirectional overrides and
+ * broken sequences are escaped as \xNN.  Cut at outsz - 1, between
+ * characters and escapes, never inside one. */
 void escape_text(char *out, size_t outsz, const char *in);
 
-/* 1 when in is already what escape_text would leave unchanged apart
- * from backslashes (printable ASCII and kept characters only). */
+/* 1 when in is already what escape_text leaves as it is, backslashes
+ * apart: printable ASCII and characters escape_text keeps, nothing else
+ * (event_escape keeps such a field unchanged). */
 int escape_text_clean(const char *in);
 
 /* Write in as HTML text or a quoted attribute value: & < > " ' become

@@ -154,79 +154,69 @@ void escape_string(char *out, size_t outsz, const char *in)
 	escape_bytes(out, outsz, in, in != NULL ? strlen(in) : 0);
 }
 
-/* Bytes of the printable multibyte character at s (wcwidth > 0), or 0
- * when the byte there must be escaped. */
-static size_t text_kept(const char *s)
+/* Bytes of the valid UTF-8 character at s that is safe to show as it is
+ * (0 otherwise): not a C1 control, not a line/paragraph separator, not a
+ * bidirectional override or isolate (text that reads differently from
+ * what it is), no overlong form or surrogate. */
+static size_t shown_utf8(const unsigned char *s)
 {
-	wchar_t wc;
-	mbstate_t st;
-	size_t n;
+	size_t len;
+	unsigned cp;
 
-	if ((unsigned char)*s < 0x80)
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
 		return 0;
-	memset(&st, 0, sizeof st);
-	n = mbrtowc(&wc, s, strnlen(s, MB_CUR_MAX), &st);
-	if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
-		return 0;
-	return wcwidth(wc) > 0 ? n : 0;
-}
-
-/* The piece escape_text writes for the character at p: the character
- * itself, or the escape of its first byte in tok.  *len gets the input
- * bytes it stands for; returns its output length. */
-static size_t text_piece(const char *p, char tok[4], const char **piece, size_t *len)
-{
-	size_t kept = text_kept(p);
-
-	if (kept) {
-		*piece = p;
-		*len = kept;
-		return kept;
+	for (size_t k = 1; k < len; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[k] & 0x3f);
 	}
-	*piece = tok;
-	*len = 1;
-	return escape_one((unsigned char)*p, tok);
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp < 0xa0 ||
+	    (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	    cp == 0x200e || cp == 0x200f || cp == 0xfeff)
+		return 0;
+	return len;
 }
 
 void escape_text(char *out, size_t outsz, const char *in)
 {
-	const char *piece, *p;
-	size_t pos = 0, need = 0, len, n, room;
+	const unsigned char *s = (const unsigned char *)(in ? in : "");
+	size_t pos = 0;
 	char tok[4];
 
 	if (outsz == 0)
 		return;
-	in = in ? in : "";
-	/* As escape_bytes: "..." only when something is really left out. */
-	for (p = in; *p && need < outsz; p += len)
-		need += text_piece(p, tok, &piece, &len);
-	room = outsz - 1;
-	int truncated = need > room;
-	if (truncated)
-		room = room >= 3 ? room - 3 : 0;
-	for (p = in; *p; p += len) {
-		n = text_piece(p, tok, &piece, &len);
-		if (pos + n > room)
+	while (*s) {
+		size_t n = shown_utf8(s);
+		const void *src = s;
+		if (n == 0) {
+			n = escape_one(*s, tok);
+			src = tok;
+		}
+		if (pos + n >= outsz)
 			break;
-		memcpy(out + pos, piece, n);
+		memcpy(out + pos, src, n);
 		pos += n;
+		s += src == tok ? 1 : n;
 	}
-	for (int d = 0; truncated && d < 3 && pos + 1 < outsz; d++)
-		out[pos++] = '.';
 	out[pos] = '\0';
 }
 
 int escape_text_clean(const char *in)
 {
-	while (*in) {
-		size_t kept = text_kept(in);
-		unsigned char c = (unsigned char)*in;
-		if (kept)
-			in += kept;
-		else if (c >= 0x20 && c < 0x7f)
-			in++;
-		else
+	const unsigned char *s = (const unsigned char *)(in ? in : "");
+
+	while (*s) {
+		size_t n = shown_utf8(s);
+		if (n == 0 && (*s < 0x20 || *s >= 0x7f))
 			return 0;
+		s += n ? n : 1;
 	}
 	return 1;
 }

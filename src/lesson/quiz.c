@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "sockstep/cut.h"
 #include "sockstep/i18n.h"
 
 int quiz_expects_failure(const struct ss_step *st)
@@ -122,7 +123,6 @@ int quiz_judge(const struct ss_script *sc, const struct ss_step *st,
 	char report[SS_TEXT_MAX];
 	char text[SS_TEXT_MAX * 3];
 	int ok;
-	size_t n;
 
 	if (valuesz)
 		value[0] = '\0';
@@ -132,21 +132,12 @@ int quiz_judge(const struct ss_script *sc, const struct ss_step *st,
 	else
 		ok = judge_field(sc, st, prediction, env, report, sizeof report,
 				 value, valuesz);
-	n = (size_t)snprintf(text, sizeof text,
-			     ok ? _("Right! You said %s; the kernel says %s. %s")
-				: _("Not quite. You said %s; the kernel says %s. %s"),
-			     prediction, report, st->explain);
-	if (versz == 0)
-		return ok;
-	if (n >= sizeof text)
-		n = sizeof text - 1;
-	if (n >= versz)
-		n = versz - 1;
-	/* never half a character: the verdict may be Chinese */
-	while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
-		n--;
-	memcpy(verdict, text, n); /* cut at the caller's size */
-	verdict[n] = '\0';
+	snprintf(text, sizeof text,
+		 ok ? _("Right! You said %s; the kernel says %s. %s")
+		    : _("Not quite. You said %s; the kernel says %s. %s"),
+		 prediction, report, st->explain);
+	if (versz)
+		cut_copy(verdict, versz, text); /* the caller's size, whole characters */
 	return ok;
 }
 

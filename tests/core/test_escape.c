@@ -1,7 +1,6 @@
 /* escape: peer bytes never reach a terminal as control sequences, and the
  * escaped text decodes back to exactly the bytes that were sent. */
 #include <check.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,37 +167,16 @@ START_TEST(escape_string_applies_the_same_rules)
 }
 END_TEST
 
-/* A Chinese note keeps its characters in a UTF-8 locale; what a terminal
- * would obey (ESC, C1 controls as UTF-8, a right-to-left override) or
- * cannot read (a lone byte of a character) is still escaped. */
-START_TEST(escape_text_keeps_chinese_and_escapes_controls)
+/* event_escape keeps a field escape_text would not change: Chinese and
+ * printable ASCII; anything escape_text would escape makes it unclean. */
+START_TEST(escape_text_clean_is_what_escape_text_keeps)
 {
-	char out[64];
-	ck_assert_ptr_nonnull(setlocale(LC_CTYPE, "C.UTF-8"));
-	escape_text(out, sizeof out, "\xe5\x86\x85\xe6\xa0\xb8 \x1b[2J");
-	ck_assert_str_eq(out, "\xe5\x86\x85\xe6\xa0\xb8 \\x1b[2J");
-	escape_text(out, sizeof out, "a\xc2\x9b" "b\xe2\x80\xae" "c\xe5\x86");
-	ck_assert_str_eq(out, "a\\xc2\\x9bb\\xe2\\x80\\xaec\\xe5\\x86");
-	ck_assert(escape_text_clean("\xe5\x86\x85 ok"));
-	ck_assert(!escape_text_clean("\xe5\x86"));
-	ck_assert(!escape_text_clean("\x1b"));
-	setlocale(LC_CTYPE, "C");
-	escape_text(out, sizeof out, "\xe5\x86\x85");
-	ck_assert_str_eq(out, "\\xe5\\x86\\x85");
-}
-END_TEST
-
-/* Cut short, the text ends with "..." and never half a character. */
-START_TEST(escape_text_never_splits_a_character)
-{
-	char out[9];
-	ck_assert_ptr_nonnull(setlocale(LC_CTYPE, "C.UTF-8"));
-	/* four characters of three bytes: twelve bytes, eight of room */
-	escape_text(out, sizeof out, "\xe5\x86\x85\xe6\xa0\xb8\xe5\x86\x85\xe6\xa0\xb8");
-	ck_assert_str_eq(out, "\xe5\x86\x85...");
-	escape_text(out, sizeof out, "12345678");
-	ck_assert_str_eq(out, "12345678");
-	setlocale(LC_CTYPE, "C");
+	ck_assert(escape_text_clean("\xe5\x86\x85\xe6\xa0\xb8 ok"));
+	ck_assert(escape_text_clean(""));
+	ck_assert(!escape_text_clean("\xe5\x86"));		/* broken */
+	ck_assert(!escape_text_clean("a\x1b[2J"));		/* ESC */
+	ck_assert(!escape_text_clean("\xc2\x9b"));		/* C1 CSI */
+	ck_assert(!escape_text_clean("\xe2\x80\xae"));	/* RTL override */
 }
 END_TEST
 
@@ -258,11 +236,30 @@ START_TEST(escape_script_json_escapes_the_javascript_line_breaks)
 }
 END_TEST
 
+START_TEST(escape_text_keeps_chinese_and_escapes_what_is_not_safe)
+{
+	char out[64];
+
+	escape_text(out, sizeof out, "三次握手 SYN");
+	ck_assert_str_eq(out, "三次握手 SYN");
+	/* ESC, a C1 control (U+009B CSI), a right-to-left override, a
+	 * broken sequence: all escaped, never passed through. */
+	escape_text(out, sizeof out, "a\x1b[2Jb\xc2\x9b" "c\xe2\x80\xae" "d\xe4\xb8" "e");
+	ck_assert_str_eq(out, "a\\x1b[2Jb\\xc2\\x9bc\\xe2\\x80\\xaed\\xe4\\xb8e");
+	/* Cut between characters: 7 bytes of room hold two Chinese ones. */
+	escape_text(out, 8, "三次握手");
+	ck_assert_str_eq(out, "三次");
+	for (size_t i = 0; out[i]; i++)
+		ck_assert((unsigned char)out[i] >= 0x20 && out[i] != 0x7f);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("escape");
 	TCase *tc = tcase_create("escape");
 	tcase_add_test(tc, escape_never_emits_control_bytes);
+	tcase_add_test(tc, escape_text_keeps_chinese_and_escapes_what_is_not_safe);
 	tcase_add_test(tc, escape_never_emits_control_bytes_for_any_single_byte);
 	tcase_add_test(tc, escape_round_trips_all_256_byte_values);
 	tcase_add_test(tc, escape_defuses_clear_screen_sequence);
@@ -276,8 +273,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, unescape_rejects_malformed_escapes);
 	tcase_add_test(tc, unescape_stops_at_the_output_size);
 	tcase_add_test(tc, escape_string_applies_the_same_rules);
-	tcase_add_test(tc, escape_text_keeps_chinese_and_escapes_controls);
-	tcase_add_test(tc, escape_text_never_splits_a_character);
+	tcase_add_test(tc, escape_text_clean_is_what_escape_text_keeps);
 	tcase_add_test(tc, escape_html_turns_markup_into_text);
 	tcase_add_test(tc, escape_html_never_emits_a_control_or_markup_byte);
 	tcase_add_test(tc, escape_script_json_cannot_close_the_script_block);
