@@ -44,10 +44,18 @@ int quiz_expectation(const struct ss_script *sc, const struct ss_step *st,
 
 int quiz_is_yes(const char *a)
 {
-	/* a Chinese learner answers 是 / 对 / 成功 (in any locale: an
-	 * answers file may come from a class in another one) */
-	static const char *const zh_yes[] = {"\xe6\x98\xaf", "\xe6\x98\xaf\xe7\x9a\x84",
-					     "\xe5\xaf\xb9", "\xe6\x88\x90\xe5\x8a\x9f", NULL};
+	/* a Chinese learner answers 会 / 能 / 可以 / 是 / 对 / 成功 (the
+	 * Chinese lessons offer [会 | 不会]), in any locale: an answers file
+	 * may come from a class in another one */
+	static const char *const zh_yes[] = {
+		"\xe4\xbc\x9a",		   /* 会 */
+		"\xe8\x83\xbd",		   /* 能 */
+		"\xe5\x8f\xaf\xe4\xbb\xa5", /* 可以 */
+		"\xe6\x98\xaf",		   /* 是 */
+		"\xe6\x98\xaf\xe7\x9a\x84", /* 是的 */
+		"\xe5\xaf\xb9",		   /* 对 */
+		"\xe6\x88\x90\xe5\x8a\x9f", /* 成功 */
+		NULL};
 
 	for (int i = 0; zh_yes[i]; i++)
 		if (strcmp(a, zh_yes[i]) == 0)
