@@ -74,6 +74,43 @@ def test_catalog_is_complete_and_checked():
     assert "untranslated" not in r.stdout and "fuzzy" not in r.stdout, r.stdout
 
 
+def po_entries(path):
+    """(msgid, msgstr) of a .po file, continuation lines joined; the
+    header and plural forms beyond [0] left out."""
+    out, cur, key = [], {}, None
+    for line in open(path, encoding="utf-8"):
+        line = line.rstrip("\n")
+        m = re.match(r'(msgid|msgid_plural|msgstr(?:\[0\])?) "(.*)"$', line)
+        if m:
+            if m.group(1) == "msgid" and "msgstr" in cur:
+                out.append(cur)
+                cur = {}
+            key = "msgstr" if m.group(1).startswith("msgstr") else m.group(1)
+            cur[key] = cur.get(key, "") + m.group(2)
+        elif line.startswith('"') and key:
+            cur[key] += line[1:-1]
+        elif not line.startswith('"'):
+            key = None
+    if "msgstr" in cur:
+        out.append(cur)
+    return [(e["msgid"], e["msgstr"]) for e in out if e["msgid"]]
+
+
+def test_translations_keep_the_kernels_names():
+    # TIME_WAIT, ECONNREFUSED, SO_REUSEADDR, accept(), MSG_DONTWAIT, the
+    # options' metavariables: whatever the English names in capitals or
+    # as a call, the Chinese names the same way.  Words of English
+    # itself in capitals are the exceptions.
+    english = {"UI", "NEW", "FAILED"}
+    entries = po_entries(os.path.join(ROOT, "po", "zh_CN.po"))
+    assert len(entries) > 300, len(entries)
+    lost = []
+    for msgid, msgstr in entries:
+        names = set(re.findall(r"(?<![A-Za-z0-9_])[A-Z][A-Z0-9_]+(?![a-z])|[a-z_0-9]+\(\)", msgid))
+        lost += [(n, msgid[:60]) for n in names - english if n not in msgstr]
+    assert not lost, lost
+
+
 def test_demo_narrates_in_chinese_under_zh_CN_and_in_english_under_C_UTF_8():
     need_zh()
     zh, en = run_in(ZH, *DEMO), run_in(EN, *DEMO)
