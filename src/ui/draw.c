@@ -650,9 +650,10 @@ static void draw_help(const struct ui_screen *s, int rows, int cols)
 
 	for (int i = 0; i < s->nkeys; i++) {
 		const struct ui_key_help *kh = &s->keys[i].help;
-		int kw = text_width(_(kh->keys ? kh->keys : ""));
+		int kw;
 		if (kh->help == NULL)
 			continue;
+		kw = text_width(_(kh->keys));
 		n++;
 		if ((kw > 11 ? kw + 3 : 12) + text_width(_(kh->help)) > w)
 			w = (kw > 11 ? kw + 3 : 12) + text_width(_(kh->help));
