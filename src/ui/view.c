@@ -688,7 +688,9 @@ static void add_program_line(struct ui_view *v, const struct ss_event *ev)
 			snprintf(text, sizeof text, _("[%d] exited, status %d"), ev->pid, p->status);
 		else if (strcmp(p->what, "forked") == 0)
 			snprintf(text, sizeof text, _("[%d] forked from %d"), ev->pid, p->ppid);
-		else
+		else if (strcmp(p->what, "started") == 0)
+			snprintf(text, sizeof text, _("[%d] started %s"), ev->pid, cmd);
+		else /* exec: the call's own name */
 			snprintf(text, sizeof text, "[%d] %s %s", ev->pid, p->what, cmd);
 	}
 	cut_copy(l->text, sizeof l->text, text);
