@@ -1,6 +1,6 @@
 /*
  * draw: the drawing contract between the loop (ui.c) and the painters
- * (draw.c, present.c).
+ * (draw.c, draw_text.c, present.c).
  *
  * A frame is painted from two things only: the view model (view.h: what
  * the kernel reported) and the screen state below (what the person chose:
@@ -96,12 +96,21 @@ void ui_draw_setup(int color, int utf8);
 void ui_draw_frame(const struct ui_view *v, struct ui_screen *s, int rows,
 		   int cols);
 
-/* The layouts' shared regions (draw.c), for present.c. */
+/* The layouts' shared regions of wrapped text (draw_text.c), for draw.c
+ * and present.c.  Widths are display columns (textwidth.h). */
 void draw_narr(const struct ui_view *v, struct ui_screen *s, int y, int cols,
 	       int rows);
 /* The verdict box over a layout; returns its height, paints only if draw. */
 int draw_verdict(const struct ui_view *v, const struct ui_screen *s, int y,
 		 int cols, int draw);
+/* The question waiting for the learner's prediction, with the input line;
+ * returns its height, paints only if draw. */
+int draw_question(const struct ui_view *v, const struct ui_screen *s, int y,
+		  int cols, int draw);
+/* The help screen over the frame: the loop's key table (s->keys). */
+void draw_help(const struct ui_screen *s, int rows, int cols);
+/* The frame of a terminal smaller than UI_MIN_COLS x UI_MIN_ROWS. */
+void draw_too_small(int rows, int cols);
 /* Presenter mode (present.c): few, large elements, for a projector. */
 void present_draw(const struct ui_view *v, struct ui_screen *s, int rows,
 		  int cols);
