@@ -20,7 +20,9 @@ struct ui_loop; /* ui.c's loop: the keys' actions work on it */
 #define UI_MIN_ROWS 24
 #define UI_MIN_COLS 80
 
-/* How a key is named on the help screen and the key bar. */
+/* How a key is named on the help screen and the key bar.  The texts are
+ * gettext message ids (marked N_), translated where they are drawn; key
+ * names stay as they are on the keyboard. */
 struct ui_key_help {
 	const char *keys; /* "n, Space" as the help screen shows it */
 	const char *help; /* "perform the next step" */
