@@ -15,7 +15,7 @@ import subprocess
 import unicodedata
 
 import harness
-from test_ui import Tmux
+from test_ui import Tmux, press_step
 
 ZH = {"LC_ALL": "zh_CN.UTF-8", "LANGUAGE": ""}
 FIXTURE = os.path.join(harness.ROOT, "tests", "it", "fixtures", "zh-narration.md")
@@ -91,15 +91,14 @@ def done_zh(screen):
     return "| 已结束 |" in lines_of(screen)[0]
 
 
-def press(t, key="n"):
-    """Press key; the frame after the status bar moved (or the same
-    frame, whole, when nothing moves)."""
-    before = t.screen()
-    t.keys(key)
-    try:
-        return t.wait_screen(lambda s: s != before, timeout=5, what=f"a change after {key}")
-    except AssertionError:
-        return t.wait_screen(lambda s: True, timeout=5, what="a whole frame")
+def press(t):
+    """Press n and wait until the status bar counts one more step (a
+    press while a step is on its way is kept, but only one), or the
+    question box opens."""
+    k = step_zh(t.screen())[0]
+    t.keys("n")
+    return t.wait_screen(lambda s: step_zh(s)[0] == k + 1 or done_zh(s) or
+                         "先预测，再执行：" in s, timeout=5, what=f"step {k + 1}")
 
 
 def test_ui_zh_demo_fits_80x24_and_120x40_with_borders_in_their_column():
@@ -211,7 +210,7 @@ def test_ui_c_utf8_stays_english():
     try:
         s = t.wait_screen(lambda s: "server" in s and "client" in s)
         for _ in range(4):
-            s = press(t)
+            s = press_step(t)
         t.keys("?")
         s = t.wait_screen(lambda s: "perform the next step" in s, what="the English help")
         assert not has_cjk(s), s
