@@ -455,7 +455,7 @@ static void table_head(const struct ui_screen *s, int y, int cols, int ow,
 static void draw_table(const struct ui_view *v, struct ui_screen *s, int y,
 		       int cols, int rows)
 {
-	int ow = 14, sw = 12, aw = 17, amax = (cols - 2 - ow - sw - 22) / 2;
+	int ow = 14, sw = 12, aw = 17, amax;
 	struct pen p;
 	char more[96] = "";
 	int vis[UI_VIEW_TABLE], nvis = 0;
@@ -465,7 +465,15 @@ static void draw_table(const struct ui_view *v, struct ui_screen *s, int y,
 		if (v->table_shown[i])
 			vis[nvis++] = i;
 
-	/* Address columns as wide as the widest address (IPv6 is long). */
+	/* The owner column as wide as the longest owner ("client2 fd 3"),
+	 * with a blank before the state; the address columns as wide as the
+	 * widest address (IPv6 is long), in what is left. */
+	for (int i = 0; i < nvis; i++)
+		if (text_width(v->table[vis[i]].owner) + 3 > ow)
+			ow = text_width(v->table[vis[i]].owner) + 3;
+	if (ow > 24)
+		ow = 24;
+	amax = (cols - 2 - ow - sw - 22) / 2;
 	for (int i = 0; i < nvis; i++) {
 		int w = (int)strlen(v->table[vis[i]].local) + 2;
 		if ((int)strlen(v->table[vis[i]].peer) + 2 > w)
@@ -497,7 +505,7 @@ static void draw_table(const struct ui_view *v, struct ui_screen *s, int y,
 		const struct ui_row *r = &v->table[vis[s->table_top + i]];
 		char q[64];
 		p = (struct pen){y + 1 + i, 2, cols};
-		p.xmax = 2 + ow - 1;
+		p.xmax = ow - 1; /* a blank before the state */
 		pen_text(&p, r->owner[0] ? r->owner : _("(no fd)"),
 			 r->owner[0] ? A_BOLD : pen_attr(AT_DIM));
 		p = (struct pen){y + 1 + i, ow, ow + sw - 1};
