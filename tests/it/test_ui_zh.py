@@ -82,13 +82,18 @@ def panes_border(width):
     return (width - 1) // 2  # draw.c: the left pane is (cols - 1) / 2 wide
 
 
+def title(screen):
+    lines = lines_of(screen)
+    return lines[0] if lines else ""
+
+
 def step_zh(screen):
-    m = re.search(r"第 (\d+)/(\d+) 步", lines_of(screen)[0])
+    m = re.search(r"第 (\d+)/(\d+) 步", title(screen))
     return (int(m.group(1)), int(m.group(2))) if m else (None, None)
 
 
 def done_zh(screen):
-    return "| 已结束 |" in lines_of(screen)[0]
+    return "| 已结束 |" in title(screen)
 
 
 def press(t):
@@ -248,3 +253,29 @@ def test_the_jsonl_trace_is_the_same_in_every_language():
     assert any("全连接队列" in line for line in zh)  # the lesson's own words
     diff = [(a, b) for a, b in zip(en, zh) if a != b]
     assert len(en) == len(zh) and not diff, f"the trace changed with the locale: {diff[:3]}"
+
+
+def test_ui_zh_lesson_with_many_clients_plays_inside_80x24():
+    """A real Chinese lesson (lessons/zh_CN/14: four clients, a long
+    table, actors named client2...) auto-played at 16 steps a second:
+    every frame seen fits and keeps its border."""
+    need_zh_locale()
+    lesson = os.path.join(harness.ROOT, "lessons", "zh_CN", "14-many-clients.md")
+    if not os.path.exists(lesson):
+        raise harness.Skip("lessons/zh_CN/14-many-clients.md is not translated yet")
+    t = Tmux(80, 24, ["--no-quiz", lesson], env=ZH)
+    try:
+        t.wait_screen(lambda s: "服务器" in s, what="the lesson")
+        t.keys("+", "+", "+", "+", "a")
+        frames, s = 0, ""
+        while not done_zh(s) and frames < 400:
+            s = t.wait_screen(lambda s: True, timeout=5, what="a whole frame")
+            frames += 1
+            check_fits(s, 80, 24)
+            check_borders(s, panes_border(80), f"frame {frames}")
+        assert done_zh(s), f"not done after {frames} frames:\n{s}"
+        assert re.search(r"client\d: ", s), s  # actors keep the script's names
+        t.keys("q")
+        assert t.exit_status() == "EXIT=0"
+    finally:
+        t.close()
