@@ -10,7 +10,6 @@
 #include "sockstep/textwidth.h"
 
 static attr_t attrs[AT_COUNT];
-static int use_utf8;
 
 /* Line-drawing and arrows: Unicode in a UTF-8 locale, ASCII otherwise
  * (ncurses' ACS needs the terminal's alternate charset, which tests and
@@ -48,7 +47,6 @@ void ui_draw_setup(int color, int utf8)
 		[AT_BIG] = {COLOR_YELLOW, -1, A_BOLD, A_BOLD},
 	};
 
-	use_utf8 = utf8;
 	glyphs = utf8 ? &unicode : &ascii;
 	for (int i = 0; i < AT_COUNT; i++) {
 		attrs[i] = spec[i].mono;
@@ -81,8 +79,10 @@ void pen_text(struct pen *p, const char *s, attr_t a)
 			mvaddch(p->y, p->x++, ' ');
 			break;
 		}
-		/* a byte the locale cannot show (not UTF-8, or not valid) */
-		if ((unsigned char)*s >= 0x80 && (len == 1 || !use_utf8))
+		/* a byte that is no character of the locale (any byte >= 0x80
+		 * in the C locale, a broken sequence): ncurses would show it
+		 * as "M-x" or "~@", wider than the one column counted */
+		if ((unsigned char)*s >= 0x80 && len == 1)
 			mvaddch(p->y, p->x, '?');
 		else
 			mvaddnstr(p->y, p->x, s, len);
