@@ -13,6 +13,7 @@
 
 #include <sys/types.h>
 #include "sockstep/event.h"
+#include "sockstep/tracer_addrs.h"
 #include "sockstep/tracer_dups.h"
 #include "sockstep/tracer_procs.h"
 
@@ -36,6 +37,7 @@ struct tstate {
 		int type;
 	} types[TSTOP_TYPES]; /* SO_TYPE by inode: a socket never changes it */
 	struct tdups dups; /* dups of the program's sockets (tracer_dups.h) */
+	struct taddrs addrs; /* connected sockets' addresses (tracer_addrs.h) */
 	char batch[TSTOP_BATCH_MAX];
 	size_t batch_len;
 	double batch_since; /* when its first line was added */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/pidfd.h>
+#include <sys/socket.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -217,8 +218,29 @@ static void forget_closed(struct tstate *t, const struct tproc *p)
 		tdups_forget(&t->dups, p->pid, (int)p->args[1]);
 }
 
+/* The kept addresses of fd's socket (inode f->inode), if TCP_INFO, asked
+ * anyway, says it is still connected: 1, c filled as trace_describe_with
+ * would; else 0, c as it was. */
+static int describe_kept(struct tstate *t, int fd, const struct trace_fd_facts *f,
+			 struct ss_call_event *c)
+{
+	struct ss_call_event was = *c;
+
+	if (f->type != SOCK_STREAM || !taddrs_get(&t->addrs, f->inode, c))
+		return 0;
+	if (taddrs_connected(trace_tcp_state(fd, c))) {
+		c->type = f->type;
+		c->inode = f->inode;
+		return 1;
+	}
+	taddrs_forget(&t->addrs, f->inode);
+	*c = was;
+	return 0;
+}
+
 /* trace_describe_socket, not asking again what the kernel said already:
- * fd's inode (ino, 0 if not known) and the type of that socket. */
+ * fd's inode (ino, 0 if not known) and the type of that socket, the
+ * addresses of a connected TCP socket (tracer_addrs.h). */
 static unsigned long describe(struct tstate *t, int fd, unsigned long ino,
 			      struct ss_call_event *c)
 {
@@ -237,8 +259,27 @@ static unsigned long describe(struct tstate *t, int fd, unsigned long ino,
 			t->types[slot].type = f.type;
 		}
 	}
-	trace_describe_with(fd, &f, c);
+	if (!f.known)
+		trace_describe_with(fd, &f, c);
+	else if (!describe_kept(t, fd, &f, c)) {
+		trace_describe_with(fd, &f, c);
+		if (f.type == SOCK_STREAM)
+			taddrs_put(&t->addrs, f.inode, c);
+	}
 	return f.known ? f.inode : 0;
+}
+
+/* Before a call that could connect or disconnect its socket runs: its
+ * addresses are asked again after it (every kept one if we cannot tell
+ * which socket the fd is). */
+static void forget_addrs(struct tstate *t, struct tproc *p)
+{
+	if (p->call->on != TC_ON_FD0 || taddrs_call_keeps(p->call, p->args))
+		return;
+	if (p->dupfd >= 0 && p->dup_ino == 0)
+		p->dup_ino = sock_inode(p->dupfd);
+	if (p->dupfd < 0 || p->dup_ino != 0)
+		taddrs_forget(&t->addrs, p->dupfd < 0 ? 0 : p->dup_ino);
 }
 
 static void on_seccomp(struct tstate *t, struct tproc *p)
@@ -258,6 +299,7 @@ static void on_seccomp(struct tstate *t, struct tproc *p)
 		take_dup(t, p); /* before the forget: close describes with it */
 	forget_closed(t, p);
 	if (!tdecode_wanted(p->call, p->args, &env)) {
+		forget_addrs(t, p);
 		drop_dup(t, p);
 		ptrace(PTRACE_CONT, p->tid, 0, 0);
 		return;
@@ -270,6 +312,7 @@ static void on_seccomp(struct tstate *t, struct tproc *p)
 	 * keep it open and no FIN would leave. */
 	if (p->dupfd >= 0 && (t->gated || p->call->call == TC_CLOSE))
 		describe(t, p->dupfd, p->dup_ino, &p->ev.u.call);
+	forget_addrs(t, p);
 	if (p->call->call == TC_CLOSE)
 		drop_dup(t, p);
 	if (t->gated && !p->restarting) {
