@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "sockstep/escape.h"
-#include "sockstep/jsonl.h"
 #include "sockstep/trace.h"
 #include "sockstep/tracer_decode.h"
 
@@ -44,16 +43,16 @@ static void write_all(int fd, const char *p, size_t n)
 
 void tstop_flush(struct tstate *t)
 {
-	/* Whole lines, at most PIPE_BUF: one write, never interleaved. */
-	write_all(t->event_fd, t->batch, t->batch_len);
-	t->batch_len = 0;
+	write_all(t->event_fd, (const char *)t->batch,
+		  (size_t)t->batch_n * sizeof t->batch[0]);
+	t->batch_n = 0;
 }
 
 int tstop_batch_wait(const struct tstate *t)
 {
 	double left;
 
-	if (t->batch_len == 0)
+	if (t->batch_n == 0)
 		return -1;
 	left = t->batch_since + TSTOP_BATCH_DELAY - event_clock_now();
 	return left <= 0 ? 0 : (int)(left * 1000) + 1;
@@ -61,27 +60,14 @@ int tstop_batch_wait(const struct tstate *t)
 
 void tstop_emit(struct tstate *t, struct ss_event *ev)
 {
-	char line[JSONL_LINE_MAX];
-	int n;
-
 	if (ev->t == 0)
 		ev->t = event_clock_now();
 	snprintf(ev->actor, sizeof ev->actor, "%s", t->actor);
-	n = jsonl_format(ev, line, sizeof line);
-	if (n <= 0)
-		return;
-	if (t->batch_len + (size_t)n > sizeof t->batch)
-		tstop_flush(t);
-	if ((size_t)n > sizeof t->batch) {
-		write_all(t->event_fd, line, (size_t)n); /* below PIPE_BUF too */
-		return;
-	}
-	if (t->batch_len == 0)
+	if (t->batch_n == 0)
 		t->batch_since = event_clock_now();
-	memcpy(t->batch + t->batch_len, line, (size_t)n);
-	t->batch_len += (size_t)n;
+	t->batch[t->batch_n++] = *ev;
 	/* stepping: the UI shows each call as it stops */
-	if (t->gated)
+	if (t->gated || t->batch_n == TSTOP_BATCH_EVENTS)
 		tstop_flush(t);
 }
 
