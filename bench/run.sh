@@ -142,14 +142,18 @@ bench_trace() {
 	done
 }
 
-# run_program LABEL SERVER PREFIX...: seconds for K exchanges against the
-# plain C server SERVER started under PREFIX (nothing: untraced)
+# run_program LABEL SERVER PREFIX...: "SECONDS CPU" for K exchanges against
+# the plain C server SERVER started under PREFIX (nothing: untraced):
+# the client's time, and the user + system CPU seconds of the server's
+# whole tree (tracer, sockstep, program), which other work on the machine
+# moves far less than the time.
 run_program() {
 	local label=$1 server=$2
 	shift 2
 	local port secs
 	port=$(fresh_port)
-	"$@" "$server" "$port" "$k" >/dev/null 2>"$tmp/prog.err" &
+	# `times` in the subshell: its children's CPU, the server's tree
+	( "$@" "$server" "$port" "$k" >/dev/null 2>"$tmp/prog.err"; times >"$tmp/times" ) &
 	local pid=$!
 	if ! secs=$("$tmp/client" "$port" "$k" 20); then
 		echo "bench: $label: the client failed" >&2
@@ -159,7 +163,8 @@ run_program() {
 		return 1
 	fi
 	wait "$pid"
-	echo "$secs"
+	echo "$secs $(awk 'NR == 2 { split($1, u, "m"); split($2, s, "m")
+		printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$tmp/times")"
 }
 
 # bench_one_program TITLE SERVER SAME: the configurations against SERVER,
@@ -179,28 +184,30 @@ bench_one_program() {
 			"strace -f --seccomp-bpf -e trace=%network -o /dev/null"
 			"strace -f --seccomp-bpf -e trace=$same -o /dev/null")
 	fi
-	local times=()
+	local times=() cpus=() cpu=() out
 	for ((r = 0; r < reps; r++)); do
 		for i in "${!labels_p[@]}"; do
 			# shellcheck disable=SC2086 # the prefix is words
-			secs=$(run_program "${labels_p[$i]}" "$server" ${prefix[$i]}) || return 1
-			times[$i]="${times[$i]:-} $secs"
+			out=$(run_program "${labels_p[$i]}" "$server" ${prefix[$i]}) || return 1
+			times[$i]="${times[$i]:-} ${out% *}"
+			cpus[$i]="${cpus[$i]:-} ${out#* }"
 		done
 	done
-	printf '  %-56s %9s %7s %7s\n' configuration "median s" ratio best
+	printf '  %-56s %9s %7s %7s %7s\n' configuration "median s" ratio best "CPU s"
 	for i in "${!labels_p[@]}"; do
 		med[$i]=$(echo "${times[$i]}" | median)
 		bst[$i]=$(echo "${times[$i]}" | minimum)
+		cpu[$i]=$(echo "${cpus[$i]}" | median)
 		[ "$i" -eq 0 ] && u=${med[0]} && ub=${bst[0]}
-		printf '  %-56s %9.4f %7s %7s\n' "${labels_p[$i]}" "${med[$i]}" \
-			"$(ratio "${med[$i]}" "$u")" "$(ratio "${bst[$i]}" "$ub")"
+		printf '  %-56s %9.4f %7s %7s %7.3f\n' "${labels_p[$i]}" "${med[$i]}" \
+			"$(ratio "${med[$i]}" "$u")" "$(ratio "${bst[$i]}" "$ub")" "${cpu[$i]}"
 	done
 	if [ "${#labels_p[@]}" -gt 2 ]; then
 		local r3 verdict
 		r3=$(ratio "${med[1]}" "${med[3]}")
 		verdict=$(awk -v r="$r3" 'BEGIN { print (r <= 1 ? "met" : "NOT met") }')
-		echo "  sockstep trace / strace --seccomp-bpf %network: median $r3, best $(ratio "${bst[1]}" "${bst[3]}")   (target <= 1: $verdict)"
-		echo "  sockstep trace / strace --seccomp-bpf $same: median $(ratio "${med[1]}" "${med[4]}"), best $(ratio "${bst[1]}" "${bst[4]}")   (the same calls)"
+		echo "  sockstep trace / strace --seccomp-bpf %network: median $r3, best $(ratio "${bst[1]}" "${bst[3]}"), CPU $(ratio "${cpu[1]}" "${cpu[3]}")   (target <= 1: $verdict)"
+		echo "  sockstep trace / strace --seccomp-bpf $same: median $(ratio "${med[1]}" "${med[4]}"), best $(ratio "${bst[1]}" "${bst[4]}"), CPU $(ratio "${cpu[1]}" "${cpu[4]}")   (the same calls)"
 	else
 		echo "  strace not installed: no strace figures"
 	fi

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sockstep/cut.h"
 #include "sockstep/escape.h"
 #include "sockstep/trace.h"
 #include "sockstep/tracer_decode.h"
@@ -62,7 +63,7 @@ void tstop_emit(struct tstate *t, struct ss_event *ev)
 {
 	if (ev->t == 0)
 		ev->t = event_clock_now();
-	snprintf(ev->actor, sizeof ev->actor, "%s", t->actor);
+	cut_copy(ev->actor, sizeof ev->actor, t->actor);
 	if (t->batch_n == 0)
 		t->batch_since = event_clock_now();
 	t->batch[t->batch_n++] = *ev;
