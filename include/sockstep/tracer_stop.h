@@ -25,6 +25,7 @@
 #define TSTOP_BATCH_DELAY 0.004
 
 #define TSTOP_TYPES 64
+#define TSTOP_GONE 16
 
 struct tstate {
 	const char *actor;
@@ -38,6 +39,13 @@ struct tstate {
 	} types[TSTOP_TYPES]; /* SO_TYPE by inode: a socket never changes it */
 	struct tdups dups; /* dups of the program's sockets (tracer_dups.h) */
 	struct taddrs addrs; /* connected sockets' addresses (tracer_addrs.h) */
+	/* The last threads that exited: a child may exit before its
+	 * parent's fork event is seen (waitpid order), and must not come
+	 * back into the table then. */
+	struct {
+		pid_t tid, pid;
+	} gone[TSTOP_GONE];
+	int gone_next;
 	struct ss_event batch[TSTOP_BATCH_EVENTS]; /* records, as actors send */
 	int batch_n;
 	double batch_since; /* when its first line was added */

@@ -450,6 +450,9 @@ static void on_exited(struct tstate *t, pid_t tid, int status)
 	struct ss_event ev;
 
 	tprocs_remove(&t->procs, tid);
+	t->gone[t->gone_next].tid = tid;
+	t->gone[t->gone_next].pid = pid;
+	t->gone_next = (t->gone_next + 1) % TSTOP_GONE;
 	if (tid != pid)
 		return; /* a thread: the process goes on */
 	tdups_forget(&t->dups, pid, -1);
@@ -463,6 +466,31 @@ static void on_exited(struct tstate *t, pid_t tid, int status)
 	tstop_emit(t, &ev);
 }
 
+/* The process of tid if tid has exited already (forgotten then), or 0. */
+static pid_t gone_already(struct tstate *t, pid_t tid)
+{
+	for (int i = 0; i < TSTOP_GONE; i++)
+		if (t->gone[i].tid == tid) {
+			t->gone[i].tid = 0;
+			return t->gone[i].pid;
+		}
+	return 0;
+}
+
+/* A new child or thread: in the table before its first stop, unless it
+ * has run to its exit already (its stops came first). */
+static void on_new_child(struct tstate *t, struct tproc *p, pid_t tid)
+{
+	pid_t pid = gone_already(t, tid);
+	struct tproc *child = pid ? NULL : tprocs_add(&t->procs, tid);
+
+	if (child)
+		pid = child->pid;
+	/* a thread shares its process's pid: no process event */
+	if (pid && pid != p->pid)
+		process_event(t, pid, "forked", p->pid);
+}
+
 static void on_event(struct tstate *t, struct tproc *p, int event)
 {
 	unsigned long msg = 0;
@@ -470,10 +498,7 @@ static void on_event(struct tstate *t, struct tproc *p, int event)
 	ptrace(PTRACE_GETEVENTMSG, p->tid, 0, &msg);
 	if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK ||
 	    event == PTRACE_EVENT_CLONE) {
-		struct tproc *child = tprocs_add(&t->procs, (pid_t)msg);
-		/* a thread shares its process's pid: no process event */
-		if (child && child->pid != p->pid)
-			process_event(t, child->pid, "forked", p->pid);
+		on_new_child(t, p, (pid_t)msg);
 		ptrace(PTRACE_CONT, p->tid, 0, 0);
 		return;
 	}
