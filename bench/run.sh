@@ -189,17 +189,17 @@ bench_one_program() {
 		for i in "${!labels_p[@]}"; do
 			# shellcheck disable=SC2086 # the prefix is words
 			out=$(run_program "${labels_p[$i]}" "$server" ${prefix[$i]}) || return 1
-			times[$i]="${times[$i]:-} ${out% *}"
-			cpus[$i]="${cpus[$i]:-} ${out#* }"
+			times[i]="${times[$i]:-} ${out% *}"
+			cpus[i]="${cpus[$i]:-} ${out#* }"
 		done
 	done
-	printf '  %-56s %9s %7s %7s %7s\n' configuration "median s" ratio best "CPU s"
+	printf '  %-60s %9s %7s %7s %7s\n' configuration "median s" ratio best "CPU s"
 	for i in "${!labels_p[@]}"; do
-		med[$i]=$(echo "${times[$i]}" | median)
-		bst[$i]=$(echo "${times[$i]}" | minimum)
-		cpu[$i]=$(echo "${cpus[$i]}" | median)
+		med[i]=$(echo "${times[$i]}" | median)
+		bst[i]=$(echo "${times[$i]}" | minimum)
+		cpu[i]=$(echo "${cpus[$i]}" | median)
 		[ "$i" -eq 0 ] && u=${med[0]} && ub=${bst[0]}
-		printf '  %-56s %9.4f %7s %7s %7.3f\n' "${labels_p[$i]}" "${med[$i]}" \
+		printf '  %-60s %9.4f %7s %7s %7.3f\n' "${labels_p[$i]}" "${med[$i]}" \
 			"$(ratio "${med[$i]}" "$u")" "$(ratio "${bst[$i]}" "$ub")" "${cpu[$i]}"
 	done
 	if [ "${#labels_p[@]}" -gt 2 ]; then
