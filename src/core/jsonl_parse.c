@@ -183,8 +183,32 @@ static int jr_char(struct jr *r, char enc[4], size_t *n)
 	return 0;
 }
 
+/* The length of the run of bytes at p that stand for themselves in a
+ * string: ASCII from the space on, but the quote and the backslash. */
+static size_t jr_plain_run(const char *p, const char *end)
+{
+	const unsigned char *q = (const unsigned char *)p;
+
+	while (q < (const unsigned char *)end && (unsigned)(*q - 0x20) < 0x60 && *q != '"' &&
+	       *q != '\\')
+		q++;
+	return (size_t)((const char *)q - p);
+}
+
+/* Two keys the same: short, so compared here rather than by a call. */
+static int jr_same_key(const char *a, const char *b)
+{
+	while (*a != '\0' && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
 /* Decode a JSON string into out (NUL-terminated; out may be NULL to
- * skip).  Too long a value is cut at a character boundary and *cut set. */
+ * skip).  Too long a value is cut at a character boundary and *cut set.
+ * Plain runs are copied whole (most strings are nothing else); escapes
+ * and UTF-8 go character by character. */
 static int jr_string(struct jr *r, char *out, size_t outsz, int *cut)
 {
 	size_t len = 0;
@@ -195,7 +219,17 @@ static int jr_string(struct jr *r, char *out, size_t outsz, int *cut)
 	r->p++;
 	for (;;) {
 		char enc[4];
-		size_t n;
+		size_t n = jr_plain_run(r->p, r->end);
+		if (n > 0) {
+			if (out != NULL && !truncated) {
+				size_t room = outsz > len + 1 ? outsz - len - 1 : 0;
+				size_t take = n < room ? n : room;
+				memcpy(out + len, r->p, take);
+				len += take;
+				truncated = take < n;
+			}
+			r->p += n;
+		}
 		if (r->p >= r->end)
 			return jr_fail(r, "unterminated string");
 		if (*r->p == '"') {
@@ -665,7 +699,7 @@ struct kind_ctx {
 static int jr_kind_member(struct jr *r, const char *key, void *ctx)
 {
 	struct kind_ctx *k = ctx;
-	if (strcmp(key, "kind") != 0)
+	if (!jr_same_key(key, "kind"))
 		return jr_skip_value(r, 1);
 	char name[SS_NAME_MAX];
 	const char *at = r->p;
@@ -682,15 +716,42 @@ static int jr_kind_member(struct jr *r, const char *key, void *ctx)
 	return 0;
 }
 
+/* The event being read, and where in the common table and the kind's
+ * the next key most likely is: jsonl_format writes them in table order,
+ * so a trace sockstep wrote finds each key at the first comparison. */
+struct event_ctx {
+	struct ss_event *ev;
+	const struct jf_table *tables[2];
+	size_t next[2];
+};
+
+/* key's field, or NULL.  Keys are unique across the two tables, so the
+ * field is the one jf_find gives, whichever table is asked first. */
+static const struct jf_field *jr_find(struct event_ctx *c, const char *key)
+{
+	for (int t = 0; t < 2; t++) {
+		const struct jf_table *tb = c->tables[t];
+		if (c->next[t] < tb->count && jr_same_key(tb->fields[c->next[t]].key, key))
+			return &tb->fields[c->next[t]++];
+	}
+	for (int t = 0; t < 2; t++) {
+		const struct jf_field *f = jf_find(c->tables[t], key);
+		if (f != NULL) {
+			c->next[t] = (size_t)(f - c->tables[t]->fields) + 1;
+			return f;
+		}
+	}
+	return NULL;
+}
+
 static int jr_event_member(struct jr *r, const char *key, void *ctx)
 {
-	struct ss_event *ev = ctx;
-	const struct jf_field *f = jf_find(jf_common(), key);
-	if (f == NULL)
-		f = jf_find(jf_of_kind(ev->kind), key);
+	struct event_ctx *c = ctx;
+	const struct jf_field *f = jr_find(c, key);
+
 	if (f == NULL)
 		return jr_skip_value(r, 1); /* newer traces may carry more */
-	return jr_field(r, ev, f);
+	return jr_field(r, c->ev, f);
 }
 
 /* The whole line is one object and nothing but whitespace after it. */
@@ -712,6 +773,7 @@ enum jsonl_status jsonl_parse_status(const char *line, struct ss_event *ev,
 {
 	struct jr r = { .start = line, .p = line, .err = err, .errsz = errsz };
 	struct kind_ctx k = { -1, 0 };
+	struct event_ctx ec = { 0 };
 	struct ss_event tmp;
 
 	if (err != NULL && errsz > 0)
@@ -733,7 +795,10 @@ enum jsonl_status jsonl_parse_status(const char *line, struct ss_event *ev,
 	}
 	event_init(&tmp, (enum ss_kind)k.kind);
 	r.p = line;
-	if (jr_line(&r, jr_event_member, &tmp) != 0)
+	ec.ev = &tmp;
+	ec.tables[0] = jf_common();
+	ec.tables[1] = jf_of_kind(k.kind);
+	if (jr_line(&r, jr_event_member, &ec) != 0)
 		return JSONL_BAD;
 	memcpy(ev, &tmp, sizeof(*ev)); /* padding too: callers may memcmp */
 	return JSONL_OK;
