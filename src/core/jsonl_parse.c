@@ -723,6 +723,7 @@ struct event_ctx {
 	struct ss_event *ev;
 	const struct jf_table *tables[2];
 	size_t next[2];
+	int kinds; /* "kind" members seen */
 };
 
 /* key's field, or NULL.  Keys are unique across the two tables, so the
@@ -751,6 +752,7 @@ static int jr_event_member(struct jr *r, const char *key, void *ctx)
 
 	if (f == NULL)
 		return jr_skip_value(r, 1); /* newer traces may carry more */
+	c->kinds += f->type == JF_KIND;
 	return jr_field(r, c->ev, f);
 }
 
@@ -765,6 +767,64 @@ static int jr_line(struct jr *r, jr_member_fn fn, void *ctx)
 	jr_ws(r);
 	if (r->p != r->end)
 		return jr_fail(r, "text after the object");
+	return 0;
+}
+
+/* A member's key, then its colon: 0 if it was key. */
+static int jr_key_is(struct jr *r, const char *key)
+{
+	char got[32];
+
+	jr_ws(r);
+	if (jr_string(r, got, sizeof got, NULL) != 0 || !jr_same_key(got, key))
+		return -1;
+	jr_ws(r);
+	if (jr_peek(r) != ':')
+		return -1;
+	r->p++;
+	jr_ws(r);
+	return 0;
+}
+
+/* The kind where jsonl_format writes it, {"t":NUMBER,"kind":"NAME", read
+ * without a pass over the whole line; -1 for a line not so (or an
+ * unknown kind): the caller then takes the long way. */
+static int jr_early_kind(const char *line, const char *end)
+{
+	struct jr r = {.start = line, .p = line, .end = end}; /* no messages */
+	struct jnum n;
+	char name[SS_NAME_MAX];
+
+	jr_ws(&r);
+	if (jr_peek(&r) != '{')
+		return -1;
+	r.p++;
+	if (jr_key_is(&r, "t") != 0 || jr_number(&r, &n) != 0)
+		return -1;
+	jr_ws(&r);
+	if (jr_peek(&r) != ',')
+		return -1;
+	r.p++;
+	if (jr_key_is(&r, "kind") != 0 || jr_string(&r, name, sizeof name, NULL) != 0)
+		return -1;
+	return event_kind_from_name(name);
+}
+
+/* The fields of a line whose kind jr_early_kind found, read in one pass.
+ * 0 only when the two passes of the long way would give this very event:
+ * the line is whole (the typed reading is stricter than the skipping)
+ * and has one kind, so nothing differs but the time; else -1 and the
+ * long way gives its result and its message. */
+static int jr_one_pass(const char *line, const char *end, int kind, struct ss_event *ev)
+{
+	struct jr r = {.start = line, .p = line, .end = end}; /* no messages */
+	struct event_ctx ec = {.ev = ev};
+
+	event_init(ev, (enum ss_kind)kind);
+	ec.tables[0] = jf_common();
+	ec.tables[1] = jf_of_kind(kind);
+	if (jr_line(&r, jr_event_member, &ec) != 0 || ec.kinds != 1)
+		return -1;
 	return 0;
 }
 
@@ -785,7 +845,14 @@ enum jsonl_status jsonl_parse_status(const char *line, struct ss_event *ev,
 	r.end = line + strlen(line);
 
 	/* Fields may come in any order, but what "local" means depends on
-	 * the kind: find the kind first, then read the fields. */
+	 * the kind: find the kind first, then read the fields.  Where
+	 * sockstep writes it, second, that takes one pass, not two. */
+	k.kind = jr_early_kind(line, r.end);
+	if (k.kind >= 0 && jr_one_pass(line, r.end, k.kind, &tmp) == 0) {
+		memcpy(ev, &tmp, sizeof(*ev));
+		return JSONL_OK;
+	}
+	k.kind = -1;
 	if (jr_line(&r, jr_kind_member, &k) != 0)
 		return k.unknown ? JSONL_UNKNOWN_KIND : JSONL_BAD;
 	if (k.kind < 0) {
