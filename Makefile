@@ -3,6 +3,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
+LOCALEDIR ?= $(DATADIR)/locale
 DESTDIR ?=
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -20,7 +21,8 @@ CHECK_LIBS = $(shell $(PKG_CONFIG) --libs $(CHECK_PKGS))
 
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) -Iinclude $(DEP_CFLAGS) \
 	-DSOCKSTEP_VERSION='"$(VERSION)"' \
-	-DSOCKSTEP_DATADIR='"$(DATADIR)/sockstep"' -MMD -MP $(CFLAGS)
+	-DSOCKSTEP_DATADIR='"$(DATADIR)/sockstep"' \
+	-DSOCKSTEP_LOCALEDIR='"$(LOCALEDIR)"' -MMD -MP $(CFLAGS)
 
 B := build
 SRC_DIRS := core engine kernel lesson sinks ui cli
@@ -34,12 +36,20 @@ vpath test_%.c $(sort $(dir $(TEST_SRC)))
 # Programs a learner would write, to run under `sockstep trace`.
 EXAMPLE_SRC := $(wildcard examples/c/*.c)
 EXAMPLE_BIN := $(addprefix $(B)/examples/,$(notdir $(EXAMPLE_SRC:.c=)))
+# Message catalogs: po/LANG.po -> build/locale/LANG/LC_MESSAGES/sockstep.mo,
+# where the binary in build/ finds them (src/core/i18n.c).
+LINGUAS := $(notdir $(basename $(wildcard po/*.po)))
+CATALOGS := $(foreach l,$(LINGUAS),$(B)/locale/$(l)/LC_MESSAGES/sockstep.mo)
+XGETTEXT_FLAGS := --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ \
+	--keyword=ngettext:1,2 --add-comments=TRANSLATORS: --sort-by-file --add-location=file \
+	--package-name=sockstep --package-version=$(VERSION) \
+	--msgid-bugs-address=sockstep-authors --copyright-holder='the sockstep authors'
 
 .SECONDARY:
 .PHONY: deps all examples check check-unit check-integration check-asan valgrind clean \
-	install uninstall bench fuzz lint format
+	install uninstall bench fuzz lint format pot po-update po-check
 
-all: $(B)/sockstep
+all: $(B)/sockstep $(CATALOGS)
 
 # Install the build and test dependencies (Debian/Ubuntu; sudo only when
 # not root).  scripts/deps.sh also runs where make is not installed yet.
@@ -74,6 +84,24 @@ $(B)/obj/tests/check_main.o: tests/check_main.c
 $(B)/tests/test_%: $(B)/obj/tests/test_%.o $(B)/obj/tests/check_main.o $(B)/libsockstep.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(DEP_LIBS) $(CHECK_LIBS) $(LDFLAGS)
+
+$(B)/locale/%/LC_MESSAGES/sockstep.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+# The template of every translatable string, from the sources.
+POT ?= po/sockstep.pot
+pot:
+	xgettext $(XGETTEXT_FLAGS) -o $(POT) $(sort $(LIB_SRC) src/cli/main.c)
+
+# Bring every translation up to date with the template (new strings come
+# in untranslated, changed ones fuzzy: po-check then says which).
+po-update: pot
+	for l in $(LINGUAS); do msgmerge --quiet --update --backup=none --add-location=file --sort-by-file po/$$l.po po/sockstep.pot; done
+
+# Every catalog complete: no untranslated and no fuzzy message.
+po-check:
+	@./tests/po-check.sh
 
 # Unit tests (Check) then the tests of the binary (shell, real loopback).
 check: all examples $(TEST_BIN)
@@ -112,11 +140,16 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/sockstep/lessons $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(B)/sockstep $(DESTDIR)$(BINDIR)/sockstep
 	install -m 644 lessons/*.md $(DESTDIR)$(DATADIR)/sockstep/lessons/
+	for l in $(LINGUAS); do \
+	  install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
+	  install -m 644 $(B)/locale/$$l/LC_MESSAGES/sockstep.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/sockstep.mo; \
+	done
 	if [ -f docs/sockstep.1 ]; then install -m 644 docs/sockstep.1 $(DESTDIR)$(MANDIR)/man1/sockstep.1; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sockstep $(DESTDIR)$(MANDIR)/man1/sockstep.1
 	rm -rf $(DESTDIR)$(DATADIR)/sockstep
+	for l in $(LINGUAS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/sockstep.mo; done
 
 clean:
 	rm -rf build build-asan

@@ -19,6 +19,7 @@
 #include "sockstep/export_cmd.h"
 #include "sockstep/files.h"
 #include "sockstep/filter.h"
+#include "sockstep/i18n.h"
 #include "sockstep/network.h"
 #include "sockstep/options.h"
 #include "sockstep/output.h"
@@ -471,6 +472,7 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 
 	std_fds_hold();
+	i18n_init();
 	if (argc > 1 && strcmp(argv[1], "export") == 0)
 		return export_cmd_main(argc - 1, argv + 1);
 	switch (options_parse(argc, argv, &o)) {
@@ -481,7 +483,7 @@ int main(int argc, char **argv)
 		printf("sockstep %s\n", SOCKSTEP_VERSION);
 		return 0;
 	case OPTIONS_USAGE:
-		fprintf(stderr, "sockstep: %s\nTry 'sockstep --help' for more information.\n",
+		fprintf(stderr, _("sockstep: %s\nTry 'sockstep --help' for more information.\n"),
 			o.error);
 		return EXIT_USAGE;
 	case OPTIONS_OK:
