@@ -4,7 +4,10 @@
  * Each trace_* function performs the real syscall, then asks the kernel
  * about the socket (getsockname, getpeername, TCP_INFO, FIONREAD, fstat for
  * the inode) and hands one SS_EV_CALL event to the emit callback.  Nothing
- * in the event is computed by us.  With tracing off (the benchmarks'
+ * in the event is computed by us; what the kernel said once and cannot
+ * change is not asked again (an fd's type and inode; a connected TCP
+ * socket's addresses while TCP_INFO, asked after every call, says the
+ * connection is still there).  With tracing off (the benchmarks'
  * baseline) only the syscall runs, but a failed call is still reported:
  * the director must stop a script whose bind() failed.
  */
