@@ -73,7 +73,7 @@ static int list_lessons(const char *argv0)
 	int n;
 
 	if (course_dir(argv0, dir, sizeof dir) < 0) {
-		fprintf(stderr, "sockstep: no lessons folder found (set SOCKSTEP_LESSONS)\n");
+		fprintf(stderr, "sockstep: %s\n", _("no lessons folder found (set SOCKSTEP_LESSONS)"));
 		return 1;
 	}
 	n = course_list(dir, list, COURSE_MAX);
@@ -84,18 +84,19 @@ static int list_lessons(const char *argv0)
 		char err[256], name[128], title[512], summary[1024];
 		escape_string(name, sizeof name, list[i].name);
 		if (lesson_load(&sc, list[i].path, NULL, 0, err, sizeof err) < 0) {
-			escape_string(title, sizeof title, err);
-			printf("%2d  %-22s (cannot load: %s)\n", list[i].number, name, title);
+			escape_text(title, sizeof title, err);
+			printf("%2d  %-22s ", list[i].number, name);
+			printf(_("(cannot load: %s)\n"), title);
 			continue;
 		}
-		escape_string(title, sizeof title, sc.title);
-		escape_string(summary, sizeof summary, sc.summary);
+		escape_text(title, sizeof title, sc.title);
+		escape_text(summary, sizeof summary, sc.summary);
 		printf("%2d  %-22s %s\n    %s\n", list[i].number, name, title, summary);
 		script_free(&sc);
 	}
 	/* `sockstep lessons >/dev/full` is an error, `| head -1` is not */
 	if (fflush(stdout) != 0 && errno != EPIPE) {
-		fprintf(stderr, "sockstep: cannot write the output: %s\n", strerror(errno));
+		fprintf(stderr, _("sockstep: cannot write the output: %s\n"), strerror(errno));
 		return 1;
 	}
 	return 0;
@@ -141,7 +142,7 @@ static int output_failure(int out_err)
 	if (out_err == EPIPE)
 		return EXIT_BROKEN_PIPE;
 	if (out_err) {
-		fprintf(stderr, "sockstep: cannot write the output: %s\n",
+		fprintf(stderr, _("sockstep: cannot write the output: %s\n"),
 			strerror(out_err));
 		return 1;
 	}
@@ -214,7 +215,7 @@ static enum ui_result run_ui(struct director *d, const struct options *o,
 	memset(&uo, 0, sizeof uo);
 	uo.write_error = &record->err; /* --record failing ends the UI */
 	uo.title = o->mode == MODE_REPLAY ? o->what
-		   : o->mode == MODE_TRACE ? "your programs, traced"
+		   : o->mode == MODE_TRACE ? _("your programs, traced")
 					   : sc->title;
 	uo.mode = o->mode == MODE_SERVER   ? "server"
 		  : o->mode == MODE_CLIENT ? "client"
@@ -233,8 +234,8 @@ static enum ui_result run_ui(struct director *d, const struct options *o,
 	uo.lesson_nav = o->mode == MODE_LESSON;
 	uo.present = o->present;
 	uo.network = o->mode == MODE_REPLAY ? NULL
-		     : private_net	    ? "private net"
-					    : "host net";
+		     : private_net	    ? _("private net")
+					    : _("host net");
 	if (director_start(d, err, errsz) < 0)
 		return UI_ERROR;
 	return ui_run(d, &uo, err, errsz);
@@ -250,10 +251,10 @@ static void say_wildcard(const struct options *o, const struct session_net *net)
 		return;
 	said = 1;
 	if (net->private_net)
-		fprintf(stderr, "sockstep: note: %s binds to all interfaces of the private network: only its lo, nothing outside can connect\n",
+		fprintf(stderr, _("sockstep: note: %s binds to all interfaces of the private network: only its lo, nothing outside can connect\n"),
 			o->host);
 	else if (o->mode != MODE_REPLAY)
-		fprintf(stderr, "sockstep: note: %s binds to all interfaces: other machines can connect\n",
+		fprintf(stderr, _("sockstep: note: %s binds to all interfaces: other machines can connect\n"),
 			o->host);
 }
 
@@ -265,7 +266,7 @@ static void close_files(struct output_file *record, struct capture_file *pcap)
 		record->err = errno;
 	record->out = NULL;
 	if (pcap && capture_file_close(pcap) < 0)
-		fprintf(stderr, "sockstep: writing the capture file failed\n");
+		fprintf(stderr, "sockstep: %s\n", _("writing the capture file failed"));
 }
 
 /* --record and --pcap, opened on the host's side before any namespace
@@ -294,7 +295,7 @@ static int open_files(const struct options *o, struct output_file *record,
 	if (o->pcap && ((f = files_write(o->pcap, input, err, sizeof err)) == NULL ||
 			(*pcap = capture_file_new(f)) == NULL)) {
 		if (f) {
-			snprintf(err, sizeof err, "cannot write the capture file: %s", strerror(errno));
+			snprintf(err, sizeof err, _("cannot write the capture file: %s"), strerror(errno));
 			fclose(f);
 		}
 		fprintf(stderr, "sockstep: %s\n", err);
@@ -408,7 +409,7 @@ static int session_report(const struct options *o, int rc, const struct trace_su
 		/* the recording is incomplete: say so, whatever else happened */
 		char shown[256];
 		escape_string(shown, sizeof shown, o->record);
-		fprintf(stderr, "sockstep: cannot write %s: %s\n", shown,
+		fprintf(stderr, _("sockstep: cannot write %s: %s\n"), shown,
 			strerror(record->err));
 		return 1;
 	}
@@ -501,7 +502,7 @@ int main(int argc, char **argv)
 		if (course_find(dir, o.what, path, sizeof path) < 0) {
 			char shown[256];
 			escape_string(shown, sizeof shown, o.what);
-			fprintf(stderr, "sockstep: no lesson or command '%s' (see 'sockstep lessons' and 'sockstep --help')\n",
+			fprintf(stderr, _("sockstep: no lesson or command '%s' (see 'sockstep lessons' and 'sockstep --help')\n"),
 				shown);
 			return EXIT_USAGE;
 		}
