@@ -289,10 +289,13 @@ static int jr_number(struct jr *r, struct jnum *n)
 	} else {
 		while (is_digit(jr_peek(r))) {
 			unsigned d = (unsigned)(*r->p++ - '0');
-			if (n->mag > (ULLONG_MAX - d) / 10)
+			unsigned long long m;
+			/* mag * 10 + d past ULLONG_MAX (no division a digit) */
+			if (__builtin_mul_overflow(n->mag, 10ULL, &m) ||
+			    __builtin_add_overflow(m, (unsigned long long)d, &m))
 				n->overflow = 1;
 			else
-				n->mag = n->mag * 10 + d;
+				n->mag = m;
 			if (sig < 19) {
 				mant = mant * 10 + d;
 				sig++;
