@@ -369,7 +369,7 @@ int export_html(FILE *in, const char *name, const struct filter *f, FILE *out, c
 	char clean[256];
 	int rc = 0;
 
-	escape_string(clean, sizeof clean, name ? name : "trace");
+	escape_text(clean, sizeof clean, name ? name : "trace"); /* a Chinese title stays Chinese */
 	/* a pipe is read whole (bounded) to be read again */
 	if (ftell(in) < 0) {
 		rc = slurp(in, clean, &trace, err, errsz);
