@@ -14,12 +14,13 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import xml.dom.minidom
 
 import harness
 from harness import run
 from test_ui import Tmux
-from test_ui_zh import FIXTURE, ZH, check_fits, has_cjk, need_zh_locale
+from test_ui_zh import FIXTURE, ZH, check_fits, has_cjk, need_zh_locale, press, step_zh
 
 EN = {"LC_ALL": "C.UTF-8", "LANGUAGE": ""}
 FORMATS = ("mermaid", "plantuml", "svg", "html")
@@ -200,6 +201,34 @@ def test_ui_zh_a_traced_programs_chinese_output_reads_as_chinese():
         assert "\\xe6" not in s, s
         s = t.wait_screen(lambda s: "\\x1b[2J" in s, what="its ESC shown escaped")
         check_fits(s, 80, 24)
+        t.keys("q")
+    finally:
+        t.close()
+
+
+def test_ui_zh_export_key_writes_chinese_pages():
+    """The UI's e key draws through the same exporter: in Chinese."""
+    need_zh_locale()
+    out = tempfile.mkdtemp(prefix="sockstep-export-zh-ui-", dir=_tmp)
+    t = Tmux(80, 24, ["replay", recording()], env=ZH, cwd=out)
+    try:
+        t.wait_screen(lambda s: step_zh(s)[0] == 0, what="the replay, paused")
+        for _ in range(6):  # past accept(): the session so far is exported
+            press(t)
+        t.keys("e")
+        names = lambda: sorted(n for n in os.listdir(out) if n.startswith("sockstep-"))
+        assert harness.wait_for(lambda: len(names()) == 3, timeout=10), names()
+        time.sleep(0.2)  # the message follows the last file
+        files = {n.rsplit(".", 1)[1]: os.path.join(out, n) for n in names()}
+        with open(files["html"], encoding="utf-8") as f:
+            page = f.read()
+        assert '<html lang="zh-CN">' in page and "<h2>时序图</h2>" in page
+        assert "全连接队列" in page and "\\xe" not in page
+        with open(files["svg"], encoding="utf-8") as f:
+            svg = f.read()
+        xml.dom.minidom.parseString(svg.encode())
+        assert "本地 127.0.0.1:" in svg and "\\xe" not in svg
+        check_fits(t.screen(), 80, 24)
         t.keys("q")
     finally:
         t.close()
