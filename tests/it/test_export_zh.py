@@ -232,3 +232,13 @@ def test_ui_zh_export_key_writes_chinese_pages():
         t.keys("q")
     finally:
         t.close()
+
+
+def test_export_zh_plantuml_renders_the_chinese_labels():
+    need_zh_locale()
+    from test_export import plantuml_render, svg_texts
+    puml = os.path.join(_tmp, "zh.puml")
+    with open(puml, "w", encoding="utf-8") as f:
+        f.write(export("plantuml", recording(), ZH))
+    texts = [t.replace("\xa0", " ") for t in svg_texts(plantuml_render(puml))]
+    assert any("本地 127.0.0.1:" in t and "对端 127.0.0.1:" in t for t in texts), texts[:20]
