@@ -122,7 +122,6 @@ static void push_cb(void *ctx, const struct ss_event *ev)
 	push(ctx, ev);
 }
 
-#define note(d, ...) stream_note(&(d)->out, __VA_ARGS__)
 
 /* No more grants; force: also stop what is blocked in a call. */
 static void finish(struct director *d, int force)
@@ -197,7 +196,7 @@ static void on_call(struct director *d, struct watch *w, const struct ss_event *
 				   : NULL);
 	push(d, ev);
 	if (why)
-		note(d, 0, ev->actor, "%s", why);
+		stream_note(&d->out, 0, ev->actor, "%s", why);
 }
 
 static void push_step(struct director *d, int idx, double t);
@@ -407,7 +406,7 @@ int director_start(struct director *d, char *err, size_t errsz)
 	track(d, 1);
 	for (int i = 0; i < 2; i++)
 		if (d->o.start_notes[i])
-			note(d, 0, NULL, "%s", d->o.start_notes[i]);
+			stream_note(&d->out, 0, NULL, "%s", d->o.start_notes[i]);
 	/* before the source: its processes and the capture live in it */
 	if (d->o.private_net && netns_enter(err, errsz) < 0)
 		return -1;
@@ -492,9 +491,9 @@ static void follow_step(struct director *d, struct watch *w, int idx)
 	advance(d, idx);
 }
 
-/* References ("client.k") are resolved late: the address the kernel gave.
- * A socket that was never bound nor connected has none (0.0.0.0:0):
- * the call would quietly get the wildcard and port 0, so say so. */
+/* The address step st's call is given when the script names a socket
+ * ("client.k"): resolved late, when the kernel has given it one; "-"
+ * when the step names none. */
 static void resolve_reference(struct director *d, const struct ss_step *st,
 			      char *ref, size_t refsz)
 {
@@ -506,17 +505,7 @@ static void resolve_reference(struct director *d, const struct ss_step *st,
 		return;
 	if (st->addr[0] == '\0' || st->target.kind != SS_ADDR_NONE)
 		return;
-	if (registry_resolve(&d->kv.reg, st->addr, ref, refsz) == 0 &&
-	    event_addr_port(ref) != 0)
-		return;
-	if (strcmp(ref, "-"))
-		note(d, 1, d->sc->actors[st->actor],
-		     _("%s has no address yet (never bound or connected): this call gets %s"),
-		     st->addr, ref);
-	else
-		note(d, 1, d->sc->actors[st->actor],
-		     _("%s has no address yet (never bound or connected): this call gets no address"),
-		     st->addr);
+	kernel_view_reference(&d->kv, d->sc->actors[st->actor], st->addr, ref, refsz);
 }
 
 /* The script's next step, in its order. */
@@ -647,7 +636,7 @@ static void wind_up(struct director *d)
 	kernel_view_read_packets(&d->kv, 1);
 	snapshots_final(&d->snaps);
 	if (d->quiz.asked)
-		note(d, 0, NULL, _("quiz: %d of %d predictions right"), d->quiz.right,
+		stream_note(&d->out, 0, NULL, _("quiz: %d of %d predictions right"), d->quiz.right,
 		     d->quiz.asked);
 	stream_flush(&d->out, 1);
 	d->done = 1;

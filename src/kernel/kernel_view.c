@@ -106,6 +106,19 @@ void kernel_view_add_port(struct kernel_view *k, int port)
 		follow_ports(k);
 }
 
+void kernel_view_reference(struct kernel_view *k, const char *actor,
+			   const char *ref, char *out, size_t outsz)
+{
+	if (registry_resolve(&k->reg, ref, out, outsz) == 0 && event_addr_port(out) != 0)
+		return;
+	if (strcmp(out, "-"))
+		warn(k, actor, _("%s has no address yet (never bound or connected): this call gets %s"),
+		     ref, out);
+	else
+		warn(k, actor, _("%s has no address yet (never bound or connected): this call gets no address"),
+		     ref);
+}
+
 void kernel_view_record(struct kernel_view *k, const struct ss_event *ev,
 			const struct ss_addr *target)
 {
