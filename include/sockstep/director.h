@@ -111,7 +111,4 @@ int director_restart(struct director *d, char *err, size_t errsz);
 /* Stop the source (SIGTERM, then SIGKILL), reap, free everything. */
 void director_free(struct director *d);
 
-/* Kill every process of every director; safe in a signal-exit path. */
-void director_kill_all(void);
-
 #endif

@@ -87,8 +87,5 @@ void kernel_view_read_packets(struct kernel_view *k, int last);
 int kernel_view_fd(const struct kernel_view *k);
 /* Close the capture and remove the session's socket files. */
 void kernel_view_stop(struct kernel_view *k);
-/* Remove the session's socket files; touches no allocator (a fatal
- * signal's exit path). */
-void kernel_view_unlink(struct kernel_view *k);
 
 #endif

@@ -1,14 +1,17 @@
 /*
  * director: the policy of a session.  Which step may be taken next (the
  * script's order, repetitions, on-error skips, a question waiting for the
- * learner), what happens when a step ends (the kernel's table, the
- * lesson's expectations, the prediction judged, an unplanned failure
- * stopping the session) and when the session is done.  Everything else is
- * a module of its own: the source of events (source.h), the merge, what
- * the kernel says (kernel_view.h: registry, table, capture), the quiz, a
- * free run's walk (free_run.h), a traced program's own steps
- * (own_steps.h), steps held against real calls (call_match.h), when the
- * narration may say "before accept()" (accept_order.h).
+ * learner), what happens when a step ends (in which order the table is
+ * taken, the step judged and the table said; an unplanned failure stopping
+ * the session) and when the session is done.  Everything else is a module
+ * of its own: the source of events (source.h), the event stream to the
+ * sinks (stream.h: merge, notes), what the kernel says (kernel_view.h:
+ * registry, table, capture), when the table is taken (snapshots.h), a step
+ * judged (step_judge.h: expectations, prediction, failure), the STEP and
+ * QUESTION events (step_events.h), the quiz's round (quiz_round.h), a free
+ * run's walk (free_run.h), a traced program's own steps (own_steps.h),
+ * steps held against real calls (call_match.h), when the narration may
+ * say "before accept()" (accept_order.h).
  */
 #include "sockstep/director.h"
 
@@ -28,11 +31,11 @@
 #include "sockstep/quiz_round.h"
 #include "sockstep/snapshots.h"
 #include "sockstep/source.h"
+#include "sockstep/step_events.h"
 #include "sockstep/step_judge.h"
 #include "sockstep/stream.h"
 
 #define CHECK_MS 5
-#define DIRECTORS_MAX 4
 
 /* What the director follows of one actor's step, from the events. */
 struct watch {
@@ -76,24 +79,6 @@ struct director {
 	struct quiz_round quiz; /* predict, then step (quiz_round.h) */
 	char first_failure[SS_TEXT_MAX * 2]; /* "file:line: step N ..." */
 };
-
-/* Every live director, so a fatal signal can reap all processes. */
-static struct director *live_directors[DIRECTORS_MAX];
-
-static void track(struct director *d, int on)
-{
-	for (int i = 0; on && i < DIRECTORS_MAX; i++)
-		if (live_directors[i] == d)
-			return; /* a restart: tracked already */
-	for (int i = 0; i < DIRECTORS_MAX; i++) {
-		if (on && live_directors[i] == NULL) {
-			live_directors[i] = d;
-			return;
-		}
-		if (!on && live_directors[i] == d)
-			live_directors[i] = NULL;
-	}
-}
 
 static double now_t(const struct director *d)
 {
@@ -397,7 +382,6 @@ int director_start(struct director *d, char *err, size_t errsz)
 	struct source_status st;
 
 	stream_start(&d->out);
-	track(d, 1);
 	for (int i = 0; i < 2; i++)
 		if (d->o.start_notes[i])
 			stream_note(&d->out, 0, NULL, "%s", d->o.start_notes[i]);
@@ -448,19 +432,13 @@ static int next_index(struct director *d)
  * (the question is put once). */
 static int awaits_answer(struct director *d, int idx)
 {
-	const struct ss_step *st = &d->sc->steps[idx];
 	struct ss_event ev;
 	int put;
 
-	if (!quiz_round_waits(&d->quiz, st->ask, d->granted + 1, &put))
+	if (!quiz_round_waits(&d->quiz, d->sc->steps[idx].ask, d->granted + 1, &put))
 		return 0;
 	if (put) {
-		event_init(&ev, SS_EV_QUESTION);
-		ev.t = now_t(d);
-		ev.step = idx + 1;
-		snprintf(ev.actor, sizeof ev.actor, "%s", d->sc->actors[st->actor]);
-		ev.u.note.index = d->quiz.asked + 1;
-		snprintf(ev.u.note.text, sizeof ev.u.note.text, "%s", st->ask);
+		step_events_question(d->sc, idx, d->quiz.asked + 1, now_t(d), &ev);
 		push(d, &ev);
 		stream_flush(&d->out, 1);
 	}
@@ -470,16 +448,9 @@ static int awaits_answer(struct director *d, int idx)
 /* Step idx begins at t: its event. */
 static void push_step(struct director *d, int idx, double t)
 {
-	const struct ss_step *st = &d->sc->steps[idx];
 	struct ss_event ev;
 
-	event_init(&ev, SS_EV_STEP);
-	ev.t = t;
-	ev.step = idx + 1;
-	snprintf(ev.actor, sizeof ev.actor, "%s", d->sc->actors[st->actor]);
-	ev.u.note.index = d->granted + 1;
-	ev.u.note.count = d->total;
-	snprintf(ev.u.note.text, sizeof ev.u.note.text, "%s", st->say);
+	step_events_step(d->sc, idx, d->granted + 1, d->total, t, &ev);
 	push(d, &ev);
 }
 
@@ -801,19 +772,6 @@ void director_free(struct director *d)
 	if (d == NULL)
 		return;
 	stop_session(d);
-	track(d, 0);
 	source_free(d->src);
 	free(d);
-}
-
-void director_kill_all(void)
-{
-	for (int i = 0; i < DIRECTORS_MAX; i++) {
-		struct director *d = live_directors[i];
-		if (d == NULL)
-			continue;
-		if (d->src->ops->kill)
-			d->src->ops->kill(d->src->self);
-		kernel_view_unlink(&d->kv);
-	}
 }

@@ -192,7 +192,7 @@ int kernel_view_fd(const struct kernel_view *k)
 	return k->cap ? capture_fd(k->cap) : -1;
 }
 
-void kernel_view_unlink(struct kernel_view *k)
+static void remove_socket_files(struct kernel_view *k)
 {
 	for (int i = 0; i < k->reg.nunix; i++)
 		unlink(k->reg.unix_paths[i]);
@@ -200,7 +200,7 @@ void kernel_view_unlink(struct kernel_view *k)
 
 void kernel_view_stop(struct kernel_view *k)
 {
-	kernel_view_unlink(k);
+	remove_socket_files(k);
 	k->reg.nunix = 0;
 	if (k->cap)
 		capture_close(k->cap);
