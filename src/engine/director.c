@@ -107,15 +107,12 @@ static void push_cb(void *ctx, const struct ss_event *ev)
 	push(ctx, ev);
 }
 
-
 /* No more grants; force: also stop what is blocked in a call. */
 static void finish(struct director *d, int force)
 {
 	d->src->ops->end(d->src->self, force);
 	d->finished = 1;
 }
-
-/* ---- a step ended --------------------------------------------------- */
 
 /* What the director saw of w's step, for the judge. */
 static struct judged_step judged(const struct watch *w)
@@ -157,8 +154,6 @@ static void step_ended(struct director *d, struct watch *w)
 	if (js.call && js.call->u.call.ret < 0)
 		judge_failure(d, w, js);
 }
-
-/* ---- what the source reports ----------------------------------------- */
 
 static struct watch *watch_of(struct director *d, const char *actor)
 {
@@ -313,8 +308,6 @@ static void on_event(void *ctx, const struct ss_event *ev)
 	} else if (ev->kind != SS_EV_END)
 		push(d, ev);
 }
-
-/* ---- life cycle ------------------------------------------------------ */
 
 static void forget_session(struct director *d)
 {
