@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import tempfile
-import time
 import xml.dom.minidom
 
 import harness
@@ -216,10 +215,11 @@ def test_ui_zh_export_key_writes_chinese_pages():
         for _ in range(6):  # past accept(): the session so far is exported
             press(t)
         t.keys("e")
-        names = lambda: sorted(n for n in os.listdir(out) if n.startswith("sockstep-"))
-        assert harness.wait_for(lambda: len(names()) == 3, timeout=10), names()
-        time.sleep(0.2)  # the message follows the last file
-        files = {n.rsplit(".", 1)[1]: os.path.join(out, n) for n in names()}
+        # the message, in Chinese, once the three files are written
+        t.wait_screen(lambda s: "已写入 sockstep-" in s, what="the export message")
+        names = sorted(n for n in os.listdir(out) if n.startswith("sockstep-"))
+        assert len(names) == 3, names
+        files = {n.rsplit(".", 1)[1]: os.path.join(out, n) for n in names}
         with open(files["html"], encoding="utf-8") as f:
             page = f.read()
         assert '<html lang="zh-CN">' in page and "<h2>时序图</h2>" in page
