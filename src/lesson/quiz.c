@@ -43,7 +43,11 @@ int quiz_is_yes(const char *a)
 {
 	return strcasecmp(a, "yes") == 0 || strcasecmp(a, "y") == 0 ||
 	       strcasecmp(a, "true") == 0 || strcasecmp(a, "ok") == 0 ||
-	       strcasecmp(a, "succeeds") == 0 || strcasecmp(a, "success") == 0;
+	       strcasecmp(a, "succeeds") == 0 || strcasecmp(a, "success") == 0 ||
+	       /* a translated lesson asks "会成功吗？[会 | 不会]": the
+	        * answer is in the learner's words, the check the same */
+	       strcmp(a, "会") == 0 || strcmp(a, "是") == 0 ||
+	       strcmp(a, "能") == 0 || strcmp(a, "成功") == 0;
 }
 
 void quiz_prediction_value(const char *p, char *out, size_t outsz)

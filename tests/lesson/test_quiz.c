@@ -67,6 +67,11 @@ START_TEST(test_quiz__yes_has_many_spellings_no_has_none)
 	ck_assert(quiz_is_yes("Succeeds"));
 	ck_assert(!quiz_is_yes("no"));
 	ck_assert(!quiz_is_yes(""));
+	/* a Chinese lesson's choices [会 | 不会] */
+	ck_assert(quiz_is_yes("会"));
+	ck_assert(quiz_is_yes("是"));
+	ck_assert(!quiz_is_yes("不会"));
+	ck_assert(!quiz_is_yes("否"));
 }
 END_TEST
 

@@ -339,7 +339,7 @@ END_TEST
 START_TEST(every_lesson_of_the_course_parses)
 {
 	struct course_entry list[COURSE_MAX];
-	int n = course_list("lessons", list, COURSE_MAX);
+	int n = course_list("lessons", NULL, list, COURSE_MAX);
 
 	if (n == 0)
 		return; /* not run from the source tree */
@@ -364,13 +364,13 @@ START_TEST(course_resolves_number_name_and_path_alike)
 
 	if (access("lessons/02-accept-new-socket.md", R_OK) != 0)
 		return;
-	ck_assert_int_eq(course_find("lessons", "2", a, sizeof a), 0);
-	ck_assert_int_eq(course_find("lessons", "accept-new-socket", b, sizeof b), 0);
-	ck_assert_int_eq(course_find("lessons", "lessons/02-accept-new-socket.md", c, sizeof c), 0);
+	ck_assert_int_eq(course_find("lessons", NULL, "2", a, sizeof a), 0);
+	ck_assert_int_eq(course_find("lessons", NULL, "accept-new-socket", b, sizeof b), 0);
+	ck_assert_int_eq(course_find("lessons", NULL, "lessons/02-accept-new-socket.md", c, sizeof c), 0);
 	ck_assert_str_eq(a, b);
 	ck_assert_str_eq(b, c);
-	ck_assert_int_eq(course_find("lessons", "99", a, sizeof a), -1);
-	ck_assert_int_eq(course_find("lessons", "no-such-lesson", a, sizeof a), -1);
+	ck_assert_int_eq(course_find("lessons", NULL, "99", a, sizeof a), -1);
+	ck_assert_int_eq(course_find("lessons", NULL, "no-such-lesson", a, sizeof a), -1);
 }
 END_TEST
 
