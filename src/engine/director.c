@@ -619,6 +619,11 @@ static void resolve_reference(struct director *d, const struct ss_step *st,
 			      char *ref, size_t refsz)
 {
 	snprintf(ref, refsz, "-");
+	/* Only bind, connect and sendto take an address; addr holds an
+	 * option's name or poll's sockets for others. */
+	if (st->call != SS_CALL_BIND && st->call != SS_CALL_CONNECT &&
+	    st->call != SS_CALL_SENDTO)
+		return;
 	if (st->addr[0] == '\0' || st->target.kind != SS_ADDR_NONE)
 		return;
 	if (registry_resolve(&d->kv.reg, st->addr, ref, refsz) < 0 ||

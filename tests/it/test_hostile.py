@@ -419,6 +419,19 @@ def test_a_reference_to_an_unbound_socket_is_said():
     assert bind["args"] == "0.0.0.0:0" and evs.index(warn[0]) < evs.index(bind)
 
 
+def test_an_option_name_is_not_taken_for_an_address():
+    # setsockopt's option and poll's sockets are not addresses: no
+    # "has no address yet" warning for them (the demo once had one).
+    r, _ = lesson_run("# opts\n\n```sockstep\nserver: s = socket(AF_INET, SOCK_STREAM)\n"
+                      "server: setsockopt(s, SO_RCVTIMEO, 1)\nserver: poll(s, POLLOUT, 0)\n"
+                      "server: close(s)\n```\n", "--format", "jsonl")
+    assert r.returncode == 0, r.stderr
+    notes = [e for e in events_of(r.stdout) if e["kind"] == "note"]
+    assert not [n for n in notes if "has no address yet" in n["text"]], notes
+    r = run("--headless", "--port", "0", "--pause", "0")
+    assert r.returncode == 0 and "has no address yet" not in r.stdout, r.stdout
+
+
 def test_an_actor_stopped_with_sigstop_ends_the_session():
     import signal
     from harness import start, read_until
