@@ -79,7 +79,8 @@ static void list_one(const struct course_entry *e, const char *lang)
 	escape_string(name, sizeof name, e->name);
 	if (lesson_load(&sc, e->path, NULL, 0, err, sizeof err) < 0) {
 		escape_string(title, sizeof title, err);
-		printf(_("%2d  %-22s (cannot load: %s)\n"), e->number, name, title);
+		printf("%2d  %-22s ", e->number, name);
+		printf(_("(cannot load: %s)\n"), title);
 		return;
 	}
 	escape_string(title, sizeof title, sc.title);
@@ -97,7 +98,7 @@ static int list_lessons(const char *argv0)
 	int n;
 
 	if (course_dir(argv0, dir, sizeof dir) < 0) {
-		fprintf(stderr, _("sockstep: no lessons folder found (set SOCKSTEP_LESSONS)\n"));
+		fprintf(stderr, "sockstep: %s\n", _("no lessons folder found (set SOCKSTEP_LESSONS)"));
 		return 1;
 	}
 	n = course_list(dir, lang, list, COURSE_MAX);
