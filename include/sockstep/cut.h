@@ -7,7 +7,8 @@
 
 #include <stddef.h>
 
-/* Copy in to out (outsz bytes, at least 1), cut at outsz - 1. */
+/* Copy in to out (outsz bytes, at least 1), cut at outsz - 1, or before
+ * the UTF-8 character that would not fit whole. */
 void cut_copy(char *out, size_t outsz, const char *in);
 /* Append in to the string in out, cut at outsz - 1. */
 void cut_append(char *out, size_t outsz, const char *in);

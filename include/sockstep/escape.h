@@ -25,6 +25,13 @@ long unescape_bytes(unsigned char *out, size_t outsz, const char *in);
  * that did not come from us). */
 void escape_string(char *out, size_t outsz, const char *in);
 
+/* Prose (narration, notes, messages, a lesson's text): as escape_string,
+ * but a valid UTF-8 character that is printable stays as it is (a Chinese
+ * lesson reads as Chinese); C1 controls, bidirectional overrides and
+ * broken sequences are escaped as \xNN.  Cut at outsz - 1, between
+ * characters and escapes, never inside one. */
+void escape_text(char *out, size_t outsz, const char *in);
+
 /* Write in as HTML text or a quoted attribute value: & < > " ' become
  * entities, other printable ASCII stays, every other byte (controls, DEL,
  * bytes >= 0x80) is written as the visible text \xNN as escape_bytes

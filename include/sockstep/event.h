@@ -18,7 +18,7 @@
 #define SS_ADDR_MAX 64    /* "127.0.0.1:9001", "[::1]:9001", a unix path */
 #define SS_ARGS_MAX 96    /* the call's arguments as a person reads them */
 #define SS_PREVIEW_MAX 64 /* raw bytes of data kept with a data call */
-#define SS_TEXT_MAX 256   /* narration, notes, expectation reports */
+#define SS_TEXT_MAX 512   /* narration, notes, expectation reports (170 Chinese characters) */
 #define SS_FLAGS_MAX 10   /* tcpdump-style TCP flags: "S.", "P.", "F." */
 /* Rows of one socket-table snapshot, everywhere one is kept: the director's
  * table, the UI's, the text sink's.  A snapshot larger than this is cut and

@@ -3,6 +3,19 @@
 
 #include <string.h>
 
+/* A cut inside a UTF-8 character (a Chinese one is 3 bytes) would leave
+ * a broken sequence at the end: back off to the character's first byte. */
+static size_t char_boundary(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[n] == '\0' || (u[n] & 0xc0) != 0x80)
+		return n;
+	while (n > 0 && (u[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
 void cut_copy(char *out, size_t outsz, const char *in)
 {
 	size_t n;
@@ -10,6 +23,7 @@ void cut_copy(char *out, size_t outsz, const char *in)
 	if (outsz == 0)
 		return;
 	n = strnlen(in, outsz - 1);
+	n = char_boundary(in, n);
 	memcpy(out, in, n);
 	out[n] = '\0';
 }

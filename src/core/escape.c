@@ -152,6 +152,60 @@ void escape_string(char *out, size_t outsz, const char *in)
 	escape_bytes(out, outsz, in, in != NULL ? strlen(in) : 0);
 }
 
+/* Bytes of the valid UTF-8 character at s that is safe to show as it is
+ * (0 otherwise): not a C1 control, not a line/paragraph separator, not a
+ * bidirectional override or isolate (text that reads differently from
+ * what it is), no overlong form or surrogate. */
+static size_t shown_utf8(const unsigned char *s)
+{
+	size_t len;
+	unsigned cp;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (size_t k = 1; k < len; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[k] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp < 0xa0 ||
+	    (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	    cp == 0x200e || cp == 0x200f || cp == 0xfeff)
+		return 0;
+	return len;
+}
+
+void escape_text(char *out, size_t outsz, const char *in)
+{
+	const unsigned char *s = (const unsigned char *)(in ? in : "");
+	size_t pos = 0;
+	char tok[4];
+
+	if (outsz == 0)
+		return;
+	while (*s) {
+		size_t n = shown_utf8(s);
+		const void *src = s;
+		if (n == 0) {
+			n = escape_one(*s, tok);
+			src = tok;
+		}
+		if (pos + n >= outsz)
+			break;
+		memcpy(out + pos, src, n);
+		pos += n;
+		s += src == tok ? 1 : n;
+	}
+	out[pos] = '\0';
+}
+
 void escape_html(FILE *out, const char *in)
 {
 	char tok[4];

@@ -591,12 +591,27 @@ static int get_actor(struct grammar *p, const char *name)
  * step, rest the text after "keyword:". */
 typedef int (*keyword_fn)(struct grammar *g, struct ss_step *st, const char *rest);
 
+/* Prose a lesson's author wrote: refused when it does not fit, never cut
+ * (a cut would lose the end of a sentence, or split a character). */
+static int set_text(struct grammar *g, const char *key, char *dst, size_t max,
+		    const char *rest)
+{
+	size_t used = strlen(dst);
+
+	if (used + (used ? 1 : 0) + strlen(rest) >= max)
+		return grammar_fail(g, "'%s:' text is too long (at most %zu bytes, a Chinese character is 3)",
+				    key, max - 1);
+	snprintf(dst + used, max - used, "%s%s", used ? " " : "", rest);
+	return 0;
+}
+
+/* An explanation is shown inside the quiz's verdict ("Right! You said
+ * ...; the kernel says ... EXPLANATION"), which must fit one text. */
+#define EXPLAIN_MAX (SS_TEXT_MAX - 192)
+
 static int kw_say(struct grammar *g, struct ss_step *st, const char *rest)
 {
-	size_t used = strlen(st->say);
-
-	snprintf(st->say + used, sizeof st->say - used, "%s%s", used ? " " : "", rest);
-	return 0;
+	return set_text(g, "say", st->say, sizeof st->say, rest);
 }
 
 static int kw_expect(struct grammar *g, struct ss_step *st, const char *rest)
@@ -624,7 +639,9 @@ static int kw_ask(struct grammar *g, struct ss_step *st, const char *rest)
 {
 	if (*rest == '\0')
 		return grammar_fail(g, "'ask:' needs text");
-	snprintf(st->ask, sizeof st->ask, "%s", rest);
+	st->ask[0] = '\0';
+	if (set_text(g, "ask", st->ask, sizeof st->ask, rest) < 0)
+		return -1;
 	st->ask_line = g->line;
 	return 0;
 }
@@ -633,8 +650,8 @@ static int kw_explain(struct grammar *g, struct ss_step *st, const char *rest)
 {
 	if (*rest == '\0')
 		return grammar_fail(g, "'explain:' needs text");
-	snprintf(st->explain, sizeof st->explain, "%s", rest);
-	return 0;
+	st->explain[0] = '\0';
+	return set_text(g, "explain", st->explain, EXPLAIN_MAX, rest);
 }
 
 static int kw_answer(struct grammar *g, struct ss_step *st, const char *rest)
@@ -680,8 +697,8 @@ static int keyword_line(struct grammar *g, const char *key, const char *rest,
 	struct ss_script *sc = g->sc;
 
 	if (strcmp(key, "summary") == 0) {
-		snprintf(sc->summary, sizeof sc->summary, "%s", rest);
-		return 0;
+		sc->summary[0] = '\0';
+		return set_text(g, "summary", sc->summary, sizeof sc->summary, rest);
 	}
 	if (strcmp(key, "trace-server") == 0 || strcmp(key, "trace-client") == 0) {
 		char *line = key[6] == 's' ? sc->trace_server : sc->trace_client;

@@ -1,5 +1,6 @@
 /* quiz: a step's expectations and the learner's prediction, judged. */
 #include "sockstep/quiz.h"
+#include "sockstep/cut.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -116,7 +117,6 @@ int quiz_judge(const struct ss_script *sc, const struct ss_step *st,
 	char report[SS_TEXT_MAX];
 	char text[SS_TEXT_MAX * 3];
 	int ok;
-	size_t n;
 
 	if (valuesz)
 		value[0] = '\0';
@@ -126,15 +126,11 @@ int quiz_judge(const struct ss_script *sc, const struct ss_step *st,
 	else
 		ok = judge_field(sc, st, prediction, env, report, sizeof report,
 				 value, valuesz);
-	n = (size_t)snprintf(text, sizeof text, "%s You said %s; the kernel says %s. %s",
+	snprintf(text, sizeof text, "%s You said %s; the kernel says %s. %s",
 			     ok ? "Right!" : "Not quite.", prediction, report,
 			     st->explain);
-	if (versz == 0)
-		return ok;
-	if (n >= versz)
-		n = versz - 1;
-	memcpy(verdict, text, n); /* cut at the caller's size */
-	verdict[n] = '\0';
+	if (versz)
+		cut_copy(verdict, versz, text); /* the caller's size, whole characters */
 	return ok;
 }
 

@@ -225,7 +225,7 @@ static void text_event(struct output_text *o, const struct ss_event *raw)
 	if (ev->kind == SS_EV_STEP || ev->kind == SS_EV_EXPECT ||
 	    ev->kind == SS_EV_NOTE || ev->kind == SS_EV_QUESTION ||
 	    ev->kind == SS_EV_ANSWER || ev->kind == SS_EV_OUTPUT)
-		escape_string(text, sizeof text, raw->u.note.text);
+		escape_text(text, sizeof text, raw->u.note.text);
 
 	if (ev->kind != SS_EV_SOCKET || ev->u.sock.snapshot != o->snapshot)
 		output_text_flush(o);

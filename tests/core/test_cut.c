@@ -21,6 +21,21 @@ START_TEST(test_cut__a_copy_is_cut_and_ended)
 }
 END_TEST
 
+START_TEST(test_cut__a_cut_never_splits_a_chinese_character)
+{
+	char out[8];
+
+	/* 三次握手: 3 bytes each; 7 bytes of room hold two characters, not
+	 * two and a third of one. */
+	cut_copy(out, sizeof out, "三次握手");
+	ck_assert_str_eq(out, "三次");
+	cut_copy(out, sizeof out, "ab三次");
+	ck_assert_str_eq(out, "ab三");
+	cut_copy(out, sizeof out, "abcd三");
+	ck_assert_str_eq(out, "abcd三");
+}
+END_TEST
+
 START_TEST(test_cut__only_a_successful_socket_or_accept_returns_an_fd)
 {
 	ck_assert(event_call_returns_fd("accept", 4));
@@ -37,6 +52,7 @@ Suite *test_suite(void)
 	TCase *tc = tcase_create("cut");
 
 	tcase_add_test(tc, test_cut__a_copy_is_cut_and_ended);
+	tcase_add_test(tc, test_cut__a_cut_never_splits_a_chinese_character);
 	tcase_add_test(tc, test_cut__only_a_successful_socket_or_accept_returns_an_fd);
 	suite_add_tcase(s, tc);
 	return s;

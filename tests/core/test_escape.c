@@ -223,11 +223,30 @@ START_TEST(escape_script_json_escapes_the_javascript_line_breaks)
 }
 END_TEST
 
+START_TEST(escape_text_keeps_chinese_and_escapes_what_is_not_safe)
+{
+	char out[64];
+
+	escape_text(out, sizeof out, "三次握手 SYN");
+	ck_assert_str_eq(out, "三次握手 SYN");
+	/* ESC, a C1 control (U+009B CSI), a right-to-left override, a
+	 * broken sequence: all escaped, never passed through. */
+	escape_text(out, sizeof out, "a\x1b[2Jb\xc2\x9b" "c\xe2\x80\xae" "d\xe4\xb8" "e");
+	ck_assert_str_eq(out, "a\\x1b[2Jb\\xc2\\x9bc\\xe2\\x80\\xaed\\xe4\\xb8e");
+	/* Cut between characters: 7 bytes of room hold two Chinese ones. */
+	escape_text(out, 8, "三次握手");
+	ck_assert_str_eq(out, "三次");
+	for (size_t i = 0; out[i]; i++)
+		ck_assert((unsigned char)out[i] >= 0x20 && out[i] != 0x7f);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("escape");
 	TCase *tc = tcase_create("escape");
 	tcase_add_test(tc, escape_never_emits_control_bytes);
+	tcase_add_test(tc, escape_text_keeps_chinese_and_escapes_what_is_not_safe);
 	tcase_add_test(tc, escape_never_emits_control_bytes_for_any_single_byte);
 	tcase_add_test(tc, escape_round_trips_all_256_byte_values);
 	tcase_add_test(tc, escape_defuses_clear_screen_sequence);

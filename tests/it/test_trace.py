@@ -200,9 +200,9 @@ def test_trace_c_pair_read_write_on_sockets_only():
 def test_trace_forking_server_parent_accepts_children_serve():
     prt = free_port()
     r, evs = trace("--packets", "--server", f"{EX}/fork_server {prt} 2",
-                   # each client waits 0.3 s before it writes: the child
+                   # each client waits 0.8 s before it writes: the child
                    # reads long after the parent closed its copy
-                   "--client", f"{EX}/client {prt} 0.3; {EX}/client {prt} 0.3")
+                   "--client", f"{EX}/client {prt} 0.8; {EX}/client {prt} 0.8")
     assert r.returncode == 0, r.stderr
     parent = one(evs, "server", "listen")["pid"]
     accepts = [e for e in calls(evs, "server") if e["call"] == "accept" and e["ret"] >= 0]

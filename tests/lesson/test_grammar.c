@@ -34,7 +34,7 @@ static void teardown(void)
  * with a blank. */
 static int line(const char *text)
 {
-	char buf[512];
+	char buf[SS_TEXT_MAX + 64];
 
 	snprintf(buf, sizeof buf, "%s", text);
 	g.line++;
@@ -59,6 +59,25 @@ START_TEST(test_grammar__say_lines_join_into_one_narration)
 	ok("  say: The server asks");
 	ok("  say: for a socket.");
 	ck_assert_str_eq(sc.steps[0].say, "The server asks for a socket.");
+}
+END_TEST
+
+START_TEST(test_grammar__prose_too_long_is_refused_not_cut)
+{
+	char text[SS_TEXT_MAX + 32];
+
+	ok("server: s = socket(AF_INET, SOCK_STREAM)");
+	memset(text, 'a', sizeof text);
+	memcpy(text, "  say: ", 7);
+	text[sizeof text - 1] = '\0';
+	bad(text, "'say:' text is too long");
+	memcpy(text, "  ask: ", 7);
+	bad(text, "'ask:' text is too long");
+	/* Two say lines that fit alone but not together. */
+	text[SS_TEXT_MAX / 2 + 7] = '\0';
+	memcpy(text, "  say: ", 7);
+	ok(text);
+	bad(text, "too long");
 }
 END_TEST
 
@@ -154,6 +173,7 @@ Suite *test_suite(void)
 	TCase *tc = tcase_create("grammar");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_grammar__say_lines_join_into_one_narration);
+	tcase_add_test(tc, test_grammar__prose_too_long_is_refused_not_cut);
 	tcase_add_test(tc, test_grammar__expect_keeps_its_line_and_checks_references);
 	tcase_add_test(tc, test_grammar__ask_answer_explain_make_a_question);
 	tcase_add_test(tc, test_grammar__a_question_without_answer_names_its_line);
