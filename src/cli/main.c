@@ -78,13 +78,14 @@ static void list_one(const struct course_entry *e, const char *lang)
 
 	escape_string(name, sizeof name, e->name);
 	if (lesson_load(&sc, e->path, NULL, 0, err, sizeof err) < 0) {
-		escape_string(title, sizeof title, err);
+		escape_text(title, sizeof title, err);
 		printf("%2d  %-22s ", e->number, name);
 		printf(_("(cannot load: %s)\n"), title);
 		return;
 	}
-	escape_string(title, sizeof title, sc.title);
-	escape_string(summary, sizeof summary, sc.summary);
+	/* a title and summary may be Chinese: printable UTF-8 stays */
+	escape_text(title, sizeof title, sc.title);
+	escape_text(summary, sizeof summary, sc.summary);
 	printf("%2d  %-22s %s%s%s\n    %s\n", e->number, name, title,
 	       english ? " " : "", english ? _("(in English)") : "", summary);
 	script_free(&sc);

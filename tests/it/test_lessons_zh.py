@@ -116,34 +116,6 @@ def test_every_translation_has_the_english_script_line_for_line():
         assert not bad, f"lessons/zh_CN/{f}:\n  " + "\n  ".join(bad)
 
 
-# script.h: a step's narration (its say: lines joined), question,
-# explanation and the summary are each at most SS_TEXT_MAX - 1 bytes; a
-# Chinese character is 3 bytes, so a long translation would be cut.
-TEXT_MAX = 255
-
-
-def too_long(path):
-    out, say = [], None
-    for n, line in enumerate(script_lines(path) + ["end:"], 1):
-        k = keyword(line)
-        text = line.split(":", 1)[1].strip() if k else ""
-        if k == "say":
-            say = text if say is None else say + " " + text
-            continue
-        if say is not None and len(say.encode()) > TEXT_MAX:
-            out.append(f"narration ending before script line {n}: {len(say.encode())} bytes")
-        say = None
-        if k in PROSE and len(text.encode()) > TEXT_MAX:
-            out.append(f"script line {n}: {k}: {len(text.encode())} bytes")
-    return out
-
-
-def test_every_translated_text_fits_its_field():
-    for f in zh_files():
-        bad = too_long(os.path.join(ZH, f))
-        assert not bad, f"lessons/zh_CN/{f}: longer than {TEXT_MAX} bytes:\n  " + "\n  ".join(bad)
-
-
 def test_the_script_check_catches_a_changed_expectation():
     # the check above must be able to fail: a translation that changed an
     # expectation, dropped a line or translated a kernel name
