@@ -13,7 +13,7 @@
 #include "sockstep/event.h"
 
 /* Longest line jsonl_format can produce (fits in one atomic pipe write). */
-#define JSONL_LINE_MAX 3072
+#define JSONL_LINE_MAX 4096 /* PIPE_BUF: a note of SS_TEXT_MAX control bytes, 6 each */
 
 /* Write ev as one JSON object followed by '\n' into buf.  Returns the
  * length written (without the NUL) or -1 if buf is too small. */
