@@ -1,6 +1,6 @@
 /*
  * draw: the drawing contract between the loop (ui.c) and the painters
- * (draw.c, present.c).
+ * (draw.c, draw_text.c, present.c).
  *
  * A frame is painted from two things only: the view model (view.h: what
  * the kernel reported) and the screen state below (what the person chose:
@@ -20,7 +20,9 @@ struct ui_loop; /* ui.c's loop: the keys' actions work on it */
 #define UI_MIN_ROWS 24
 #define UI_MIN_COLS 80
 
-/* How a key is named on the help screen and the key bar. */
+/* How a key is named on the help screen and the key bar.  The texts are
+ * gettext message ids (marked N_), translated where they are drawn; key
+ * names stay as they are on the keyboard. */
 struct ui_key_help {
 	const char *keys; /* "n, Space" as the help screen shows it */
 	const char *help; /* "perform the next step" */
@@ -96,12 +98,21 @@ void ui_draw_setup(int color, int utf8);
 void ui_draw_frame(const struct ui_view *v, struct ui_screen *s, int rows,
 		   int cols);
 
-/* The layouts' shared regions (draw.c), for present.c. */
+/* The layouts' shared regions of wrapped text (draw_text.c), for draw.c
+ * and present.c.  Widths are display columns (textwidth.h). */
 void draw_narr(const struct ui_view *v, struct ui_screen *s, int y, int cols,
 	       int rows);
 /* The verdict box over a layout; returns its height, paints only if draw. */
 int draw_verdict(const struct ui_view *v, const struct ui_screen *s, int y,
 		 int cols, int draw);
+/* The question waiting for the learner's prediction, with the input line;
+ * returns its height, paints only if draw. */
+int draw_question(const struct ui_view *v, const struct ui_screen *s, int y,
+		  int cols, int draw);
+/* The help screen over the frame: the loop's key table (s->keys). */
+void draw_help(const struct ui_screen *s, int rows, int cols);
+/* The frame of a terminal smaller than UI_MIN_COLS x UI_MIN_ROWS. */
+void draw_too_small(int rows, int cols);
 /* Presenter mode (present.c): few, large elements, for a projector. */
 void present_draw(const struct ui_view *v, struct ui_screen *s, int rows,
 		  int cols);

@@ -12,8 +12,9 @@
 #include <stddef.h>
 #include "sockstep/event.h"
 
-/* Longest line jsonl_format can produce (fits in one atomic pipe write). */
-#define JSONL_LINE_MAX 4096 /* PIPE_BUF: a note of SS_TEXT_MAX control bytes, 6 each */
+/* Longest line jsonl_format can produce: PIPE_BUF, one atomic pipe write
+ * (a text of SS_TEXT_MAX control bytes, \u00XX each, still fits). */
+#define JSONL_LINE_MAX 4096
 
 /* Write ev as one JSON object followed by '\n' into buf.  Returns the
  * length written (without the NUL) or -1 if buf is too small. */

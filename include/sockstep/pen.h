@@ -53,17 +53,17 @@ attr_t pen_attr(enum ui_attr role);
 /* The line-drawing characters for this terminal. */
 const struct pen_glyphs *pen_glyphs(void);
 
-/* Write s from the pen on, stopping at its edge; the pen advances. */
+/* Write s from the pen on, stopping at its edge (counted in columns by
+ * textwidth.h; a wide character that does not fit leaves a blank, never
+ * half a glyph); the pen advances. */
 void pen_text(struct pen *p, const char *s, attr_t a);
 /* Fill the rest of the pen's line with blanks in a. */
 void pen_fill(struct pen *p, attr_t a);
+/* Write s only if all of it fits before the edge (an aside such as
+ * " (in the kernel)" is shown whole or not at all). */
+void pen_text_if_room(struct pen *p, const char *s, attr_t a);
 /* An address with its port number highlighted: the lesson is in the port. */
 void pen_addr(struct pen *p, const char *addr, attr_t a);
-/* Columns s takes on the screen. */
-int pen_cols(const char *s);
-/* Bytes of s that fit in width columns, broken after a space if one is
- * near; at least one character so wrapping always progresses. */
-int pen_wrap_len(const char *s, int width);
 /* The attribute of a call line: its family's colour, red if it failed. */
 attr_t pen_call_attr(const struct ui_line *l);
 

@@ -29,4 +29,13 @@ size_t text_fit(const char *s, int cols, int *used);
  * cols columns (printf's "%-*.*s", counted in columns). */
 void text_pad(FILE *out, const char *s, int cols);
 
+/* Bytes of s to put on one line of cols columns (at least one character,
+ * so wrapping always progresses; the caller skips the spaces that start
+ * the next line).  A line breaks after a space, or between two characters
+ * when either is wide: Chinese has no spaces, any two of its characters
+ * may part.  Never before closing punctuation (，。：） nor after opening
+ * punctuation （“), as Chinese typesetting wants; a Latin word is cut only
+ * when no break falls in the second half of the line. */
+size_t text_wrap(const char *s, int cols);
+
 #endif

@@ -10,7 +10,10 @@
  * the program's own socket through a pidfd_getfd dup (trace_describe_socket):
  * nothing in an event is guessed.
  *
- * Reports, one JSONL line each on event_fd (absolute clock times):
+ * Reports, one struct ss_event record each on event_fd, a pipe of its own
+ * (absolute clock times; the records actors send, read with actor.h's
+ * actor_inbox_read: the tracer is sockstep's own forked process, no
+ * format between them to write and parse):
  *   begin    gated: the call waits for a grant (pid, call, fd, args)
  *   blocked  the call sleeps in the kernel (/proc/TID/stat, after 5 ms)
  *   call     the call returned, with the kernel's view of the socket

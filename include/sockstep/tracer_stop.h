@@ -13,17 +13,19 @@
 
 #include <sys/types.h>
 #include "sockstep/event.h"
+#include "sockstep/tracer_addrs.h"
 #include "sockstep/tracer_dups.h"
 #include "sockstep/tracer_procs.h"
 
-/* Events of a program running free go out in batches: one pipe write
- * (and one wakeup of sockstep) for several calls.  A batch fits PIPE_BUF,
- * so the two tracers' writes on the shared pipe never interleave, and
+/* Events of a program running free go out in batches: one pipe write (and
+ * one wakeup of sockstep) for many calls.  The pipe is this tracer's alone
+ * (trace_source gives each its own), so a batch need not fit PIPE_BUF; it
  * leaves within TSTOP_BATCH_DELAY, well inside the merge's hold. */
-#define TSTOP_BATCH_MAX 4096
+#define TSTOP_BATCH_EVENTS 64
 #define TSTOP_BATCH_DELAY 0.004
 
 #define TSTOP_TYPES 64
+#define TSTOP_GONE 16
 
 struct tstate {
 	const char *actor;
@@ -36,12 +38,21 @@ struct tstate {
 		int type;
 	} types[TSTOP_TYPES]; /* SO_TYPE by inode: a socket never changes it */
 	struct tdups dups; /* dups of the program's sockets (tracer_dups.h) */
-	char batch[TSTOP_BATCH_MAX];
-	size_t batch_len;
+	struct taddrs addrs; /* connected sockets' addresses (tracer_addrs.h) */
+	/* The last threads that exited: a child may exit before its
+	 * parent's fork event is seen (waitpid order), and must not come
+	 * back into the table then. */
+	struct {
+		pid_t tid, pid;
+	} gone[TSTOP_GONE];
+	int gone_next;
+	struct ss_event batch[TSTOP_BATCH_EVENTS]; /* records, as actors send */
+	int batch_n;
 	double batch_since; /* when its first line was added */
 };
 
-/* Send ev (actor and time filled in here) on the event pipe: at once
+/* Send ev (actor and time filled in here) on the event pipe, one fixed-size
+ * struct ss_event record (actor.h's actor_inbox_read reads them): at once
  * while gated, else in the current batch. */
 void tstop_emit(struct tstate *t, struct ss_event *ev);
 

@@ -7,7 +7,8 @@
  *
  * The parts (src/ui/): view.c folds events into a model (view.h, no
  * ncurses); draw.c paints one frame from that model and the screen state
- * (draw.h), present.c the presenter layout, pen.c the text primitives
+ * (draw.h), draw_text.c its wrapped text (narration, question, help),
+ * present.c the presenter layout, pen.c the text primitives
  * (pen.h); ui.c owns the terminal, the key table and the loop.
  */
 #ifndef SOCKSTEP_UI_H

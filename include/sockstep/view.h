@@ -38,7 +38,8 @@ enum ui_line_kind {
 	UI_LINE_PROCESS, /* a traced program's process started, forked, exited */
 };
 
-/* One line of a pane.  text is printable ASCII; local/peer/extra make the
+/* One line of a pane.  text is printable ASCII (the UI's own words, such
+ * as "expect ok:", in the locale's language); local/peer/extra make the
  * detail line ("127.0.0.1:9001 -> 127.0.0.1:41234  ESTABLISHED").  The
  * fields after extra keep what a filter (filter.h) looks at, so a new
  * filter can judge the history again without the events. */

@@ -12,14 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sockstep/actor.h"
 #include "sockstep/escape.h"
-#include "sockstep/jsonl.h"
 #include "sockstep/tracer.h"
 
 #define SIDES_MAX 2
 #define WAIT_MAX 256
 #define BLOCKED_MAX 32
-#define READ_BUF (64 * 1024)
 #define CLIENT_WAIT_DEFAULT 3.0
 
 struct side {
@@ -32,23 +31,24 @@ struct side {
 	int pending;   /* granted calls neither returned nor blocked */
 	pid_t blocked[BLOCKED_MAX]; /* processes asleep inside a call */
 	int nblocked;
+	int event_rd, event_wr; /* its tracer's records: a pipe each, so a
+				 * batch need not fit PIPE_BUF */
+	struct actor_inbox inbox;
 };
 
 struct tsrc {
 	const struct trace_spec *spec;
 	struct side sides[SIDES_MAX];
 	int nsides;
-	int event_rd, event_wr;
 	struct source_sink sink;
 	double t0, started_at;
 	int gated, ended, drained;
+	int live; /* started, not stopped: the pipes are open */
 	struct {
 		unsigned char side;
 		pid_t pid;
 	} waitq[WAIT_MAX]; /* each call stopped before it runs, oldest first */
 	int nwait;
-	char rbuf[READ_BUF];
-	size_t rlen;
 };
 
 static void say(struct tsrc *s, int level, const char *actor, const char *text)
@@ -65,21 +65,41 @@ static void say(struct tsrc *s, int level, const char *actor, const char *text)
 
 /* ---- tracer processes ---------------------------------------------- */
 
+static void close_events(struct side *sd)
+{
+	if (sd->event_rd >= 0)
+		close(sd->event_rd);
+	if (sd->event_wr >= 0)
+		close(sd->event_wr);
+	sd->event_rd = sd->event_wr = -1;
+}
+
 static int fork_tracer(struct tsrc *s, struct side *sd, char *err, size_t errsz)
 {
-	int cp[2];
+	int cp[2], ep[2];
 	pid_t pid;
 
 	if (pipe2(cp, O_CLOEXEC) < 0) {
 		snprintf(err, errsz, "pipe: %s", strerror(errno));
 		return -1;
 	}
+	if (pipe2(ep, O_CLOEXEC) < 0) {
+		snprintf(err, errsz, "pipe: %s", strerror(errno));
+		close(cp[0]);
+		close(cp[1]);
+		return -1;
+	}
+	fcntl(ep[0], F_SETFL, O_NONBLOCK);
+	sd->event_rd = ep[0];
+	sd->event_wr = ep[1];
+	sd->inbox.len = 0;
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		snprintf(err, errsz, "fork: %s", strerror(errno));
 		close(cp[0]);
 		close(cp[1]);
+		close_events(sd);
 		return -1;
 	}
 	if (pid == 0) {
@@ -98,12 +118,16 @@ static int fork_tracer(struct tsrc *s, struct side *sd, char *err, size_t errsz)
 			dup2(devnull, 1);
 			dup2(devnull, 2);
 		}
-		for (int i = 0; i < s->nsides; i++)
+		for (int i = 0; i < s->nsides; i++) {
 			if (s->sides[i].ctrl_fd >= 0)
 				close(s->sides[i].ctrl_fd);
+			if (s->sides[i].event_rd >= 0)
+				close(s->sides[i].event_rd);
+			if (&s->sides[i] != sd && s->sides[i].event_wr >= 0)
+				close(s->sides[i].event_wr);
+		}
 		close(cp[1]);
-		close(s->event_rd);
-		tracer_main(&sd->to, cp[0], s->event_wr);
+		tracer_main(&sd->to, cp[0], sd->event_wr);
 	}
 	close(cp[0]);
 	sd->pid = pid;
@@ -232,32 +256,18 @@ static void handle(struct tsrc *s, struct ss_event *ev)
 	s->sink.event(s->sink.ctx, ev);
 }
 
-static void read_lines(struct tsrc *s)
+static void on_record(void *ctx, struct ss_event *ev)
 {
-	for (;;) {
-		ssize_t n = read(s->event_rd, s->rbuf + s->rlen, sizeof s->rbuf - s->rlen - 1);
-		char *line, *nl;
+	handle(ctx, ev);
+}
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		s->rlen += (size_t)n;
-		s->rbuf[s->rlen] = '\0';
-		line = s->rbuf;
-		while ((nl = strchr(line, '\n')) != NULL) {
-			struct ss_event ev;
-			char why[128];
-			*nl = '\0';
-			if (jsonl_parse(line, &ev, why, sizeof why) == 0)
-				handle(s, &ev);
-			line = nl + 1;
-		}
-		s->rlen = (size_t)(s->rbuf + s->rlen - line);
-		memmove(s->rbuf, line, s->rlen);
-		if (s->rlen > sizeof s->rbuf / 2)
-			s->rlen = 0; /* a line this long is not a tracer's */
-	}
+/* What every tracer has sent so far. */
+static void read_records(struct tsrc *s)
+{
+	for (int i = 0; i < s->nsides; i++)
+		if (s->sides[i].event_rd >= 0)
+			actor_inbox_read(&s->sides[i].inbox, s->sides[i].event_rd,
+					 on_record, s);
 }
 
 static void reap_tracers(struct tsrc *s)
@@ -288,25 +298,18 @@ static int ts_start(void *self, double t0, const struct source_sink *sink,
 		    char *err, size_t errsz)
 {
 	struct tsrc *s = self;
-	int ep[2];
 
 	s->t0 = t0;
 	s->sink = *sink;
 	s->ended = s->drained = 0;
 	s->nwait = 0;
-	s->rlen = 0;
-	if (pipe2(ep, O_CLOEXEC) < 0) {
-		snprintf(err, errsz, "pipe: %s", strerror(errno));
-		return -1;
-	}
-	s->event_rd = ep[0];
-	s->event_wr = ep[1];
-	fcntl(s->event_rd, F_SETFL, O_NONBLOCK);
+	s->live = 1;
 	for (int i = 0; i < s->nsides; i++) {
 		struct side *sd = &s->sides[i];
 		sd->pid = 0;
 		sd->ctrl_fd = -1;
 		sd->started = sd->exited = sd->pending = sd->nblocked = 0;
+		close_events(sd);
 	}
 	s->started_at = event_clock_now();
 	return fork_tracer(s, &s->sides[0], err, errsz);
@@ -315,12 +318,14 @@ static int ts_start(void *self, double t0, const struct source_sink *sink,
 static int ts_pollfds(void *self, struct pollfd *fds, int max)
 {
 	struct tsrc *s = self;
+	int n = 0;
 
-	if (max < 1 || s->event_rd < 0)
-		return 0;
-	fds[0].fd = s->event_rd;
-	fds[0].events = POLLIN;
-	return 1;
+	for (int i = 0; i < s->nsides && n < max; i++)
+		if (s->sides[i].event_rd >= 0) {
+			fds[n].fd = s->sides[i].event_rd;
+			fds[n++].events = POLLIN;
+		}
+	return n;
 }
 
 static int ts_read(void *self)
@@ -328,9 +333,9 @@ static int ts_read(void *self)
 	struct tsrc *s = self;
 	double wait = s->spec->client_wait > 0 ? s->spec->client_wait : CLIENT_WAIT_DEFAULT;
 
-	if (s->event_rd < 0)
+	if (!s->live)
 		return 0;
-	read_lines(s);
+	read_records(s);
 	reap_tracers(s);
 	if (s->nsides == 2 && !s->sides[1].started &&
 	    event_clock_now() - s->started_at > wait)
@@ -342,7 +347,7 @@ static int ts_read(void *self)
 		for (int i = 0; i < s->nsides; i++)
 			all &= s->sides[i].exited || (!s->sides[i].started && s->ended);
 		if (all) {
-			read_lines(s);
+			read_records(s);
 			s->drained = 1;
 		}
 	}
@@ -458,11 +463,9 @@ static void ts_stop(void *self)
 			close(sd->ctrl_fd);
 		sd->ctrl_fd = -1;
 	}
-	if (s->event_rd >= 0)
-		close(s->event_rd);
-	if (s->event_wr >= 0)
-		close(s->event_wr);
-	s->event_rd = s->event_wr = -1;
+	for (int i = 0; i < s->nsides; i++)
+		close_events(&s->sides[i]);
+	s->live = 0;
 }
 
 static void ts_kill(void *self)
@@ -518,7 +521,8 @@ struct source *trace_source_new(const struct trace_spec *spec, char *err,
 	}
 	s->spec = spec;
 	s->gated = spec->gated;
-	s->event_rd = s->event_wr = -1;
+	for (int i = 0; i < SIDES_MAX; i++)
+		s->sides[i].event_rd = s->sides[i].event_wr = -1;
 	if (spec->server_line) {
 		s->nsides = 2;
 		snprintf(s->sides[0].actor, SS_NAME_MAX, "server");

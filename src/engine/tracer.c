@@ -213,10 +213,23 @@ static int start(struct tracer *t)
 
 static void reap(struct tracer *t)
 {
-	int status;
+	int status, handled = 0, yielded = 0;
 	pid_t tid;
 
-	while ((tid = waitpid(-1, &status, WNOHANG | __WALL)) > 0) {
+	for (;;) {
+		tid = waitpid(-1, &status, WNOHANG | __WALL);
+		if (tid == 0 && handled && !yielded) {
+			/* The program we just let go shares our CPU: give it
+			 * the CPU now, and its next stop is here when we are
+			 * back, without a sleep in poll and a signalfd read. */
+			sched_yield();
+			yielded = 1;
+			continue;
+		}
+		if (tid <= 0)
+			return;
+		handled = 1;
+		yielded = 0;
 		if (tid == t->main_pid && (WIFEXITED(status) || WIFSIGNALED(status)))
 			t->st.main_alive = 0;
 		tstop_handle(&t->st, tid, status);

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include "sockstep/cut.h"
 #include "sockstep/trace.h"
 
 /* Bounds on what is read from the program for one call. */
@@ -341,7 +342,7 @@ void tdecode_entry(const struct tcall_info *c, const unsigned long long args[6],
 {
 	struct ss_call_event *ce = &ev->u.call;
 
-	snprintf(ce->name, sizeof ce->name, "%s", c->name);
+	cut_copy(ce->name, sizeof ce->name, c->name);
 	ce->fd = c->on == TC_ON_FD0 ? (int)args[0] : -1;
 	ce->args[0] = '\0';
 	if (!io_args(c, args, env, ce))

@@ -9,14 +9,15 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/pidfd.h>
+#include <sys/socket.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sockstep/cut.h"
 #include "sockstep/escape.h"
-#include "sockstep/jsonl.h"
 #include "sockstep/trace.h"
 #include "sockstep/tracer_decode.h"
 
@@ -43,16 +44,16 @@ static void write_all(int fd, const char *p, size_t n)
 
 void tstop_flush(struct tstate *t)
 {
-	/* Whole lines, at most PIPE_BUF: one write, never interleaved. */
-	write_all(t->event_fd, t->batch, t->batch_len);
-	t->batch_len = 0;
+	write_all(t->event_fd, (const char *)t->batch,
+		  (size_t)t->batch_n * sizeof t->batch[0]);
+	t->batch_n = 0;
 }
 
 int tstop_batch_wait(const struct tstate *t)
 {
 	double left;
 
-	if (t->batch_len == 0)
+	if (t->batch_n == 0)
 		return -1;
 	left = t->batch_since + TSTOP_BATCH_DELAY - event_clock_now();
 	return left <= 0 ? 0 : (int)(left * 1000) + 1;
@@ -60,27 +61,14 @@ int tstop_batch_wait(const struct tstate *t)
 
 void tstop_emit(struct tstate *t, struct ss_event *ev)
 {
-	char line[JSONL_LINE_MAX];
-	int n;
-
 	if (ev->t == 0)
 		ev->t = event_clock_now();
-	snprintf(ev->actor, sizeof ev->actor, "%s", t->actor);
-	n = jsonl_format(ev, line, sizeof line);
-	if (n <= 0)
-		return;
-	if (t->batch_len + (size_t)n > sizeof t->batch)
-		tstop_flush(t);
-	if ((size_t)n > sizeof t->batch) {
-		write_all(t->event_fd, line, (size_t)n); /* below PIPE_BUF too */
-		return;
-	}
-	if (t->batch_len == 0)
+	cut_copy(ev->actor, sizeof ev->actor, t->actor);
+	if (t->batch_n == 0)
 		t->batch_since = event_clock_now();
-	memcpy(t->batch + t->batch_len, line, (size_t)n);
-	t->batch_len += (size_t)n;
+	t->batch[t->batch_n++] = *ev;
 	/* stepping: the UI shows each call as it stops */
-	if (t->gated)
+	if (t->gated || t->batch_n == TSTOP_BATCH_EVENTS)
 		tstop_flush(t);
 }
 
@@ -217,8 +205,29 @@ static void forget_closed(struct tstate *t, const struct tproc *p)
 		tdups_forget(&t->dups, p->pid, (int)p->args[1]);
 }
 
+/* The kept addresses of fd's socket (inode f->inode), if TCP_INFO, asked
+ * anyway, says it is still connected: 1, c filled as trace_describe_with
+ * would; else 0, c as it was. */
+static int describe_kept(struct tstate *t, int fd, const struct trace_fd_facts *f,
+			 struct ss_call_event *c)
+{
+	struct ss_call_event was = *c;
+
+	if (f->type != SOCK_STREAM || !taddrs_get(&t->addrs, f->inode, c))
+		return 0;
+	if (taddrs_connected(trace_tcp_state(fd, c))) {
+		c->type = f->type;
+		c->inode = f->inode;
+		return 1;
+	}
+	taddrs_forget(&t->addrs, f->inode);
+	*c = was;
+	return 0;
+}
+
 /* trace_describe_socket, not asking again what the kernel said already:
- * fd's inode (ino, 0 if not known) and the type of that socket. */
+ * fd's inode (ino, 0 if not known) and the type of that socket, the
+ * addresses of a connected TCP socket (tracer_addrs.h). */
 static unsigned long describe(struct tstate *t, int fd, unsigned long ino,
 			      struct ss_call_event *c)
 {
@@ -237,8 +246,27 @@ static unsigned long describe(struct tstate *t, int fd, unsigned long ino,
 			t->types[slot].type = f.type;
 		}
 	}
-	trace_describe_with(fd, &f, c);
+	if (!f.known)
+		trace_describe_with(fd, &f, c);
+	else if (!describe_kept(t, fd, &f, c)) {
+		trace_describe_with(fd, &f, c);
+		if (f.type == SOCK_STREAM)
+			taddrs_put(&t->addrs, f.inode, c);
+	}
 	return f.known ? f.inode : 0;
+}
+
+/* Before a call that could connect or disconnect its socket runs: its
+ * addresses are asked again after it (every kept one if we cannot tell
+ * which socket the fd is). */
+static void forget_addrs(struct tstate *t, struct tproc *p)
+{
+	if (p->call->on != TC_ON_FD0 || taddrs_call_keeps(p->call, p->args))
+		return;
+	if (p->dupfd >= 0 && p->dup_ino == 0)
+		p->dup_ino = sock_inode(p->dupfd);
+	if (p->dupfd < 0 || p->dup_ino != 0)
+		taddrs_forget(&t->addrs, p->dupfd < 0 ? 0 : p->dup_ino);
 }
 
 static void on_seccomp(struct tstate *t, struct tproc *p)
@@ -258,6 +286,7 @@ static void on_seccomp(struct tstate *t, struct tproc *p)
 		take_dup(t, p); /* before the forget: close describes with it */
 	forget_closed(t, p);
 	if (!tdecode_wanted(p->call, p->args, &env)) {
+		forget_addrs(t, p);
 		drop_dup(t, p);
 		ptrace(PTRACE_CONT, p->tid, 0, 0);
 		return;
@@ -270,6 +299,7 @@ static void on_seccomp(struct tstate *t, struct tproc *p)
 	 * keep it open and no FIN would leave. */
 	if (p->dupfd >= 0 && (t->gated || p->call->call == TC_CLOSE))
 		describe(t, p->dupfd, p->dup_ino, &p->ev.u.call);
+	forget_addrs(t, p);
 	if (p->call->call == TC_CLOSE)
 		drop_dup(t, p);
 	if (t->gated && !p->restarting) {
@@ -420,6 +450,9 @@ static void on_exited(struct tstate *t, pid_t tid, int status)
 	struct ss_event ev;
 
 	tprocs_remove(&t->procs, tid);
+	t->gone[t->gone_next].tid = tid;
+	t->gone[t->gone_next].pid = pid;
+	t->gone_next = (t->gone_next + 1) % TSTOP_GONE;
 	if (tid != pid)
 		return; /* a thread: the process goes on */
 	tdups_forget(&t->dups, pid, -1);
@@ -433,6 +466,31 @@ static void on_exited(struct tstate *t, pid_t tid, int status)
 	tstop_emit(t, &ev);
 }
 
+/* The process of tid if tid has exited already (forgotten then), or 0. */
+static pid_t gone_already(struct tstate *t, pid_t tid)
+{
+	for (int i = 0; i < TSTOP_GONE; i++)
+		if (t->gone[i].tid == tid) {
+			t->gone[i].tid = 0;
+			return t->gone[i].pid;
+		}
+	return 0;
+}
+
+/* A new child or thread: in the table before its first stop, unless it
+ * has run to its exit already (its stops came first). */
+static void on_new_child(struct tstate *t, struct tproc *p, pid_t tid)
+{
+	pid_t pid = gone_already(t, tid);
+	struct tproc *child = pid ? NULL : tprocs_add(&t->procs, tid);
+
+	if (child)
+		pid = child->pid;
+	/* a thread shares its process's pid: no process event */
+	if (pid && pid != p->pid)
+		process_event(t, pid, "forked", p->pid);
+}
+
 static void on_event(struct tstate *t, struct tproc *p, int event)
 {
 	unsigned long msg = 0;
@@ -440,10 +498,7 @@ static void on_event(struct tstate *t, struct tproc *p, int event)
 	ptrace(PTRACE_GETEVENTMSG, p->tid, 0, &msg);
 	if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK ||
 	    event == PTRACE_EVENT_CLONE) {
-		struct tproc *child = tprocs_add(&t->procs, (pid_t)msg);
-		/* a thread shares its process's pid: no process event */
-		if (child && child->pid != p->pid)
-			process_event(t, child->pid, "forked", p->pid);
+		on_new_child(t, p, (pid_t)msg);
 		ptrace(PTRACE_CONT, p->tid, 0, 0);
 		return;
 	}

@@ -2,53 +2,75 @@
  *
  * Every string goes through pen_text() (pen.h), which stops at the right
  * edge.  Each region draws only its visible lines: a frame costs the
- * screen's size, not the session's length.  Presenter mode is present.c. */
+ * screen's size, not the session's length.  Presenter mode is present.c;
+ * the wrapped text (narration, question, help) draw_text.c. */
 #include "sockstep/draw.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sockstep/i18n.h"
 #include "sockstep/pen.h"
+#include "sockstep/textwidth.h"
 #include "sockstep/ui.h"
+
+/* The names the caller gives the UI (ui_opts' mode and network, pane
+ * roles), translated where they are shown; any other name (a lesson's
+ * actor) is shown as it is. */
+static const char *shown_name(const char *name)
+{
+	static const char *const names[] = {
+		N_("live"),   N_("server"), N_("client"),      N_("replay"),
+		N_("lesson"), N_("trace"),  N_("private net"), N_("host net"),
+		N_("remote peer"),
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return _(names[i]);
+	return name;
+}
 
 static const char *play_state(const struct ui_screen *s)
 {
 	if (s->done)
-		return "done";
+		return _("done");
 	if (s->autoplay)
-		return "auto";
-	return "paused";
+		return _("auto");
+	return _("paused");
 }
 
 static void draw_title(const struct ui_screen *s, int cols)
 {
 	struct pen p = {0, 0, cols};
-	char right[200], quiz[32] = "", filt[64] = "", net[32] = "", count[40];
+	char right[320], quiz[64] = "", filt[96] = "", net[64] = "", count[64],
+		speed[32];
 
 	/* the running score of predict-then-step, and the active filter */
 	if (s->asked > 0 || s->question)
-		snprintf(quiz, sizeof quiz, " quiz %d/%d |", s->right, s->asked);
+		snprintf(quiz, sizeof quiz, _(" quiz %d/%d |"), s->right, s->asked);
 	if (s->filter_desc[0])
-		snprintf(filt, sizeof filt, " filter %.40s |", s->filter_desc);
+		snprintf(filt, sizeof filt, _(" filter %.40s |"), s->filter_desc);
 	/* which network: a teacher must know whether `ss` can see it */
 	if (s->network)
-		snprintf(net, sizeof net, " %.20s |", s->network);
+		snprintf(net, sizeof net, " %.40s |", shown_name(s->network));
 	/* a source that takes its own steps (traced programs) has no count */
 	if (s->nsteps > 0)
-		snprintf(count, sizeof count, "step %d of %d", s->step, s->nsteps);
+		snprintf(count, sizeof count, _("step %d of %d"), s->step, s->nsteps);
 	else
-		snprintf(count, sizeof count, "call %d", s->step);
-	snprintf(right, sizeof right, " %s%s |%s %s | %s |%s%s %g/s ",
-		 s->present ? "present " : "", s->mode ? s->mode : "live", net,
-		 play_state(s), count, quiz, filt, s->speed);
+		snprintf(count, sizeof count, _("call %d"), s->step);
+	snprintf(speed, sizeof speed, _("%g/s"), s->speed);
+	snprintf(right, sizeof right, " %s%s |%s %s | %s |%s%s %s ",
+		 s->present ? _("present ") : "", shown_name(s->mode ? s->mode : "live"),
+		 net, play_state(s), count, quiz, filt, speed);
 	pen_text(&p, " sockstep: ", pen_attr(AT_BAR) | A_BOLD);
-	p.xmax = cols - (int)strlen(right);
-	pen_text(&p, s->title && s->title[0] ? s->title : "socket exchange",
+	p.xmax = cols - text_width(right);
+	pen_text(&p, s->title && s->title[0] ? s->title : _("socket exchange"),
 		 pen_attr(AT_BAR) | A_BOLD);
 	pen_fill(&p, pen_attr(AT_BAR));
 	p.xmax = cols;
-	p.x = cols - (int)strlen(right);
+	p.x = cols - text_width(right);
 	if (p.x < 0)
 		p.x = 0;
 	pen_text(&p, right, pen_attr(AT_BAR));
@@ -59,18 +81,21 @@ static void draw_title(const struct ui_screen *s, int cols)
 static void draw_keys(const struct ui_screen *s, int y, int cols)
 {
 	struct pen p = {y, 0, cols};
-	char line[256] = ""; /* a screen with no keys draws an empty bar */
+	char line[768] = ""; /* a screen with no keys draws an empty bar */
 	size_t n = 0;
+	int w = 0; /* columns, not bytes: a Chinese character takes two */
 
 	for (int pass = 0; pass < 3; pass++)
 		for (int i = 0; i < s->nkeys; i++) {
 			const struct ui_key_help *h = &s->keys[i].help;
 			int kind = h->lesson_nav ? 1 : h->bar_extra ? 2 : 0;
-			if (h->bar == NULL || kind != pass || (kind == 1 && !s->lesson_nav))
+			const char *bar = h->bar ? _(h->bar) : NULL;
+			if (bar == NULL || kind != pass || (kind == 1 && !s->lesson_nav))
 				continue;
-			if (kind > 0 && n + strlen(h->bar) + 3 >= (size_t)cols)
+			if (kind > 0 && w + text_width(bar) + 3 >= cols)
 				continue;
-			n += (size_t)snprintf(line + n, sizeof line - n, " %s ", h->bar);
+			n += (size_t)snprintf(line + n, sizeof line - n, " %s ", bar);
+			w += text_width(bar) + 2;
 			if (n >= sizeof line)
 				n = sizeof line - 1;
 		}
@@ -84,26 +109,27 @@ static void draw_message(const struct ui_view *v, const struct ui_screen *s,
 	struct pen p = {y, 1, cols};
 
 	if (s->prompt == UI_PROMPT_FILTER || s->prompt == UI_PROMPT_SEARCH) {
-		pen_text(&p, s->prompt == UI_PROMPT_FILTER ? "filter: " : "search: ",
+		pen_text(&p, s->prompt == UI_PROMPT_FILTER ? _("filter: ") : _("search: "),
 			 A_BOLD);
 		pen_text(&p, s->input, 0);
 		pen_text(&p, "_", A_BOLD | A_BLINK);
 		pen_text(&p, s->prompt == UI_PROMPT_FILTER
-			     ? "   Enter applies (empty clears), Esc cancels"
-			     : "   Enter searches, Esc cancels",
+			     ? _("   Enter applies (empty clears), Esc cancels")
+			     : _("   Enter searches, Esc cancels"),
 			 pen_attr(AT_DIM));
 	} else if (s->flash[0]) {
 		pen_text(&p, s->flash, s->flash_error ? pen_attr(AT_ERR) : pen_attr(AT_WARN));
 	} else if (v->message[0]) {
-		pen_text(&p, v->message_level >= 2 ? "error: "
-			     : v->message_level == 1 ? "note: " : "",
+		pen_text(&p, v->message_level >= 2 ? _("error: ")
+			     : v->message_level == 1 ? _("note: ") : "",
 			 v->message_level >= 2 ? pen_attr(AT_ERR) : pen_attr(AT_WARN));
 		pen_text(&p, v->message, v->message_level >= 2 ? pen_attr(AT_ERR)
 					 : pen_attr(AT_WARN));
 	} else if (s->done) {
-		pen_text(&p, "The exchange is done: r runs it again, q quits.", pen_attr(AT_DIM));
+		pen_text(&p, _("The exchange is done: r runs it again, q quits."),
+			 pen_attr(AT_DIM));
 	} else if (s->step == 0) {
-		pen_text(&p, "Paused before the first call: press n (or Space) for each step, a to play.",
+		pen_text(&p, _("Paused before the first call: press n (or Space) for each step, a to play."),
 			 pen_attr(AT_DIM));
 	}
 }
@@ -118,9 +144,9 @@ static int detail_lines(const struct ui_line *l, int width)
 
 	if (l->kind != UI_LINE_CALL || (l->local[0] == '\0' && l->state[0] == '\0'))
 		return 0;
-	addr = 2 + (int)strlen(l->local) + (l->peer[0] ? 4 + (int)strlen(l->peer) : 0);
-	st = (l->state[0] ? 1 + (int)strlen(l->state) : 0) +
-	     (l->extra[0] ? 1 + (int)strlen(l->extra) : 0);
+	addr = 2 + text_width(l->local) + (l->peer[0] ? 4 + text_width(l->peer) : 0);
+	st = (l->state[0] ? 1 + text_width(l->state) : 0) +
+	     (l->extra[0] ? 1 + text_width(l->extra) : 0);
 	if (l->local[0] == '\0' || st == 0 || addr + st <= width)
 		return 1;
 	return 2;
@@ -175,10 +201,9 @@ static void draw_line(int y, int x, int width, const struct ui_line *l,
 	case UI_LINE_BLOCKED:
 		pen_text(&p, l->text, A_BOLD);
 		pen_text(&p, " ", 0);
-		pen_text(&p, "blocked", pen_attr(AT_BLOCK));
+		pen_text(&p, _("blocked"), pen_attr(AT_BLOCK));
 		pen_text(&p, pen_glyphs()->ellipsis, pen_attr(AT_BLOCK));
-		if (p.x + 16 <= p.xmax)
-			pen_text(&p, " (in the kernel)", pen_attr(AT_DIM));
+		pen_text_if_room(&p, _(" (in the kernel)"), pen_attr(AT_DIM));
 		break;
 	case UI_LINE_EXPECT:
 		pen_text(&p, "  ", 0);
@@ -186,8 +211,7 @@ static void draw_line(int y, int x, int width, const struct ui_line *l,
 		break;
 	case UI_LINE_WAITING:
 		pen_text(&p, l->text, A_BOLD);
-		if (p.x + 20 <= p.xmax)
-			pen_text(&p, "  waits for Space", pen_attr(AT_DIM));
+		pen_text_if_room(&p, _("  waits for Space"), pen_attr(AT_DIM));
 		break;
 	case UI_LINE_OUTPUT:
 		pen_text(&p, "| ", pen_attr(AT_DIM));
@@ -197,9 +221,9 @@ static void draw_line(int y, int x, int width, const struct ui_line *l,
 		pen_text(&p, l->text, l->failed ? pen_attr(AT_ERR) : pen_attr(AT_DIM));
 		break;
 	case UI_LINE_PEER:
-		pen_text(&p, "peer ", A_BOLD);
+		pen_text(&p, _("peer "), A_BOLD);
 		pen_addr(&p, l->local, 0);
-		pen_text(&p, " (not traced here)", pen_attr(AT_DIM));
+		pen_text(&p, _(" (not traced here)"), pen_attr(AT_DIM));
 		break;
 	default:
 		pen_text(&p, l->text, a);
@@ -267,8 +291,8 @@ static void draw_pane(const struct ui_ring *r, long anchor, long hl, int y,
 static const char *side_name(const struct ui_view *v, enum ui_side side)
 {
 	if (v->one_sided && side != v->live)
-		return "remote peer";
-	return side == UI_SERVER ? "server" : "client";
+		return shown_name("remote peer");
+	return shown_name(side == UI_SERVER ? "server" : "client");
 }
 
 static void draw_header(const struct ui_view *v, int y, int x, int width,
@@ -297,7 +321,7 @@ static void draw_hline(int y, int x0, int x1, attr_t a)
 static void draw_packet(int y, int xl, int xr, const struct ui_line *l, int hl)
 {
 	int span = xr - xl - 1; /* cells between the lifelines */
-	int lab = pen_cols(l->text) + 2;
+	int lab = text_width(l->text) + 2;
 	int lx;
 	attr_t a = pen_attr(AT_PKT);
 	struct pen p = {y, 0, 0};
@@ -336,8 +360,8 @@ static void draw_seq(const struct ui_view *v, const struct ui_screen *s,
 
 	if (v->packets == 0 && rows > 1) {
 		p = (struct pen){y, 1, cols};
-		pen_text(&p, s->packets_ok ? "no packets captured yet"
-					   : "no packets: capture is not running",
+		pen_text(&p, s->packets_ok ? _("no packets captured yet")
+					   : _("no packets: capture is not running"),
 			 pen_attr(AT_WARN) | A_BOLD);
 		if (v->no_packets[0]) {
 			pen_text(&p, " - ", pen_attr(AT_WARN));
@@ -374,7 +398,9 @@ static void draw_seq(const struct ui_view *v, const struct ui_screen *s,
 		/* A call sits on its own side, free to run into the middle:
 		 * no packet shares its row. */
 		{
-			int w = pen_cols(l->text) + (l->kind == UI_LINE_BLOCKED ? 9 : 0);
+			const char *blocked = _(" blocked");
+			int w = text_width(l->text) +
+				(l->kind == UI_LINE_BLOCKED ? text_width(blocked) : 0);
 			int half = cols / 2 - 1;
 			if (w > half)
 				w = half;
@@ -387,18 +413,51 @@ static void draw_seq(const struct ui_view *v, const struct ui_screen *s,
 				addch(' ');
 			pen_text(&p, l->text, hl ? pen_attr(AT_HL) : pen_call_attr(l) | A_BOLD);
 			if (l->kind == UI_LINE_BLOCKED)
-				pen_text(&p, " blocked", pen_attr(AT_BLOCK));
+				pen_text(&p, blocked, pen_attr(AT_BLOCK));
 		}
+	}
+}
+
+/* The table's header row: each title at its column's start (padded by
+ * columns, not bytes: the titles may be Chinese), the kernel's own
+ * Recv-Q/Send-Q names, the scroll position, and the table's name on the
+ * right when it fits. */
+static void table_head(const struct ui_screen *s, int y, int cols, int ow,
+		       int sw, int aw, const char *more)
+{
+	attr_t a = s->focus == UI_FOCUS_TABLE ? pen_attr(AT_FOCUS) : pen_attr(AT_HEAD);
+	const char *name = _("kernel socket table (ss) ");
+	const struct {
+		int x, w;
+		const char *title;
+	} col[] = {{2, ow - 2, _("owner")},
+		   {ow, sw, _("state")},
+		   {ow + sw, aw, _("local")},
+		   {ow + sw + aw, aw, _("peer")}};
+	struct pen p = {y, 0, cols};
+
+	pen_fill(&p, a);
+	p = (struct pen){y, 0, cols};
+	pen_text(&p, s->focus == UI_FOCUS_TABLE ? "> " : "  ", a);
+	for (size_t i = 0; i < sizeof col / sizeof col[0]; i++) {
+		p = (struct pen){y, col[i].x, col[i].x + col[i].w - 1};
+		pen_text(&p, col[i].title, a);
+	}
+	p = (struct pen){y, ow + sw + 2 * aw, cols};
+	pen_text(&p, "Recv-Q Send-Q", a);
+	pen_text(&p, more, a);
+	if (p.x + text_width(name) + 3 <= cols) {
+		p.x = cols - text_width(name) - 3;
+		pen_text(&p, name, a);
 	}
 }
 
 static void draw_table(const struct ui_view *v, struct ui_screen *s, int y,
 		       int cols, int rows)
 {
-	int ow = 14, sw = 12, aw = 17, amax = (cols - 2 - ow - sw - 22) / 2;
-	struct pen p = {y, 0, cols};
-	char head[160], more[48] = "";
-	attr_t a = s->focus == UI_FOCUS_TABLE ? pen_attr(AT_FOCUS) : pen_attr(AT_HEAD);
+	int ow = 14, sw = 12, aw = 17, amax;
+	struct pen p;
+	char more[96] = "";
 	int vis[UI_VIEW_TABLE], nvis = 0;
 
 	/* the rows the filter lets through */
@@ -406,7 +465,15 @@ static void draw_table(const struct ui_view *v, struct ui_screen *s, int y,
 		if (v->table_shown[i])
 			vis[nvis++] = i;
 
-	/* Address columns as wide as the widest address (IPv6 is long). */
+	/* The owner column as wide as the longest owner ("client2 fd 3"),
+	 * with a blank before the state; the address columns as wide as the
+	 * widest address (IPv6 is long), in what is left. */
+	for (int i = 0; i < nvis; i++)
+		if (text_width(v->table[vis[i]].owner) + 3 > ow)
+			ow = text_width(v->table[vis[i]].owner) + 3;
+	if (ow > 24)
+		ow = 24;
+	amax = (cols - 2 - ow - sw - 22) / 2;
 	for (int i = 0; i < nvis; i++) {
 		int w = (int)strlen(v->table[vis[i]].local) + 2;
 		if ((int)strlen(v->table[vis[i]].peer) + 2 > w)
@@ -421,25 +488,16 @@ static void draw_table(const struct ui_view *v, struct ui_screen *s, int y,
 	if (s->table_top < 0)
 		s->table_top = 0;
 	if (nvis > rows - 1)
-		snprintf(more, sizeof more, "  rows %d-%d of %d", s->table_top + 1,
+		snprintf(more, sizeof more, _("  rows %d-%d of %d"), s->table_top + 1,
 			 s->table_top + rows - 1 < nvis ? s->table_top + rows - 1 : nvis,
 			 nvis);
-	snprintf(head, sizeof head, "%s%-*s%-*s%-*s%-*s%s", s->focus == UI_FOCUS_TABLE ? "> " : "  ",
-		 ow - 2, "owner", sw, "state", aw, "local", aw, "peer",
-		 "Recv-Q Send-Q");
-	pen_text(&p, head, a);
-	pen_text(&p, more, a);
-	if (p.x + 28 <= cols) {
-		p.x = cols - 28;
-		pen_text(&p, "kernel socket table (ss) ", a);
-	}
-	pen_fill(&p, a);
+	table_head(s, y, cols, ow, sw, aw, more);
 
 	if (!v->have_table || nvis == 0) {
 		p = (struct pen){y + 1, 2, cols};
-		pen_text(&p, !v->have_table ? "(no socket yet)"
-			     : v->ntable > 0 ? "(every row hidden by the filter)"
-					     : "(no TCP socket on these ports)",
+		pen_text(&p, !v->have_table ? _("(no socket yet)")
+			     : v->ntable > 0 ? _("(every row hidden by the filter)")
+					     : _("(no TCP socket on these ports)"),
 			 pen_attr(AT_DIM));
 		return;
 	}
@@ -447,8 +505,8 @@ static void draw_table(const struct ui_view *v, struct ui_screen *s, int y,
 		const struct ui_row *r = &v->table[vis[s->table_top + i]];
 		char q[64];
 		p = (struct pen){y + 1 + i, 2, cols};
-		p.xmax = 2 + ow - 1;
-		pen_text(&p, r->owner[0] ? r->owner : "(no fd)",
+		p.xmax = ow - 1; /* a blank before the state */
+		pen_text(&p, r->owner[0] ? r->owner : _("(no fd)"),
 			 r->owner[0] ? A_BOLD : pen_attr(AT_DIM));
 		p = (struct pen){y + 1 + i, ow, ow + sw - 1};
 		pen_text(&p, r->state, pen_attr(AT_STATE));
@@ -460,7 +518,7 @@ static void draw_table(const struct ui_view *v, struct ui_screen *s, int y,
 		/* For a listener the kernel reports the accept queue and the
 		 * backlog in the Recv-Q/Send-Q fields. */
 		if (r->listen)
-			snprintf(q, sizeof q, "queue %ld backlog %ld", r->recv_q, r->send_q);
+			snprintf(q, sizeof q, _("queue %ld backlog %ld"), r->recv_q, r->send_q);
 		else if (r->timer_ms >= 0 && cols - p.x < 13 + 11)
 			/* 80 columns: the countdown matters more than alignment */
 			snprintf(q, sizeof q, "%ld %ld", r->recv_q, r->send_q);
@@ -468,237 +526,12 @@ static void draw_table(const struct ui_view *v, struct ui_screen *s, int y,
 			snprintf(q, sizeof q, "%-6ld %-6ld", r->recv_q, r->send_q);
 		pen_text(&p, q, 0);
 		if (r->timer_ms >= 0) {
-			snprintf(q, sizeof q, r->timer_ms >= 10000 ? " timer %.0fs" : " timer %.1fs",
+			snprintf(q, sizeof q, r->timer_ms >= 10000 ? _(" timer %.0fs") : _(" timer %.1fs"),
 				 r->timer_ms / 1000.0);
 			pen_text(&p, q, pen_attr(AT_DIM));
 		}
 	}
 }
-
-#define NARR_WRAP 32 /* wrapped lines one entry can take */
-
-static int narr_prefix(const struct ui_narr *n, char *out, size_t outsz)
-{
-	if (n->index > 0)
-		return snprintf(out, outsz, "step %d/%d %s: ", n->index, n->count, n->actor);
-	return snprintf(out, outsz, "%s: ", n->actor);
-}
-
-/* Wrap one entry (prefix + text) into at most NARR_WRAP line starts. */
-static int narr_wrap(const char *text, int width, int starts[], int lens[])
-{
-	int n = 0, off = 0;
-
-	while (text[off] && n < NARR_WRAP) {
-		int len = pen_wrap_len(text + off, width);
-		starts[n] = off;
-		lens[n++] = len;
-		off += len;
-		while (text[off] == ' ')
-			off++;
-	}
-	return n;
-}
-
-/* One pass, newest entry at the bottom, skipping skip wrapped lines; the
- * rows left empty above (plus lines still to skip) when the history ran
- * out are returned, so the caller can pull a scrolled view back down. */
-static int narr_pass(const struct ui_view *v, int skip, int y, int cols,
-		     int rows)
-{
-	unsigned long first = ui_view_first_narr(v);
-	int width = cols - 2, row = y + rows - 1;
-	int starts[NARR_WRAP], lens[NARR_WRAP];
-	char buf[SS_TEXT_MAX + 64];
-
-	for (unsigned long i = v->nnarr; i-- > first && row >= y;) {
-		const struct ui_narr *n = ui_view_narr_at(v, i);
-		int pl = narr_prefix(n, buf, sizeof buf);
-		int nl;
-		attr_t a = i == v->nnarr - 1 ? pen_attr(AT_NARR) : pen_attr(AT_DIM);
-		if (pl < 0 || (size_t)pl >= sizeof buf)
-			pl = 0;
-		snprintf(buf + pl, sizeof buf - (size_t)pl, "%s", n->text);
-		nl = narr_wrap(buf, width, starts, lens);
-		for (int k = nl - 1; k >= 0 && row >= y; k--) {
-			char line[SS_TEXT_MAX + 64];
-			struct pen p = {row, 1, cols - 1};
-			if (skip > 0) {
-				skip--;
-				continue;
-			}
-			snprintf(line, sizeof line, "%.*s", lens[k], buf + starts[k]);
-			if (k == 0 && pl > 0 && pl <= lens[k]) {
-				char pre[64];
-				snprintf(pre, sizeof pre, "%.*s", pl, buf);
-				pen_text(&p, pre, i == v->nnarr - 1 ? pen_attr(AT_PORT) : pen_attr(AT_DIM));
-				pen_text(&p, line + pl, a);
-			} else {
-				pen_text(&p, line, a);
-			}
-			row--;
-		}
-	}
-	return row - y + 1 + skip;
-}
-
-void draw_narr(const struct ui_view *v, struct ui_screen *s, int y, int cols,
-	       int rows)
-{
-	int unused;
-
-	if (s->narr_off < 0)
-		s->narr_off = 0;
-	if (v->nnarr == 0) {
-		struct pen p = {y, 1, cols};
-		pen_text(&p, "The narration of each step appears here.", pen_attr(AT_DIM));
-		return;
-	}
-	unused = narr_pass(v, s->narr_off, y, cols, rows);
-	/* Scrolled past the oldest kept line: hold it at the top. */
-	if (s->narr_off > 0 && unused > 0) {
-		s->narr_off = s->narr_off > unused ? s->narr_off - unused : 0;
-		for (int r = y; r < y + rows; r++) {
-			move(r, 0);
-			clrtoeol();
-		}
-		narr_pass(v, s->narr_off, y, cols, rows);
-	}
-	if (s->narr_off > 0) {
-		struct pen p = {y + rows - 1, cols - 12, cols};
-		pen_text(&p, " [scrolled]", pen_attr(AT_DIM));
-	}
-	if (s->focus == UI_FOCUS_NARR) {
-		struct pen p = {y, 0, 1};
-		pen_text(&p, ">", pen_attr(AT_FOCUS));
-	}
-}
-
-/* The help screen: the loop's key table, so a key and its help cannot
- * drift apart. */
-static void draw_help(const struct ui_screen *s, int rows, int cols)
-{
-	int n = 0;
-
-	for (int i = 0; i < s->nkeys; i++)
-		n += s->keys[i].help.help != NULL;
-	int w = 66 < cols - 2 ? 66 : cols - 2, h = n + 6;
-	int y0 = (rows - h) / 2, x0 = (cols - w) / 2, k = 0;
-
-	for (int i = 0; i < h; i++) {
-		struct pen p = {y0 + i, x0, x0 + w};
-		pen_fill(&p, pen_attr(AT_BAR));
-	}
-	struct pen p = {y0 + 1, x0 + 2, x0 + w};
-	pen_text(&p, "sockstep: every step is a real socket call",
-		 pen_attr(AT_BAR) | A_BOLD);
-	for (int i = 0; i < s->nkeys; i++) {
-		const struct ui_key_help *kh = &s->keys[i].help;
-		char line[128];
-		if (kh->help == NULL)
-			continue;
-		snprintf(line, sizeof line, strlen(kh->keys) > 11 ? "%s   %s" : "%-11s %s",
-			 kh->keys, kh->help);
-		p = (struct pen){y0 + 3 + k++, x0 + 2, x0 + w};
-		pen_text(&p, line, pen_attr(AT_BAR));
-	}
-	p = (struct pen){y0 + 4 + k, x0 + 2, x0 + w};
-	pen_text(&p, "Ports are highlighted; blocked calls wait in the kernel.",
-		 pen_attr(AT_BAR));
-}
-
-/* Wrapped to the width: on a 20x5 terminal the whole message still shows
- * (the first line bold), centred on as many rows as it takes. */
-static void draw_too_small(int rows, int cols)
-{
-	char msg[128];
-	int starts[NARR_WRAP], lens[NARR_WRAP];
-	int n, y;
-
-	snprintf(msg, sizeof msg,
-		 "terminal too small (need 80x24); this one is %dx%d: enlarge it, or q quits",
-		 cols, rows);
-	n = narr_wrap(msg, cols, starts, lens);
-	y = rows > n ? (rows - n) / 2 : 0;
-	for (int k = 0; k < n && y + k < rows; k++) {
-		char line[128];
-		struct pen p = {y + k, 0, cols};
-		snprintf(line, sizeof line, "%.*s", lens[k], msg + starts[k]);
-		pen_text(&p, line, k == 0 ? A_BOLD : 0);
-	}
-}
-
-/* A box of text: a title row, the text wrapped into at most maxlines rows
- * and an optional last row.  Returns its height; draws only when draw. */
-static int draw_box(int y, int x, int w, const char *title, attr_t ta,
-		    const char *text, const char *last, attr_t a, int maxlines,
-		    int draw)
-{
-	int starts[NARR_WRAP], lens[NARR_WRAP];
-	int n = text && text[0] ? narr_wrap(text, w - 4, starts, lens) : 0;
-	int h;
-
-	if (n > maxlines)
-		n = maxlines;
-	h = 1 + n + (last && last[0] ? 1 : 0);
-	if (!draw)
-		return h;
-	for (int i = 0; i < h; i++) {
-		struct pen p = {y + i, x, x + w};
-		pen_fill(&p, a);
-	}
-	{
-		struct pen p = {y, x + 1, x + w - 1};
-		pen_text(&p, title, ta | A_BOLD);
-	}
-	for (int i = 0; i < n; i++) {
-		char line[SS_TEXT_MAX];
-		struct pen p = {y + 1 + i, x + 2, x + w - 2};
-		snprintf(line, sizeof line, "%.*s", lens[i], text + starts[i]);
-		pen_text(&p, line, a);
-	}
-	if (last && last[0]) {
-		struct pen p = {y + 1 + n, x + 2, x + w - 2};
-		pen_text(&p, last, a | A_BOLD);
-	}
-	return h;
-}
-
-/* The question waiting for the learner's prediction, with the input. */
-static int draw_question(const struct ui_view *v, const struct ui_screen *s,
-			 int y, int cols, int draw)
-{
-	char title[64], last[UI_INPUT_MAX + 96];
-
-	snprintf(title, sizeof title, " Predict, then step: question %d ",
-		 v->question_no > 0 ? v->question_no : s->asked + 1);
-	snprintf(last, sizeof last, "your answer: %s_    Enter checks it, Esc skips",
-		 s->input);
-	return draw_box(y, 2, cols - 4, title, pen_attr(AT_ASK), v->question[0]
-			? v->question : "What will the next step do?",
-			last, pen_attr(AT_ASK), 4, draw);
-}
-
-/* The kernel's verdict on the last prediction, until the next step; the
- * final score once the exchange is done. */
-int draw_verdict(const struct ui_view *v, const struct ui_screen *s, int y,
-		 int cols, int draw)
-{
-	char title[96];
-	const char *fin = s->done ? v->quiz_final : "";
-
-	if (!v->have_verdict && !fin[0])
-		return 0;
-	if (!v->have_verdict)
-		return draw_box(y, 2, cols - 4, " Predict, then step ", pen_attr(AT_ASK),
-				fin, NULL, pen_attr(AT_ASK), 1, draw);
-	snprintf(title, sizeof title, " %s  score %d of %d ",
-		 v->verdict_ok ? "RIGHT" : "NOT QUITE", s->right, s->asked);
-	return draw_box(y, 2, cols - 4, title,
-			v->verdict_ok ? pen_attr(AT_RIGHT) : pen_attr(AT_WRONG), v->verdict,
-			fin, v->verdict_ok ? pen_attr(AT_RIGHT) : pen_attr(AT_WRONG), 4, draw);
-}
-
 
 void ui_screen_init(struct ui_screen *s, const struct ui_opts *o)
 {
@@ -767,8 +600,9 @@ void ui_draw_frame(const struct ui_view *v, struct ui_screen *s, int rows,
 		pen_fill(&p, a);
 		draw_header(v, y, 0, cw + 1 < cols / 2 ? cols / 2 : cw + 1,
 			    side_name(v, UI_SERVER), UI_SERVER, s->focus == UI_FOCUS_SEQ);
-		p = (struct pen){y, cols / 2 - 10, cols / 2 + 10};
-		pen_text(&p, " sequence diagram ", a);
+		const char *name = _(" sequence diagram ");
+		p = (struct pen){y, cols / 2 - text_width(name) / 2, cols / 2 + 10};
+		pen_text(&p, name, a);
 		draw_header(v, y, cols / 2 + 10, cols - cols / 2 - 10,
 			    side_name(v, UI_CLIENT), UI_CLIENT, 0);
 		draw_seq(v, s, y + 1, cols, panes);

@@ -4,13 +4,12 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "sockstep/addr.h"
 #include "sockstep/draw.h"
+#include "sockstep/textwidth.h"
 
 static attr_t attrs[AT_COUNT];
-static int use_utf8;
 
 /* Line-drawing and arrows: Unicode in a UTF-8 locale, ASCII otherwise
  * (ncurses' ACS needs the terminal's alternate charset, which tests and
@@ -48,7 +47,6 @@ void ui_draw_setup(int color, int utf8)
 		[AT_BIG] = {COLOR_YELLOW, -1, A_BOLD, A_BOLD},
 	};
 
-	use_utf8 = utf8;
 	glyphs = utf8 ? &unicode : &ascii;
 	for (int i = 0; i < AT_COUNT; i++) {
 		attrs[i] = spec[i].mono;
@@ -70,40 +68,21 @@ const struct pen_glyphs *pen_glyphs(void)
 }
 
 
-
-/* Bytes and columns of the character at s (UTF-8 only in a UTF-8 locale;
- * otherwise a multibyte sequence is one '?' column). */
-static int char_at(const char *s, int *cols)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	int len = 1;
-
-	if (u[0] >= 0xc0) {
-		while (len < 4 && (u[len] & 0xc0) == 0x80)
-			len++;
-	}
-	*cols = 1;
-	if (len > 1 && use_utf8) {
-		wchar_t wc;
-		mbstate_t st;
-		memset(&st, 0, sizeof st);
-		if (mbrtowc(&wc, s, (size_t)len, &st) == (size_t)len) {
-			int w = wcwidth(wc);
-			*cols = w < 0 ? 1 : w;
-		}
-	}
-	return len;
-}
-
 void pen_text(struct pen *p, const char *s, attr_t a)
 {
 	attron(a);
 	while (*s && p->x < p->xmax) {
 		int cols;
-		int len = char_at(s, &cols);
-		if (p->x + cols > p->xmax)
+		int len = text_char(s, &cols);
+		if (p->x + cols > p->xmax) {
+			/* half a wide character cannot be drawn: a blank */
+			mvaddch(p->y, p->x++, ' ');
 			break;
-		if (len > 1 && !use_utf8)
+		}
+		/* a byte that is no character of the locale (any byte >= 0x80
+		 * in the C locale, a broken sequence): ncurses would show it
+		 * as "M-x" or "~@", wider than the one column counted */
+		if ((unsigned char)*s >= 0x80 && len == 1)
 			mvaddch(p->y, p->x, '?');
 		else
 			mvaddnstr(p->y, p->x, s, len);
@@ -111,6 +90,12 @@ void pen_text(struct pen *p, const char *s, attr_t a)
 		s += len;
 	}
 	attroff(a);
+}
+
+void pen_text_if_room(struct pen *p, const char *s, attr_t a)
+{
+	if (p->x + text_width(s) <= p->xmax)
+		pen_text(p, s, a);
 }
 
 void pen_fill(struct pen *p, attr_t a)
@@ -133,36 +118,6 @@ void pen_addr(struct pen *p, const char *addr, attr_t a)
 	snprintf(host, sizeof host, "%.*s", at, addr);
 	pen_text(p, host, a);
 	pen_text(p, addr + at, pen_attr(AT_PORT));
-}
-
-int pen_cols(const char *s)
-{
-	int n = 0, cols;
-
-	while (*s) {
-		s += char_at(s, &cols);
-		n += cols;
-	}
-	return n;
-}
-
-int pen_wrap_len(const char *s, int width)
-{
-	int bytes = 0, col = 0, brk = -1;
-
-	while (s[bytes]) {
-		int cols;
-		int len = char_at(s + bytes, &cols);
-		if (col + cols > width)
-			break;
-		col += cols;
-		bytes += len;
-		if (s[bytes - 1] == ' ')
-			brk = bytes;
-	}
-	if (s[bytes] == '\0' || brk <= 0 || brk < bytes / 2)
-		return bytes > 0 ? bytes : char_at(s, &col);
-	return brk;
 }
 
 attr_t pen_call_attr(const struct ui_line *l)

@@ -9,6 +9,7 @@
 
 #include "sockstep/draw.h"
 #include "sockstep/event.h"
+#include "sockstep/i18n.h"
 #include "sockstep/pen.h"
 
 /* 3x5 glyphs: '#' is a block.  Kept this plain so a test can draw the
@@ -102,14 +103,14 @@ static void present_big(int y, int x, int xmax, const char *s, attr_t a)
 static const char *present_role(const struct ui_row *r)
 {
 	if (r->listen)
-		return "listening socket";
+		return _("listening socket");
 	if (r->actor[0] == '\0')
-		return "socket (no fd yet)";
+		return _("socket (no fd yet)");
 	if (strncmp(r->actor, "server", 6) == 0)
-		return event_addr_port(r->peer) > 0 ? "accepted socket" : "server socket";
+		return event_addr_port(r->peer) > 0 ? _("accepted socket") : _("server socket");
 	if (strncmp(r->actor, "client", 6) == 0)
-		return "client socket";
-	return "socket";
+		return _("client socket");
+	return _("socket");
 }
 
 /* A port in big digits with a small tag before it. */
@@ -135,7 +136,7 @@ static void present_big_port(int y, int x, int xmax, const char *tag,
 static void present_panel(int y, int x, int w, const struct ui_row *r)
 {
 	struct pen p = {y, x, x + w - 1};
-	char head[96];
+	char head[160];
 
 	if (r == NULL)
 		return;
@@ -145,16 +146,19 @@ static void present_panel(int y, int x, int w, const struct ui_row *r)
 	p = (struct pen){y + 2, x + 28, x + w - 1};
 	pen_text(&p, r->state, pen_attr(AT_STATE));
 	p = (struct pen){y + 1, x + 1, x + w - 1};
-	pen_addr(&p, r->local[0] ? r->local : "(no address)", A_BOLD);
+	if (r->local[0])
+		pen_addr(&p, r->local, A_BOLD);
+	else
+		pen_text(&p, _("(no address)"), A_BOLD);
 	if (r->peer[0]) {
 		pen_text(&p, " ", 0);
 		pen_text(&p, pen_glyphs()->right, pen_attr(AT_DIM));
 		pen_text(&p, " ", 0);
 		pen_addr(&p, r->peer, A_BOLD);
 	}
-	present_big_port(y + 2, x + 1, x + w - 1, "local", r->local, "(no port yet)");
-	present_big_port(y + 2 + BIG_ROWS, x + 1, x + w - 1, "peer", r->peer,
-		      r->listen ? "(none: it waits for clients)" : "(not connected)");
+	present_big_port(y + 2, x + 1, x + w - 1, _("local"), r->local, _("(no port yet)"));
+	present_big_port(y + 2 + BIG_ROWS, x + 1, x + w - 1, _("peer"), r->peer,
+			 r->listen ? _("(none: it waits for clients)") : _("(not connected)"));
 }
 
 void present_draw(const struct ui_view *v, struct ui_screen *s, int rows,
@@ -166,16 +170,16 @@ void present_draw(const struct ui_view *v, struct ui_screen *s, int rows,
 	int y = 1, n, narr;
 
 	if (l == NULL) {
-		pen_text(&p, "Paused before the first call: n (or Space) performs each step.",
+		pen_text(&p, _("Paused before the first call: n (or Space) performs each step."),
 			 pen_attr(AT_NARR));
 	} else {
-		char head[64], big[64];
+		char head[128], big[64];
 		const char *res = strstr(l->text, " = ");
-		snprintf(head, sizeof head, "step %d  %s: ", l->step, l->actor);
+		snprintf(head, sizeof head, _("step %d  %s: "), l->step, l->actor);
 		pen_text(&p, head, pen_attr(AT_DIM));
 		pen_text(&p, l->text, pen_call_attr(l) | A_BOLD);
 		if (l->kind == UI_LINE_BLOCKED)
-			pen_text(&p, " blocked in the kernel", pen_attr(AT_BLOCK));
+			pen_text(&p, _(" blocked in the kernel"), pen_attr(AT_BLOCK));
 		/* the call and its result, as large as the width allows */
 		if (l->kind == UI_LINE_BLOCKED)
 			snprintf(big, sizeof big, "%s ...", l->call);
@@ -191,7 +195,7 @@ void present_draw(const struct ui_view *v, struct ui_screen *s, int rows,
 		if (l->failed && res)
 			pen_text(&p, res + 3, pen_attr(AT_ERR));
 		else if (l->state[0]) {
-			pen_text(&p, "state after the call: ", pen_attr(AT_DIM));
+			pen_text(&p, _("state after the call: "), pen_attr(AT_DIM));
 			pen_text(&p, l->state, pen_attr(AT_STATE));
 		}
 	}

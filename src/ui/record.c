@@ -10,6 +10,7 @@
 
 #include "sockstep/export.h"
 #include "sockstep/export_html.h"
+#include "sockstep/i18n.h"
 #include "sockstep/output.h"
 
 void record_open(struct record *r)
@@ -74,7 +75,7 @@ static int record_write(struct record *r, const char *title, const struct filter
 	in = fopen(proc, "r");
 	out = fopen(name, "w");
 	if (in == NULL || out == NULL) {
-		snprintf(msg, msgsz, "export: cannot write %s: %s", name, strerror(errno));
+		snprintf(msg, msgsz, _("export: cannot write %s: %s"), name, strerror(errno));
 		if (in)
 			fclose(in);
 		if (out)
@@ -91,7 +92,7 @@ static int record_write(struct record *r, const char *title, const struct filter
 		rc = -1;
 	}
 	if (rc < 0)
-		snprintf(msg, msgsz, "export: %.180s", err);
+		snprintf(msg, msgsz, _("export: %.180s"), err);
 	return rc;
 }
 
@@ -105,11 +106,12 @@ int record_export(struct record *r, const char *title, const struct filter *f,
 	char name[3][64];
 
 	if (r->f == NULL) {
-		snprintf(msg, msgsz, "export: no temporary file for the session (check TMPDIR)");
+		snprintf(msg, msgsz, "%s", _("export: no temporary file for the session (check TMPDIR)"));
 		return -1;
 	}
 	if (r->events >= RECORD_EVENTS) {
-		snprintf(msg, msgsz, "export: the session is too long for the UI: use --record and sockstep export --filter");
+		snprintf(msg, msgsz, "%s",
+			 _("export: the session is too long for the UI: use --record and sockstep export --filter"));
 		return -1;
 	}
 	fflush(r->f);
@@ -118,7 +120,7 @@ int record_export(struct record *r, const char *title, const struct filter *f,
 		if (record_write(r, title, f, outs[i].fmt, name[i], msg, msgsz) < 0)
 			return -1;
 	}
-	snprintf(msg, msgsz, "wrote %s, %s and %s%s", name[0], name[1], name[2],
-		 f ? " (filtered)" : "");
+	snprintf(msg, msgsz, f ? _("wrote %s, %s and %s (filtered)") : _("wrote %s, %s and %s"),
+		 name[0], name[1], name[2]);
 	return 0;
 }

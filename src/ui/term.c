@@ -4,7 +4,6 @@
 
 #include <curses.h>
 #include <langinfo.h>
-#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 
 #include "sockstep/draw.h"
 #include "sockstep/escape.h"
+#include "sockstep/i18n.h"
 /* last: its capability macros (lines, columns) would rename our fields */
 #include <term.h>
 
@@ -91,13 +91,11 @@ int term_start(char *err, size_t errsz)
 	char term[64];
 	int utf8;
 
-	/* ncurses needs the locale for UTF-8; numbers stay in the C locale so
-	 * a recorded trace never gets decimal commas. */
-	setlocale(LC_ALL, "");
-	setlocale(LC_NUMERIC, "C");
+	/* The locale is main's (i18n_init, before anything is drawn):
+	 * ncursesw reads it in newterm to draw UTF-8 and wide characters. */
 	utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		snprintf(err, errsz, "the UI needs a terminal (use --headless)");
+		snprintf(err, errsz, "%s", _("the UI needs a terminal (use --headless)"));
 		return -1;
 	}
 	/* newterm, not initscr: initscr exits the process on a bad TERM. */
@@ -106,13 +104,14 @@ int term_start(char *err, size_t errsz)
 	 * ncurses would draw everything on one line.  Say so, before newterm
 	 * writes anything to the terminal. */
 	if (term_can_draw() == 0) {
-		snprintf(err, errsz, "terminal type '%s' cannot move the cursor (use --headless, or a TERM such as xterm-256color)",
+		snprintf(err, errsz,
+			 _("terminal type '%s' cannot move the cursor (use --headless, or a TERM such as xterm-256color)"),
 			 term);
 		return -1;
 	}
 	ui_term = newterm(NULL, stdout, stdin);
 	if (ui_term == NULL) {
-		snprintf(err, errsz, "cannot use terminal type '%s' (use --headless)", term);
+		snprintf(err, errsz, _("cannot use terminal type '%s' (use --headless)"), term);
 		return -1;
 	}
 	ui_active = 1;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "sockstep/cut.h"
+#include "sockstep/i18n.h"
 #include "sockstep/record.h"
 #include "sockstep/term.h"
 
@@ -98,17 +99,17 @@ static void step(struct ui_loop *L)
 
 	director_status(L->d, &st);
 	if (st.done) {
-		say(L, "The exchange is done: r runs it again, q quits.");
+		say(L, _("The exchange is done: r runs it again, q quits."));
 		return;
 	}
 	if (st.nsteps > 0 && st.step >= st.nsteps) {
-		say(L, "That was the last step: the actors are finishing.");
+		say(L, _("That was the last step: the actors are finishing."));
 		return;
 	}
 	/* a question waits for the learner: the prompt opens (sync_status) */
 	if (director_next_for(L->d, L->side) == 1 && !director_question(L->d, NULL, 0)) {
 		L->pending = 1;
-		say(L, "next step queued: the previous one is still running");
+		say(L, _("next step queued: the previous one is still running"));
 	}
 }
 
@@ -146,7 +147,7 @@ static void restart(struct ui_loop *L)
 	snprintf(L->s.filter_desc, sizeof L->s.filter_desc, "%s", desc);
 	L->s.present = present;
 	L->s.speed = speeds[L->speed_i];
-	say(L, "restarted: paused before the first call");
+	say(L, _("restarted: paused before the first call"));
 	if (L->s.autoplay)
 		L->next_auto = now_s();
 }
@@ -233,15 +234,15 @@ static void cycle_focus(struct ui_loop *L, int dir)
 		L->side = L->s.focus == UI_FOCUS_SERVER   ? "server"
 			  : L->s.focus == UI_FOCUS_CLIENT ? "client"
 							  : NULL;
-		say(L, L->side == NULL ? "Space: the calls in the order they arrived"
-			: L->side[0] == 's' ? "Space: the server's next call"
-					    : "Space: the client's next call");
+		say(L, L->side == NULL ? _("Space: the calls in the order they arrived")
+			: L->side[0] == 's' ? _("Space: the server's next call")
+					    : _("Space: the client's next call"));
 	}
 }
 
 static void set_speed(struct ui_loop *L, int delta)
 {
-	char msg[64];
+	char msg[128];
 
 	L->speed_i += delta;
 	if (L->speed_i < 0)
@@ -249,7 +250,7 @@ static void set_speed(struct ui_loop *L, int delta)
 	if (L->speed_i >= NSPEEDS)
 		L->speed_i = NSPEEDS - 1;
 	L->s.speed = speeds[L->speed_i];
-	snprintf(msg, sizeof msg, "auto-play speed: %g step/s", L->s.speed);
+	snprintf(msg, sizeof msg, _("auto-play speed: %g step/s"), L->s.speed);
 	say(L, msg);
 }
 
@@ -258,20 +259,20 @@ static void set_speed(struct ui_loop *L, int delta)
 static void apply_filter(struct ui_loop *L, const char *expr)
 {
 	struct filter f;
-	char err[256], msg[160];
+	char err[256], msg[256];
 
 	filter_init(&f);
 	if (expr[strspn(expr, " ")] == '\0') {
 		ui_view_set_filter(L->v, NULL);
 		L->s.filter_desc[0] = '\0';
-		say(L, "filter cleared: every line is shown");
+		say(L, _("filter cleared: every line is shown"));
 	} else if (filter_parse(&f, expr, err, sizeof err) < 0) {
 		say_error(L, err);
 		return;
 	} else {
 		ui_view_set_filter(L->v, &f);
 		filter_describe(&f, L->s.filter_desc, sizeof L->s.filter_desc);
-		snprintf(msg, sizeof msg, "filter: %.100s (f changes it, empty clears)",
+		snprintf(msg, sizeof msg, _("filter: %.100s (f changes it, empty clears)"),
 			 L->s.filter_desc);
 		say(L, msg);
 	}
@@ -289,10 +290,10 @@ static void search(struct ui_loop *L, int dir)
 	enum ui_pane order[UI_PANES];
 	enum ui_pane fp = L->s.show_seq ? UI_PANE_SEQ : focus_pane(&L->s);
 	int n = 0;
-	char msg[128];
+	char msg[256];
 
 	if (L->s.search[0] == '\0') {
-		say(L, "/ searches the history first");
+		say(L, _("/ searches the history first"));
 		return;
 	}
 	order[n++] = fp;
@@ -318,11 +319,12 @@ static void search(struct ui_loop *L, int dir)
 		L->s.focus = p == UI_PANE_SEQ ? UI_FOCUS_SEQ
 			     : p == UI_PANE_CLIENT ? UI_FOCUS_CLIENT : UI_FOCUS_SERVER;
 		snprintf(msg, sizeof msg,
-			 "match for '%.40s': Enter/F3/< older, > newer, Esc clears", L->s.search);
+			 _("match for '%.40s': Enter/F3/< older, > newer, Esc clears"), L->s.search);
 		say(L, msg);
 		return;
 	}
-	snprintf(msg, sizeof msg, "no %smatch for '%.40s'", L->s.hl >= 0 ? "further " : "",
+	snprintf(msg, sizeof msg,
+		 L->s.hl >= 0 ? _("no further match for '%.40s'") : _("no match for '%.40s'"),
 		 L->s.search);
 	say(L, msg);
 }
@@ -330,7 +332,7 @@ static void search(struct ui_loop *L, int dir)
 /* The session so far as a diagram to keep (record.h). */
 static void export_session(struct ui_loop *L)
 {
-	const char *title = L->o->title && L->o->title[0] ? L->o->title : "sockstep session";
+	const char *title = L->o->title && L->o->title[0] ? L->o->title : _("sockstep session");
 	char msg[256];
 
 	if (record_export(&L->rec, title, L->v->filter.nclauses ? &L->v->filter : NULL,
@@ -357,7 +359,7 @@ static void submit(struct ui_loop *L)
 	switch (p) {
 	case UI_PROMPT_ANSWER:
 		if (L->s.input[0] == '\0') {
-			say(L, "type your prediction, then Enter (Esc skips the question)");
+			say(L, _("type your prediction, then Enter (Esc skips the question)"));
 			return;
 		}
 		director_answer(L->d, L->s.input);
@@ -393,7 +395,7 @@ static void prompt_key(struct ui_loop *L, int ch)
 		if (L->s.prompt == UI_PROMPT_ANSWER) {
 			director_answer(L->d, NULL);
 			L->s.prompt = UI_PROMPT_NONE;
-			say(L, "question skipped");
+			say(L, _("question skipped"));
 			step(L);
 		} else {
 			L->s.prompt = UI_PROMPT_NONE;
@@ -437,7 +439,7 @@ static void act_autoplay(struct ui_loop *L, int ch)
 {
 	L->s.autoplay = !L->s.autoplay;
 	L->next_auto = now_s();
-	say(L, L->s.autoplay ? "auto-play on (a pauses)" : "paused");
+	say(L, L->s.autoplay ? _("auto-play on (a pauses)") : _("paused"));
 }
 
 static void act_faster(struct ui_loop *L, int ch)
@@ -458,12 +460,12 @@ static void act_restart(struct ui_loop *L, int ch)
 static void act_run_free(struct ui_loop *L, int ch)
 {
 	if (L->o->run_free == NULL) {
-		say(L, "c lets traced programs run free (sockstep trace)");
+		say(L, _("c lets traced programs run free (sockstep trace)"));
 		return;
 	}
 	L->o->run_free(L->o->run_free_ctx);
 	L->pending = 0;
-	say(L, "running free: every call goes through at once (r restarts)");
+	say(L, _("running free: every call goes through at once (r restarts)"));
 }
 
 static void act_help(struct ui_loop *L, int ch)
@@ -486,7 +488,7 @@ static void act_lesson(struct ui_loop *L, int ch)
 	if (L->o->lesson_nav)
 		L->result = ch == 'N' ? UI_NEXT_LESSON : UI_PREV_LESSON;
 	else
-		say(L, "N/P move between lessons: run a lesson (sockstep lessons)");
+		say(L, _("N/P move between lessons: run a lesson (sockstep lessons)"));
 }
 
 static void act_focus(struct ui_loop *L, int ch)
@@ -538,42 +540,43 @@ static void act_export(struct ui_loop *L, int ch)
 static void act_present(struct ui_loop *L, int ch)
 {
 	L->s.present = !L->s.present;
-	say(L, L->s.present ? "presenter mode (p returns to the panes)"
-			    : "panes (p: presenter mode)");
+	say(L, L->s.present ? _("presenter mode (p returns to the panes)")
+			    : _("panes (p: presenter mode)"));
 }
 
 /* Every key, once: what it does and how the help screen and the key bar
- * name it (htop's Action table).  Rows without help text act but are not
+ * name it (htop's Action table; the texts marked N_ and translated where
+ * they are drawn).  Rows without help text act but are not
  * listed (Ctrl-L, Esc, synonyms on rows of their own). */
 static const struct ui_key key_table[] = {
-	{{'n', ' '}, act_step, {"n, Space", "perform the next step", "n next", 0, 0}},
-	{{'a'}, act_autoplay, {"a", "auto-play on/off", "a auto", 0, 0}},
-	{{'+', '=', '-', '_'}, NULL, {"+ / -", "auto-play faster / slower", "+- speed", 0, 0}},
+	{{'n', ' '}, act_step, {"n, Space", N_("perform the next step"), N_("n next"), 0, 0}},
+	{{'a'}, act_autoplay, {"a", N_("auto-play on/off"), N_("a auto"), 0, 0}},
+	{{'+', '=', '-', '_'}, NULL, {"+ / -", N_("auto-play faster / slower"), N_("+- speed"), 0, 0}},
 	{{'+', '='}, act_faster, {NULL, NULL, NULL, 0, 0}},
 	{{'-', '_'}, act_slower, {NULL, NULL, NULL, 0, 0}},
-	{{'r'}, act_restart, {"r", "restart the exchange from scratch", "r restart", 0, 0}},
-	{{'c'}, act_run_free, {"c", "trace: run free (Tab to a side: Space steps it)", NULL, 0, 0}},
-	{{'d'}, act_diagram, {"d", "sequence diagram (packets) on/off", "d diagram", 0, 0}},
+	{{'r'}, act_restart, {"r", N_("restart the exchange from scratch"), N_("r restart"), 0, 0}},
+	{{'c'}, act_run_free, {"c", N_("trace: run free (Tab to a side: Space steps it)"), NULL, 0, 0}},
+	{{'d'}, act_diagram, {"d", N_("sequence diagram (packets) on/off"), N_("d diagram"), 0, 0}},
 	{{KEY_TAB, KEY_BTAB}, act_focus,
-	 {"Tab", "focus: server, client, table, narration", "Tab focus", 0, 0}},
+	 {"Tab", N_("focus: server, client, table, narration"), N_("Tab focus"), 0, 0}},
 	{{'N', 'P'}, act_lesson,
-	 {"N / P", "next / previous lesson (lessons)", "N/P lesson", 0, 1}},
+	 {"N / P", N_("next / previous lesson (lessons)"), N_("N/P lesson"), 0, 1}},
 	{{'f'}, act_filter,
-	 {"f", "filter: actor=client, errno, kind=packet flags=S", "f filter", 1, 0}},
-	{{'/'}, act_search, {"/", "search; Enter, F3, < older match, > newer", "/ search", 1, 0}},
+	 {"f", N_("filter: actor=client, errno, kind=packet flags=S"), N_("f filter"), 1, 0}},
+	{{'/'}, act_search, {"/", N_("search; Enter, F3, < older match, > newer"), N_("/ search"), 1, 0}},
 	{{'\r', '\n', KEY_ENTER, '<', KEY_F(3)}, act_older, {NULL, NULL, NULL, 0, 0}},
 	{{'>', KEY_F(15) /* Shift-F3 */}, act_newer, {NULL, NULL, NULL, 0, 0}},
 	{{KEY_ESC}, act_unmark, {NULL, NULL, NULL, 0, 0}},
 	{{'e'}, act_export,
-	 {"e", "export the session: sockstep-PID.svg, .mmd, .html", "e export", 1, 0}},
+	 {"e", N_("export the session: sockstep-PID.svg, .mmd, .html"), N_("e export"), 1, 0}},
 	{{'p'}, act_present,
-	 {"p", "presenter mode (large ports) on/off", "p present", 1, 0}},
+	 {"p", N_("presenter mode (large ports) on/off"), N_("p present"), 1, 0}},
 	{{KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END}, act_scroll,
-	 {"Up/Down, PgUp/PgDn, Home/End", "scroll the focused area", "arrows scroll", 1, 0}},
+	 {"Up/Down, PgUp/PgDn, Home/End", N_("scroll the focused area"), N_("arrows scroll"), 1, 0}},
 	{{0}, NULL,
-	 {"questions", "type a prediction, Enter checks it, Esc skips", NULL, 0, 0}},
-	{{'?', 'h'}, act_help, {"?", "this help (any key closes it)", "? help", 0, 0}},
-	{{'q', 'Q'}, act_quit, {"q", "quit", "q quit", 0, 0}},
+	 {N_("questions"), N_("type a prediction, Enter checks it, Esc skips"), NULL, 0, 0}},
+	{{'?', 'h'}, act_help, {"?", N_("this help (any key closes it)"), N_("? help"), 0, 0}},
+	{{'q', 'Q'}, act_quit, {"q", N_("quit"), N_("q quit"), 0, 0}},
 	{{KEY_CTRL_L}, act_redraw, {NULL, NULL, NULL, 0, 0}},
 };
 #define NKEYS ((int)(sizeof key_table / sizeof key_table[0]))
@@ -702,7 +705,7 @@ static int run_loop(struct ui_loop *L)
 		if (L->result != -2)
 			break;
 		if (director_pump(L->d, 0) < 0) {
-			snprintf(L->err, L->errsz, "lost the actors' reports: %s",
+			snprintf(L->err, L->errsz, _("lost the actors' reports: %s"),
 				 strerror(errno));
 			L->result = UI_ERROR;
 			break;
@@ -734,7 +737,7 @@ enum ui_result ui_run(struct director *d, const struct ui_opts *o, char *err,
 	memset(&L, 0, sizeof L);
 	L.v = ui_view_new(o->one_sided, o->mode);
 	if (L.v == NULL) {
-		snprintf(err, errsz, "out of memory for the view");
+		snprintf(err, errsz, "%s", _("out of memory for the view"));
 		return UI_ERROR;
 	}
 	L.d = d;

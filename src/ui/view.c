@@ -9,6 +9,7 @@
 
 #include "sockstep/cut.h"
 #include "sockstep/escape.h"
+#include "sockstep/i18n.h"
 #include "sockstep/output.h"
 
 struct ui_view *ui_view_new(int one_sided, const char *mode)
@@ -351,10 +352,10 @@ static void fill_call(struct ui_line *l, const struct ss_event *ev,
 	set_addr(l->peer, c->peer);
 	snprintf(l->state, sizeof l->state, "%s", event_tcp_state_name(c->state));
 	if (c->queue >= 0)
-		snprintf(l->extra, sizeof l->extra, "queue %d/%d", c->queue,
+		snprintf(l->extra, sizeof l->extra, _("queue %d/%d"), c->queue,
 			 c->backlog);
 	else if (c->bytes >= 0 && c->unread >= 0)
-		snprintf(l->extra, sizeof l->extra, "unread %ld", c->unread);
+		snprintf(l->extra, sizeof l->extra, _("unread %ld"), c->unread);
 }
 
 static int blocked_find(const struct ui_view *v, const struct ss_event *ev)
@@ -387,7 +388,7 @@ static void note_peer(struct ui_view *v, const char *peer)
 	l = ring_push(&v->pane[other]);
 	l->kind = UI_LINE_PEER;
 	l->side = (unsigned char)other;
-	snprintf(l->text, sizeof l->text, "remote peer %s", peer);
+	snprintf(l->text, sizeof l->text, _("remote peer %s"), peer);
 	snprintf(l->local, sizeof l->local, "%s", peer);
 	l->ev = SS_EV_NOTE;
 	snprintf(l->actor, sizeof l->actor, "remote");
@@ -644,7 +645,7 @@ static void add_expect(struct ui_view *v, const struct ss_event *ev)
 	l->step = ev->step;
 	l->failed = !ok;
 	escape_string(text, sizeof text, ev->u.note.text);
-	snprintf(l->text, sizeof l->text, "%s %.100s", ok ? "expect ok:" : "expect FAILED:",
+	snprintf(l->text, sizeof l->text, ok ? _("expect ok: %.100s") : _("expect FAILED: %.100s"),
 		 text);
 	l->ev = SS_EV_EXPECT;
 	escape_string(l->actor, sizeof l->actor, ev->actor);
@@ -656,7 +657,7 @@ static void add_expect(struct ui_view *v, const struct ss_event *ev)
 	} else {
 		char msg[SS_TEXT_MAX + 32];
 		v->expect_failed++;
-		snprintf(msg, sizeof msg, "step %d: expectation failed: %s", ev->step, text);
+		snprintf(msg, sizeof msg, _("step %d: expectation failed: %s"), ev->step, text);
 		set_message(v, 2, msg);
 	}
 }
@@ -682,12 +683,14 @@ static void add_program_line(struct ui_view *v, const struct ss_event *ev)
 		l->failed = p->signal > 0 || (p->status > 0 && strcmp(p->what, "exited") == 0);
 		escape_string(cmd, sizeof cmd, p->command);
 		if (strcmp(p->what, "exited") == 0 && p->signal > 0)
-			snprintf(text, sizeof text, "[%d] killed by signal %d", ev->pid, p->signal);
+			snprintf(text, sizeof text, _("[%d] killed by signal %d"), ev->pid, p->signal);
 		else if (strcmp(p->what, "exited") == 0)
-			snprintf(text, sizeof text, "[%d] exited, status %d", ev->pid, p->status);
+			snprintf(text, sizeof text, _("[%d] exited, status %d"), ev->pid, p->status);
 		else if (strcmp(p->what, "forked") == 0)
-			snprintf(text, sizeof text, "[%d] forked from %d", ev->pid, p->ppid);
-		else
+			snprintf(text, sizeof text, _("[%d] forked from %d"), ev->pid, p->ppid);
+		else if (strcmp(p->what, "started") == 0)
+			snprintf(text, sizeof text, _("[%d] started %s"), ev->pid, cmd);
+		else /* exec: the call's own name */
 			snprintf(text, sizeof text, "[%d] %s %s", ev->pid, p->what, cmd);
 	}
 	cut_copy(l->text, sizeof l->text, text);

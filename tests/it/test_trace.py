@@ -197,6 +197,64 @@ def test_trace_c_pair_read_write_on_sockets_only():
     assert_nothing_left(prt)
 
 
+RECONNECT = r"""
+import ctypes, socket
+lib = ctypes.CDLL(None, use_errno=True)
+ls = []
+for _ in range(3):
+    l = socket.socket()
+    l.bind(("127.0.0.1", 0))
+    l.listen(4)
+    ls.append(l)
+def talk(k, l):
+    k.send(b"x")
+    c, _ = l.accept()
+    c.recv(8)
+    c.close()
+k = socket.create_connection(ls[0].getsockname())
+talk(k, ls[0])
+k.close()
+k = socket.create_connection(ls[1].getsockname())  # the same fd number
+talk(k, ls[1])
+# the same socket: disconnected (connect AF_UNSPEC), then connected again
+unspec = ctypes.create_string_buffer(16)
+assert lib.connect(k.fileno(), unspec, 16) == 0, ctypes.get_errno()
+k.connect(ls[2].getsockname())
+talk(k, ls[2])
+k.close()
+"""
+
+
+def test_trace_a_reconnected_fd_shows_the_new_ports():
+    """The tracer keeps a connected socket's addresses between its calls:
+    a new connection on the same fd number, and the same socket connected
+    again after connect(AF_UNSPEC), must show the kernel's new ports."""
+    with tempfile.TemporaryDirectory() as tmp:
+        prog = os.path.join(tmp, "reconnect.py")
+        with open(prog, "w") as f:
+            f.write(RECONNECT)
+        r, evs = trace("--", PY, prog)
+    assert r.returncode == 0, r.stderr
+    name = os.path.basename(PY)[:15]
+    listens = [e["local"] for e in calls(evs, name, "listen")]
+    accepts = calls(evs, name, "accept4")
+    sends = calls(evs, name, "sendto")
+    assert len(listens) == 3 and len(accepts) == 3 and len(sends) == 3, (listens, accepts, sends)
+    # one fd number for the three connections, two sockets
+    assert len({e["fd"] for e in sends}) == 1
+    assert sends[1]["inode"] == sends[2]["inode"] != sends[0]["inode"]
+    for i in range(3):
+        # each send as the kernel saw it: to its listener, from the port
+        # its accept saw
+        assert sends[i]["peer"] == listens[i], (i, sends[i], listens)
+        assert sends[i]["local"] == accepts[i]["peer"], (i, sends[i], accepts[i])
+        assert sends[i]["state"] == "ESTABLISHED"
+    unspec = [e for e in calls(evs, name, "connect") if e["ret"] == 0 and e["state"] == "CLOSE"]
+    assert len(unspec) == 1 and unspec[0]["peer"] is None, unspec
+    closes = [e for e in calls(evs, name, "close") if e["fd"] == sends[0]["fd"]]
+    assert [e["peer"] for e in closes] == [listens[0], listens[2]], closes
+
+
 def test_trace_forking_server_parent_accepts_children_serve():
     prt = free_port()
     r, evs = trace("--packets", "--server", f"{EX}/fork_server {prt} 2",

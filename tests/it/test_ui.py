@@ -35,7 +35,7 @@ class Tmux:
         with open(conf, "w") as f:
             # No status line: the pane gets the whole window.
             f.write("set -g status off\nset -g remain-on-exit on\n")
-        e = {"LANG": "C.UTF-8", "LC_ALL": "", "NO_COLOR": ""}
+        e = {"LANG": "C.UTF-8", "LC_ALL": "", "LANGUAGE": "", "NO_COLOR": ""}
         if env:
             e.update(env)
         envs = " ".join(f"{k}={shlex.quote(v)}" for k, v in e.items())
