@@ -32,7 +32,8 @@ def english_files():
 def zh_files():
     if not os.path.isdir(ZH):
         return []
-    return sorted(f for f in os.listdir(ZH) if f.endswith(".md"))
+    # README.md is the Chinese index of the course, not a lesson
+    return sorted(f for f in os.listdir(ZH) if f.endswith(".md") and f != "README.md")
 
 
 def has_locale(name):
@@ -108,6 +109,13 @@ def test_every_translation_is_of_an_english_lesson():
     for f in zh_files():
         assert LESSON_NAME.match(f), f"lessons/zh_CN/{f}: not named NN-name.md"
         assert f in english, f"lessons/zh_CN/{f}: no English lesson of that name"
+
+
+def test_the_chinese_index_links_every_translation():
+    with open(os.path.join(ZH, "README.md"), encoding="utf-8") as fh:
+        index = fh.read()
+    for f in zh_files():
+        assert f"]({f})" in index, f"lessons/zh_CN/README.md does not link {f}"
 
 
 def test_every_translation_has_the_english_script_line_for_line():
