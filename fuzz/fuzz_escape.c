@@ -2,7 +2,9 @@
  * fuzz_escape: escape_bytes never lets a byte outside 0x20..0x7e out,
  * always terminates, and unescape_bytes gives back the exact input when
  * nothing was cut; escape_html writes only printable ASCII without markup
- * characters, and escape_script_json never lets <, > or & through.
+ * characters, and escape_script_json never lets <, > or & through;
+ * escape_text lets out only printable ASCII and whole, safe UTF-8
+ * characters, and never writes past its size.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -39,8 +41,25 @@ static void check_html_writers(const char *text)
 	free(buf);
 }
 
+/* escape_text's output: terminated within its size, and clean: printable
+ * ASCII and the whole, safe characters escape_text keeps, nothing else. */
+static void check_text(const char *text, size_t outsz)
+{
+	char out[256];
+
+	memset(out, 'Z', sizeof out);
+	escape_text(out, outsz, text);
+	if (outsz == 0)
+		return;
+	if (strnlen(out, outsz) >= outsz || (outsz < sizeof out && out[outsz] != 'Z'))
+		abort();
+	if (!escape_text_clean(out))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+
 	/* The first byte picks an output size, small ones included: the
 	 * truncation path ("...") must be as safe as the full one. */
 	size_t outsz = size > 0 ? data[0] : 0;
@@ -89,6 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	long r = unescape_bytes(out8, sizeof(out8), text);
 	(void)r;
 	check_html_writers(text);
+	check_text(text, outsz);
 	free(text);
 	free(back);
 	free(big);

@@ -13,4 +13,8 @@ void cut_copy(char *out, size_t outsz, const char *in);
 /* Append in to the string in out, cut at outsz - 1. */
 void cut_append(char *out, size_t outsz, const char *in);
 
+/* Drop a UTF-8 character left incomplete at the end of s, as snprintf
+ * leaves one when it cuts a message (a note in Chinese). */
+void cut_end(char *s);
+
 #endif

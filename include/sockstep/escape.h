@@ -32,6 +32,11 @@ void escape_string(char *out, size_t outsz, const char *in);
  * characters and escapes, never inside one. */
 void escape_text(char *out, size_t outsz, const char *in);
 
+/* 1 when in is already what escape_text leaves as it is, backslashes
+ * apart: printable ASCII and characters escape_text keeps, nothing else
+ * (event_escape keeps such a field unchanged). */
+int escape_text_clean(const char *in);
+
 /* Write in as HTML text or a quoted attribute value: & < > " ' become
  * entities, other printable ASCII stays, every other byte (controls, DEL,
  * bytes >= 0x80) is written as the visible text \xNN as escape_bytes

@@ -181,10 +181,11 @@ enum ss_call_role event_call_role(const char *name);
 /* The port of "127.0.0.1:9001" / "[::1]:9001", or -1 (unix paths, ""). */
 int event_addr_port(const char *addr);
 
-/* Make every text field of ev printable ASCII in place: a field holding
- * any other byte is escaped whole (escape_string: a control byte becomes
- * \x1b, a backslash \\; a field the escapes make too long ends in
- * "..."); a printable field stays as it is (a live event's fields are
+/* Make every text field of ev printable in place: a field holding any
+ * other byte is escaped whole (escape_text: a control byte becomes \x1b,
+ * a backslash \\, a printable character of the locale such as Chinese
+ * stays; a field the escapes make too long ends in "..."); a printable
+ * field stays as it is (a live event's fields are
  * escaped where they are made: no backslash doubled twice).  For sinks
  * that show an event from a file or a peer as text; data[] is raw bytes
  * and stays as it is. */

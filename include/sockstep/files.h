@@ -31,7 +31,8 @@ FILE *files_read(const char *path, char *err, size_t errsz);
  * or truncated: NULL with "... is also the input".  NULL with err. */
 FILE *files_write(const char *path, const char *input, char *err, size_t errsz);
 
-/* What a non-regular file is, for messages: "a directory", "a FIFO", ...
+/* What a non-regular file is, for messages, in the learner's language:
+ * "a directory", "a FIFO", ...
  * NULL for a regular file. */
 const char *files_kind(unsigned mode);
 

@@ -4,8 +4,9 @@
  * Every string a learner or teacher reads goes through _() (gettext,
  * glibc's libintl; catalogs in po/).  N_() marks a string kept in a table
  * and translated where it is shown.  The kernel's own names (calls, TCP
- * states, errno names, flags, addresses) and the JSONL trace are never
- * translated: a recording is the same in every language.
+ * states, errno names, flags, addresses) and the JSONL trace's kinds and
+ * fields are never translated; a trace records the narration and notes
+ * as they were shown (docs/trace-format.md, "Language").
  *
  * English is the source language and the default: without a catalog for
  * the locale, _() returns its argument unchanged.

@@ -28,8 +28,8 @@ int quiz_expectation(const struct ss_script *sc, const struct ss_step *st,
 		     int i, struct expect_env *env, quiz_refresh refresh,
 		     void *ctx, char *report, size_t reportsz);
 
-/* "yes", "y", "true", "ok", "succeeds", "success" (any case), and the
- * Chinese a translated lesson offers: "会", "是", "能", "成功". */
+/* "yes", "y", "true", "ok", "succeeds", "success" (any case), or in
+ * Chinese 会, 能, 可以, 是, 是的, 对, 成功. */
 int quiz_is_yes(const char *answer);
 /* The prediction as an expectation's right-hand side: a number as is, a
  * name (ESTABLISHED, EADDRINUSE) upper-cased, anything else quoted. */

@@ -107,7 +107,7 @@ static int list_lessons(const char *argv0)
 		list_one(&list[i], lang);
 	/* `sockstep lessons >/dev/full` is an error, `| head -1` is not */
 	if (fflush(stdout) != 0 && errno != EPIPE) {
-		fprintf(stderr, "sockstep: cannot write the output: %s\n", strerror(errno));
+		fprintf(stderr, _("sockstep: cannot write the output: %s\n"), strerror(errno));
 		return 1;
 	}
 	return 0;
@@ -153,7 +153,7 @@ static int output_failure(int out_err)
 	if (out_err == EPIPE)
 		return EXIT_BROKEN_PIPE;
 	if (out_err) {
-		fprintf(stderr, "sockstep: cannot write the output: %s\n",
+		fprintf(stderr, _("sockstep: cannot write the output: %s\n"),
 			strerror(out_err));
 		return 1;
 	}
@@ -226,7 +226,7 @@ static enum ui_result run_ui(struct director *d, const struct options *o,
 	memset(&uo, 0, sizeof uo);
 	uo.write_error = &record->err; /* --record failing ends the UI */
 	uo.title = o->mode == MODE_REPLAY ? o->what
-		   : o->mode == MODE_TRACE ? "your programs, traced"
+		   : o->mode == MODE_TRACE ? _("your programs, traced")
 					   : sc->title;
 	uo.mode = o->mode == MODE_SERVER   ? "server"
 		  : o->mode == MODE_CLIENT ? "client"
@@ -245,8 +245,8 @@ static enum ui_result run_ui(struct director *d, const struct options *o,
 	uo.lesson_nav = o->mode == MODE_LESSON;
 	uo.present = o->present;
 	uo.network = o->mode == MODE_REPLAY ? NULL
-		     : private_net	    ? "private net"
-					    : "host net";
+		     : private_net	    ? _("private net")
+					    : _("host net");
 	if (director_start(d, err, errsz) < 0)
 		return UI_ERROR;
 	return ui_run(d, &uo, err, errsz);
@@ -262,10 +262,10 @@ static void say_wildcard(const struct options *o, const struct session_net *net)
 		return;
 	said = 1;
 	if (net->private_net)
-		fprintf(stderr, "sockstep: note: %s binds to all interfaces of the private network: only its lo, nothing outside can connect\n",
+		fprintf(stderr, _("sockstep: note: %s binds to all interfaces of the private network: only its lo, nothing outside can connect\n"),
 			o->host);
 	else if (o->mode != MODE_REPLAY)
-		fprintf(stderr, "sockstep: note: %s binds to all interfaces: other machines can connect\n",
+		fprintf(stderr, _("sockstep: note: %s binds to all interfaces: other machines can connect\n"),
 			o->host);
 }
 
@@ -277,7 +277,7 @@ static void close_files(struct output_file *record, struct capture_file *pcap)
 		record->err = errno;
 	record->out = NULL;
 	if (pcap && capture_file_close(pcap) < 0)
-		fprintf(stderr, "sockstep: writing the capture file failed\n");
+		fprintf(stderr, "sockstep: %s\n", _("writing the capture file failed"));
 }
 
 /* --record and --pcap, opened on the host's side before any namespace
@@ -306,7 +306,7 @@ static int open_files(const struct options *o, struct output_file *record,
 	if (o->pcap && ((f = files_write(o->pcap, input, err, sizeof err)) == NULL ||
 			(*pcap = capture_file_new(f)) == NULL)) {
 		if (f) {
-			snprintf(err, sizeof err, "cannot write the capture file: %s", strerror(errno));
+			snprintf(err, sizeof err, _("cannot write the capture file: %s"), strerror(errno));
 			fclose(f);
 		}
 		fprintf(stderr, "sockstep: %s\n", err);
@@ -420,7 +420,7 @@ static int session_report(const struct options *o, int rc, const struct trace_su
 		/* the recording is incomplete: say so, whatever else happened */
 		char shown[256];
 		escape_string(shown, sizeof shown, o->record);
-		fprintf(stderr, "sockstep: cannot write %s: %s\n", shown,
+		fprintf(stderr, _("sockstep: cannot write %s: %s\n"), shown,
 			strerror(record->err));
 		return 1;
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sockstep/i18n.h"
 #include "sockstep/netns.h"
 #include "sockstep/porthold.h"
 
@@ -25,32 +26,36 @@ static int choose(const struct options *o, struct session_net *n)
 	char why[256];
 
 	if (o->mode == MODE_SERVER || o->mode == MODE_CLIENT) {
-		snprintf(n->note, sizeof n->note, "network: host (the peer is a program of the host)");
+		snprintf(n->note, sizeof n->note, "%s",
+			 _("network: host (the peer is a program of the host)"));
 		return 0;
 	}
 	/* one traced program: its peers are programs of the host; two: both
 	 * ends are sockstep's, like the demo */
 	if (o->mode == MODE_TRACE && o->trace_server == NULL) {
-		snprintf(n->note, sizeof n->note, "network: host (your program's peers are programs of the host)");
+		snprintf(n->note, sizeof n->note, "%s",
+			 _("network: host (your program's peers are programs of the host)"));
 		return 0;
 	}
 	if (o->host_net) {
-		snprintf(n->note, sizeof n->note, "network: host (--host-net: ss and tcpdump in another terminal see it)");
+		snprintf(n->note, sizeof n->note, "%s",
+			 _("network: host (--host-net: ss and tcpdump in another terminal see it)"));
 		return 0;
 	}
 	if (o->mode != MODE_TRACE && !host_is_local(o->host)) {
-		snprintf(n->note, sizeof n->note, "network: host (%s is an address of the host)", o->host);
+		snprintf(n->note, sizeof n->note, _("network: host (%s is an address of the host)"), o->host);
 		return 0;
 	}
 	if (!netns_probe(why, sizeof why)) {
 		static int said; /* once, not again for every lesson */
 		if (!said++)
 			snprintf(n->warning, sizeof n->warning,
-				 "host network: no private network here: %s", why);
-		snprintf(n->note, sizeof n->note, "network: host (no private network here: %s)", why);
+				 _("host network: no private network here: %s"), why);
+		snprintf(n->note, sizeof n->note, _("network: host (no private network here: %s)"), why);
 		return 0;
 	}
-	snprintf(n->note, sizeof n->note, "network: private (this session's own ports: no earlier TIME_WAIT, packets without root; --host-net to watch with ss)");
+	snprintf(n->note, sizeof n->note, "%s",
+			 _("network: private (this session's own ports: no earlier TIME_WAIT, packets without root; --host-net to watch with ss)"));
 	return 1;
 }
 
@@ -63,7 +68,7 @@ static int wait_for_port(const struct options *o, int port, struct porthold *h,
 	struct timespec step = {0, WAIT_STEP_NS};
 
 	porthold_describe(h, port, what, sizeof what);
-	fprintf(stderr, "sockstep: %s, which did not set SO_REUSEADDR: waiting for the kernel to free it (Ctrl-C stops; the private network or --port 0 need no wait)\n",
+	fprintf(stderr, _("sockstep: %s, which did not set SO_REUSEADDR: waiting for the kernel to free it (Ctrl-C stops; the private network or --port 0 need no wait)\n"),
 		what);
 	for (double waited = 0; waited < WAIT_LIMIT_S; waited += 0.2) {
 		if (*stop)
@@ -88,7 +93,7 @@ static int ready_port(const struct options *o, struct session_net *n,
 	if ((o->mode != MODE_CLASSIC && o->mode != MODE_SERVER) || port == 0)
 		return 0; /* port 0: never held */
 	if (porthold_check(o->host, port, &h, err, sizeof err) < 0) {
-		fprintf(stderr, "sockstep: note: cannot tell who holds port %d: %s\n", port, err);
+		fprintf(stderr, _("sockstep: note: cannot tell who holds port %d: %s\n"), port, err);
 		h.kind = PORTHOLD_FREE;
 	}
 	if (h.kind == PORTHOLD_TIME_WAIT && !h.bind_ok) {
@@ -103,15 +108,16 @@ static int ready_port(const struct options *o, struct session_net *n,
 		snprintf(n->holder_note, sizeof n->holder_note, "%s", what);
 	if (h.kind == PORTHOLD_FREE)
 		snprintf(n->reuse_say, sizeof n->reuse_say,
-			 "SO_REUSEADDR before bind(): on the host network this run's TIME_WAIT will hold port %d for 60 s after the close; the next run's bind() gets through because both sockets set it (lesson 05)%s.",
-			 port, waited ? " (sockstep waited for an earlier TIME_WAIT that had not set it)" : "");
+			 waited ? _("SO_REUSEADDR before bind(): on the host network this run's TIME_WAIT will hold port %d for 60 s after the close; the next run's bind() gets through because both sockets set it (lesson 05) (sockstep waited for an earlier TIME_WAIT that had not set it).")
+				: _("SO_REUSEADDR before bind(): on the host network this run's TIME_WAIT will hold port %d for 60 s after the close; the next run's bind() gets through because both sockets set it (lesson 05)."),
+			 port);
 	else if (h.bind_ok)
 		snprintf(n->reuse_say, sizeof n->reuse_say,
-			 "Look at the table: %s. SO_REUSEADDR, set by that run and by this one, lets bind() through (lesson 05).",
+			 _("Look at the table: %s. SO_REUSEADDR, set by that run and by this one, lets bind() through (lesson 05)."),
 			 what);
 	else
 		snprintf(n->reuse_say, sizeof n->reuse_say,
-			 "Look at the table: %s. SO_REUSEADDR cannot help against it: bind() will fail with EADDRINUSE. Stop that program, or use --port 0 or the private network (lesson 05).",
+			 _("Look at the table: %s. SO_REUSEADDR cannot help against it: bind() will fail with EADDRINUSE. Stop that program, or use --port 0 or the private network (lesson 05)."),
 			 what);
 	return 0;
 }

@@ -13,11 +13,13 @@
 
 #include "sockstep/escape.h"
 #include "sockstep/files.h"
+#include "sockstep/i18n.h"
 
+/* In blocks a translator can take whole; the commands, options and
+ * their values stay as they are typed. */
 void options_usage(FILE *out)
 {
-	fprintf(out,
-		"Usage: sockstep [OPTION]...                 the tutorial's exchange, step by step, in the UI\n"
+	fputs(_("Usage: sockstep [OPTION]...                 the tutorial's exchange, step by step, in the UI\n"
 		"  or:  sockstep server [OPTION]...          trace the tutorial's server for any client (nc, Python)\n"
 		"  or:  sockstep client [OPTION]...          trace the tutorial's client against any server\n"
 		"  or:  sockstep lessons                     list the course\n"
@@ -25,11 +27,11 @@ void options_usage(FILE *out)
 		"  or:  sockstep replay FILE.jsonl           step through a recorded session\n"
 		"  or:  sockstep trace [OPTION]... -- COMMAND [ARG]...   step through a program's socket calls\n"
 		"  or:  sockstep trace [OPTION]... --server 'LINE' --client 'LINE'   two programs side by side\n"
-		"  or:  sockstep export [--format mermaid|plantuml|svg|html] FILE.jsonl   a diagram, or a page\n"
-		"\n"
-		"Every step is a real socket call; what is shown comes from the kernel.\n"
-		"\n"
-		"  -H, --headless        no UI: print the trace and exit\n"
+		"  or:  sockstep export [--format mermaid|plantuml|svg|html] FILE.jsonl   a diagram, or a page\n"), out);
+	fputc('\n', out);
+	fputs(_("Every step is a real socket call; what is shown comes from the kernel.\n"), out);
+	fputc('\n', out);
+	fputs(_("  -H, --headless        no UI: print the trace and exit\n"
 		"  -f, --format FMT      headless output: text (default) or jsonl\n"
 		"      --host HOST       address to bind or connect to (default 127.0.0.1)\n"
 		"  -p, --port N          port, 0 lets the kernel choose (default 9001)\n"
@@ -55,11 +57,11 @@ void options_usage(FILE *out)
 		"      --client LINE     trace: the client's command line, started once the\n"
 		"                        server listens\n"
 		"  -h, --help            show this help and exit\n"
-		"  -V, --version         show the version and exit\n"
-		"\n"
-		"Exit status: 0 all steps ran as expected, 1 a step failed or an\n"
+		"  -V, --version         show the version and exit\n"), out);
+	fputc('\n', out);
+	fputs(_("Exit status: 0 all steps ran as expected, 1 a step failed or an\n"
 		"expectation did not hold, 2 bad usage, 130 interrupted.\n"
-		"Trace format: docs/trace-format.md.  Lessons: lessons/README.md.\n");
+		"Trace format: docs/trace-format.md.  Lessons: lessons/README.md.\n"), out);
 }
 
 static enum options_result usage_error(struct options *o, const char *fmt, ...)
@@ -72,8 +74,9 @@ static enum options_result usage_error(struct options *o, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	/* the message quotes what the user typed: never echo control bytes */
-	escape_string(o->error, sizeof o->error, msg);
+	/* the message quotes what the user typed: never echo control bytes
+	 * (the message itself may be Chinese: escape_text keeps it) */
+	escape_text(o->error, sizeof o->error, msg);
 	return OPTIONS_USAGE;
 }
 
@@ -103,8 +106,8 @@ int options_resolve_host(struct options *o)
 	rc = getaddrinfo(o->host_arg, NULL, &hints, &res);
 	if (rc != 0 || res == NULL) {
 		char shown[128];
-		escape_string(shown, sizeof shown, o->host_arg);
-		snprintf(o->error, sizeof o->error, "cannot resolve host '%s': %s",
+		escape_text(shown, sizeof shown, o->host_arg);
+		snprintf(o->error, sizeof o->error, _("cannot resolve host '%s': %s"),
 			 shown, gai_strerror(rc));
 		return -1;
 	}
@@ -179,7 +182,7 @@ static int read_answers(struct options *o, const char *path)
 			char shown[200];
 			escape_string(shown, sizeof shown, path);
 			snprintf(o->error, sizeof o->error,
-				 "%s: too many or too long answers (32 of at most 63 bytes)",
+				 _("%s: too many or too long answers (32 of at most 63 bytes)"),
 				 shown);
 			fclose(f);
 			return -1;
@@ -197,17 +200,17 @@ static enum options_result check_trace(struct options *o)
 
 	if (o->mode != MODE_TRACE) {
 		if (lines)
-			return usage_error(o, "--server and --client belong to 'sockstep trace'");
+			return usage_error(o, _("--server and --client belong to 'sockstep trace'"));
 		return OPTIONS_OK;
 	}
 	if (lines == 1)
-		return usage_error(o, "trace: %s without %s: give both command lines, or one COMMAND after --",
+		return usage_error(o, _("trace: %s without %s: give both command lines, or one COMMAND after --"),
 				   o->trace_server ? "--server" : "--client",
 				   o->trace_server ? "--client" : "--server");
 	if (lines == 2 && o->trace_argc > 0)
-		return usage_error(o, "trace: give a COMMAND or --server and --client, not both");
+		return usage_error(o, _("trace: give a COMMAND or --server and --client, not both"));
 	if (lines == 0 && o->trace_argc == 0)
-		return usage_error(o, "trace: missing command: sockstep trace -- COMMAND [ARG]..., or --server 'LINE' --client 'LINE'");
+		return usage_error(o, _("trace: missing command: sockstep trace -- COMMAND [ARG]..., or --server 'LINE' --client 'LINE'"));
 	if (o->trace_argc == 0)
 		o->trace_argv = NULL;
 	return OPTIONS_OK;
@@ -296,20 +299,20 @@ static int take_number(struct options *o, int c, const char *arg)
 	switch (c) {
 	case OPT_PAUSE:
 		if (number_in(arg, 0, 60, &v) < 0)
-			return usage_error(o, "invalid pause '%s': expected seconds from 0 to 60", arg);
+			return usage_error(o, _("invalid pause '%s': expected seconds from 0 to 60"), arg);
 		snprintf(o->pause, sizeof o->pause, "%g", v);
 		break;
 	case 'c': {
 		char *end;
 		long k = strtol(arg, &end, 10);
 		if (*arg == '\0' || *end || k < 1 || k > 100000)
-			return usage_error(o, "invalid count '%s': expected a number from 1 to 100000", arg);
+			return usage_error(o, _("invalid count '%s': expected a number from 1 to 100000"), arg);
 		o->count = (int)k;
 		break;
 	}
 	case OPT_STEP_LIMIT:
 		if (number_in(arg, 0, 86400, &v) < 0 || v <= 0)
-			return usage_error(o, "invalid step limit '%s': expected seconds", arg);
+			return usage_error(o, _("invalid step limit '%s': expected seconds"), arg);
 		o->step_limit = v;
 		break;
 	}
@@ -326,16 +329,16 @@ static int take_value(struct options *o, int c, const char *arg)
 		if (strcmp(arg, "jsonl") == 0)
 			o->jsonl = 1;
 		else if (strcmp(arg, "text") != 0)
-			return usage_error(o, "invalid format '%s': expected text or jsonl", arg);
+			return usage_error(o, _("invalid format '%s': expected text or jsonl"), arg);
 		break;
 	case OPT_HOST:
 		if (strlen(arg) >= sizeof o->host_arg)
-			return usage_error(o, "host name too long");
+			return usage_error(o, "%s", _("host name too long"));
 		snprintf(o->host_arg, sizeof o->host_arg, "%s", arg);
 		break;
 	case 'p':
 		if (parse_port(arg, o->port, sizeof o->port) < 0)
-			return usage_error(o, "invalid port '%s': expected a number from 0 to 65535", arg);
+			return usage_error(o, _("invalid port '%s': expected a number from 0 to 65535"), arg);
 		break;
 	case OPT_PAUSE:
 	case 'c':
@@ -343,7 +346,7 @@ static int take_value(struct options *o, int c, const char *arg)
 		return take_number(o, c, arg);
 	case OPT_SEND:
 		if (strlen(arg) > 100 || quote_send(arg, o->send, sizeof o->send) < 0)
-			return usage_error(o, "message too long: '%.40s...' (at most 100 bytes)", arg);
+			return usage_error(o, _("message too long: '%.40s...' (at most 100 bytes)"), arg);
 		break;
 	case OPT_RECORD: o->record = arg; break;
 	case OPT_PCAP: o->pcap = arg; break;
@@ -353,7 +356,7 @@ static int take_value(struct options *o, int c, const char *arg)
 		break;
 	case OPT_ANSWER:
 		if (o->nanswers == 32 || strlen(arg) >= sizeof o->answers[0])
-			return usage_error(o, "too many or too long answers (32 of at most 63 bytes)");
+			return usage_error(o, "%s", _("too many or too long answers (32 of at most 63 bytes)"));
 		snprintf(o->answers[o->nanswers++], sizeof o->answers[0], "%s", arg);
 		break;
 	case OPT_ANSWERS:
@@ -363,7 +366,7 @@ static int take_value(struct options *o, int c, const char *arg)
 	case OPT_SERVER:
 	case OPT_CLIENT:
 		if (arg[strspn(arg, " \t")] == '\0')
-			return usage_error(o, "--%s needs a command line", c == OPT_SERVER ? "server" : "client");
+			return usage_error(o, _("--%s needs a command line"), c == OPT_SERVER ? "server" : "client");
 		*(c == OPT_SERVER ? &o->trace_server : &o->trace_client) = arg;
 		break;
 	}
@@ -378,11 +381,11 @@ static enum options_result bad_option(struct options *o, int c, char **argv)
 	/* usage_error escapes the message: once */
 	snprintf(opt, sizeof opt, "%s", argv[optind - 1]);
 	if (c == ':')
-		return usage_error(o, "option '%s' requires an argument", opt);
+		return usage_error(o, _("option '%s' requires an argument"), opt);
 	if (optopt)
-		return usage_error(o, "invalid option -- '%c'",
+		return usage_error(o, _("invalid option -- '%c'"),
 				   optopt > 0x20 && optopt < 0x7f ? optopt : '?');
-	return usage_error(o, "unrecognized option '%s'", opt);
+	return usage_error(o, _("unrecognized option '%s'"), opt);
 }
 
 /* The command word after the options (server, client, lessons, replay
@@ -403,7 +406,7 @@ static int take_command(struct options *o, int argc, char **argv)
 	else if (strcmp(cmd, "replay") == 0) {
 		o->mode = MODE_REPLAY;
 		if (optind >= argc)
-			return usage_error(o, "%s needs a trace file", "replay");
+			return usage_error(o, _("%s needs a trace file"), "replay");
 		o->what = argv[optind++];
 	} else if (strcmp(cmd, "trace") == 0) {
 		o->mode = MODE_TRACE;
@@ -439,7 +442,7 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
 	if ((r = take_command(o, argc, argv)) != OPT_GO_ON)
 		return (enum options_result)r;
 	if (optind < argc)
-		return usage_error(o, "unexpected argument '%s'", argv[optind]);
+		return usage_error(o, _("unexpected argument '%s'"), argv[optind]);
 	return check_trace(o);
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sockstep/escape.h"
+#include "sockstep/i18n.h"
 
 #define EXIT_CANNOT 2
 
@@ -55,23 +56,24 @@ int trace_summary_report(const struct trace_summary *s, FILE *err)
 	int rc = 0;
 
 	if (s->cannot[0]) {
-		escape_string(text, sizeof text, s->cannot);
+		escape_text(text, sizeof text, s->cannot);
 		fprintf(err, "sockstep: %s\n", text);
 		return EXIT_CANNOT;
 	}
 	for (int i = 0; i < s->nprog; i++) {
 		const char *a = s->prog[i].actor;
 		if (s->prog[i].signal > 0) {
-			fprintf(err, "sockstep: %s (pid %d) was killed by signal %d (%s)\n", a,
+			fprintf(err, _("sockstep: %s (pid %d) was killed by signal %d (%s)\n"), a,
 				s->prog[i].pid, s->prog[i].signal, strsignal(s->prog[i].signal));
 			rc = 1;
 		} else if (s->prog[i].exited && s->prog[i].status != 0) {
-			fprintf(err, "sockstep: %s (pid %d) exited with status %d%s\n", a,
-				s->prog[i].pid, s->prog[i].status,
-				s->prog[i].status == 127 ? " (command not found?)" : "");
+			fprintf(err, s->prog[i].status == 127
+				     ? _("sockstep: %s (pid %d) exited with status %d (command not found?)\n")
+				     : _("sockstep: %s (pid %d) exited with status %d\n"),
+				a, s->prog[i].pid, s->prog[i].status);
 			rc = 1;
 		} else if (s->prog[i].calls == 0) {
-			fprintf(err, "sockstep: %s made no socket call\n", a);
+			fprintf(err, _("sockstep: %s made no socket call\n"), a);
 			rc = 1;
 		}
 	}

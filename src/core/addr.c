@@ -21,6 +21,7 @@
 #include <sys/un.h>
 
 #include "sockstep/escape.h"
+#include "sockstep/i18n.h"
 
 /* One line of reason, the address escaped: it came from outside. */
 static int addr_fail(char *err, size_t errsz, const char *text,
@@ -28,9 +29,9 @@ static int addr_fail(char *err, size_t errsz, const char *text,
 {
 	char shown[SS_ADDR_MAX * 2];
 
-	escape_string(shown, sizeof shown, text);
+	escape_text(shown, sizeof shown, text);
 	if (err && errsz)
-		snprintf(err, errsz, "address '%s': %s", shown, why);
+		snprintf(err, errsz, _("address '%s': %s"), shown, why);
 	return -1;
 }
 
@@ -62,7 +63,7 @@ static int addr_parse_v6(struct ss_addr *a, const char *text,
 	struct in6_addr in6;
 
 	if (close == NULL)
-		return addr_fail(err, errsz, text, "'[' without its ']'");
+		return addr_fail(err, errsz, text, _("'[' without its ']'"));
 	size_t n = (size_t)(close - text - 1);
 	snprintf(a->host, sizeof a->host, "%.*s", (int)n, text + 1);
 	char *pct = strchr(a->host, '%');
@@ -70,11 +71,11 @@ static int addr_parse_v6(struct ss_addr *a, const char *text,
 		*pct = '\0';
 		if (pct[1] == '\0' || strlen(pct + 1) >= sizeof a->scope)
 			return addr_fail(err, errsz, text,
-					 "scope id after '%' must be 1 to 15 characters");
+					 _("the scope id after the percent sign must be 1 to 15 characters"));
 		snprintf(a->scope, sizeof a->scope, "%s", pct + 1);
 	}
 	if (inet_pton(AF_INET6, a->host, &in6) != 1)
-		return addr_fail(err, errsz, text, "not an IPv6 address inside [ ]");
+		return addr_fail(err, errsz, text, _("not an IPv6 address inside [ ]"));
 	a->kind = SS_ADDR_INET6;
 	*rest = close + 1;
 	return 0;
@@ -89,22 +90,22 @@ static int addr_parse_v4(struct ss_addr *a, const char *text, int flags,
 
 	if (colon == NULL)
 		return addr_fail(err, errsz, text,
-				 "expected host:port, [v6]:port, /path or @name");
+				 _("expected host:port, [v6]:port, /path or @name"));
 	if (strchr(colon + 1, ':') != NULL)
 		return addr_fail(err, errsz, text,
-				 "an IPv6 address needs brackets: [::1]:9001");
+				 _("an IPv6 address needs brackets: [::1]:9001"));
 	if (colon == text)
-		return addr_fail(err, errsz, text, "no host before ':'");
+		return addr_fail(err, errsz, text, _("no host before ':'"));
 	snprintf(a->host, sizeof a->host, "%.*s", (int)(colon - text), text);
 	if (inet_pton(AF_INET, a->host, &in) == 1)
 		a->kind = SS_ADDR_INET;
 	else if (!(flags & ADDR_NAMES))
-		return addr_fail(err, errsz, text, "host is not a numeric IPv4 address");
+		return addr_fail(err, errsz, text, _("host is not a numeric IPv4 address"));
 	else
 		a->kind = SS_ADDR_HOST;
 	for (const char *c = a->host; *c; c++)
 		if (isspace((unsigned char)*c))
-			return addr_fail(err, errsz, text, "blank inside the host");
+			return addr_fail(err, errsz, text, _("blank inside the host"));
 	*rest = colon;
 	return 0;
 }
@@ -118,12 +119,12 @@ int addr_parse(struct ss_addr *a, const char *text, int flags, char *err,
 	memset(a, 0, sizeof *a);
 	a->port = -1;
 	if (text == NULL || text[0] == '\0')
-		return addr_fail(err, errsz, "", "empty");
+		return addr_fail(err, errsz, "", _("empty"));
 	if (strlen(text) >= SS_ADDR_MAX)
-		return addr_fail(err, errsz, text, "too long");
+		return addr_fail(err, errsz, text, _("too long"));
 	if (text[0] == '/' || text[0] == '@') {
 		if (text[1] == '\0')
-			return addr_fail(err, errsz, text, "no name after it");
+			return addr_fail(err, errsz, text, _("no name after it"));
 		a->kind = text[0] == '/' ? SS_ADDR_UNIX : SS_ADDR_ABSTRACT;
 		snprintf(a->path, sizeof a->path, "%s",
 			 text[0] == '/' ? text : text + 1);
@@ -135,7 +136,7 @@ int addr_parse(struct ss_addr *a, const char *text, int flags, char *err,
 		rc = addr_parse_v4(a, text, flags, &rest, err, errsz);
 	if (rc < 0 || rest[0] != ':') {
 		if (rc == 0)
-			addr_fail(err, errsz, text, "no ':port' after the host");
+			addr_fail(err, errsz, text, _("no ':port' after the host"));
 		memset(a, 0, sizeof *a);
 		a->port = -1;
 		return -1;
@@ -144,8 +145,8 @@ int addr_parse(struct ss_addr *a, const char *text, int flags, char *err,
 	if (a->port < 0) {
 		addr_fail(err, errsz, text,
 			  flags & ADDR_AUTO
-				  ? "port is not a number from 0 to 65535 (or auto)"
-				  : "port is not a number from 0 to 65535");
+				  ? _("port is not a number from 0 to 65535 (or auto)")
+				  : _("port is not a number from 0 to 65535"));
 		memset(a, 0, sizeof *a);
 		a->port = -1;
 		return -1;
@@ -243,7 +244,7 @@ static int addr_unix(const struct ss_addr *a, struct sockaddr_storage *ss,
 	/* A path needs its NUL inside sun_path; an abstract name is counted
 	 * by the length and starts with a NUL byte instead of '@'. */
 	if (n + 1 > sizeof un->sun_path)
-		return addr_fail(err, errsz, a->path, "unix path too long");
+		return addr_fail(err, errsz, a->path, _("unix path too long"));
 	un->sun_family = AF_UNIX;
 	memcpy(un->sun_path + (abstract ? 1 : 0), a->path, n);
 	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
@@ -265,7 +266,7 @@ static int addr_scope_id(const struct ss_addr *a, unsigned *id, char *err,
 	errno = 0;
 	n = strtoul(a->scope, &end, 10);
 	if (*end != '\0' || errno != 0 || n == 0 || n > 0xffffffffUL)
-		return addr_fail(err, errsz, a->scope, "no such interface");
+		return addr_fail(err, errsz, a->scope, _("no such interface"));
 	*id = (unsigned)n;
 	return 0;
 }
@@ -285,7 +286,7 @@ static int addr_resolve(const struct ss_addr *a, int family, int type,
 	snprintf(port, sizeof port, "%d", a->port);
 	rc = getaddrinfo(a->host, port, &hints, &res);
 	if (rc != 0 || res == NULL) {
-		snprintf(why, sizeof why, "cannot resolve: %s", gai_strerror(rc));
+		snprintf(why, sizeof why, _("cannot resolve: %s"), gai_strerror(rc));
 		return addr_fail(err, errsz, a->host, why);
 	}
 	memcpy(ss, res->ai_addr, res->ai_addrlen);
@@ -302,14 +303,14 @@ int addr_sockaddr(const struct ss_addr *a, int family, int type,
 	if (a->kind == SS_ADDR_HOST)
 		return addr_resolve(a, family, type, ss, len, err, errsz);
 	if (a->kind == SS_ADDR_NONE)
-		return addr_fail(err, errsz, "", "empty");
+		return addr_fail(err, errsz, "", _("empty"));
 	/* An AF_UNIX address goes to the kernel whatever the socket: its
 	 * answer (EINVAL, EAFNOSUPPORT) is the lesson. */
 	if (a->kind == SS_ADDR_UNIX || a->kind == SS_ADDR_ABSTRACT)
 		return addr_unix(a, ss, len, err, errsz);
 	if (family != 0 && family != addr_family(a))
 		return addr_fail(err, errsz, a->host,
-				 "is not of the socket's address family");
+				 _("is not of the socket's address family"));
 	if (a->kind == SS_ADDR_INET) {
 		struct sockaddr_in *in = (struct sockaddr_in *)ss;
 		in->sin_family = AF_INET;

@@ -35,3 +35,20 @@ void cut_append(char *out, size_t outsz, const char *in)
 	if (n < outsz)
 		cut_copy(out + n, outsz - n, in);
 }
+
+void cut_end(char *s)
+{
+	size_t n = strlen(s), lead = n;
+	unsigned char c;
+	size_t need;
+
+	/* the last character's first byte, at most 3 continuation bytes back */
+	while (lead > 0 && n - lead < 4 && ((unsigned char)s[lead - 1] & 0xc0) == 0x80)
+		lead--;
+	if (lead == 0)
+		return;
+	c = (unsigned char)s[lead - 1];
+	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	if (n - (lead - 1) < need)
+		s[lead - 1] = '\0';
+}

@@ -8,7 +8,9 @@
 #include "sockstep/escape.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 static const char hex_digits[] = "0123456789abcdef";
 
@@ -204,6 +206,19 @@ void escape_text(char *out, size_t outsz, const char *in)
 		s += src == tok ? 1 : n;
 	}
 	out[pos] = '\0';
+}
+
+int escape_text_clean(const char *in)
+{
+	const unsigned char *s = (const unsigned char *)(in ? in : "");
+
+	while (*s) {
+		size_t n = shown_utf8(s);
+		if (n == 0 && (*s < 0x20 || *s >= 0x7f))
+			return 0;
+		s += n ? n : 1;
+	}
+	return 1;
 }
 
 void escape_html(FILE *out, const char *in)

@@ -269,19 +269,46 @@ int event_call_returns_fd(const char *name, long ret)
 /* One fixed-size field escaped in place. */
 #define ESCAPE_FIELD(f) escape_field((f), sizeof(f))
 
+/* Bytes of the longest prefix of s, an escape_text output, made of whole
+ * pieces (an escape "\\x1b" / "\\n", a character) and at most max long. */
+static size_t whole_pieces(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	while (s[n]) {
+		unsigned char c = (unsigned char)s[n];
+		size_t len = c == '\\' ? (s[n + 1] == 'x' ? 4 : 2)
+			     : c < 0x80	   ? 1
+			     : c >= 0xf0   ? 4
+			     : c >= 0xe0   ? 3
+					   : 2;
+		if (n + len > max)
+			break;
+		n += len;
+	}
+	return n;
+}
+
 static void escape_field(char *field, size_t size)
 {
-	char shown[SS_TEXT_MAX];
-	const unsigned char *p = (const unsigned char *)field;
+	/* room for every byte of the field escaped (4 each) */
+	char shown[SS_TEXT_MAX * 4 + 1];
 
 	/* Printable already (a live event's fields are escaped where they
-	 * are made): kept as is, its backslashes not doubled. */
-	while (*p >= 0x20 && *p < 0x7f)
-		p++;
-	if (*p == '\0')
+	 * are made): kept as is, its backslashes not doubled.  A person's
+	 * text (a Chinese narration) keeps its characters: escape_text. */
+	if (escape_text_clean(field))
 		return;
-	escape_string(shown, size < sizeof shown ? size : sizeof shown, field);
-	memcpy(field, shown, strlen(shown) + 1);
+	escape_text(shown, sizeof shown, field);
+	if (strlen(shown) < size) {
+		memcpy(field, shown, strlen(shown) + 1);
+		return;
+	}
+	/* too long once escaped: cut between escapes and characters, and
+	 * say so */
+	size_t n = whole_pieces(shown, size - 4);
+	memcpy(field, shown, n);
+	memcpy(field + n, "...", 4);
 }
 
 void event_escape(struct ss_event *ev)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "sockstep/escape.h"
+#include "sockstep/i18n.h"
 
 const char *files_kind(unsigned mode)
 {
@@ -15,32 +16,37 @@ const char *files_kind(unsigned mode)
 	case S_IFREG:
 		return NULL;
 	case S_IFDIR:
-		return "a directory";
+		return _("a directory");
 	case S_IFIFO:
-		return "a FIFO or pipe";
+		return _("a FIFO or pipe");
 	case S_IFCHR:
-		return "a character device";
+		return _("a character device");
 	case S_IFBLK:
-		return "a block device";
+		return _("a block device");
 	case S_IFSOCK:
-		return "a socket";
+		return _("a socket");
 	default:
-		return "not a regular file";
+		return _("not a regular file");
 	}
 }
 
-/* "cannot VERB NAME: why", NAME escaped. */
-static void say(char *err, size_t errsz, const char *verb, const char *path,
+enum files_verb { FILES_READ, FILES_WRITE };
+
+/* "cannot read NAME: why", NAME escaped (a whole sentence for each verb:
+ * a translation cannot put a verb in a sentence made of pieces). */
+static void say(char *err, size_t errsz, enum files_verb verb, const char *path,
 		const char *why)
 {
 	char shown[256];
 
-	escape_string(shown, sizeof shown, path);
-	snprintf(err, errsz, "cannot %s %s: %s", verb, shown, why);
+	escape_text(shown, sizeof shown, path);
+	snprintf(err, errsz,
+		 verb == FILES_WRITE ? _("cannot write %s: %s") : _("cannot read %s: %s"),
+		 shown, why);
 }
 
 /* The fd back in blocking mode, as a FILE; closes fd on failure. */
-static FILE *as_stream(int fd, const char *how, const char *verb,
+static FILE *as_stream(int fd, const char *how, enum files_verb verb,
 		       const char *path, char *err, size_t errsz)
 {
 	FILE *f;
@@ -58,25 +64,25 @@ static FILE *as_stream(int fd, const char *how, const char *verb,
 FILE *files_read(const char *path, char *err, size_t errsz)
 {
 	struct stat st;
-	char why[64];
+	char why[128];
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0) {
-		say(err, errsz, "read", path, strerror(errno));
+		say(err, errsz, FILES_READ, path, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) < 0) {
-		say(err, errsz, "read", path, strerror(errno));
+		say(err, errsz, FILES_READ, path, strerror(errno));
 		close(fd);
 		return NULL;
 	}
 	if (files_kind(st.st_mode)) {
-		snprintf(why, sizeof why, "%s, not a file", files_kind(st.st_mode));
-		say(err, errsz, "read", path, why);
+		snprintf(why, sizeof why, _("%s, not a file"), files_kind(st.st_mode));
+		say(err, errsz, FILES_READ, path, why);
 		close(fd);
 		return NULL;
 	}
-	return as_stream(fd, "r", "read", path, err, errsz);
+	return as_stream(fd, "r", FILES_READ, path, err, errsz);
 }
 
 /* Is the open fd the file input names?  (An input that cannot be
@@ -99,21 +105,21 @@ FILE *files_write(const char *path, const char *input, char *err, size_t errsz)
 	if (fd < 0) {
 		/* A FIFO with no reader: open(O_NONBLOCK) fails at once with
 		 * ENXIO where a blocking open would wait forever. */
-		say(err, errsz, "write", path,
-		    errno == ENXIO ? "nobody reads it (a FIFO without a reader)"
+		say(err, errsz, FILES_WRITE, path,
+		    errno == ENXIO ? _("nobody reads it (a FIFO without a reader)")
 				   : strerror(errno));
 		return NULL;
 	}
 	if (is_input(fd, input)) {
-		say(err, errsz, "write", path,
-		    "it is also the input, which writing would destroy");
+		say(err, errsz, FILES_WRITE, path,
+		    _("it is also the input, which writing would destroy"));
 		close(fd);
 		return NULL;
 	}
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0) {
-		say(err, errsz, "write", path, strerror(errno));
+		say(err, errsz, FILES_WRITE, path, strerror(errno));
 		close(fd);
 		return NULL;
 	}
-	return as_stream(fd, "w", "write", path, err, errsz);
+	return as_stream(fd, "w", FILES_WRITE, path, err, errsz);
 }

@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 
 #include "sockstep/escape.h"
+#include "sockstep/i18n.h"
 #include "sockstep/jsonl_fields.h"
 
 /* Deeper nesting in an unknown field is refused rather than recursed into. */
@@ -42,8 +43,8 @@ __attribute__((format(printf, 2, 3))) static int jr_fail(struct jr *r, const cha
 		vsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
 		/* a message quotes keys and names from the file: printable only */
-		escape_string(shown, sizeof shown, msg);
-		snprintf(r->err, r->errsz, "column %zu: %s", (size_t)(r->p - r->start) + 1, shown);
+		escape_text(shown, sizeof shown, msg);
+		snprintf(r->err, r->errsz, _("column %zu: %s"), (size_t)(r->p - r->start) + 1, shown);
 	}
 	return -1;
 }
@@ -120,20 +121,20 @@ static int jr_unicode(struct jr *r, char enc[4], size_t *n)
 	unsigned cp, lo;
 
 	if (r->end - r->p < 6 || hex4(r->p + 2, &cp) != 0)
-		return jr_fail(r, "bad \\u escape");
+		return jr_fail(r, _("bad \\u escape"));
 	r->p += 6;
 	if (cp >= 0xdc00 && cp <= 0xdfff)
-		return jr_fail(r, "lone low surrogate");
+		return jr_fail(r, _("lone low surrogate"));
 	if (cp >= 0xd800 && cp <= 0xdbff) {
 		if (r->end - r->p < 6 || r->p[0] != '\\' || r->p[1] != 'u' ||
 		    hex4(r->p + 2, &lo) != 0 || lo < 0xdc00 || lo > 0xdfff)
-			return jr_fail(r, "unpaired surrogate");
+			return jr_fail(r, _("unpaired surrogate"));
 		r->p += 6;
 		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 	}
 	/* A NUL would silently end the C string. */
 	if (cp == 0)
-		return jr_fail(r, "\\u0000 in string");
+		return jr_fail(r, _("\\u0000 in string"));
 	*n = utf8_encode(cp, enc);
 	return 0;
 }
@@ -145,7 +146,7 @@ static int jr_escape(struct jr *r, char enc[4], size_t *n)
 	const char *decoded = "\"\\/\b\f\n\r\t";
 
 	if (r->end - r->p < 2)
-		return jr_fail(r, "unterminated string");
+		return jr_fail(r, _("unterminated string"));
 	char e = r->p[1];
 	const char *hit = strchr(simple, e);
 	if (e != '\0' && hit != NULL) {
@@ -156,7 +157,7 @@ static int jr_escape(struct jr *r, char enc[4], size_t *n)
 	}
 	if (e == 'u')
 		return jr_unicode(r, enc, n);
-	return jr_fail(r, "bad escape in string");
+	return jr_fail(r, _("bad escape in string"));
 }
 
 /* The next character of a string (r inside it, not at the closing quote)
@@ -166,7 +167,7 @@ static int jr_char(struct jr *r, char enc[4], size_t *n)
 	unsigned char c = (unsigned char)*r->p;
 
 	if (c < 0x20)
-		return jr_fail(r, "control character in string");
+		return jr_fail(r, _("control character in string"));
 	if (c == '\\')
 		return jr_escape(r, enc, n);
 	if (c < 0x80) {
@@ -177,7 +178,7 @@ static int jr_char(struct jr *r, char enc[4], size_t *n)
 	}
 	*n = jf_utf8_len((const unsigned char *)r->p, (size_t)(r->end - r->p));
 	if (*n == 0)
-		return jr_fail(r, "invalid UTF-8 in string");
+		return jr_fail(r, _("invalid UTF-8 in string"));
 	memcpy(enc, r->p, *n);
 	r->p += *n;
 	return 0;
@@ -191,13 +192,13 @@ static int jr_string(struct jr *r, char *out, size_t outsz, int *cut)
 	int truncated = 0;
 
 	if (jr_peek(r) != '"')
-		return jr_fail(r, "expected a string");
+		return jr_fail(r, _("expected a string"));
 	r->p++;
 	for (;;) {
 		char enc[4];
 		size_t n;
 		if (r->p >= r->end)
-			return jr_fail(r, "unterminated string");
+			return jr_fail(r, _("unterminated string"));
 		if (*r->p == '"') {
 			r->p++;
 			break;
@@ -248,7 +249,7 @@ static int jr_number(struct jr *r, struct jnum *n)
 		r->p++;
 	}
 	if (!is_digit(jr_peek(r)))
-		return jr_fail(r, "expected a number");
+		return jr_fail(r, _("expected a number"));
 	if (*r->p == '0') {
 		r->p++;
 	} else {
@@ -270,7 +271,7 @@ static int jr_number(struct jr *r, struct jnum *n)
 		n->is_int = 0;
 		r->p++;
 		if (!is_digit(jr_peek(r)))
-			return jr_fail(r, "expected digits after '.'");
+			return jr_fail(r, _("expected digits after '.'"));
 		while (is_digit(jr_peek(r))) {
 			unsigned d = (unsigned)(*r->p++ - '0');
 			if (sig < 19 && (mant != 0 || d != 0)) {
@@ -290,7 +291,7 @@ static int jr_number(struct jr *r, struct jnum *n)
 		if (jr_peek(r) == '+' || jr_peek(r) == '-')
 			eneg = *r->p++ == '-';
 		if (!is_digit(jr_peek(r)))
-			return jr_fail(r, "expected digits in exponent");
+			return jr_fail(r, _("expected digits in exponent"));
 		while (is_digit(jr_peek(r))) {
 			if (e < 100000)
 				e = e * 10 + (*r->p - '0');
@@ -319,9 +320,9 @@ typedef int (*jr_member_fn)(struct jr *r, const char *key, void *ctx);
 static int jr_object(struct jr *r, jr_member_fn fn, void *ctx, int depth)
 {
 	if (depth > JSONL_DEPTH_MAX)
-		return jr_fail(r, "nested too deeply");
+		return jr_fail(r, _("nested too deeply"));
 	if (jr_peek(r) != '{')
-		return jr_fail(r, "expected an object");
+		return jr_fail(r, _("expected an object"));
 	r->p++;
 	jr_ws(r);
 	if (jr_peek(r) == '}') {
@@ -336,7 +337,7 @@ static int jr_object(struct jr *r, jr_member_fn fn, void *ctx, int depth)
 			return -1;
 		jr_ws(r);
 		if (jr_peek(r) != ':')
-			return jr_fail(r, "expected ':' after \"%s\"", key);
+			return jr_fail(r, _("expected ':' after \"%s\""), key);
 		r->p++;
 		jr_ws(r);
 		if (fn(r, key, ctx) != 0)
@@ -347,7 +348,7 @@ static int jr_object(struct jr *r, jr_member_fn fn, void *ctx, int depth)
 		if (c == '}')
 			return 0;
 		if (c != ',')
-			return jr_fail(r, "expected ',' or '}'");
+			return jr_fail(r, _("expected ',' or '}'"));
 	}
 }
 
@@ -363,7 +364,7 @@ static int jr_skip_value(struct jr *r, int depth)
 	int c = jr_peek(r);
 
 	if (depth > JSONL_DEPTH_MAX)
-		return jr_fail(r, "nested too deeply");
+		return jr_fail(r, _("nested too deeply"));
 	if (c == '{') {
 		int inner = depth + 1;
 		return jr_object(r, jr_skip_member, &inner, depth + 1);
@@ -385,7 +386,7 @@ static int jr_skip_value(struct jr *r, int depth)
 			if (c == ']')
 				return 0;
 			if (c != ',')
-				return jr_fail(r, "expected ',' or ']'");
+				return jr_fail(r, _("expected ',' or ']'"));
 		}
 	}
 	if (c == '"')
@@ -394,7 +395,7 @@ static int jr_skip_value(struct jr *r, int depth)
 		return jr_number(r, &n);
 	if (jr_word(r, "null") || jr_word(r, "true") || jr_word(r, "false"))
 		return 0;
-	return c == -1 ? jr_fail(r, "unexpected end of line") : jr_fail(r, "unexpected character");
+	return c == -1 ? jr_fail(r, _("unexpected end of line")) : jr_fail(r, _("unexpected character"));
 }
 
 /* An integer that fits the field's storage, written there. */
@@ -402,9 +403,9 @@ static int jr_store_number(struct jr *r, const char *key, const struct jnum *n, 
 			   void *p)
 {
 	if (!n->is_int)
-		return jr_fail(r, "\"%s\": expected an integer", key);
+		return jr_fail(r, _("\"%s\": expected an integer"), key);
 	if (n->overflow)
-		return jr_fail(r, "\"%s\": number out of range", key);
+		return jr_fail(r, _("\"%s\": number out of range"), key);
 	unsigned long long m = n->mag;
 	switch (st) {
 	case ST_INT:
@@ -437,7 +438,7 @@ static int jr_store_number(struct jr *r, const char *key, const struct jnum *n, 
 		*(uint16_t *)p = (uint16_t)m;
 		return 0;
 	}
-	return jr_fail(r, "\"%s\": number out of range", key);
+	return jr_fail(r, _("\"%s\": number out of range"), key);
 }
 
 static int jr_bool(struct jr *r, const char *key, int *out)
@@ -447,7 +448,7 @@ static int jr_bool(struct jr *r, const char *key, int *out)
 	else if (jr_word(r, "false"))
 		*out = 0;
 	else
-		return jr_fail(r, "\"%s\": expected true or false", key);
+		return jr_fail(r, _("\"%s\": expected true or false"), key);
 	return 0;
 }
 
@@ -520,14 +521,14 @@ static int jr_enum(struct jr *r, int *v, const struct jf_field *f)
 	if (f->type == JF_STATE) {
 		int s = event_tcp_state_from_name(name);
 		if (s < 0)
-			return jr_fail(r, "\"%s\": unknown TCP state \"%s\"", f->key, name);
+			return jr_fail(r, _("\"%s\": unknown TCP state \"%s\""), f->key, name);
 		*v = s;
 		return 0;
 	}
 	if (f->names == NULL && (*v = f->value_fn(name)) >= 0)
 		return 0;
 	if (f->names == NULL || jf_value_of(f->names, name, v) != 0)
-		return jr_fail(r, "\"%s\": unknown value \"%s\"", f->key, name);
+		return jr_fail(r, _("\"%s\": unknown value \"%s\""), f->key, name);
 	return 0;
 }
 
@@ -540,7 +541,7 @@ static int jr_errno(struct jr *r, int *err)
 		return -1;
 	int e = event_errno_from_name(name);
 	if (e == 0 && errno_from_number_name(name, &e) != 0)
-		return jr_fail(r, "\"errno\": unknown name \"%s\"", name);
+		return jr_fail(r, _("\"errno\": unknown name \"%s\""), name);
 	*err = e;
 	return 0;
 }
@@ -581,7 +582,7 @@ static int jr_data(struct jr *r, struct ss_call_event *c)
 	}
 	long got = unescape_bytes(c->data, sizeof(c->data), tmp);
 	if (got < 0)
-		return jr_fail(r, "\"data\": malformed escape");
+		return jr_fail(r, _("\"data\": malformed escape"));
 	c->data_len = (int)got;
 	return 0;
 }
@@ -603,7 +604,7 @@ static int jr_time(struct jr *r, double *t)
 	if (jr_number(r, &n) != 0)
 		return -1;
 	if (!isfinite(n.value) || n.value >= JSONL_T_MAX || n.value <= -JSONL_T_MAX)
-		return jr_fail(r, "\"t\": out of range");
+		return jr_fail(r, _("\"t\": out of range"));
 	*t = n.value;
 	return 0;
 }
@@ -677,7 +678,7 @@ static int jr_kind_member(struct jr *r, const char *key, void *ctx)
 	if (k->kind < 0) {
 		r->p = at;
 		k->unknown = 1;
-		return jr_fail(r, "unknown kind \"%s\"", name);
+		return jr_fail(r, _("unknown kind \"%s\""), name);
 	}
 	return 0;
 }
@@ -698,12 +699,12 @@ static int jr_line(struct jr *r, jr_member_fn fn, void *ctx)
 {
 	jr_ws(r);
 	if (r->p == r->end)
-		return jr_fail(r, "empty line");
+		return jr_fail(r, _("empty line"));
 	if (jr_object(r, fn, ctx, 0) != 0)
 		return -1;
 	jr_ws(r);
 	if (r->p != r->end)
-		return jr_fail(r, "text after the object");
+		return jr_fail(r, _("text after the object"));
 	return 0;
 }
 
@@ -717,7 +718,7 @@ enum jsonl_status jsonl_parse_status(const char *line, struct ss_event *ev,
 	if (err != NULL && errsz > 0)
 		err[0] = '\0';
 	if (line == NULL) {
-		jr_fail(&r, "no line");
+		jr_fail(&r, _("no line"));
 		return JSONL_BAD;
 	}
 	r.end = line + strlen(line);
@@ -728,7 +729,7 @@ enum jsonl_status jsonl_parse_status(const char *line, struct ss_event *ev,
 		return k.unknown ? JSONL_UNKNOWN_KIND : JSONL_BAD;
 	if (k.kind < 0) {
 		r.p = line;
-		jr_fail(&r, "no \"kind\" field");
+		jr_fail(&r, _("no \"kind\" field"));
 		return JSONL_BAD;
 	}
 	event_init(&tmp, (enum ss_kind)k.kind);

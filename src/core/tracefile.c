@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sockstep/escape.h"
+#include "sockstep/i18n.h"
 #include "sockstep/files.h"
 #include "sockstep/jsonl.h"
 
@@ -92,12 +93,12 @@ static int take_line(struct tracefile *tf, long len, struct ss_event *ev, char *
 	enum jsonl_status st;
 
 	if (len == -2) {
-		snprintf(err, errsz, "%s:%ld: line longer than %d bytes", tf->name,
+		snprintf(err, errsz, _("%s:%ld: line longer than %d bytes"), tf->name,
 			 tf->lineno, TRACEFILE_LINE_MAX);
 		return -1;
 	}
 	if ((size_t)len != strlen(tf->cur)) {
-		snprintf(err, errsz, "%s:%ld: a NUL byte: not a JSONL trace", tf->name,
+		snprintf(err, errsz, _("%s:%ld: a NUL byte: not a JSONL trace"), tf->name,
 			 tf->lineno);
 		return -1;
 	}
@@ -120,14 +121,14 @@ struct tracefile *tracefile_stream(FILE *in, const char *name, char *err,
 	struct tracefile *tf = calloc(1, sizeof *tf);
 
 	if (tf == NULL) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, "%s", _("out of memory"));
 		return NULL;
 	}
-	escape_string(tf->name, sizeof tf->name, name);
+	escape_text(tf->name, sizeof tf->name, name);
 	tf->line = malloc(TRACEFILE_LINE_MAX + 1);
 	tf->block = malloc(BLOCK_SIZE);
 	if (tf->line == NULL || tf->block == NULL) {
-		snprintf(err, errsz, "%s: out of memory", tf->name);
+		snprintf(err, errsz, _("%s: out of memory"), tf->name);
 		tracefile_close(tf);
 		return NULL;
 	}
@@ -158,7 +159,7 @@ int tracefile_next(struct tracefile *tf, struct ss_event *ev, char *err,
 	int rc = 0;
 
 	if (tf->failed) {
-		snprintf(err, errsz, "%s:%ld: read stopped at an error", tf->name,
+		snprintf(err, errsz, _("%s:%ld: read stopped at an error"), tf->name,
 			 tf->lineno);
 		return -1;
 	}
@@ -185,7 +186,7 @@ long tracefile_lineno(const struct tracefile *tf)
 int tracefile_rewind(struct tracefile *tf, char *err, size_t errsz)
 {
 	if (fseek(tf->in, 0, SEEK_SET) != 0) {
-		snprintf(err, errsz, "%s: cannot rewind: %s", tf->name, strerror(errno));
+		snprintf(err, errsz, _("%s: cannot rewind: %s"), tf->name, strerror(errno));
 		return -1;
 	}
 	clearerr(tf->in);
@@ -240,14 +241,14 @@ static int keep(void *ctx, const struct ss_event *ev, long lineno, char *err,
 	struct loading *l = ctx;
 
 	if (l->n == l->max) {
-		snprintf(err, errsz, "%s:%ld: more than %d events", l->path, lineno, l->max);
+		snprintf(err, errsz, _("%s:%ld: more than %d events"), l->path, lineno, l->max);
 		return -1;
 	}
 	if (l->n == l->cap) {
 		int cap = l->cap ? (l->cap > l->max / 2 ? l->max : l->cap * 2) : 256;
 		struct ss_event *p = realloc(l->evs, (size_t)cap * sizeof *p);
 		if (p == NULL) {
-			snprintf(err, errsz, "%s: out of memory", l->path);
+			snprintf(err, errsz, _("%s: out of memory"), l->path);
 			return -1;
 		}
 		l->evs = p;
@@ -269,11 +270,11 @@ int tracefile_load(const char *path, int max, struct ss_event **evs, int *n,
 	*n = 0;
 	if (f == NULL)
 		return -1;
-	escape_string(l.path, sizeof l.path, path);
+	escape_text(l.path, sizeof l.path, path);
 	rc = tracefile_read(f, path, keep, &l, err, errsz);
 	fclose(f);
 	if (rc == 0 && l.n == 0) {
-		snprintf(err, errsz, "%s: no events", l.path);
+		snprintf(err, errsz, _("%s: no events"), l.path);
 		rc = -1;
 	}
 	if (rc < 0) {

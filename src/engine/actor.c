@@ -18,6 +18,7 @@
 #include "sockstep/addr.h"
 #include "sockstep/cut.h"
 #include "sockstep/fds.h"
+#include "sockstep/i18n.h"
 #include "sockstep/trace.h"
 
 #define ACTOR_SOCKS 16
@@ -192,7 +193,7 @@ static int step_sockaddr(const struct ss_step *st, const char *resolved,
 			return -1;
 		a = &ref;
 	} else if (a->kind == SS_ADDR_NONE) {
-		snprintf(why, whysz, "address '%s': that socket has no address yet",
+		snprintf(why, whysz, _("address '%s': that socket has no address yet"),
 			 st->addr);
 		return -1;
 	}
@@ -462,7 +463,7 @@ static void do_poll(struct actor *a, const struct ss_step *st, int idx,
 		int fd = fd_of(a, tok);
 		if (fd < 0) {
 			char why[96];
-			snprintf(why, sizeof why, "step %d: %s has no open socket '%s'",
+			snprintf(why, sizeof why, _("step %d: %s has no open socket '%s'"),
 				 idx + 1, a->sc->actors[a->index], tok);
 			emit_simple(a, SS_EV_NOTE, st, idx + 1, why, -1);
 			return;
@@ -561,7 +562,7 @@ static void run_step(struct actor *a, int idx, const char *resolved)
 	    st->call != SS_CALL_FORK) {
 		fd = fd_of(a, st->sock);
 		if (fd < 0) {
-			snprintf(why, sizeof why, "step %d: %s has no open socket '%s'",
+			snprintf(why, sizeof why, _("step %d: %s has no open socket '%s'"),
 				 idx + 1, a->sc->actors[a->index], st->sock);
 			emit_simple(a, SS_EV_NOTE, st, idx + 1, why, fd);
 			return;

@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "sockstep/actor.h"
+#include "sockstep/i18n.h"
+#include "sockstep/cut.h"
 #include "sockstep/proc.h"
 #include "sockstep/script.h"
 
@@ -74,6 +76,7 @@ static void note(struct actors *a, const char *actor, const char *fmt, ...)
 	ev.u.note.index = 2; /* the session cannot go on */
 	va_start(ap, fmt);
 	vsnprintf(ev.u.note.text, sizeof ev.u.note.text, fmt, ap);
+	cut_end(ev.u.note.text); /* a long Chinese note: no half character */
 	va_end(ap);
 	emit(a, &ev);
 }
@@ -174,11 +177,11 @@ static void reap(struct actors *a)
 		/* the others may wait forever for the one that died */
 		/* killed from outside: say so, with the signal's name */
 		if (WIFSIGNALED(status))
-			note(a, name, "the %s process was killed by SIG%s (signal %d)",
+			note(a, name, _("the %s process was killed by SIG%s (signal %d)"),
 			     name, sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?",
 			     WTERMSIG(status));
 		else
-			note(a, name, "the %s process exited early (status %d)", name,
+			note(a, name, _("the %s process exited early (status %d)"), name,
 			     WEXITSTATUS(status));
 	}
 }
@@ -199,7 +202,7 @@ static void check_stopped(struct actors *a)
 		if (s->stopped_at == 0) {
 			s->stopped_at = now_t(a);
 		} else if (now_t(a) - s->stopped_at >= STOPPED_LIMIT) {
-			note(a, name, "the %s process is stopped (SIGSTOP or a debugger): the session ends",
+			note(a, name, _("the %s process is stopped (SIGSTOP or a debugger): the session ends"),
 			     name);
 			s->stopped_at = 0;
 		}
@@ -224,14 +227,14 @@ static void check_step_limit(struct actors *a)
 	if (s->inflight == a->last && s->begun && s->blocked && next < a->sc->nsteps &&
 	    a->sc->steps[next].actor == a->sc->steps[a->last].actor &&
 	    now_t(a) - s->begun_at >= a->step_limit) {
-		note(a, name, "step %d never began: the %s is still blocked in its previous call after %gs",
+		note(a, name, _("step %d never began: the %s is still blocked in its previous call after %gs"),
 		     next + 1, name, a->step_limit);
 		return;
 	}
 	if (s->inflight != a->last || s->begun ||
 	    now_t(a) - a->last_at < a->step_limit)
 		return;
-	note(a, name, "step %d never began: the %s is still blocked in its previous call after %gs",
+	note(a, name, _("step %d never began: the %s is still blocked in its previous call after %gs"),
 	     a->last + 1, name, a->step_limit);
 }
 
@@ -367,7 +370,7 @@ static int actors_grant(void *self, const struct source_grant *g)
 			reap(a);
 			return -1;
 		}
-		note(a, name, "cannot reach the %s process: %s", name, strerror(e));
+		note(a, name, _("cannot reach the %s process: %s"), name, strerror(e));
 		return -1;
 	}
 	s->inflight = g->index;
@@ -478,7 +481,7 @@ struct source *actors_source_new(const struct ss_script *sc, int tracing,
 	if (s == NULL || a == NULL) {
 		free(s);
 		free(a);
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, "%s", _("out of memory"));
 		return NULL;
 	}
 	a->sc = sc;

@@ -20,8 +20,10 @@
 
 #include "sockstep/accept_order.h"
 #include "sockstep/call_match.h"
+#include "sockstep/cut.h"
 #include "sockstep/explain.h"
 #include "sockstep/free_run.h"
+#include "sockstep/i18n.h"
 #include "sockstep/kernel_view.h"
 #include "sockstep/merge.h"
 #include "sockstep/netns.h"
@@ -152,6 +154,7 @@ static void note(struct director *d, int level, const char *actor,
 	ev.u.note.index = level;
 	va_start(ap, fmt);
 	vsnprintf(ev.u.note.text, sizeof ev.u.note.text, fmt, ap);
+	cut_end(ev.u.note.text); /* a long Chinese note: no half character */
 	va_end(ap);
 	push(d, &ev);
 }
@@ -246,10 +249,12 @@ static void judge_failure(struct director *d, struct watch *w,
 		w->skip = st->skip_on_error;
 		return;
 	}
-	note(d, 2, actor, "%s: %s failed with %s (%s); the %s stops here",
-	     actor, c->name, event_errno_name(c->err) ? event_errno_name(c->err)
-						     : "an error",
-	     strerror(c->err), actor);
+	if (event_errno_name(c->err))
+		note(d, 2, actor, _("%s: %s failed with %s (%s); the %s stops here"),
+		     actor, c->name, event_errno_name(c->err), strerror(c->err), actor);
+	else
+		note(d, 2, actor, _("%s: %s failed with an error (%s); the %s stops here"),
+		     actor, c->name, strerror(c->err), actor);
 	d->failures++;
 	finish(d, 1);
 }
@@ -479,13 +484,13 @@ struct director *director_new(const struct director_opts *o, char *err,
 	struct director *d;
 
 	if (o->source == NULL) {
-		snprintf(err, errsz, "no source of events");
+		snprintf(err, errsz, "%s", _("no source of events"));
 		return NULL;
 	}
 	d = calloc(1, sizeof *d);
 	if (d == NULL) {
 		source_free(o->source);
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, "%s", _("out of memory"));
 		return NULL;
 	}
 	d->o = *o;
@@ -626,11 +631,17 @@ static void resolve_reference(struct director *d, const struct ss_step *st,
 		return;
 	if (st->addr[0] == '\0' || st->target.kind != SS_ADDR_NONE)
 		return;
-	if (registry_resolve(&d->kv.reg, st->addr, ref, refsz) < 0 ||
-	    event_addr_port(ref) == 0)
+	if (registry_resolve(&d->kv.reg, st->addr, ref, refsz) == 0 &&
+	    event_addr_port(ref) != 0)
+		return;
+	if (strcmp(ref, "-"))
 		note(d, 1, d->sc->actors[st->actor],
-		     "%s has no address yet (never bound or connected): this call gets %s",
-		     st->addr, strcmp(ref, "-") ? ref : "no address");
+		     _("%s has no address yet (never bound or connected): this call gets %s"),
+		     st->addr, ref);
+	else
+		note(d, 1, d->sc->actors[st->actor],
+		     _("%s has no address yet (never bound or connected): this call gets no address"),
+		     st->addr);
 }
 
 /* The script's next step, in its order. */
@@ -764,7 +775,7 @@ static void wind_up(struct director *d)
 		narrate_table(d, NULL);
 	}
 	if (d->quiz.asked)
-		note(d, 0, NULL, "quiz: %d of %d predictions right", d->quiz.right,
+		note(d, 0, NULL, _("quiz: %d of %d predictions right"), d->quiz.right,
 		     d->quiz.asked);
 	merge_flush(&d->merge, now_t(d), 1);
 	d->done = 1;

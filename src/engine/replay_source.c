@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "sockstep/escape.h"
+#include "sockstep/i18n.h"
 #include "sockstep/tracefile.h"
 
 struct replay {
@@ -71,8 +72,8 @@ static int first_event(struct replay *r, char *err, size_t errsz)
 	}
 	if (!r->have_next) {
 		char shown[256];
-		escape_string(shown, sizeof shown, r->path);
-		snprintf(err, errsz, "%s: no events", shown);
+		escape_text(shown, sizeof shown, r->path);
+		snprintf(err, errsz, _("%s: no events"), shown);
 		return -1;
 	}
 	return 0;
@@ -196,7 +197,7 @@ struct source *replay_source_new(const char *path, char *err, size_t errsz)
 	if (s == NULL || r == NULL) {
 		free(s);
 		free(r);
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, "%s", _("out of memory"));
 		return NULL;
 	}
 	r->path = path;

@@ -14,6 +14,7 @@
 
 #include "sockstep/actor.h"
 #include "sockstep/escape.h"
+#include "sockstep/i18n.h"
 #include "sockstep/tracer.h"
 
 #define SIDES_MAX 2
@@ -388,7 +389,7 @@ static int gone_before_its_step(struct tsrc *s, const struct source_grant *g)
 		ev.t = event_clock_now() - s->t0;
 		ev.u.note.index = 2;
 		snprintf(ev.u.note.text, sizeof ev.u.note.text,
-			 "the %s program has ended: its next step (%d) can never happen",
+			 _("the %s program has ended: its next step (%d) can never happen"),
 			 sd->actor, g->index + 1);
 		s->sink.event(s->sink.ctx, &ev);
 		return 1;
@@ -516,7 +517,7 @@ struct source *trace_source_new(const struct trace_spec *spec, char *err,
 	if (src == NULL || s == NULL) {
 		free(src);
 		free(s);
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, "%s", _("out of memory"));
 		return NULL;
 	}
 	s->spec = spec;

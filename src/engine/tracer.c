@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "sockstep/escape.h"
+#include "sockstep/i18n.h"
 #include "sockstep/tracer_filter.h"
 #include "sockstep/tracer_stop.h"
 
@@ -60,7 +61,7 @@ static void note(struct tracer *t, const char *fmt, ...)
 	va_end(ap);
 	event_init(&ev, SS_EV_NOTE);
 	ev.u.note.index = 2;
-	escape_string(ev.u.note.text, sizeof ev.u.note.text, text);
+	escape_text(ev.u.note.text, sizeof ev.u.note.text, text);
 	tstop_emit(&t->st, &ev);
 }
 
@@ -142,12 +143,12 @@ static int spawn_failed(struct tracer *t)
 		return 0;
 	command_text(t->o, cmd, sizeof cmd);
 	if (e.stage == STAGE_PTRACE)
-		note(t, "cannot trace: ptrace is not allowed here (%s); check /proc/sys/kernel/yama/ptrace_scope or the sandbox",
+		note(t, _("cannot trace: ptrace is not allowed here (%s); check /proc/sys/kernel/yama/ptrace_scope or the sandbox"),
 		     strerror(e.err));
 	else if (e.stage == STAGE_FILTER)
-		note(t, "cannot trace: the seccomp filter was refused (%s)", strerror(e.err));
+		note(t, _("cannot trace: the seccomp filter was refused (%s)"), strerror(e.err));
 	else
-		note(t, "cannot run '%s': %s", cmd, strerror(e.err));
+		note(t, _("cannot run '%s': %s"), cmd, strerror(e.err));
 	return e.stage;
 }
 
@@ -196,7 +197,7 @@ static int start(struct tracer *t)
 		return -1;
 	}
 	if (ptrace(PTRACE_SETOPTIONS, t->main_pid, 0, PTRACE_OPTIONS) < 0) {
-		note(t, "cannot trace: PTRACE_SETOPTIONS: %s", strerror(errno));
+		note(t, _("cannot trace: PTRACE_SETOPTIONS: %s"), strerror(errno));
 		return -1;
 	}
 	tstop_handle(&t->st, t->main_pid, status); /* first stop: seen */

@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "sockstep/i18n.h"
 #include "sockstep/tracer_calls.h"
 
 /* The low 32 bits of argument i: fds, fcntl commands and ioctl requests
@@ -91,7 +92,7 @@ int tfilter_install(char *err, size_t errsz)
 	int n = tfilter_build(prog, TFILTER_MAX);
 
 	if (n < 0) {
-		snprintf(err, errsz, "no seccomp filter for this architecture");
+		snprintf(err, errsz, "%s", _("no seccomp filter for this architecture"));
 		return -1;
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {

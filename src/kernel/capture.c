@@ -1,5 +1,6 @@
 /* capture: libpcap on one device, TCP segments decoded into packet events. */
 #include "sockstep/capture.h"
+#include "sockstep/i18n.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -250,9 +251,9 @@ static void capture_perm_reason(const char *device, char *err, size_t errsz)
 {
 	snprintf(
 	    err, errsz,
-	    "no packets: capturing on %s of the host network needs CAP_NET_RAW "
-	    "(a private network needs none: leave out --host-net; or run as "
-	    "root, or: sudo setcap cap_net_raw+ep build/sockstep)",
+	    _("no packets: capturing on %s of the host network needs CAP_NET_RAW "
+	      "(a private network needs none: leave out --host-net; or run as "
+	      "root, or: sudo setcap cap_net_raw+ep build/sockstep)"),
 	    device);
 }
 
@@ -273,12 +274,12 @@ struct capture *capture_open(const char *device, char *err, size_t errsz)
 	struct capture *c = calloc(1, sizeof(*c));
 
 	if (!c) {
-		snprintf(err, errsz, "no packets: out of memory");
+		snprintf(err, errsz, "%s", _("no packets: out of memory"));
 		return NULL;
 	}
 	c->p = pcap_create(device, pcerr);
 	if (!c->p) {
-		snprintf(err, errsz, "no packets: %s: %s", device, pcerr);
+		snprintf(err, errsz, _("no packets: %s: %s"), device, pcerr);
 		free(c);
 		return NULL;
 	}
@@ -286,30 +287,32 @@ struct capture *capture_open(const char *device, char *err, size_t errsz)
 	    pcap_set_immediate_mode(c->p, 1) != 0 ||
 	    pcap_set_timeout(c->p, CAPTURE_TIMEOUT_MS) != 0) {
 		snprintf(err, errsz,
-			 "no packets: %s: cannot set capture options", device);
+			 _("no packets: %s: cannot set capture options"), device);
 		goto fail;
 	}
 	/* On lo without immediate mode packets arrive in blocks ~90 ms late.
 	 * Unprivileged, activation fails PCAP_ERROR_PERM_DENIED (-8). */
 	int rc = pcap_activate(c->p);
 	if (rc == PCAP_ERROR_PERM_DENIED ||
-	    (rc < 0 && strstr(pcap_geterr(c->p), "not permitted"))) {
+	    (rc < 0 && (strstr(pcap_geterr(c->p), "not permitted") ||
+			/* libpcap words EPERM with strerror: in the locale's language */
+			strstr(pcap_geterr(c->p), strerror(EPERM))))) {
 		capture_perm_reason(device, err, errsz);
 		goto fail;
 	}
 	if (rc < 0) {
-		snprintf(err, errsz, "no packets: %s: %s", device,
+		snprintf(err, errsz, _("no packets: %s: %s"), device,
 			 rc == PCAP_ERROR ? pcap_geterr(c->p)
 					  : pcap_statustostr(rc));
 		goto fail;
 	}
 	/* rc > 0 is a warning (e.g. promiscuous mode unsupported): fine. */
 	if (pcap_setnonblock(c->p, 1, pcerr) != 0) {
-		snprintf(err, errsz, "no packets: %s: %s", device, pcerr);
+		snprintf(err, errsz, _("no packets: %s: %s"), device, pcerr);
 		goto fail;
 	}
 	if (capture_keep_nothing(c) != 0) {
-		snprintf(err, errsz, "no packets: %s: %s", device, pcap_geterr(c->p));
+		snprintf(err, errsz, _("no packets: %s: %s"), device, pcap_geterr(c->p));
 		goto fail;
 	}
 	c->dlt = pcap_datalink(c->p);
@@ -328,13 +331,13 @@ int capture_set_ports(struct capture *c, const uint16_t *ports, int nports,
 	size_t n;
 
 	if (!c || nports < 0 || (nports > 0 && !ports)) {
-		snprintf(err, errsz, "capture filter: bad arguments");
+		snprintf(err, errsz, "%s", _("capture filter: bad arguments"));
 		return -1;
 	}
 	if (nports == 0) {
 		if (capture_keep_nothing(c) == 0)
 			return 0;
-		snprintf(err, errsz, "capture filter: %s", pcap_geterr(c->p));
+		snprintf(err, errsz, _("capture filter: %s"), pcap_geterr(c->p));
 		return -1;
 	}
 	n = (size_t)snprintf(filter, sizeof(filter), "tcp");
@@ -345,20 +348,20 @@ int capture_set_ports(struct capture *c, const uint16_t *ports, int nports,
 			     (unsigned)ports[i], i == nports - 1 ? ")" : "");
 		if (w < 0 || (size_t)w >= sizeof(filter) - n) {
 			snprintf(err, errsz,
-				 "capture filter: too many ports (%d)", nports);
+				 _("capture filter: too many ports (%d)"), nports);
 			return -1;
 		}
 		n += (size_t)w;
 	}
 	if (pcap_compile(c->p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-		snprintf(err, errsz, "capture filter \"%s\": %s", filter,
+		snprintf(err, errsz, _("capture filter \"%s\": %s"), filter,
 			 pcap_geterr(c->p));
 		return -1;
 	}
 	int rc = pcap_setfilter(c->p, &prog);
 	pcap_freecode(&prog);
 	if (rc != 0) {
-		snprintf(err, errsz, "capture filter \"%s\": %s", filter,
+		snprintf(err, errsz, _("capture filter \"%s\": %s"), filter,
 			 pcap_geterr(c->p));
 		return -1;
 	}
@@ -508,11 +511,11 @@ int capture_set_file(struct capture *c, struct capture_file *file, char *err,
 	if (!file)
 		return 0;
 	if (!file->dumper && capture_file_start(file, c->dlt) < 0) {
-		snprintf(err, errsz, "--pcap: cannot start the capture file");
+		snprintf(err, errsz, "%s", _("--pcap: cannot start the capture file"));
 		return -1;
 	}
 	if (file->dlt != c->dlt) {
-		snprintf(err, errsz, "--pcap: link type %d, the file holds %d",
+		snprintf(err, errsz, _("--pcap: link type %d, the file holds %d"),
 			 c->dlt, file->dlt);
 		return -1;
 	}

@@ -4,6 +4,8 @@
  * answered.
  */
 #include "sockstep/kernel_view.h"
+#include "sockstep/cut.h"
+#include "sockstep/i18n.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -32,6 +34,7 @@ static void warn(struct kernel_view *k, const char *actor, const char *fmt, ...)
 	ev.u.note.index = 1;
 	va_start(ap, fmt);
 	vsnprintf(ev.u.note.text, sizeof ev.u.note.text, fmt, ap);
+	cut_end(ev.u.note.text); /* a long Chinese note: no half character */
 	va_end(ap);
 	k->push(k->ctx, &ev);
 }
@@ -109,7 +112,7 @@ void kernel_view_record(struct kernel_view *k, const struct ss_event *ev,
 	if (registry_record(&k->reg, ev))
 		follow_ports(k);
 	if (target && registry_unix_bound(&k->reg, ev, target) < 0)
-		warn(k, ev->actor, "too many socket files to remove at the end: %s stays",
+		warn(k, ev->actor, _("too many socket files to remove at the end: %s stays"),
 		     ev->u.call.local);
 }
 
@@ -118,7 +121,7 @@ int kernel_view_snapshot(struct kernel_view *k)
 	if (!k->o.table || k->reg.nports == 0)
 		return 0;
 	if ((k->exact ? table_snapshot_known : table_snapshot)(&k->table, &k->reg) < 0) {
-		warn(k, NULL, "no kernel socket table: sock_diag failed: %s",
+		warn(k, NULL, _("no kernel socket table: sock_diag failed: %s"),
 		     strerror(errno));
 		k->o.table = 0;
 		return -1;

@@ -1,5 +1,6 @@
 /* netns: a session's own user + network namespace, or why not. */
 #include "sockstep/netns.h"
+#include "sockstep/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -130,17 +131,17 @@ static void explain_refusal(const char *err, char *why, size_t whysz)
 
 	sysctl_read("/proc/sys/kernel/unprivileged_userns_clone", v, sizeof v);
 	if (strcmp(v, "0") == 0) {
-		snprintf(why, whysz, "user namespaces are off for users (kernel.unprivileged_userns_clone=0)");
+		snprintf(why, whysz, "%s", _("user namespaces are off for users (kernel.unprivileged_userns_clone=0)"));
 		return;
 	}
 	sysctl_read("/proc/sys/user/max_user_namespaces", v, sizeof v);
 	if (strcmp(v, "0") == 0) {
-		snprintf(why, whysz, "user namespaces are off (user.max_user_namespaces=0)");
+		snprintf(why, whysz, "%s", _("user namespaces are off (user.max_user_namespaces=0)"));
 		return;
 	}
 	sysctl_read("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", v, sizeof v);
 	if (strcmp(v, "1") == 0) {
-		snprintf(why, whysz, "AppArmor restricts user namespaces (kernel.apparmor_restrict_unprivileged_userns=1)");
+		snprintf(why, whysz, "%s", _("AppArmor restricts user namespaces (kernel.apparmor_restrict_unprivileged_userns=1)"));
 		return;
 	}
 	snprintf(why, whysz, "%s", err);
@@ -167,7 +168,7 @@ static int probe_once(char *why, size_t whysz)
 	const char *off = getenv("SOCKSTEP_NO_NETNS");
 
 	if (off && off[0] && strcmp(off, "0") != 0) {
-		snprintf(why, whysz, "SOCKSTEP_NO_NETNS is set");
+		snprintf(why, whysz, "%s", _("SOCKSTEP_NO_NETNS is set"));
 		return 0;
 	}
 	if (pipe2(p, O_CLOEXEC) < 0) {
@@ -194,7 +195,7 @@ static int probe_once(char *why, size_t whysz)
 		;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 1;
-	explain_refusal(err[0] ? err : "the namespace probe failed", why, whysz);
+	explain_refusal(err[0] ? err : _("the namespace probe failed"), why, whysz);
 	return 0;
 }
 

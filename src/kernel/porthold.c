@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "sockstep/diag.h"
+#include "sockstep/i18n.h"
 
 #define PORTHOLD_ROWS 64
 
@@ -96,20 +97,20 @@ void porthold_describe(const struct porthold *h, int port, char *out,
 
 	switch (h->kind) {
 	case PORTHOLD_FREE:
-		snprintf(out, outsz, "port %d is free", port);
+		snprintf(out, outsz, _("port %d is free"), port);
 		break;
 	case PORTHOLD_TIME_WAIT:
 		snprintf(out, outsz,
-			 "port %d is held by the TIME_WAIT of an earlier connection, %s <-> %s (%.0f s left%s)",
-			 port, s->local, s->peer, s->timer_ms / 1000.0,
-			 h->nrows > 1 ? ", and others" : "");
+			 h->nrows > 1 ? _("port %d is held by the TIME_WAIT of an earlier connection, %s <-> %s (%.0f s left, and others)")
+				      : _("port %d is held by the TIME_WAIT of an earlier connection, %s <-> %s (%.0f s left)"),
+			 port, s->local, s->peer, s->timer_ms / 1000.0);
 		break;
 	case PORTHOLD_LISTEN:
-		snprintf(out, outsz, "port %d is held by a listening socket, %s (inode %lu, not this session's)",
+		snprintf(out, outsz, _("port %d is held by a listening socket, %s (inode %lu, not this session's)"),
 			 port, s->local, s->inode);
 		break;
 	case PORTHOLD_OTHER:
-		snprintf(out, outsz, "port %d is held by a live connection, %s <-> %s (%s)",
+		snprintf(out, outsz, _("port %d is held by a live connection, %s <-> %s (%s)"),
 			 port, s->local, s->peer, event_tcp_state_name(s->state));
 		break;
 	}

@@ -9,6 +9,7 @@
 
 #include "sockstep/cut.h"
 #include "sockstep/diag.h"
+#include "sockstep/i18n.h"
 
 void table_init(struct table *t)
 {
@@ -162,6 +163,7 @@ static void emit_note(double now, int level, table_emit emit, void *ctx,
 	ev.u.note.index = level;
 	va_start(ap, fmt);
 	vsnprintf(ev.u.note.text, sizeof ev.u.note.text, fmt, ap);
+	cut_end(ev.u.note.text); /* a long Chinese note: no half character */
 	va_end(ap);
 	emit(ctx, &ev);
 }
@@ -192,7 +194,7 @@ int table_emit_snapshot(struct table *t, double now, int step, int force,
 	}
 	if (t->cut)
 		emit_note(now, 1, emit, ctx,
-			  "the kernel's table has more than %d rows of this session; the first %d are shown",
+			  _("the kernel's table has more than %d rows of this session; the first %d are shown"),
 			  SS_TABLE_ROWS, SS_TABLE_ROWS);
 	return t->nrows ? t->nrows : 1;
 }
@@ -226,7 +228,7 @@ static void narrate_queue(const struct table *t, const struct ss_event *call,
 		if (s->state == TCP_LISTEN && strcmp(s->local, call->u.call.peer) == 0 &&
 		    s->recv_q > 0)
 			emit_note(now, 0, emit, ctx,
-				  "connect() returned before the server called accept(): the kernel did the handshake, and the connection waits in the listener's accept queue (%ld waiting in the accept queue, backlog %ld)",
+				  _("connect() returned before the server called accept(): the kernel did the handshake, and the connection waits in the listener's accept queue (%ld waiting in the accept queue, backlog %ld)"),
 				  s->recv_q, s->send_q);
 	}
 }
@@ -243,15 +245,22 @@ void table_narrate(struct table *t, const struct registry *r,
 		    told_once(t, s))
 			continue;
 		who = registry_tuple_owner(r, s->local, s->peer);
-		if (s->state == TCP_TIME_WAIT)
+		if (s->state == TCP_TIME_WAIT && who)
 			emit_note(now, 0, emit, ctx,
-				  "%s %s <-> %s is in TIME_WAIT: that side closed first; the kernel keeps it %.0f s more so late packets cannot reach a new connection",
-				  who ? who : "the socket", s->local, s->peer,
-				  s->timer_ms / 1000.0);
+				  _("%s %s <-> %s is in TIME_WAIT: that side closed first; the kernel keeps it %.0f s more so late packets cannot reach a new connection"),
+				  who, s->local, s->peer, s->timer_ms / 1000.0);
+		else if (s->state == TCP_TIME_WAIT)
+			emit_note(now, 0, emit, ctx,
+				  _("the socket %s <-> %s is in TIME_WAIT: that side closed first; the kernel keeps it %.0f s more so late packets cannot reach a new connection"),
+				  s->local, s->peer, s->timer_ms / 1000.0);
+		else if (who)
+			emit_note(now, 0, emit, ctx,
+				  _("%s %s <-> %s is in CLOSE_WAIT: the peer closed (its FIN arrived); recv() returns 0 and this side must close() too"),
+				  who, s->local, s->peer);
 		else
 			emit_note(now, 0, emit, ctx,
-				  "%s %s <-> %s is in CLOSE_WAIT: the peer closed (its FIN arrived); recv() returns 0 and this side must close() too",
-				  who ? who : "the socket", s->local, s->peer);
+				  _("the socket %s <-> %s is in CLOSE_WAIT: the peer closed (its FIN arrived); recv() returns 0 and this side must close() too"),
+				  s->local, s->peer);
 	}
 }
 
@@ -290,11 +299,11 @@ int table_after_end(struct table *t, const struct registry *r, double now,
 		if (still_there(t, local, peer, 0))
 			continue;
 		if (still_there(t, local, peer, 1))
-			emit_note(now, 0, emit, ctx, "the kernel dropped the TIME_WAIT of %s <-> %s",
+			emit_note(now, 0, emit, ctx, _("the kernel dropped the TIME_WAIT of %s <-> %s"),
 				  local, peer);
 		else
 			emit_note(now, 0, emit, ctx,
-				  "port %d is free again: the kernel dropped the TIME_WAIT of %s <-> %s",
+				  _("port %d is free again: the kernel dropped the TIME_WAIT of %s <-> %s"),
 				  event_addr_port(local), local, peer);
 	}
 	return t->nrows;

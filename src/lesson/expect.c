@@ -9,6 +9,8 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "sockstep/i18n.h"
+
 #define TOKENS_MAX 4
 #define TOKEN_LEN 96
 
@@ -123,7 +125,7 @@ static int names_unknown_actor(const struct ss_script *sc, const char *tok,
 	if (strcmp(a, "cred") == 0 || strcmp(a, "local") == 0 ||
 	    strcmp(a, "peer") == 0 || script_actor_index(sc, a) >= 0)
 		return 0;
-	snprintf(why, whysz, "unknown actor '%s' in '%s' (actors so far: %s%s%s...)",
+	snprintf(why, whysz, _("unknown actor '%s' in '%s' (actors so far: %s%s%s...)"),
 		 a, tok, sc->nactors ? sc->actors[0] : "",
 		 sc->nactors > 1 ? ", " : "", sc->nactors > 1 ? sc->actors[1] : "");
 	return 1;
@@ -154,14 +156,14 @@ int expect_check_syntax(const struct ss_script *sc, const char *text,
 	int n = tokenize(text, tok);
 
 	if (n <= 0) {
-		snprintf(why, whysz, "empty or malformed expectation '%s'", text);
+		snprintf(why, whysz, _("empty or malformed expectation '%s'"), text);
 		return -1;
 	}
 	if (n == 1 && (strcmp(tok[0], "ok") == 0 || strcmp(tok[0], "blocks") == 0))
 		return 0;
 	if (n == 2 && strcmp(tok[0], "fails") == 0) {
 		if (event_errno_from_name(tok[1]) == 0) {
-			snprintf(why, whysz, "unknown errno '%s'", tok[1]);
+			snprintf(why, whysz, _("unknown errno '%s'"), tok[1]);
 			return -1;
 		}
 		return 0;
@@ -170,7 +172,7 @@ int expect_check_syntax(const struct ss_script *sc, const char *text,
 	    (n == 3 && names_unknown_actor(sc, tok[2], why, whysz)))
 		return -1;
 	if (split_ref(sc, tok[0], actor, sock, &field) < 0) {
-		snprintf(why, whysz, "unknown field '%s' (ret, errno, state, queue, local.port, kstate, ...)",
+		snprintf(why, whysz, _("unknown field '%s' (ret, errno, state, queue, local.port, kstate, ...)"),
 			 tok[0]);
 		return -1;
 	}
@@ -180,12 +182,12 @@ int expect_check_syntax(const struct ss_script *sc, const char *text,
 		if (strchr(tok[2], '.') && tok[2][0] != '"' &&
 		    !isdigit((unsigned char)tok[2][0]) &&
 		    split_ref(sc, tok[2], actor, sock, &field) < 0) {
-			snprintf(why, whysz, "unknown field '%s'", tok[2]);
+			snprintf(why, whysz, _("unknown field '%s'"), tok[2]);
 			return -1;
 		}
 		return 0;
 	}
-	snprintf(why, whysz, "expected 'ok', 'fails ERRNO', 'blocks', 'FIELD OP VALUE' or 'FIELD ephemeral', got '%s'",
+	snprintf(why, whysz, _("expected 'ok', 'fails ERRNO', 'blocks', 'FIELD OP VALUE' or 'FIELD ephemeral', got '%s'"),
 		 text);
 	return -1;
 }
@@ -477,44 +479,45 @@ int expect_eval(const struct ss_script *sc, const char *text,
 	struct value a, b;
 
 	if (n <= 0) {
-		snprintf(report, reportsz, "malformed expectation '%s'", text);
+		snprintf(report, reportsz, _("malformed expectation '%s'"), text);
 		return -1;
 	}
 	if (n == 1 && strcmp(tok[0], "blocks") == 0) {
-		snprintf(report, reportsz, "%s: the call %s", text,
-			 env->blocked ? "blocked" : "returned at once");
+		snprintf(report, reportsz,
+			 env->blocked ? _("%s: the call blocked") : _("%s: the call returned at once"),
+			 text);
 		return env->blocked;
 	}
 	if (ce == NULL) {
-		snprintf(report, reportsz, "%s: the step made no call", text);
+		snprintf(report, reportsz, _("%s: the step made no call"), text);
 		return 0;
 	}
 	if (n == 1 && strcmp(tok[0], "ok") == 0) {
-		snprintf(report, reportsz, "%s: %s returned %ld%s%s", text, ce->name,
+		snprintf(report, reportsz, _("%s: %s returned %ld%s%s"), text, ce->name,
 			 ce->ret, ce->err ? " " : "",
 			 ce->err ? event_errno_name(ce->err) : "");
 		return ce->ret >= 0;
 	}
 	if (n == 2 && strcmp(tok[0], "fails") == 0) {
 		const char *got = ce->ret < 0 && ce->err ? event_errno_name(ce->err) : NULL;
-		snprintf(report, reportsz, "%s: %s returned %ld%s%s", text, ce->name,
+		snprintf(report, reportsz, _("%s: %s returned %ld%s%s"), text, ce->name,
 			 ce->ret, got ? " " : "", got ? got : "");
 		return got != NULL && strcmp(got, tok[1]) == 0;
 	}
 	resolve(sc, env, tok[0], &a);
 	if (n == 2 && strcmp(tok[1], "ephemeral") == 0) {
-		snprintf(report, reportsz, "%s: got %s (range %d-%d)", text,
-			 a.present ? a.str : "nothing", env->eph_lo, env->eph_hi);
+		snprintf(report, reportsz, _("%s: got %s (range %d-%d)"), text,
+			 a.present ? a.str : _("nothing"), env->eph_lo, env->eph_hi);
 		return a.present && a.numeric && a.num >= env->eph_lo &&
 		       a.num <= env->eph_hi;
 	}
 	if (n != 3 || op_index(tok[1]) < 0) {
-		snprintf(report, reportsz, "malformed expectation '%s'", text);
+		snprintf(report, reportsz, _("malformed expectation '%s'"), text);
 		return -1;
 	}
 	resolve(sc, env, tok[2], &b);
-	snprintf(report, reportsz, "%s: got %s %s %s", text,
-		 a.present ? a.str : "nothing", tok[1], b.present ? b.str : "nothing");
+	snprintf(report, reportsz, _("%s: got %s %s %s"), text,
+		 a.present ? a.str : _("nothing"), tok[1], b.present ? b.str : _("nothing"));
 	return compare(&a, op_index(tok[1]), &b);
 }
 

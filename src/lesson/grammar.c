@@ -17,8 +17,10 @@
 #include <sys/socket.h>
 
 #include "sockstep/addr.h"
+#include "sockstep/cut.h"
 #include "sockstep/escape.h"
 #include "sockstep/expect.h"
+#include "sockstep/i18n.h"
 
 struct named_int {
 	const char *name;
@@ -72,8 +74,8 @@ int grammar_fail(struct grammar *p, const char *fmt, ...)
 	va_end(ap);
 	/* the message quotes the lesson's words, the name is the user's:
 	 * a lesson from anywhere must not reach the terminal raw */
-	escape_string(shown, sizeof shown, msg);
-	escape_string(name, sizeof name, p->name);
+	escape_text(shown, sizeof shown, msg);
+	escape_text(name, sizeof name, p->name);
 	snprintf(p->err, p->errsz, "%s:%d: %s", name, p->line, shown);
 	return -1;
 }
@@ -219,7 +221,7 @@ static int add_sock(struct grammar *p, int actor, const char *name)
 	if (find_sock(p, actor, name) >= 0)
 		return 0;
 	if (p->nsocks[actor] == 16)
-		return grammar_fail(p, "too many sockets for one actor (at most 16)");
+		return grammar_fail(p, _("too many sockets for one actor (at most 16)"));
 	snprintf(p->socks[actor][p->nsocks[actor]++], SS_NAME_MAX, "%s", name);
 	return 0;
 }
@@ -227,9 +229,9 @@ static int add_sock(struct grammar *p, int actor, const char *name)
 static int need_sock(struct grammar *p, int actor, const char *name)
 {
 	if (!is_ident(name) || strlen(name) >= SS_NAME_MAX)
-		return grammar_fail(p, "'%s' is not a socket name", name);
+		return grammar_fail(p, _("'%s' is not a socket name"), name);
 	if (find_sock(p, actor, name) < 0)
-		return grammar_fail(p, "socket '%s' of %s is used before socket() or accept() made it",
+		return grammar_fail(p, _("socket '%s' of %s is used before socket() or accept() made it"),
 			    name, p->sc->actors[actor]);
 	return 0;
 }
@@ -243,12 +245,12 @@ static int check_ref(struct grammar *p, const char *a)
 
 	if (sscanf(a, "%15[A-Za-z0-9_].%15[A-Za-z0-9_]", actor, sock) != 2 ||
 	    strlen(actor) + strlen(sock) + 1 != strlen(a))
-		return grammar_fail(p, "address '%s': expected host:port, a path or actor.socket", a);
+		return grammar_fail(p, _("address '%s': expected host:port, a path or actor.socket"), a);
 	ai = script_actor_index(p->sc, actor);
 	if (ai < 0)
-		return grammar_fail(p, "address '%s': unknown actor '%s'", a, actor);
+		return grammar_fail(p, _("address '%s': unknown actor '%s'"), a, actor);
 	if (find_sock(p, ai, sock) < 0)
-		return grammar_fail(p, "address '%s': %s has no socket '%s' yet", a, actor, sock);
+		return grammar_fail(p, _("address '%s': %s has no socket '%s' yet"), a, actor, sock);
 	return 0;
 }
 
@@ -261,7 +263,7 @@ static int parse_addr(struct grammar *p, struct ss_step *st, const char *a)
 
 	memset(&st->target, 0, sizeof st->target);
 	if (strlen(a) >= SS_ADDR_MAX)
-		return grammar_fail(p, "address '%s' is too long", a);
+		return grammar_fail(p, _("address '%s' is too long"), a);
 	if (a[0] != '/' && a[0] != '@' && strchr(a, ':') == NULL) {
 		if (check_ref(p, a) < 0)
 			return -1;
@@ -284,7 +286,7 @@ static int parse_flags(struct grammar *p, const char *s, int *out)
 	     tok = strtok_r(NULL, "|", &save)) {
 		int f;
 		if (lookup(msg_flags, grammar_trim(tok), &f) < 0)
-			return grammar_fail(p, "unknown flag '%s' (MSG_PEEK, MSG_TRUNC, MSG_DONTWAIT, MSG_WAITALL, MSG_NOSIGNAL)",
+			return grammar_fail(p, _("unknown flag '%s' (MSG_PEEK, MSG_TRUNC, MSG_DONTWAIT, MSG_WAITALL, MSG_NOSIGNAL)"),
 				    grammar_trim(tok));
 		*out |= f;
 	}
@@ -304,7 +306,7 @@ static int parse_data(struct grammar *p, struct ss_step *st, const char *arg)
 	}
 	if (strncmp(arg, SCRIPT_FILL, strlen(SCRIPT_FILL)) == 0) {
 		if (parse_long(arg + strlen(SCRIPT_FILL), 1, SCRIPT_FILL_MAX, &n) < 0)
-			return grammar_fail(p, "%sN takes a byte count from 1 to %ld",
+			return grammar_fail(p, _("%sN takes a byte count from 1 to %ld"),
 					    SCRIPT_FILL, SCRIPT_FILL_MAX);
 		st->data_len = (size_t)snprintf((char *)st->data, sizeof st->data,
 						"%s%ld", SCRIPT_FILL, n);
@@ -312,7 +314,7 @@ static int parse_data(struct grammar *p, struct ss_step *st, const char *arg)
 	}
 	n = parse_quoted(arg, st->data, sizeof st->data);
 	if (n < 0)
-		return grammar_fail(p, "data must be a quoted string (\"1\", \"a\\nb\", \"\\x1b\") of at most %d bytes, %s or %sN",
+		return grammar_fail(p, _("data must be a quoted string (\"1\", \"a\\nb\", \"\\x1b\") of at most %d bytes, %s or %sN"),
 			    SCRIPT_DATA_MAX, SCRIPT_TUTORIAL_REPLY, SCRIPT_FILL);
 	st->data_len = (size_t)n;
 	return 0;
@@ -327,23 +329,23 @@ static int parse_option(struct grammar *p, struct ss_step *st, char **argv,
 		if (strcmp(options[i].name, argv[1]) == 0)
 			break;
 	if (options[i].name == NULL)
-		return grammar_fail(p, "unknown socket option '%s'", argv[1]);
+		return grammar_fail(p, _("unknown socket option '%s'"), argv[1]);
 	st->level = options[i].level;
 	st->optname = options[i].optname;
 	snprintf(st->addr, sizeof st->addr, "%s", argv[1]);
 	if (st->call == SS_CALL_GETSOCKOPT)
 		return 0;
 	if (argc < 3)
-		return grammar_fail(p, "setsockopt needs a value");
+		return grammar_fail(p, _("setsockopt needs a value"));
 	if (st->optname == SO_RCVTIMEO || st->optname == SO_SNDTIMEO) {
 		if (st->level == SOL_SOCKET && parse_seconds(argv[2], &st->seconds) < 0)
-			return grammar_fail(p, "timeout '%s' is not seconds from 0 to 3600", argv[2]);
+			return grammar_fail(p, _("timeout '%s' is not seconds from 0 to 3600"), argv[2]);
 		return 0;
 	}
 	if (parse_long(argv[2], 0, 1L << 30, &st->num) < 0)
-		return grammar_fail(p, "option value '%s' is not a number", argv[2]);
+		return grammar_fail(p, _("option value '%s' is not a number"), argv[2]);
 	if (argc == 4 && parse_long(argv[3], 0, 1L << 30, &st->num2) < 0)
-		return grammar_fail(p, "option value '%s' is not a number", argv[3]);
+		return grammar_fail(p, _("option value '%s' is not a number"), argv[3]);
 	return 0;
 }
 
@@ -355,7 +357,7 @@ typedef int (*call_fn)(struct grammar *g, struct ss_step *st, char **argv,
 static int call_sleep(struct grammar *g, struct ss_step *st, char **argv, int argc)
 {
 	if (parse_seconds(argv[0], &st->seconds) < 0)
-		return grammar_fail(g, "sleep takes seconds from 0 to 3600, got '%s'", argv[0]);
+		return grammar_fail(g, _("sleep takes seconds from 0 to 3600, got '%s'"), argv[0]);
 	return 0;
 }
 
@@ -366,9 +368,9 @@ static int call_socket(struct grammar *g, struct ss_step *st, char **argv, int a
 	st->family = event_family_from_name(argv[0]);
 	st->type = event_type_from_name(argv[1]);
 	if (st->family < 0)
-		return grammar_fail(g, "unknown family '%s' (AF_INET, AF_INET6, AF_UNIX)", argv[0]);
+		return grammar_fail(g, _("unknown family '%s' (AF_INET, AF_INET6, AF_UNIX)"), argv[0]);
 	if (st->type != SOCK_STREAM && st->type != SOCK_DGRAM)
-		return grammar_fail(g, "unknown type '%s' (SOCK_STREAM, SOCK_DGRAM)", argv[1]);
+		return grammar_fail(g, _("unknown type '%s' (SOCK_STREAM, SOCK_DGRAM)"), argv[1]);
 	return add_sock(g, st->actor, st->result);
 }
 
@@ -380,7 +382,7 @@ static int call_addr(struct grammar *g, struct ss_step *st, char **argv, int arg
 static int call_listen(struct grammar *g, struct ss_step *st, char **argv, int argc)
 {
 	if (parse_long(argv[1], 0, 65535, &st->num) < 0)
-		return grammar_fail(g, "backlog '%s' is not a number from 0 to 65535", argv[1]);
+		return grammar_fail(g, _("backlog '%s' is not a number from 0 to 65535"), argv[1]);
 	return 0;
 }
 
@@ -406,7 +408,7 @@ static int call_sendto(struct grammar *g, struct ss_step *st, char **argv, int a
 static int call_recv(struct grammar *g, struct ss_step *st, char **argv, int argc)
 {
 	if (parse_long(argv[1], 0, SCRIPT_DATA_MAX * 64, &st->num) < 0)
-		return grammar_fail(g, "buffer size '%s' is not a number from 0 to %d",
+		return grammar_fail(g, _("buffer size '%s' is not a number from 0 to %d"),
 				    argv[1], SCRIPT_DATA_MAX * 64);
 	return argc == 3 ? parse_flags(g, argv[2], &st->flags) : 0;
 }
@@ -416,7 +418,7 @@ static int call_shutdown(struct grammar *g, struct ss_step *st, char **argv, int
 	int how;
 
 	if (lookup(hows, argv[1], &how) < 0)
-		return grammar_fail(g, "shutdown takes SHUT_RD, SHUT_WR or SHUT_RDWR");
+		return grammar_fail(g, _("shutdown takes SHUT_RD, SHUT_WR or SHUT_RDWR"));
 	st->num = how;
 	return 0;
 }
@@ -424,21 +426,21 @@ static int call_shutdown(struct grammar *g, struct ss_step *st, char **argv, int
 static int call_ioctl(struct grammar *g, struct ss_step *st, char **argv, int argc)
 {
 	if (strcmp(argv[1], "FIONREAD") != 0)
-		return grammar_fail(g, "ioctl supports FIONREAD only");
+		return grammar_fail(g, _("ioctl supports FIONREAD only"));
 	return 0;
 }
 
 static int call_fcntl(struct grammar *g, struct ss_step *st, char **argv, int argc)
 {
 	if (strcmp(argv[1], "O_NONBLOCK") != 0)
-		return grammar_fail(g, "fcntl supports O_NONBLOCK only (it sets the flag)");
+		return grammar_fail(g, _("fcntl supports O_NONBLOCK only (it sets the flag)"));
 	return 0;
 }
 
 static int call_fork(struct grammar *g, struct ss_step *st, char **argv, int argc)
 {
 	if (parse_seconds(argv[0], &st->seconds) < 0 || st->seconds > 60)
-		return grammar_fail(g, "fork takes the seconds its child holds the fds, 0 to 60, got '%s'",
+		return grammar_fail(g, _("fork takes the seconds its child holds the fds, 0 to 60, got '%s'"),
 				    argv[0]);
 	return 0;
 }
@@ -454,10 +456,10 @@ static int parse_poll_events(struct grammar *g, const char *s, int *out)
 	     tok = strtok_r(NULL, "|", &save)) {
 		int f;
 		if (lookup(poll_events, grammar_trim(tok), &f) < 0)
-			return grammar_fail(g, "poll events '%s': POLLIN, POLLOUT or POLLIN|POLLOUT", s);
+			return grammar_fail(g, _("poll events '%s': POLLIN, POLLOUT or POLLIN|POLLOUT"), s);
 		*out |= f;
 	}
-	return *out ? 0 : grammar_fail(g, "poll needs POLLIN and/or POLLOUT");
+	return *out ? 0 : grammar_fail(g, _("poll needs POLLIN and/or POLLOUT"));
 }
 
 /* poll(a, b, ..., EVENTS, TIMEOUT_MS): argv[0] is checked like any call's
@@ -475,7 +477,7 @@ static int call_poll(struct grammar *g, struct ss_step *st, char **argv, int arg
 	if (parse_poll_events(g, argv[argc - 2], &st->flags) < 0)
 		return -1;
 	if (parse_long(argv[argc - 1], -1, 60000, &st->num) < 0)
-		return grammar_fail(g, "poll timeout '%s' is not milliseconds from -1 to 60000",
+		return grammar_fail(g, _("poll timeout '%s' is not milliseconds from -1 to 60000"),
 				    argv[argc - 1]);
 	return 0;
 }
@@ -523,7 +525,7 @@ static int parse_result(struct grammar *g, struct ss_step *st, char **text,
 	*eq = '\0';
 	char *res = grammar_trim(*text);
 	if (!is_ident(res) || strlen(res) >= SS_NAME_MAX)
-		return grammar_fail(g, "'%s' is not a socket name", res);
+		return grammar_fail(g, _("'%s' is not a socket name"), res);
 	snprintf(st->result, sizeof st->result, "%s", res);
 	*text = eq + 1;
 	return 0;
@@ -539,7 +541,7 @@ static int parse_call(struct grammar *g, struct ss_step *st, char *text)
 	if (parse_result(g, st, &text, open) < 0)
 		return -1;
 	if (open == NULL || close == NULL || close < open || *grammar_trim(close + 1))
-		return grammar_fail(g, "expected call(arguments), got '%s'", grammar_trim(text));
+		return grammar_fail(g, _("expected call(arguments), got '%s'"), grammar_trim(text));
 	*open = '\0';
 	*close = '\0';
 	text = grammar_trim(text);
@@ -547,17 +549,21 @@ static int parse_call(struct grammar *g, struct ss_step *st, char *text)
 		if (strcmp(script_call_name((enum ss_call)ci), text) == 0)
 			break;
 	if (ci == SS_CALL_COUNT)
-		return grammar_fail(g, "unknown call '%s'", text);
+		return grammar_fail(g, _("unknown call '%s'"), text);
 	st->call = (enum ss_call)ci;
 	argc = split_args(open + 1, argv, SCRIPT_POLL_MAX + 2);
 	if (argc < calls[ci].min || argc > calls[ci].max)
-		return grammar_fail(g, "%s takes %d%s argument%s, got %d", text, calls[ci].min,
-				    calls[ci].max > calls[ci].min ? " or more" : "",
-				    calls[ci].max == 1 ? "" : "s", argc < 0 ? 0 : argc);
+		return grammar_fail(g,
+				    calls[ci].max > calls[ci].min
+					    ? _("%s takes %d or more arguments, got %d")
+					    : ngettext("%s takes %d argument, got %d",
+						       "%s takes %d arguments, got %d",
+						       (unsigned long)calls[ci].min),
+				    text, calls[ci].min, argc < 0 ? 0 : argc);
 	if (calls[ci].needs_result && st->result[0] == '\0')
-		return grammar_fail(g, "%s makes a socket: write 'name = %s(...)'", text, text);
+		return grammar_fail(g, _("%s makes a socket: write 'name = %s(...)'"), text, text);
 	if (!calls[ci].needs_result && st->result[0])
-		return grammar_fail(g, "%s does not make a socket", text);
+		return grammar_fail(g, _("%s does not make a socket"), text);
 	if (st->call != SS_CALL_SOCKET && st->call != SS_CALL_SLEEP &&
 	    st->call != SS_CALL_FORK) {
 		if (need_sock(g, st->actor, argv[0]) < 0)
@@ -575,14 +581,14 @@ static int get_actor(struct grammar *p, const char *name)
 		return i;
 	/* Actors are server, client, or numbered: client2, server2... */
 	if (strncmp(name, "server", 6) != 0 && strncmp(name, "client", 6) != 0)
-		return grammar_fail(p, "unknown actor '%s' (server, client, client2, ...)", name);
+		return grammar_fail(p, _("unknown actor '%s' (server, client, client2, ...)"), name);
 	if (!is_ident(name) || strlen(name) >= SS_NAME_MAX)
-		return grammar_fail(p, "unknown actor '%s'", name);
+		return grammar_fail(p, _("unknown actor '%s'"), name);
 	for (const char *c = name + 6; *c; c++)
 		if (!isdigit((unsigned char)*c))
-			return grammar_fail(p, "unknown actor '%s' (server, client, client2, ...)", name);
+			return grammar_fail(p, _("unknown actor '%s' (server, client, client2, ...)"), name);
 	if (p->sc->nactors == SCRIPT_MAX_ACTORS)
-		return grammar_fail(p, "too many actors (at most %d)", SCRIPT_MAX_ACTORS);
+		return grammar_fail(p, _("too many actors (at most %d)"), SCRIPT_MAX_ACTORS);
 	snprintf(p->sc->actors[p->sc->nactors], SS_NAME_MAX, "%s", name);
 	return p->sc->nactors++;
 }
@@ -599,7 +605,7 @@ static int set_text(struct grammar *g, const char *key, char *dst, size_t max,
 	size_t used = strlen(dst);
 
 	if (used + (used ? 1 : 0) + strlen(rest) >= max)
-		return grammar_fail(g, "'%s:' text is too long (at most %zu bytes, a Chinese character is 3)",
+		return grammar_fail(g, _("'%s:' text is too long (at most %zu bytes, a Chinese character is 3)"),
 				    key, max - 1);
 	snprintf(dst + used, max - used, "%s%s", used ? " " : "", rest);
 	return 0;
@@ -620,15 +626,15 @@ static int kw_expect(struct grammar *g, struct ss_step *st, const char *rest)
 	char ra[4][SS_NAME_MAX], rs[4][SS_NAME_MAX];
 
 	if (st->nexpect == SCRIPT_MAX_EXPECT)
-		return grammar_fail(g, "too many expectations (at most %d)", SCRIPT_MAX_EXPECT);
+		return grammar_fail(g, _("too many expectations (at most %d)"), SCRIPT_MAX_EXPECT);
 	if (expect_check_syntax(g->sc, rest, why, sizeof why) < 0)
-		return grammar_fail(g, "expect: %s", why);
+		return grammar_fail(g, _("expect: %s"), why);
 	/* actor.sock.field must name a socket made by an earlier step: a
 	 * typo would otherwise read as "nothing" at run time. */
 	int nref = expect_refs(g->sc, rest, ra, rs, 4);
 	for (int i = 0; i < nref; i++)
 		if (find_sock(g, script_actor_index(g->sc, ra[i]), rs[i]) < 0)
-			return grammar_fail(g, "expect: %s has no socket '%s' yet", ra[i], rs[i]);
+			return grammar_fail(g, _("expect: %s has no socket '%s' yet"), ra[i], rs[i]);
 	st->expect[st->nexpect].line = g->line;
 	snprintf(st->expect[st->nexpect].text, SCRIPT_EXPR_MAX, "%s", rest);
 	st->nexpect++;
@@ -638,7 +644,7 @@ static int kw_expect(struct grammar *g, struct ss_step *st, const char *rest)
 static int kw_ask(struct grammar *g, struct ss_step *st, const char *rest)
 {
 	if (*rest == '\0')
-		return grammar_fail(g, "'ask:' needs text");
+		return grammar_fail(g, _("'ask:' needs text"));
 	st->ask[0] = '\0';
 	if (set_text(g, "ask", st->ask, sizeof st->ask, rest) < 0)
 		return -1;
@@ -649,7 +655,7 @@ static int kw_ask(struct grammar *g, struct ss_step *st, const char *rest)
 static int kw_explain(struct grammar *g, struct ss_step *st, const char *rest)
 {
 	if (*rest == '\0')
-		return grammar_fail(g, "'explain:' needs text");
+		return grammar_fail(g, _("'explain:' needs text"));
 	st->explain[0] = '\0';
 	return set_text(g, "explain", st->explain, EXPLAIN_MAX, rest);
 }
@@ -660,10 +666,10 @@ static int kw_answer(struct grammar *g, struct ss_step *st, const char *rest)
 	char why[160];
 
 	if (*rest == '\0')
-		return grammar_fail(g, "'answer:' needs text");
+		return grammar_fail(g, _("'answer:' needs text"));
 	snprintf(probe, sizeof probe, "%s == 0", rest);
 	if (strcmp(rest, "ok") != 0 && expect_check_syntax(g->sc, probe, why, sizeof why) < 0)
-		return grammar_fail(g, "answer: '%s' is not a field the kernel reports (ok, ret, state, local.port, kstate, ...)",
+		return grammar_fail(g, _("answer: '%s' is not a field the kernel reports (ok, ret, state, local.port, kstate, ...)"),
 				    rest);
 	snprintf(st->answer, sizeof st->answer, "%s", rest);
 	return 0;
@@ -676,7 +682,7 @@ static int kw_on_error(struct grammar *g, struct ss_step *st, const char *rest)
 
 	snprintf(buf, sizeof buf, "%s", rest);
 	if (strncmp(buf, "skip ", 5) != 0 || parse_long(grammar_trim(buf + 5), 1, 16, &n) < 0)
-		return grammar_fail(g, "on-error takes 'skip N' (N from 1 to 16)");
+		return grammar_fail(g, _("on-error takes 'skip N' (N from 1 to 16)"));
 	st->skip_on_error = (int)n;
 	return 0;
 }
@@ -703,7 +709,7 @@ static int keyword_line(struct grammar *g, const char *key, const char *rest,
 	if (strcmp(key, "trace-server") == 0 || strcmp(key, "trace-client") == 0) {
 		char *line = key[6] == 's' ? sc->trace_server : sc->trace_client;
 		if (indented || rest[0] == '\0' || strlen(rest) >= sizeof sc->trace_server)
-			return grammar_fail(g, "'%s:' stands alone and takes a command line (at most %zu bytes)",
+			return grammar_fail(g, _("'%s:' stands alone and takes a command line (at most %zu bytes)"),
 					    key, sizeof sc->trace_server - 1);
 		snprintf(line, sizeof sc->trace_server, "%s", rest);
 		return 0;
@@ -712,7 +718,7 @@ static int keyword_line(struct grammar *g, const char *key, const char *rest,
 		if (strcmp(keywords[i].name, key) != 0)
 			continue;
 		if (sc->nsteps == 0 || !indented)
-			return grammar_fail(g, "'%s:' belongs under a step (indent it)", key);
+			return grammar_fail(g, _("'%s:' belongs under a step (indent it)"), key);
 		return keywords[i].fn(g, &sc->steps[sc->nsteps - 1], rest);
 	}
 	return 1; /* not a keyword: a step */
@@ -724,12 +730,12 @@ static int step_line(struct grammar *g, const char *key, char *rest, int indente
 	struct ss_script *sc = g->sc;
 
 	if (indented)
-		return grammar_fail(g, "a step starts at the beginning of the line");
+		return grammar_fail(g, _("a step starts at the beginning of the line"));
 	int actor = get_actor(g, key);
 	if (actor < 0)
 		return -1;
 	if (sc->nsteps == SCRIPT_MAX_STEPS)
-		return grammar_fail(g, "too many steps (at most %d)", SCRIPT_MAX_STEPS);
+		return grammar_fail(g, _("too many steps (at most %d)"), SCRIPT_MAX_STEPS);
 	struct ss_step *st = &sc->steps[sc->nsteps];
 	memset(st, 0, sizeof *st);
 	st->line = g->line;
@@ -750,7 +756,7 @@ int grammar_line(struct grammar *g, char *raw, int indented)
 		return 0;
 	colon = strchr(line, ':');
 	if (colon == NULL)
-		return grammar_fail(g, "expected 'actor: call(...)', 'say: ...' or 'expect: ...'");
+		return grammar_fail(g, _("expected 'actor: call(...)', 'say: ...' or 'expect: ...'"));
 	*colon = '\0';
 	char *key = grammar_trim(line);
 	char *rest = grammar_trim(colon + 1);
@@ -761,12 +767,12 @@ int grammar_line(struct grammar *g, char *raw, int indented)
 int grammar_finish(struct grammar *g)
 {
 	if ((g->sc->trace_server[0] == '\0') != (g->sc->trace_client[0] == '\0'))
-		return grammar_fail(g, "a lesson about programs needs both trace-server: and trace-client:");
+		return grammar_fail(g, _("a lesson about programs needs both trace-server: and trace-client:"));
 	for (int i = 0; i < g->sc->nsteps; i++) {
 		const struct ss_step *st = &g->sc->steps[i];
 		if (st->ask[0] && st->answer[0] == '\0') {
 			g->line = st->ask_line;
-			return grammar_fail(g, "a question needs 'answer: FIELD' to be checked against the kernel");
+			return grammar_fail(g, _("a question needs 'answer: FIELD' to be checked against the kernel"));
 		}
 	}
 	return 0;

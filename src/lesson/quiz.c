@@ -1,12 +1,14 @@
 /* quiz: a step's expectations and the learner's prediction, judged. */
 #include "sockstep/quiz.h"
-#include "sockstep/cut.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+
+#include "sockstep/cut.h"
+#include "sockstep/i18n.h"
 
 int quiz_expects_failure(const struct ss_step *st)
 {
@@ -42,13 +44,25 @@ int quiz_expectation(const struct ss_script *sc, const struct ss_step *st,
 
 int quiz_is_yes(const char *a)
 {
+	/* a Chinese learner answers 会 / 能 / 可以 / 是 / 对 / 成功 (the
+	 * Chinese lessons offer [会 | 不会]), in any locale: an answers file
+	 * may come from a class in another one */
+	static const char *const zh_yes[] = {
+		"\xe4\xbc\x9a",		   /* 会 */
+		"\xe8\x83\xbd",		   /* 能 */
+		"\xe5\x8f\xaf\xe4\xbb\xa5", /* 可以 */
+		"\xe6\x98\xaf",		   /* 是 */
+		"\xe6\x98\xaf\xe7\x9a\x84", /* 是的 */
+		"\xe5\xaf\xb9",		   /* 对 */
+		"\xe6\x88\x90\xe5\x8a\x9f", /* 成功 */
+		NULL};
+
+	for (int i = 0; zh_yes[i]; i++)
+		if (strcmp(a, zh_yes[i]) == 0)
+			return 1;
 	return strcasecmp(a, "yes") == 0 || strcasecmp(a, "y") == 0 ||
 	       strcasecmp(a, "true") == 0 || strcasecmp(a, "ok") == 0 ||
-	       strcasecmp(a, "succeeds") == 0 || strcasecmp(a, "success") == 0 ||
-	       /* a translated lesson asks "会成功吗？[会 | 不会]": the
-	        * answer is in the learner's words, the check the same */
-	       strcmp(a, "会") == 0 || strcmp(a, "是") == 0 ||
-	       strcmp(a, "能") == 0 || strcmp(a, "成功") == 0;
+	       strcasecmp(a, "succeeds") == 0 || strcasecmp(a, "success") == 0;
 }
 
 void quiz_prediction_value(const char *p, char *out, size_t outsz)
@@ -84,10 +98,10 @@ static int judge_ok(const char *prediction, const struct ss_event *call,
 
 	snprintf(value, valuesz, "%s", succeeded ? "yes" : "no");
 	if (succeeded || name == NULL)
-		snprintf(report, reportsz, "the call %s",
-			 succeeded ? "succeeded" : "failed");
+		snprintf(report, reportsz, "%s",
+			 succeeded ? _("the call succeeded") : _("the call failed"));
 	else
-		snprintf(report, reportsz, "the call failed with %s", name);
+		snprintf(report, reportsz, _("the call failed with %s"), name);
 	return quiz_is_yes(prediction) == succeeded;
 }
 
@@ -104,7 +118,7 @@ static int judge_field(const struct ss_script *sc, const struct ss_step *st,
 	snprintf(expr, sizeof expr, "%s == %s", st->answer, value);
 	ok = expect_eval(sc, expr, env, report, reportsz) == 1;
 	if (expect_field_text(sc, st->answer, env, value, sizeof value) == 0) {
-		snprintf(report, reportsz, "%s is %s", st->answer, value);
+		snprintf(report, reportsz, _("%s is %s"), st->answer, value);
 		snprintf(kvalue, kvaluesz, "%s", value);
 	}
 	return ok;
@@ -126,9 +140,10 @@ int quiz_judge(const struct ss_script *sc, const struct ss_step *st,
 	else
 		ok = judge_field(sc, st, prediction, env, report, sizeof report,
 				 value, valuesz);
-	snprintf(text, sizeof text, "%s You said %s; the kernel says %s. %s",
-			     ok ? "Right!" : "Not quite.", prediction, report,
-			     st->explain);
+	snprintf(text, sizeof text,
+		 ok ? _("Right! You said %s; the kernel says %s. %s")
+		    : _("Not quite. You said %s; the kernel says %s. %s"),
+		 prediction, report, st->explain);
 	if (versz)
 		cut_copy(verdict, versz, text); /* the caller's size, whole characters */
 	return ok;
@@ -140,7 +155,7 @@ static void describe_failure(const struct ss_script *sc, const struct ss_step *s
 {
 	if (firstsz == 0 || first[0] != '\0')
 		return;
-	snprintf(first, firstsz, "%s:%d: step %d (%s %s): expectation failed: %.200s",
+	snprintf(first, firstsz, _("%s:%d: step %d (%s %s): expectation failed: %.200s"),
 		 sc->path[0] ? sc->path : "built-in", st->expect[i].line, step,
 		 sc->actors[st->actor], script_call_name(st->call), report);
 }

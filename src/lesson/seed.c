@@ -4,59 +4,86 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sockstep/i18n.h"
+
+/* One step of the seed: its script line, its narration (a sentence of
+ * the catalog, translated when the script is assembled: the script
+ * lines themselves are the grammar's and never translated) and what
+ * follows the narration (an on-error line).  A part ends with a step
+ * whose line is NULL. */
+struct seed_step {
+	const char *line;
+	const char *say;
+	const char *after;
+};
+
 /* The seed tutorial's exchange, step for step (see ../shared/seed). */
-static const char classic_socket[] =
-	"server: s = socket(${family}, SOCK_STREAM)\n"
-	"  say: The server asks the kernel for a TCP socket; it gets a file descriptor, with no address yet.\n";
+static const struct seed_step classic_socket[] = {
+	{"server: s = socket(${family}, SOCK_STREAM)",
+	 N_("The server asks the kernel for a TCP socket; it gets a file descriptor, with no address yet."), NULL},
+	{NULL, NULL, NULL}};
 /* Only on the host network, where an earlier run's TIME_WAIT may hold the
- * port: ${reuse} says what the kernel showed (see porthold.h). */
-static const char classic_reuse[] =
-	"server: setsockopt(s, SO_REUSEADDR, 1)\n"
-	"  say: ${reuse}\n";
-static const char classic_server[] =
-	"server: bind(s, ${local})\n"
-	"  say: bind() gives the socket its local address and port: the one clients will dial.\n"
-	"server: listen(s, 5)\n"
-	"  say: listen() turns it into a listening socket; the kernel will finish handshakes and queue up to backlog + 1 = 6 finished connections until accept() takes them.\n";
-static const char classic_accept[] =
-	"server: c = accept(s)\n"
-	"  say: accept() waits until the kernel has a finished connection in the queue, then returns a NEW socket for it: new fd, same local port.\n";
-static const char classic_client_open[] =
-	"client: k = socket(${family}, SOCK_STREAM)\n"
-	"  say: The client makes its own socket. It has no port yet.\n"
-	"client: connect(k, ${target})\n"
-	"  say: connect() makes the kernel pick an ephemeral port and do the three-way handshake (SYN, SYN-ACK, ACK).\n";
-static const char classic_server_serve[] =
-	"server: setsockopt(c, SO_RCVTIMEO, 5)\n"
-	"  say: The tutorial sets a 5-second timeout on the connection: a recv() with no data fails with EAGAIN after 5 s.\n"
-	"server: recv(c, 1024)\n"
-	"  say: recv() blocks until data arrives (or the timeout fires); it returns at most 1024 bytes.\n"
-	"  on-error: skip 1\n";
-static const char classic_client_send[] =
-	"client: sleep(${pause})\n"
-	"  say: The tutorial's client sleeps before sending, so you can watch the server wait in recv().\n"
-	"client: send(k, \"${send}\")\n"
-	"  say: send() copies the bytes into the kernel's send buffer; TCP carries them to the server.\n";
-static const char classic_server_reply[] =
-	"server: send(c, @seed-reply)\n"
-	"  say: The tutorial's protocol: if the client sent 1, answer 'welcome to server!', else 'please go out!'.\n";
+ * port: ${reuse} says what the kernel showed (see porthold.h, network.c:
+ * already in the learner's language). */
+static const struct seed_step classic_reuse[] = {
+	{"server: setsockopt(s, SO_REUSEADDR, 1)", "${reuse}", NULL},
+	{NULL, NULL, NULL}};
+static const struct seed_step classic_server[] = {
+	{"server: bind(s, ${local})",
+	 N_("bind() gives the socket its local address and port: the one clients will dial."), NULL},
+	{"server: listen(s, 5)",
+	 N_("listen() turns it into a listening socket; the kernel will finish handshakes and queue up to backlog + 1 = 6 finished connections until accept() takes them."), NULL},
+	{NULL, NULL, NULL}};
+/* The tutorial says accept() gives the connection "a new port": it does
+ * not, and the narration says so. */
+static const struct seed_step classic_accept[] = {
+	{"server: c = accept(s)",
+	 N_("accept() waits until the kernel has a finished connection in the queue, then returns a NEW socket for it: new fd, same local port."), NULL},
+	{NULL, NULL, NULL}};
+static const struct seed_step classic_client_open[] = {
+	{"client: k = socket(${family}, SOCK_STREAM)",
+	 N_("The client makes its own socket. It has no port yet."), NULL},
+	{"client: connect(k, ${target})",
+	 N_("connect() makes the kernel pick an ephemeral port and do the three-way handshake (SYN, SYN-ACK, ACK)."), NULL},
+	{NULL, NULL, NULL}};
+static const struct seed_step classic_server_serve[] = {
+	{"server: setsockopt(c, SO_RCVTIMEO, 5)",
+	 N_("The tutorial sets a 5-second timeout on the connection: a recv() with no data fails with EAGAIN after 5 s."), NULL},
+	{"server: recv(c, 1024)",
+	 N_("recv() blocks until data arrives (or the timeout fires); it returns at most 1024 bytes."),
+	 "  on-error: skip 1\n"},
+	{NULL, NULL, NULL}};
+static const struct seed_step classic_client_send[] = {
+	{"client: sleep(${pause})",
+	 N_("The tutorial's client sleeps before sending, so you can watch the server wait in recv()."), NULL},
+	{"client: send(k, \"${send}\")",
+	 N_("send() copies the bytes into the kernel's send buffer; TCP carries them to the server."), NULL},
+	{NULL, NULL, NULL}};
+static const struct seed_step classic_server_reply[] = {
+	{"server: send(c, @seed-reply)",
+	 N_("The tutorial's protocol: if the client sent 1, answer 'welcome to server!', else 'please go out!'."), NULL},
+	{NULL, NULL, NULL}};
 /* Client mode talks to a server that is not ours: one that never answers
  * must not hold the session forever (the tutorial server's timeout, here). */
-static const char client_timeout[] =
-	"client: setsockopt(k, SO_RCVTIMEO, 5)\n"
-	"  say: A 5-second timeout, as the tutorial's server sets: if this server never answers, recv() fails with EAGAIN instead of waiting forever.\n";
-static const char classic_client_recv[] =
-	"client: recv(k, 1024)\n"
-	"  say: The client reads the reply.\n";
-static const char classic_server_close[] =
-	"server: close(c)\n"
-	"  say: Closing the connection socket sends a FIN; the side that closes first ends up in TIME_WAIT.\n";
-static const char classic_server_end[] =
-	"server: close(s)\n"
-	"  say: Closing the listening socket: no new connections; existing ones are unaffected.\n";
-static const char classic_client_close[] =
-	"client: close(k)\n"
-	"  say: The client closes its socket; the server's FIN already arrived, so this completes the close.\n";
+static const struct seed_step client_timeout[] = {
+	{"client: setsockopt(k, SO_RCVTIMEO, 5)",
+	 N_("A 5-second timeout, as the tutorial's server sets: if this server never answers, recv() fails with EAGAIN instead of waiting forever."), NULL},
+	{NULL, NULL, NULL}};
+static const struct seed_step classic_client_recv[] = {
+	{"client: recv(k, 1024)", N_("The client reads the reply."), NULL},
+	{NULL, NULL, NULL}};
+static const struct seed_step classic_server_close[] = {
+	{"server: close(c)",
+	 N_("Closing the connection socket sends a FIN; the side that closes first ends up in TIME_WAIT."), NULL},
+	{NULL, NULL, NULL}};
+static const struct seed_step classic_server_end[] = {
+	{"server: close(s)",
+	 N_("Closing the listening socket: no new connections; existing ones are unaffected."), NULL},
+	{NULL, NULL, NULL}};
+static const struct seed_step classic_client_close[] = {
+	{"client: close(k)",
+	 N_("The client closes its socket; the server's FIN already arrived, so this completes the close."), NULL},
+	{NULL, NULL, NULL}};
 
 /* A non-empty ${reuse}: the SO_REUSEADDR step and its narration. */
 static int wants_reuse(const struct script_var *vars, size_t nvars)
@@ -67,16 +94,38 @@ static int wants_reuse(const struct script_var *vars, size_t nvars)
 	return 0;
 }
 
-static int seed_build(struct ss_script *sc, const char *title, const char *const *parts,
-		 const struct script_var *vars, size_t nvars, char *err,
-		 size_t errsz)
+/* A narration on one line of the script: a translation cannot end the
+ * say: line early or start a script line of its own. */
+static void one_line(char *s)
 {
-	char text[8192];
+	for (; *s; s++)
+		if (*s == '\n' || *s == '\r')
+			*s = ' ';
+}
+
+static int seed_build(struct ss_script *sc, const char *title,
+		      const struct seed_step *const *parts,
+		      const struct script_var *vars, size_t nvars, char *err,
+		      size_t errsz)
+{
+	char text[12288];
+	char say[1024];
 	size_t n = 0;
 
 	n += (size_t)snprintf(text + n, sizeof text - n, "# %s\n```sockstep\n", title);
 	for (; *parts; parts++)
-		n += (size_t)snprintf(text + n, sizeof text - n, "%s", *parts);
+		for (const struct seed_step *st = *parts; st->line && n < sizeof text; st++) {
+			/* "${reuse}" is a variable, not a sentence: kept */
+			snprintf(say, sizeof say, "%s",
+				 st->say[0] == '$' ? st->say : _(st->say));
+			one_line(say);
+			n += (size_t)snprintf(text + n, sizeof text - n, "%s\n  say: %s\n%s",
+					      st->line, say, st->after ? st->after : "");
+		}
+	if (n >= sizeof text) {
+		snprintf(err, errsz, "%s", _("the built-in script is too long"));
+		return -1;
+	}
 	snprintf(text + n, sizeof text - n, "```\n");
 	return lesson_parse(sc, text, "built-in", vars, nvars, err, errsz);
 }
@@ -135,7 +184,7 @@ int seed_classic(struct ss_script *sc, const struct script_var *vars,
 	/* The order a teacher walks through: the server blocks in accept()
 	 * until the client connects; the server blocks in recv() while the
 	 * client sleeps. */
-	const char *parts[] = {
+	const struct seed_step *parts[] = {
 		classic_socket,	      classic_reuse,	    classic_server,
 		classic_accept,	      classic_client_open,  classic_server_serve,
 		classic_client_send,  classic_server_reply, classic_client_recv,
@@ -148,18 +197,18 @@ int seed_classic(struct ss_script *sc, const struct script_var *vars,
 	if (!wants_reuse(vars, nvars)) /* the seed exactly: no SO_REUSEADDR */
 		memmove(&parts[1], &parts[2], sizeof parts - 2 * sizeof parts[0]);
 
-	if (seed_build(sc, "The classic exchange (the tutorial)", parts, all, n,
+	if (seed_build(sc, _("The classic exchange (the tutorial)"), parts, all, n,
 		  err, errsz) < 0)
 		return -1;
 	snprintf(sc->summary, sizeof sc->summary,
-		 "The tutorial's server and client: socket, bind, listen, accept, connect, send/recv, close.");
+		 "%s", _("The tutorial's server and client: socket, bind, listen, accept, connect, send/recv, close."));
 	return 0;
 }
 
 int seed_server(struct ss_script *sc, const struct script_var *vars,
 		       size_t nvars, int count, char *err, size_t errsz)
 {
-	const char *parts[] = {classic_socket,	     classic_reuse,
+	const struct seed_step *parts[] = {classic_socket,	     classic_reuse,
 			       classic_server,	     classic_accept,
 			       classic_server_serve, classic_server_reply,
 			       classic_server_close, classic_server_end,
@@ -171,7 +220,7 @@ int seed_server(struct ss_script *sc, const struct script_var *vars,
 
 	if (!reuse) /* the seed exactly: no SO_REUSEADDR */
 		memmove(&parts[1], &parts[2], sizeof parts - 2 * sizeof parts[0]);
-	if (seed_build(sc, "The tutorial's server", parts, all, n, err, errsz) < 0)
+	if (seed_build(sc, _("The tutorial's server"), parts, all, n, err, errsz) < 0)
 		return -1;
 	/* accept .. close(c) is served once per client */
 	sc->repeat_from = 3 + reuse;
@@ -183,7 +232,7 @@ int seed_server(struct ss_script *sc, const struct script_var *vars,
 int seed_client(struct ss_script *sc, const struct script_var *vars,
 		       size_t nvars, char *err, size_t errsz)
 {
-	static const char *const parts[] = {classic_client_open,
+	static const struct seed_step *const parts[] = {classic_client_open,
 					    classic_client_send,
 					    client_timeout,
 					    classic_client_recv,
@@ -193,7 +242,7 @@ int seed_client(struct ss_script *sc, const struct script_var *vars,
 
 	host_port(vars, nvars, target, sizeof target);
 	size_t n = seed_vars(vars, nvars, all, target, local);
-	if (seed_build(sc, "The tutorial's client", parts, all, n, err, errsz) < 0)
+	if (seed_build(sc, _("The tutorial's client"), parts, all, n, err, errsz) < 0)
 		return -1;
 	return 0;
 }

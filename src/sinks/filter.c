@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sockstep/i18n.h"
 #include "sockstep/output.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -167,19 +168,19 @@ static const char *value_hint(enum value_type type)
 {
 	switch (type) {
 	case V_NUM:
-		return "a number";
+		return _("a number");
 	case V_KIND:
-		return "call, blocked, socket (table), packet, step, expect or note";
+		return _("call, blocked, socket (table), packet, step, expect or note");
 	case V_ERRNO:
-		return "an errno name such as ECONNREFUSED";
+		return _("an errno name such as ECONNREFUSED");
 	case V_STATE:
-		return "a TCP state such as ESTABLISHED or TIME_WAIT";
+		return _("a TCP state such as ESTABLISHED or TIME_WAIT");
 	case V_FLAGS:
-		return "TCP flags as tcpdump writes them (S, S., ., P., F., R)";
+		return _("TCP flags as tcpdump writes them (S, S., ., P., F., R)");
 	case V_NAME:
 		break;
 	}
-	return "a name";
+	return _("a name");
 }
 
 /* One clause: [!]KEY, KEY=V,..., KEY~V, KEY!=V,..., KEY!~V. */
@@ -194,7 +195,7 @@ static const char *parse_key(struct filter_clause *c, const char *tok, const cha
 	while (isalpha((unsigned char)p[n]) || p[n] == '_')
 		n++;
 	if (n == 0 || n >= keysz) {
-		set_err(err, errsz, "filter '%s': expected a key such as actor, call, errno, kind, flags, port, fd",
+		set_err(err, errsz, _("filter '%s': expected a key such as actor, call, errno, kind, flags, port, fd"),
 			tok);
 		return NULL;
 	}
@@ -209,7 +210,7 @@ static const char *parse_key(struct filter_clause *c, const char *tok, const cha
 			c->key = (enum filter_key)i;
 		}
 	if (*kp == NULL) {
-		set_err(err, errsz, "filter '%s': unknown key '%s' (actor, call, errno, kind, flags, port, fd, sock, state, step)",
+		set_err(err, errsz, _("filter '%s': unknown key '%s' (actor, call, errno, kind, flags, port, fd, sock, state, step)"),
 			tok, keyname);
 		return NULL;
 	}
@@ -226,7 +227,7 @@ static const char *parse_op(struct filter_clause *c, const char *tok, const char
 	}
 	if (p[0] == '!' && (p[1] == '=' || p[1] == '~')) {
 		if (c->negate) {
-			set_err(err, errsz, "filter '%s': negated twice", tok);
+			set_err(err, errsz, _("filter '%s': negated twice"), tok);
 			return NULL;
 		}
 		c->negate = 1;
@@ -237,7 +238,7 @@ static const char *parse_op(struct filter_clause *c, const char *tok, const char
 	else if (*p == '~')
 		c->op = FILTER_HAS;
 	else {
-		set_err(err, errsz, "filter '%s': expected =, ~, != or !~ after '%s'", tok, keyname);
+		set_err(err, errsz, _("filter '%s': expected =, ~, != or !~ after '%s'"), tok, keyname);
 		return NULL;
 	}
 	return p + 1;
@@ -253,11 +254,11 @@ static int parse_values(struct filter_clause *c, const struct key_info *k, const
 		char *v;
 
 		if (len == 0) {
-			set_err(err, errsz, "filter '%s': empty value for '%s'", tok, keyname);
+			set_err(err, errsz, _("filter '%s': empty value for '%s'"), tok, keyname);
 			return -1;
 		}
 		if (c->nvalues == FILTER_VALUES_MAX || len >= FILTER_VALUE_MAX) {
-			set_err(err, errsz, "filter '%s': too many or too long values for '%s'", tok, keyname);
+			set_err(err, errsz, _("filter '%s': too many or too long values for '%s'"), tok, keyname);
 			return -1;
 		}
 		v = c->values[c->nvalues];
@@ -265,7 +266,7 @@ static int parse_values(struct filter_clause *c, const struct key_info *k, const
 		v[len] = '\0';
 		fold_case(v, k->type);
 		if (parse_value(k, v, &c->nums[c->nvalues]) < 0) {
-			set_err(err, errsz, "filter '%s': bad %s value '%s': expected %s", tok,
+			set_err(err, errsz, _("filter '%s': bad %s value '%s': expected %s"), tok,
 				keyname, v, value_hint(k->type));
 			return -1;
 		}
@@ -295,9 +296,9 @@ static int parse_clause(struct filter_clause *c, const char *tok, char *err,
 	if (p == NULL)
 		return -1;
 	if (!(k->ops & (1u << c->op))) {
-		set_err(err, errsz, c->op == FILTER_PRESENT ? "filter '%s': '%s' needs a value (KEY=VALUE)"
-				    : c->op == FILTER_HAS   ? "filter '%s': '%s' takes = (exact values), not ~"
-							    : "filter '%s': '%s' takes no value",
+		set_err(err, errsz, c->op == FILTER_PRESENT ? _("filter '%s': '%s' needs a value (KEY=VALUE)")
+				    : c->op == FILTER_HAS   ? _("filter '%s': '%s' takes = (exact values), not ~")
+							    : _("filter '%s': '%s' takes no value"),
 			tok, keyname);
 		return -1;
 	}
@@ -306,7 +307,7 @@ static int parse_clause(struct filter_clause *c, const char *tok, char *err,
 	if (parse_values(c, k, tok, p, keyname, err, errsz) < 0)
 		return -1;
 	if (c->op == FILTER_HAS && c->nvalues != 1) {
-		set_err(err, errsz, "filter '%s': '%s~' takes one value", tok, keyname);
+		set_err(err, errsz, _("filter '%s': '%s~' takes one value"), tok, keyname);
 		return -1;
 	}
 	return 0;
@@ -329,14 +330,14 @@ int filter_parse(struct filter *f, const char *expr, char *err, size_t errsz)
 		while (p[n] && !isspace((unsigned char)p[n]))
 			n++;
 		if (n >= sizeof tok) {
-			set_err(err, errsz, "filter '%.40s...': clause too long", p);
+			set_err(err, errsz, _("filter '%.40s...': clause too long"), p);
 			return -1;
 		}
 		memcpy(tok, p, n);
 		tok[n] = '\0';
 		p += n;
 		if (tmp.nclauses == FILTER_CLAUSES_MAX) {
-			set_err(err, errsz, "filter '%s': more than %d clauses", tok,
+			set_err(err, errsz, _("filter '%s': more than %d clauses"), tok,
 				FILTER_CLAUSES_MAX);
 			return -1;
 		}
@@ -346,7 +347,7 @@ int filter_parse(struct filter *f, const char *expr, char *err, size_t errsz)
 		added++;
 	}
 	if (added == 0) {
-		set_err(err, errsz, "empty filter: expected a clause such as actor=client");
+		set_err(err, errsz, _("empty filter: expected a clause such as actor=client"));
 		return -1;
 	}
 	*f = tmp;
@@ -519,7 +520,7 @@ void filter_event_text(const struct ss_event *ev, char *out, size_t outsz)
 	case SS_EV_BLOCKED:
 		output_call_text(ev, line, sizeof line);
 		snprintf(out, outsz, "%s %s fd %d ... %s", ev->actor, line, c->fd,
-			 ev->kind == SS_EV_BLOCKED ? "blocked in the kernel" : "begins");
+			 ev->kind == SS_EV_BLOCKED ? _("blocked in the kernel") : _("begins"));
 		break;
 	case SS_EV_SOCKET:
 		snprintf(out, outsz, "kernel table %s %s %s recv-q %ld send-q %ld %s fd %d",
@@ -533,7 +534,7 @@ void filter_event_text(const struct ss_event *ev, char *out, size_t outsz)
 			 ev->u.pkt.rel_ack, ev->u.pkt.len);
 		break;
 	case SS_EV_STEP:
-		snprintf(out, outsz, "step %d/%d (%s): %s", ev->u.note.index,
+		snprintf(out, outsz, _("step %d/%d (%s): %s"), ev->u.note.index,
 			 ev->u.note.count, ev->actor, ev->u.note.text);
 		break;
 	case SS_EV_EXPECT:
@@ -541,7 +542,7 @@ void filter_event_text(const struct ss_event *ev, char *out, size_t outsz)
 			 ev->u.note.index ? "ok" : "FAILED", ev->u.note.text);
 		break;
 	case SS_EV_NOTE:
-		snprintf(out, outsz, "%s note: %s", ev->actor, ev->u.note.text);
+		snprintf(out, outsz, _("%s note: %s"), ev->actor, ev->u.note.text);
 		break;
 	default:
 		snprintf(out, outsz, "%s %s", ev->actor, event_kind_name(ev->kind) ? event_kind_name(ev->kind) : "");

@@ -9,7 +9,9 @@
 
 #include "sockstep/cut.h"
 #include "sockstep/escape.h"
+#include "sockstep/i18n.h"
 #include "sockstep/jsonl.h"
+#include "sockstep/textwidth.h"
 
 void output_text_init(struct output_text *o, FILE *out)
 {
@@ -64,10 +66,10 @@ void output_call_result(const struct ss_call_event *c, char *out, size_t outsz)
 		/* which sockets are ready, by name: "c2:IN" */
 		char esc[SS_PREVIEW_MAX * 4 + 1];
 		escape_bytes(esc, sizeof esc, c->data, (size_t)c->data_len);
-		snprintf(data, sizeof data, " ready: %s", esc);
+		snprintf(data, sizeof data, _(" ready: %s"), esc);
 	}
 	snprintf(out, outsz, " = %ld%s%s%s", c->ret,
-		 strncmp(c->name, "accept", 6) == 0 ? " (new fd)" : "", data,
+		 strncmp(c->name, "accept", 6) == 0 ? _(" (new fd)") : "", data,
 		 (c->msg_flags & MSG_TRUNC) ? " MSG_TRUNC" : "");
 }
 
@@ -79,7 +81,10 @@ static void call_result(const struct ss_event *ev, int width, char *out,
 
 	output_call_text(ev, call, sizeof call);
 	output_call_result(&ev->u.call, result, sizeof result);
-	snprintf(out, outsz, "%-*s", width, call);
+	cut_copy(out, outsz, call);
+	/* padded in columns: strerror's text may be Chinese */
+	for (int w = text_width(call); w < width; w++)
+		cut_append(out, outsz, " ");
 	cut_append(out, outsz, result);
 }
 
@@ -107,28 +112,65 @@ static const char *who(const struct ss_event *ev, char *buf, size_t size)
 	return buf;
 }
 
+/* s, then spaces up to cols display columns: printf's "%-*s" counted in
+ * columns (a longer s is kept whole, as printf keeps it). */
+static void pad_to(FILE *out, const char *s, int cols)
+{
+	fputs(s, out);
+	for (int w = text_width(s); w < cols; w++)
+		fputc(' ', out);
+}
+
+/* "   0.0081  server   ": the time and who, the who padded to its
+ * column in display columns (an actor named in Chinese stays aligned). */
+static void print_time_label(struct output_text *o, double t, const char *label)
+{
+	fprintf(o->out, "%9.4f  ", t);
+	pad_to(o->out, label, 8);
+	fputc(' ', o->out);
+}
+
+static void print_head(struct output_text *o, const struct ss_event *ev)
+{
+	char label[SS_NAME_MAX + 16];
+
+	print_time_label(o, ev->t, who(ev, label, sizeof label));
+}
+
+/* "            [ok]     ": a verdict padded to its column. */
+static void print_verdict(struct output_text *o, const char *verdict)
+{
+	fputs("            ", o->out);
+	pad_to(o->out, verdict, 8);
+	fputc(' ', o->out);
+}
+
 /* ev is escaped (event_escape); the command line is escaped here from
  * the raw one, into a buffer with room for every escape. */
 static void print_process(struct output_text *o, const struct ss_event *ev,
 			  const char *raw_command)
 {
 	const struct ss_process_event *p = &ev->u.proc;
-	char label[SS_NAME_MAX + 16], what[SS_TEXT_MAX * 4 + 64];
+	char what[SS_TEXT_MAX * 4 + 64];
 	char cmd[SS_TEXT_MAX * 4];
 
-	escape_string(cmd, sizeof cmd, raw_command);
+	escape_text(cmd, sizeof cmd, raw_command);
 	if (strcmp(p->what, "exited") == 0 && p->signal > 0)
-		snprintf(what, sizeof what, "killed by signal %d (%s)", p->signal,
+		snprintf(what, sizeof what, _("killed by signal %d (%s)"), p->signal,
 			 strsignal(p->signal));
 	else if (strcmp(p->what, "exited") == 0)
-		snprintf(what, sizeof what, "exited with status %d", p->status);
+		snprintf(what, sizeof what, _("exited with status %d"), p->status);
 	else if (strcmp(p->what, "forked") == 0)
-		snprintf(what, sizeof what, "forked from %d", p->ppid);
+		snprintf(what, sizeof what, _("forked from %d"), p->ppid);
 	else
 		snprintf(what, sizeof what, "%s: %s", p->what, cmd);
-	fprintf(o->out, "%9.4f  %-8s process %s\n", ev->t,
-		who(ev, label, sizeof label), what);
+	print_head(o, ev);
+	fprintf(o->out, _("process %s\n"), what);
 }
+
+/* Columns of a call line, in display columns: the call (its result
+ * starts at CALL_COLS), the call with its result, the two addresses. */
+enum { CALL_COLS = 40, LINE_COLS = 64, ADDR_COLS = 22 };
 
 static void print_call(struct output_text *o, const struct ss_event *ev,
 		       int blocked)
@@ -136,37 +178,43 @@ static void print_call(struct output_text *o, const struct ss_event *ev,
 	const struct ss_call_event *c = &ev->u.call;
 	char line[256];
 	char extra[64] = "";
-	char label[SS_NAME_MAX + 16];
 
+	print_head(o, ev);
 	if (blocked) {
 		char call[160];
 		output_call_text(ev, call, sizeof call);
-		fprintf(o->out, "%9.4f  %-8s %-40s ... blocked in the kernel\n",
-			ev->t, who(ev, label, sizeof label), call);
+		pad_to(o->out, call, CALL_COLS);
+		fprintf(o->out, " %s\n", _("... blocked in the kernel"));
 		return;
 	}
 	output_call_summary(ev, line, sizeof line);
 	if (c->queue >= 0)
-		snprintf(extra, sizeof extra, "  queue %d/%d", c->queue, c->backlog);
+		snprintf(extra, sizeof extra, _("  queue %d/%d"), c->queue, c->backlog);
 	else if (c->unread >= 0 && c->bytes >= 0)
-		snprintf(extra, sizeof extra, "  unread %ld", c->unread);
-	fprintf(o->out, "%9.4f  %-8s %-64s %-22s -> %-22s %s%s\n", ev->t,
-		who(ev, label, sizeof label), line, or_dash(c->local), or_dash(c->peer),
-		c->state >= 0 ? event_tcp_state_name(c->state) : "", extra);
+		snprintf(extra, sizeof extra, _("  unread %ld"), c->unread);
+	pad_to(o->out, line, LINE_COLS);
+	fputc(' ', o->out);
+	pad_to(o->out, or_dash(c->local), ADDR_COLS);
+	fputs(" -> ", o->out);
+	pad_to(o->out, or_dash(c->peer), ADDR_COLS);
+	fprintf(o->out, " %s%s\n", c->state >= 0 ? event_tcp_state_name(c->state) : "", extra);
 }
 
 static void table_row(const struct ss_event *r, char *out, size_t outsz)
 {
 	const struct ss_socket_event *s = &r->u.sock;
-	char owner[48] = "no fd";
-	char timer[32] = "";
-	const char *q = s->state == TCP_LISTEN ? "queue" : "recv-q";
+	char owner[64];
+	char timer[48] = "";
+	/* ss's column names: a queue of finished connections and its
+	 * backlog on a listening socket, bytes queued on the others */
+	const char *q = s->state == TCP_LISTEN ? _("queue") : "recv-q";
 	const char *b = s->state == TCP_LISTEN ? "backlog" : "send-q";
 
+	snprintf(owner, sizeof owner, "%s", _("no fd"));
 	if (s->owner[0])
 		snprintf(owner, sizeof owner, "%s fd %d", s->owner, s->owner_fd);
 	if (s->timer_ms >= 0)
-		snprintf(timer, sizeof timer, "  timer %.1fs", s->timer_ms / 1000.0);
+		snprintf(timer, sizeof timer, _("  timer %.1fs"), s->timer_ms / 1000.0);
 	snprintf(out, outsz, "%-12s %-22s %-22s %s %ld  %s %ld  %s%s",
 		 event_tcp_state_name(s->state), s->local, s->peer, q,
 		 s->recv_q, b, s->send_q, owner, timer);
@@ -200,10 +248,11 @@ void output_text_flush(struct output_text *o)
 		used += (size_t)w;
 	}
 	if (o->nrows == 0)
-		snprintf(table, sizeof table, "            | (no TCP socket on these ports)\n");
+		snprintf(table, sizeof table, "            | %s\n",
+			 _("(no TCP socket on these ports)"));
 	/* The table follows each step; print it only when it changed. */
 	if (strcmp(table, o->last_table) != 0) {
-		fprintf(o->out, "            kernel socket table:\n%s", table);
+		fprintf(o->out, "            %s\n%s", _("kernel socket table:"), table);
 		snprintf(o->last_table, sizeof o->last_table, "%s", table);
 	}
 	o->snapshot = -1;
@@ -244,46 +293,51 @@ static void text_event(struct output_text *o, const struct ss_event *raw)
 	case SS_EV_PACKET:
 		/* A segment without the ACK flag (the first SYN) carries no
 		 * acknowledgement number worth showing. */
+		print_time_label(o, ev->t, _("packet"));
 		if (strchr(ev->u.pkt.flags, '.'))
-			fprintf(o->out, "%9.4f  %-8s %s > %s  [%s]  seq %u ack %u len %d\n",
-				ev->t, "packet", ev->u.pkt.src, ev->u.pkt.dst,
-				ev->u.pkt.flags, ev->u.pkt.rel_seq, ev->u.pkt.rel_ack,
-				ev->u.pkt.len);
+			fprintf(o->out, "%s > %s  [%s]  seq %u ack %u len %d\n",
+				ev->u.pkt.src, ev->u.pkt.dst, ev->u.pkt.flags,
+				ev->u.pkt.rel_seq, ev->u.pkt.rel_ack, ev->u.pkt.len);
 		else
-			fprintf(o->out, "%9.4f  %-8s %s > %s  [%s]  seq %u len %d\n",
-				ev->t, "packet", ev->u.pkt.src, ev->u.pkt.dst,
-				ev->u.pkt.flags, ev->u.pkt.rel_seq, ev->u.pkt.len);
+			fprintf(o->out, "%s > %s  [%s]  seq %u len %d\n",
+				ev->u.pkt.src, ev->u.pkt.dst, ev->u.pkt.flags,
+				ev->u.pkt.rel_seq, ev->u.pkt.len);
 		break;
 	case SS_EV_STEP:
-		if (o->narration && text[0])
-			fprintf(o->out, "\n  step %d/%d (%s): %s\n", ev->u.note.index,
+		if (o->narration && text[0]) {
+			fputc('\n', o->out);
+			/* TRANSLATORS: step 3/15 (server): the narration */
+			fprintf(o->out, _("  step %d/%d (%s): %s\n"), ev->u.note.index,
 				ev->u.note.count, ev->actor, text);
+		}
 		break;
 	case SS_EV_EXPECT:
-		fprintf(o->out, "            %s expect %s\n",
-			ev->u.note.index ? "[ok]    " : "[FAILED]", text);
+		print_verdict(o, ev->u.note.index ? _("[ok]") : _("[FAILED]"));
+		fprintf(o->out, _("expect %s\n"), text);
 		break;
 	case SS_EV_QUESTION:
-		fprintf(o->out, "\n  question %d (%s): %s\n", ev->u.note.index,
+		fputc('\n', o->out);
+		fprintf(o->out, _("  question %d (%s): %s\n"), ev->u.note.index,
 			ev->actor, text);
 		break;
 	case SS_EV_ANSWER:
-		fprintf(o->out, "            %s %s\n",
-			ev->u.note.index ? "[right] " : "[wrong] ", text);
+		print_verdict(o, ev->u.note.index ? _("[right]") : _("[wrong]"));
+		fprintf(o->out, "%s\n", text);
 		break;
 	case SS_EV_NOTE:
-		fprintf(o->out, "%9.4f  %-8s %s: %s\n", ev->t, ev->actor,
-			ev->u.note.index == 2	? "error"
-			: ev->u.note.index == 1 ? "warning"
-						: "note",
+		print_head(o, ev);
+		fprintf(o->out, "%s: %s\n",
+			ev->u.note.index == 2	? _("error")
+			: ev->u.note.index == 1 ? _("warning")
+						: _("note"),
 			text);
 		break;
 	case SS_EV_PROCESS:
 		print_process(o, ev, raw->u.proc.command);
 		break;
 	case SS_EV_OUTPUT:
-		fprintf(o->out, "%9.4f  %-8s %s| %s\n", ev->t, ev->actor,
-			ev->u.note.index == 2 ? "stderr " : "", text);
+		print_time_label(o, ev->t, ev->actor);
+		fprintf(o->out, "%s| %s\n", ev->u.note.index == 2 ? "stderr " : "", text);
 		break;
 	default:
 		break;

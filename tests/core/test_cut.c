@@ -2,6 +2,7 @@
  * one rule for "this call returned a new fd". */
 #include <check.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "sockstep/cut.h"
@@ -18,6 +19,29 @@ START_TEST(test_cut__a_copy_is_cut_and_ended)
 	ck_assert_str_eq(out, "abcde");
 	cut_append(out, sizeof out, "x");
 	ck_assert_str_eq(out, "abcde");
+}
+END_TEST
+
+/* 内核 is six bytes: cut in the second character, the copy keeps the
+ * first whole and never half of the second. */
+START_TEST(test_cut__never_splits_a_character)
+{
+	char out[6];
+
+	cut_copy(out, sizeof out, "\xe5\x86\x85\xe6\xa0\xb8");
+	ck_assert_str_eq(out, "\xe5\x86\x85");
+	cut_copy(out, sizeof out, "ab");
+	cut_append(out, sizeof out, "\xe5\x86\x85\xe6\xa0\xb8");
+	ck_assert_str_eq(out, "ab\xe5\x86\x85");
+	cut_copy(out, sizeof out, "abcd\xe5\x86\x85");
+	ck_assert_str_eq(out, "abcd");
+	/* what snprintf leaves: "ab" and two bytes of a three-byte character */
+	snprintf(out, sizeof out, "ab\xe5\x86\x85\xe6");
+	cut_end(out);
+	ck_assert_str_eq(out, "ab\xe5\x86\x85");
+	snprintf(out, sizeof out, "abc\xe5\x86\x85");
+	cut_end(out);
+	ck_assert_str_eq(out, "abc");
 }
 END_TEST
 
@@ -52,6 +76,7 @@ Suite *test_suite(void)
 	TCase *tc = tcase_create("cut");
 
 	tcase_add_test(tc, test_cut__a_copy_is_cut_and_ended);
+	tcase_add_test(tc, test_cut__never_splits_a_character);
 	tcase_add_test(tc, test_cut__a_cut_never_splits_a_chinese_character);
 	tcase_add_test(tc, test_cut__only_a_successful_socket_or_accept_returns_an_fd);
 	suite_add_tcase(s, tc);

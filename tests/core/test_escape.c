@@ -167,6 +167,19 @@ START_TEST(escape_string_applies_the_same_rules)
 }
 END_TEST
 
+/* event_escape keeps a field escape_text would not change: Chinese and
+ * printable ASCII; anything escape_text would escape makes it unclean. */
+START_TEST(escape_text_clean_is_what_escape_text_keeps)
+{
+	ck_assert(escape_text_clean("\xe5\x86\x85\xe6\xa0\xb8 ok"));
+	ck_assert(escape_text_clean(""));
+	ck_assert(!escape_text_clean("\xe5\x86"));		/* broken */
+	ck_assert(!escape_text_clean("a\x1b[2J"));		/* ESC */
+	ck_assert(!escape_text_clean("\xc2\x9b"));		/* C1 CSI */
+	ck_assert(!escape_text_clean("\xe2\x80\xae"));	/* RTL override */
+}
+END_TEST
+
 /* What a writer puts in a FILE, as a string (caller frees). */
 static char *written(void (*fn)(FILE *, const char *), const char *in)
 {
@@ -260,6 +273,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, unescape_rejects_malformed_escapes);
 	tcase_add_test(tc, unescape_stops_at_the_output_size);
 	tcase_add_test(tc, escape_string_applies_the_same_rules);
+	tcase_add_test(tc, escape_text_clean_is_what_escape_text_keeps);
 	tcase_add_test(tc, escape_html_turns_markup_into_text);
 	tcase_add_test(tc, escape_html_never_emits_a_control_or_markup_byte);
 	tcase_add_test(tc, escape_script_json_cannot_close_the_script_block);

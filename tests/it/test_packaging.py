@@ -123,7 +123,9 @@ def test_man_page_renders():
 # Fake dpkg-query / apt-get / id / sudo first (and alone) on PATH record what
 # would have run; nothing is installed for real.
 
-def _fake_tools(d, installed=False, uid=0, sudo=False):
+def _fake_tools(d, installed=False, uid=0, sudo=False, zh=None):
+    """zh: whether `locale -a` lists zh_CN.utf8 (by default: when
+    everything is installed)."""
     log = os.path.join(d, "log")
 
     def tool(name, body):
@@ -138,6 +140,9 @@ def _fake_tools(d, installed=False, uid=0, sudo=False):
     tool("id", f"echo {uid}")
     if sudo:
         tool("sudo", f'echo "sudo $*" >> {log}; exec "$@"')
+    zh = installed if zh is None else zh
+    tool("locale", "printf 'C\\nC.utf8\\nPOSIX\\n%s'" % ("zh_CN.utf8\\n" if zh else ""))
+    tool("localedef", f'echo "localedef $*" >> {log}')
     os.symlink(shutil.which("env"), os.path.join(d, "env"))
     return log
 
@@ -161,8 +166,11 @@ def test_deps_as_root_without_sudo_runs_apt_get_directly():
         lines = _log(log)
         assert lines[0].startswith("apt-get update"), lines
         assert lines[1].startswith("apt-get install -y"), lines
-        for pkg in ("libpcap-dev", "libncurses-dev", "check", "build-essential", "tmux"):
+        for pkg in ("libpcap-dev", "libncurses-dev", "check", "build-essential", "tmux",
+                    "gettext", "locales"):
             assert pkg in lines[1].split(), (pkg, lines)
+        # then the locale sockstep speaks Chinese in
+        assert lines[2] == "localedef -i zh_CN -f UTF-8 zh_CN.UTF-8", lines
         assert not any(l.startswith("sudo") for l in lines), lines
 
 
@@ -175,6 +183,7 @@ def test_deps_as_a_user_goes_through_sudo():
         assert lines[0].startswith("sudo apt-get update"), lines
         assert any(l.startswith("sudo env DEBIAN_FRONTEND=noninteractive apt-get install")
                    for l in lines), lines
+        assert "sudo localedef -i zh_CN -f UTF-8 zh_CN.UTF-8" in lines, lines
 
 
 def test_deps_as_a_user_without_sudo_says_what_to_run_in_one_line():
@@ -185,6 +194,18 @@ def test_deps_as_a_user_without_sudo_says_what_to_run_in_one_line():
         assert _log(log) == []
         err = r.stderr.strip().splitlines()
         assert len(err) == 1 and "no sudo" in err[0] and "apt-get install" in err[0], err
+        assert "localedef -i zh_CN" in err[0], err
+
+
+def test_deps_only_generates_the_chinese_locale_when_only_it_is_missing():
+    with tempfile.TemporaryDirectory() as d:
+        log = _fake_tools(d, installed=True, uid=1000, sudo=True, zh=False)
+        r = _run_deps(d)
+        assert r.returncode == 0, r.stderr
+        # the fake sudo runs what it was given: localedef logs too
+        assert _log(log) == ["sudo localedef -i zh_CN -f UTF-8 zh_CN.UTF-8",
+                             "localedef -i zh_CN -f UTF-8 zh_CN.UTF-8"], _log(log)
+        assert "zh_CN.UTF-8" in r.stdout, r.stdout
 
 
 def test_deps_installs_nothing_when_everything_is_there():
