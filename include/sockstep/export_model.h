@@ -12,7 +12,8 @@
  * drawn events are in time order) straight from a second pass over the
  * file, so a diagram of any length is written in constant memory: what a
  * head needs of the items (the SVG's column widths and height) is learnt
- * by the first pass, in `struct svg_plan`.
+ * by the first pass, in `struct svg_plan`.  A page taps that second pass
+ * (x->tap) for the events of its data block.
  */
 #ifndef SOCKSTEP_EXPORT_MODEL_H
 #define SOCKSTEP_EXPORT_MODEL_H
@@ -22,6 +23,7 @@
 
 #include "sockstep/event.h"
 #include "sockstep/export.h"
+#include "sockstep/tracefile.h"
 
 #define LABEL_MAX 240
 #define MAP_MAX 512
@@ -97,6 +99,11 @@ struct exporter {
 	int pos[EXPORT_ACTORS_MAX];   /* actor -> lifeline position */
 	int nlines;
 	struct svg_plan svg;
+	/* Called with every event the streamed drawing pass reads, drawn
+	 * or not (NULL: none): the page writes its data block from it
+	 * rather than read the file a third time. */
+	tracefile_fn tap;
+	void *tap_ctx;
 };
 
 /* A diagram's syntax: the head once, each item in time order, the tail. */

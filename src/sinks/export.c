@@ -590,7 +590,8 @@ static int draw_event(void *ctx, const struct ss_event *ev, long lineno, char *e
 	struct item it;
 	int rc;
 
-	(void)lineno;
+	if (d->x->tap && d->x->tap(d->x->tap_ctx, ev, lineno, err, errsz) < 0)
+		return -1;
 	if (!drawn(d->x->f, ev))
 		return 0;
 	rc = make_item(d->x, ev, d->seq++, &it, err, errsz);

@@ -178,23 +178,50 @@ static int page_event(void *ctx, const struct ss_event *ev, long lineno,
 	return 0;
 }
 
+static int page_events_open(struct page_events *p, FILE *out)
+{
+	p->out = out;
+	p->first = 1;
+	return text_open(&p->one);
+}
+
 /* The events the page steps through, {"events":[...]}, escaped for the
  * data block: read from in at start. */
 static int write_events(FILE *in, long start, const char *name, FILE *out, char *err,
 			size_t errsz)
 {
-	struct page_events p = {out, {0}, 1};
+	struct page_events p;
 	int rc;
 
 	if (fseek(in, start, SEEK_SET) != 0)
 		return export_fail(err, errsz, "%s: %s", name, strerror(errno));
-	if (text_open(&p.one) < 0)
+	if (page_events_open(&p, out) < 0)
 		return export_fail(err, errsz, _("out of memory"));
 	escape_script_json(out, "{\"events\":[");
 	rc = tracefile_read(in, name, page_event, &p, err, errsz);
 	escape_script_json(out, "\n]}");
 	text_free(&p.one);
 	return rc;
+}
+
+/* The same block from the events the drawing pass wrote (escaped) to
+ * held, copied as they are. */
+static int copy_events(FILE *held, FILE *out, char *err, size_t errsz)
+{
+	char chunk[65536];
+	size_t n;
+
+	if (fflush(held) != 0 || ferror(held) || fseek(held, 0, SEEK_SET) != 0)
+		return export_fail(err, errsz, _("cannot write a temporary file: %s"),
+				   strerror(errno));
+	escape_script_json(out, "{\"events\":[");
+	while ((n = fread(chunk, 1, sizeof chunk, held)) > 0)
+		fwrite(chunk, 1, n, out);
+	if (ferror(held))
+		return export_fail(err, errsz, _("cannot read a temporary file: %s"),
+				   strerror(errno));
+	escape_script_json(out, "\n]}");
+	return 0;
 }
 
 /* The script's words in the locale's language, {"key":"..."}, escaped
@@ -322,12 +349,65 @@ static void write_body(FILE *out, const char *name)
 	}
 }
 
+/* A streamed diagram's pass hands the page its events too (x->tap):
+ * they wait, escaped, in an unnamed temporary file (constant memory)
+ * until the diagram is written, and the file is not read a third time.
+ * 0 when tapped; -1 (no temporary file) and the events are read again. */
+static int tap_events(struct exporter *x, struct page_events *p)
+{
+	FILE *held;
+
+	if (!x->streamed || (held = tmpfile()) == NULL)
+		return -1;
+	if (page_events_open(p, held) < 0) {
+		fclose(held);
+		return -1;
+	}
+	x->tap = page_event;
+	x->tap_ctx = p;
+	return 0;
+}
+
+static void untap_events(struct exporter *x, struct page_events *p)
+{
+	if (x->tap == NULL)
+		return;
+	fclose(p->out);
+	text_free(&p->one);
+	x->tap = NULL;
+	x->tap_ctx = NULL;
+}
+
+/* The page's tail: the footer, the words, the events, the script. */
+static int write_tail(struct exporter *x, FILE *in, const char *name, const char *js,
+		      FILE *held, FILE *out, char *err, size_t errsz)
+{
+	char footer[512];
+	int rc;
+
+	snprintf(footer, sizeof footer,
+		 _("Recorded with sockstep %s: every number on this page is what the kernel reported."),
+		 SOCKSTEP_VERSION);
+	fputs("</div></section>\n</main>\n<footer>", out);
+	escape_html(out, footer);
+	fputs("</footer>\n<script type=\"application/json\" id=\"ss-words\">", out);
+	if (write_words(out) < 0)
+		return export_fail(err, errsz, "%s", _("out of memory"));
+	fputs("</script>\n<script type=\"application/json\" id=\"ss-data\">", out);
+	rc = held ? copy_events(held, out, err, errsz)
+		  : write_events(in, x->start, name, out, err, errsz);
+	if (rc == 0)
+		fprintf(out, "</script>\n<script>%s</script>\n</body>\n</html>\n", js);
+	return rc;
+}
+
 /* The page around the diagram x (prepared from in) and the events. */
 static int write_page(struct exporter *x, FILE *in, const char *name, FILE *out,
 		      char *err, size_t errsz)
 {
 	char *css = joined(export_html_style()), *js = joined(export_html_script());
 	char h_svg[SHA256_BASE64_SIZE];
+	struct page_events tapped = {0};
 	int rc = 0;
 
 	if (css == NULL || js == NULL || svg_style_hash(h_svg) < 0)
@@ -336,25 +416,12 @@ static int write_page(struct exporter *x, FILE *in, const char *name, FILE *out,
 		write_head(out, name, css, js, h_svg);
 		write_body(out, name);
 		x->inline_svg = 1;
+		tap_events(x, &tapped);
 		rc = export_write(x, in, out, err, errsz);
 	}
-	if (rc == 0) {
-		char footer[512];
-		snprintf(footer, sizeof footer,
-			 _("Recorded with sockstep %s: every number on this page is what the kernel reported."),
-			 SOCKSTEP_VERSION);
-		fputs("</div></section>\n</main>\n<footer>", out);
-		escape_html(out, footer);
-		fputs("</footer>\n<script type=\"application/json\" id=\"ss-words\">", out);
-		if (write_words(out) < 0)
-			rc = export_fail(err, errsz, "%s", _("out of memory"));
-	}
-	if (rc == 0) {
-		fputs("</script>\n<script type=\"application/json\" id=\"ss-data\">", out);
-		rc = write_events(in, x->start, name, out, err, errsz);
-	}
 	if (rc == 0)
-		fprintf(out, "</script>\n<script>%s</script>\n</body>\n</html>\n", js);
+		rc = write_tail(x, in, name, js, x->tap ? tapped.out : NULL, out, err, errsz);
+	untap_events(x, &tapped);
 	free(css);
 	free(js);
 	return rc;
