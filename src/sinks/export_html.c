@@ -204,9 +204,8 @@ static int write_events(FILE *in, long start, const char *name, FILE *out, char 
 	return rc;
 }
 
-/* The same block from the events the drawing pass wrote (escaped) to
- * held, copied as they are. */
-static int copy_events(FILE *held, FILE *out, char *err, size_t errsz)
+/* What was held in a temporary file, copied to out as it is. */
+static int copy_held(FILE *held, FILE *out, char *err, size_t errsz)
 {
 	char chunk[65536];
 	size_t n;
@@ -214,13 +213,11 @@ static int copy_events(FILE *held, FILE *out, char *err, size_t errsz)
 	if (fflush(held) != 0 || ferror(held) || fseek(held, 0, SEEK_SET) != 0)
 		return export_fail(err, errsz, _("cannot write a temporary file: %s"),
 				   strerror(errno));
-	escape_script_json(out, "{\"events\":[");
 	while ((n = fread(chunk, 1, sizeof chunk, held)) > 0)
 		fwrite(chunk, 1, n, out);
 	if (ferror(held))
 		return export_fail(err, errsz, _("cannot read a temporary file: %s"),
 				   strerror(errno));
-	escape_script_json(out, "\n]}");
 	return 0;
 }
 
@@ -340,7 +337,7 @@ static const struct {
 
 static void write_body(FILE *out, const char *name)
 {
-	fputs("<body>\n<header class=\"ss-bar\">\n<div class=\"ss-brand\">sockstep<span>", out);
+	fputs("<header class=\"ss-bar\">\n<div class=\"ss-brand\">sockstep<span>", out);
 	escape_html(out, name);
 	for (size_t i = 0; i < sizeof body_parts / sizeof body_parts[0]; i++) {
 		fputs(body_parts[i].markup, out);
@@ -349,41 +346,53 @@ static void write_body(FILE *out, const char *name)
 	}
 }
 
-/* A streamed diagram's pass hands the page its events too (x->tap):
- * they wait, escaped, in an unnamed temporary file (constant memory)
- * until the diagram is written, and the file is not read a third time.
- * 0 when tapped; -1 (no temporary file) and the events are read again. */
-static int tap_events(struct exporter *x, struct page_events *p)
+/* A streamed diagram's pass hands the page its events too (x->tap), so
+ * the file is not read a third time: the events go to the page's data
+ * block as they come, and the diagram, which the page shows after them,
+ * waits in an unnamed temporary file (constant memory; a quarter of the
+ * events' size).  The held file, or NULL (not streamed, or no temporary
+ * file): then the events are read again. */
+static FILE *tap_events(struct exporter *x, struct page_events *p, FILE *out)
 {
 	FILE *held;
 
 	if (!x->streamed || (held = tmpfile()) == NULL)
-		return -1;
-	if (page_events_open(p, held) < 0) {
+		return NULL;
+	if (page_events_open(p, out) < 0) {
 		fclose(held);
-		return -1;
+		return NULL;
 	}
 	x->tap = page_event;
 	x->tap_ctx = p;
-	return 0;
+	return held;
 }
 
-static void untap_events(struct exporter *x, struct page_events *p)
+/* The data block, and the diagram into held (or, NULL, out). */
+static int write_events_and_diagram(struct exporter *x, FILE *in, const char *name,
+				    FILE *held, FILE *out, char *err, size_t errsz)
 {
-	if (x->tap == NULL)
-		return;
-	fclose(p->out);
-	text_free(&p->one);
-	x->tap = NULL;
-	x->tap_ctx = NULL;
+	int rc;
+
+	fputs("<script type=\"application/json\" id=\"ss-data\">", out);
+	x->inline_svg = 1;
+	if (held) {
+		escape_script_json(out, "{\"events\":[");
+		rc = export_write(x, in, held, err, errsz);
+		escape_script_json(out, "\n]}");
+	} else {
+		rc = write_events(in, x->start, name, out, err, errsz);
+	}
+	fputs("</script>\n", out);
+	write_body(out, name);
+	if (rc == 0)
+		rc = held ? copy_held(held, out, err, errsz) : export_write(x, in, out, err, errsz);
+	return rc;
 }
 
-/* The page's tail: the footer, the words, the events, the script. */
-static int write_tail(struct exporter *x, FILE *in, const char *name, const char *js,
-		      FILE *held, FILE *out, char *err, size_t errsz)
+/* The page's tail: the footer, the words, the script. */
+static int write_tail(const char *js, FILE *out, char *err, size_t errsz)
 {
 	char footer[512];
-	int rc;
 
 	snprintf(footer, sizeof footer,
 		 _("Recorded with sockstep %s: every number on this page is what the kernel reported."),
@@ -393,35 +402,36 @@ static int write_tail(struct exporter *x, FILE *in, const char *name, const char
 	fputs("</footer>\n<script type=\"application/json\" id=\"ss-words\">", out);
 	if (write_words(out) < 0)
 		return export_fail(err, errsz, "%s", _("out of memory"));
-	fputs("</script>\n<script type=\"application/json\" id=\"ss-data\">", out);
-	rc = held ? copy_events(held, out, err, errsz)
-		  : write_events(in, x->start, name, out, err, errsz);
-	if (rc == 0)
-		fprintf(out, "</script>\n<script>%s</script>\n</body>\n</html>\n", js);
-	return rc;
+	fprintf(out, "</script>\n<script>%s</script>\n</body>\n</html>\n", js);
+	return 0;
 }
 
-/* The page around the diagram x (prepared from in) and the events. */
+/* The page: the events' data block first (the script, last, reads it),
+ * then the markup around the diagram x (prepared from in). */
 static int write_page(struct exporter *x, FILE *in, const char *name, FILE *out,
 		      char *err, size_t errsz)
 {
 	char *css = joined(export_html_style()), *js = joined(export_html_script());
 	char h_svg[SHA256_BASE64_SIZE];
 	struct page_events tapped = {0};
+	FILE *held = NULL;
 	int rc = 0;
 
 	if (css == NULL || js == NULL || svg_style_hash(h_svg) < 0)
 		rc = export_fail(err, errsz, _("out of memory"));
 	if (rc == 0) {
 		write_head(out, name, css, js, h_svg);
-		write_body(out, name);
-		x->inline_svg = 1;
-		tap_events(x, &tapped);
-		rc = export_write(x, in, out, err, errsz);
+		fputs("<body>\n", out);
+		held = tap_events(x, &tapped, out);
+		rc = write_events_and_diagram(x, in, name, held, out, err, errsz);
 	}
 	if (rc == 0)
-		rc = write_tail(x, in, name, js, x->tap ? tapped.out : NULL, out, err, errsz);
-	untap_events(x, &tapped);
+		rc = write_tail(js, out, err, errsz);
+	if (held) {
+		fclose(held);
+		text_free(&tapped.one);
+		x->tap = NULL;
+	}
 	free(css);
 	free(js);
 	return rc;
