@@ -196,6 +196,22 @@ static size_t jr_plain_run(const char *p, const char *end)
 	return (size_t)((const char *)q - p);
 }
 
+/* jr_plain_run, the first room bytes of the run copied to out too. */
+static size_t jr_plain_copy(const char *p, const char *end, char *out, size_t room)
+{
+	const unsigned char *q = (const unsigned char *)p;
+	size_t n = 0;
+
+	while (q < (const unsigned char *)end && (unsigned)(*q - 0x20) < 0x60 && *q != '"' &&
+	       *q != '\\') {
+		if (n < room)
+			out[n] = (char)*q;
+		n++;
+		q++;
+	}
+	return n;
+}
+
 /* Two keys the same: short, so compared here rather than by a call. */
 static int jr_same_key(const char *a, const char *b)
 {
@@ -220,17 +236,18 @@ static int jr_string(struct jr *r, char *out, size_t outsz, int *cut)
 	r->p++;
 	for (;;) {
 		char enc[4];
-		size_t n = jr_plain_run(r->p, r->end);
-		if (n > 0) {
-			if (out != NULL && !truncated) {
-				size_t room = outsz > len + 1 ? outsz - len - 1 : 0;
-				size_t take = n < room ? n : room;
-				memcpy(out + len, r->p, take);
-				len += take;
-				truncated = take < n;
-			}
-			r->p += n;
+		size_t n;
+		if (out != NULL && !truncated) {
+			/* copied as it is scanned: most strings are a few bytes,
+			 * not worth a call to memcpy */
+			size_t room = outsz > len + 1 ? outsz - len - 1 : 0;
+			n = jr_plain_copy(r->p, r->end, out + len, room);
+			len += n < room ? n : room;
+			truncated = n > room;
+		} else {
+			n = jr_plain_run(r->p, r->end);
 		}
+		r->p += n;
 		if (r->p >= r->end)
 			return jr_fail(r, _("unterminated string"));
 		if (*r->p == '"') {
