@@ -33,7 +33,8 @@ enum jsonl_status {
 	JSONL_UNKNOWN_KIND  /* well-formed, of a kind this version does not know */
 };
 
-/* jsonl_parse, returning the status; err says why as text. */
+/* jsonl_parse, returning the status; err says why as text.  On failure
+ * (either) *ev is left unspecified. */
 enum jsonl_status jsonl_parse_status(const char *line, struct ss_event *ev,
 				     char *err, size_t errsz);
 

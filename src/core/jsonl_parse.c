@@ -869,10 +869,10 @@ enum jsonl_status jsonl_parse_status(const char *line, struct ss_event *ev,
 	 * the kind: find the kind first, then read the fields.  Where
 	 * sockstep writes it, second, that takes one pass, not two. */
 	k.kind = jr_early_kind(line, r.end);
-	if (k.kind >= 0 && jr_one_pass(line, r.end, k.kind, &tmp) == 0) {
-		memcpy(ev, &tmp, sizeof(*ev));
+	/* read straight into ev (the caller's, no copy of a whole event a
+	 * line): a line that fails here is read again, the long way */
+	if (k.kind >= 0 && jr_one_pass(line, r.end, k.kind, ev) == 0)
 		return JSONL_OK;
-	}
 	k.kind = -1;
 	if (jr_line(&r, jr_kind_member, &k) != 0)
 		return k.unknown ? JSONL_UNKNOWN_KIND : JSONL_BAD;

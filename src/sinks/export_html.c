@@ -98,20 +98,25 @@ static int slurp(FILE *in, const char *name, struct text *t, char *err, size_t e
  * visible \xNN the terminal shows. */
 static void json_string(FILE *out, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+
 	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	while (*p) {
 		size_t n = escape_text_char((const char *)p);
-		if (n > 0) {
-			fwrite(p, 1, n, out);
-			p += n - 1;
-		} else if (*p == '"' || *p == '\\') {
-			fprintf(out, "\\%c", *p);
-		} else if (*p >= 0x20 && *p < 0x7f) {
-			fputc(*p, out);
-		} else {
-			fprintf(out, "\\\\x%02x", *p);
+		if (n == 0 && *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+			n = 1;
+		if (n > 0) { /* kept as it is: written a run at a time */
+			p += n;
+			continue;
 		}
+		fwrite(run, 1, (size_t)(p - run), out);
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else
+			fprintf(out, "\\\\x%02x", *p);
+		run = ++p;
 	}
+	fwrite(run, 1, (size_t)(p - run), out);
 	fputc('"', out);
 }
 
