@@ -170,7 +170,7 @@ def test_ui_zh_question_box_and_help_screen_fit_80x24():
         assert "客户端套接字处于哪个 TCP 状态" in s, s
         assert "你的答案" in s, s
         t.keys("ESTABLISHED", "Enter")
-        s = t.wait_screen(lambda s: "正确" in s, what="the verdict, in Chinese")
+        s = t.wait_screen(lambda s: "答对" in s, what="the verdict, in Chinese")
         check_fits(s, 80, 24)
         t.keys("?")
         s = t.wait_screen(lambda s: "执行下一步" in s and "本帮助" in s,
@@ -193,7 +193,7 @@ def test_ui_zh_presenter_mode_fits_80x24_and_120x40():
         try:
             t.wait_screen(lambda s: "服务器" in s)
             t.keys("p")
-            t.wait_screen(lambda s: "演示者" in lines_of(s)[0], what="presenter mode")
+            t.wait_screen(lambda s: "演示" in lines_of(s)[0], what="presenter mode")
             for _ in range(6):
                 s = press(t)
                 check_fits(s, w, h)
