@@ -57,65 +57,6 @@ static void check_text(const char *text, size_t outsz)
 		abort();
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* The HTML writers, on the input as a string. */
-static void check_html_writers(const char *text)
-{
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&buf, &n);
-
-	if (f == NULL)
-		abort();
-	escape_html(f, text);
-	fclose(f);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)buf[i] < 0x20 || (unsigned char)buf[i] > 0x7e ||
-		    strchr("<>\"'", buf[i]))
-			abort();
-	free(buf);
-	f = open_memstream(&buf, &n);
-	if (f == NULL)
-		abort();
-	escape_script_json(f, text);
-	fclose(f);
-	if (memchr(buf, '<', n) || memchr(buf, '>', n) || memchr(buf, '&', n))
-		abort();
-	free(buf);
-}
-
-/* escape_text's output: ASCII controls never, and every byte >= 0x80
- * part of a whole character that takes columns. */
-static void check_text(const char *text, size_t outsz)
-{
-	char out[256];
-	mbstate_t st;
-
-	memset(out, 'Z', sizeof out);
-	escape_text(out, outsz, text);
-	if (outsz == 0)
-		return;
-	size_t n = strnlen(out, outsz);
-	if (n >= outsz || (outsz < sizeof out && out[outsz] != 'Z'))
-		abort();
-	memset(&st, 0, sizeof st);
-	for (size_t i = 0; i < n;) {
-		unsigned char c = (unsigned char)out[i];
-		wchar_t wc;
-		if (c < 0x80) {
-			if (c < 0x20 || c == 0x7f)
-				abort();
-			i++;
-			continue;
-		}
-		size_t k = mbrtowc(&wc, out + i, n - i, &st);
-		if (k == (size_t)-1 || k == (size_t)-2 || k == 0 || wcwidth(wc) <= 0)
-			abort();
-		i += k;
-	}
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 

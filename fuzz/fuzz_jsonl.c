@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sockstep/escape.h"
 #include "sockstep/jsonl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -88,10 +89,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (err[0] == '\0') {
 		abort(); /* a failure always says why */
 	} else {
-		/* ... in printable ASCII, whatever the line quoted in it */
-		for (const char *p = err; *p; p++)
-			if (*p < 0x20 || *p > 0x7e)
-				abort();
+		/* ... in printable text (ASCII, or whole safe characters:
+		 * escape_text), whatever the line quoted in it */
+		if (!escape_text_clean(err))
+			abort();
 	}
 	free(line);
 	return 0;

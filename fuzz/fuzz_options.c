@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sockstep/escape.h"
 #include "sockstep/options.h"
 
 #define ARGS_MAX 24
@@ -41,10 +42,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t n = strlen(o.error);
 		if (n == 0 || n >= sizeof o.error)
 			abort();
-		for (size_t i = 0; i < n; i++)
-			if ((unsigned char)o.error[i] < 0x20 ||
-			    (unsigned char)o.error[i] > 0x7e)
-				abort();
+		/* printable text: ASCII, or whole safe characters of a
+		 * translation or of what it quotes (escape_text) */
+		if (!escape_text_clean(o.error))
+			abort();
 	}
 	free(buf);
 	return 0;

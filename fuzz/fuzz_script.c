@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sockstep/escape.h"
 #include "sockstep/lesson.h"
 #include "sockstep/script.h"
 
@@ -54,10 +55,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			p++;
 		if (*p != ':')
 			abort();
-		/* ... and quotes the lesson escaped: printable ASCII only */
-		for (p = err; *p; p++)
-			if (*p < 0x20 || *p > 0x7e)
-				abort();
+		/* ... and quotes the lesson escaped: printable text only
+		 * (ASCII, or whole safe characters: escape_text) */
+		if (!escape_text_clean(err))
+			abort();
 		script_free(&sc); /* must be safe after a failure too */
 	}
 	free(text);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sockstep/escape.h"
 #include "sockstep/export.h"
 #include "sockstep/export_html.h"
 #include "sockstep/filter.h"
@@ -19,14 +20,22 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Printable text: ASCII, or whole safe characters (escape_text keeps a
+ * lesson's or a translation's UTF-8), line by line. */
 static void printable(const char *s, size_t n, int newlines)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '\n' && newlines)
+	size_t start = 0;
+
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && !(s[i] == '\n' && newlines))
 			continue;
-		if (c < 0x20 || c > 0x7e)
+		char *line = strndup(s + start, i - start);
+		if (line == NULL)
 			abort();
+		if (strlen(line) != i - start || !escape_text_clean(line))
+			abort();
+		free(line);
+		start = i + 1;
 	}
 }
 
