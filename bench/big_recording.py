@@ -6,7 +6,7 @@ its lines over and over, times shifted, step numbers continued, as a
 server serving client after client would record it), then runs, one
 process each:
   sockstep replay FILE --headless --format jsonl   (every event played)
-  sockstep export --format mermaid FILE            (a diagram of it)
+  sockstep export --format F FILE     (a diagram of it: mermaid, svg, html)
 and prints, for each, the seconds it took and its peak memory (the
 kernel's ru_maxrss of that child), or how it refused; and for replay the
 time to its first step (what the UI waits before it can draw: the load).
@@ -83,7 +83,8 @@ def main():
     replay = [sockstep, "replay", path, "--headless", "--format", "jsonl"]
     print(f"load     events {n} first_step_seconds {first_step(replay):.3f}")
     measure("replay", replay, n)
-    measure("export", [sockstep, "export", "--format", "mermaid", path], n)
+    for fmt in ("mermaid", "svg", "html"):
+        measure(fmt, [sockstep, "export", "--format", fmt, path], n)
     os.unlink(path)
     return 0
 

@@ -81,13 +81,15 @@ trace_configs() {
 		"$sockstep" trace --headless --format jsonl -- "$tmp/plain_server" @PORT@ @K@
 }
 
-# run_config I: seconds the client took for K exchanges against config I.
+# run_config I: seconds the client took for K exchanges against config I,
+# then the CPU seconds the server used (bench/cputime.py).
 run_config() {
 	local i=$1 port secs rc cmd
 	port=$(fresh_port)
 	cmd=${commands[$i]//@PORT@/$port}
 	cmd=${cmd//@K@/$k}
-	eval "$cmd" >/dev/null 2>"$tmp/server.err" &
+	# the server's CPU time (its processes', user + system) to $tmp/cpu
+	eval "python3 $root/bench/cputime.py $tmp/cpu $cmd" >/dev/null 2>"$tmp/server.err" &
 	local pid=$!
 	if ! secs=$("$tmp/client" "$port" "$k" 20); then
 		echo "bench: ${labels[$i]}: the client failed" >&2
@@ -99,7 +101,7 @@ run_config() {
 	wait "$pid"
 	rc=$?
 	[ $rc -eq 0 ] || { echo "bench: ${labels[$i]}: server exit $rc" >&2; head -3 "$tmp/server.err" >&2; }
-	echo "$secs"
+	echo "$secs $(cat "$tmp/cpu" 2>/dev/null || echo 0)"
 }
 
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
@@ -108,7 +110,7 @@ minimum() { tr ' ' '\n' | grep . | sort -g | head -1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
 bench_trace() {
-	local reps=${BENCH_REPEAT:-7} r i secs base med verdict best base_best
+	local reps=${BENCH_REPEAT:-7} r i secs cpu base med verdict best base_best cmed cbase
 	echo
 	echo "== cost of seeing the calls: $k sequential seed exchanges (connect, send \"1\", recv, close)"
 	echo "   $reps runs each, configurations alternated; ratio = median time / median time of the plain C server"
@@ -119,26 +121,34 @@ bench_trace() {
 	# sock_diag dumps walk every TCP socket of the machine: the table's cost
 	# grows with them (each run leaves K TIME_WAITs for 60 s).
 	echo "   TCP sockets on this machine now: $(($(wc -l </proc/net/tcp) + $(wc -l </proc/net/tcp6) - 2))"
-	local times=()
+	local times=() cpus=()
 	for ((r = 0; r < reps; r++)); do
 		for i in "${!labels[@]}"; do
-			secs=$(run_config "$i") || return 1
+			read -r secs cpu < <(run_config "$i") || return 1
+			[ -n "$secs" ] || return 1
 			times[$i]="${times[$i]:-} $secs"
+			cpus[$i]="${cpus[$i]:-} $cpu"
 		done
 	done
-	printf '  %-46s %9s %10s %7s %7s  %s\n' configuration "median s" exchanges/s ratio "best" target
+	# cpu: the server's processes' user + system time per exchange, fixed
+	# costs (start, port checks) included
+	printf '  %-46s %9s %10s %7s %7s %9s %6s  %s\n' configuration "median s" exchanges/s ratio "best" \
+		"cpu us/ex" "ratio" target
 	for i in "${!labels[@]}"; do
 		med=$(echo "${times[$i]}" | median)
 		best=$(echo "${times[$i]}" | minimum)
-		[ "$i" -eq 0 ] && base=$med && base_best=$best
+		cmed=$(echo "${cpus[$i]}" | median)
+		[ "$i" -eq 0 ] && base=$med && base_best=$best && cbase=$cmed
 		verdict=""
 		if [ "${targets[$i]}" != "-" ]; then
 			verdict=$(awk -v r="$(ratio "$med" "$base")" -v t="${targets[$i]}" \
 				'BEGIN { printf "<= %s: %s", t, (r <= t ? "met" : "NOT met") }')
 		fi
-		printf '  %-46s %9.4f %10.0f %7s %7s  %s\n' "${labels[$i]}" "$med" \
+		printf '  %-46s %9.4f %10.0f %7s %7s %9.1f %6s  %s\n' "${labels[$i]}" "$med" \
 			"$(awk -v k="$k" -v s="$med" 'BEGIN { print (s > 0 ? k / s : 0) }')" \
-			"$(ratio "$med" "$base")" "$(ratio "$best" "$base_best")" "$verdict"
+			"$(ratio "$med" "$base")" "$(ratio "$best" "$base_best")" \
+			"$(awk -v k="$k" -v c="$cmed" 'BEGIN { print c * 1e6 / k }')" \
+			"$(ratio "$cmed" "$cbase")" "$verdict"
 	done
 }
 

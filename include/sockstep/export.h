@@ -10,7 +10,7 @@
  * flags and relative seq/ack/len as tcpdump writes them ("S. seq 0 ack 1").
  * Calls and packets appear in time order.  Three outputs: Mermaid and
  * PlantUML text (rendered by repository pages and note tools) and a
- * standalone SVG drawn here.  Text from the trace is untrusted (peer data,
+ * standalone SVG drawn here (export_model.h: how they are written).  Text from the trace is untrusted (peer data,
  * hand-edited traces) and is escaped for each target's syntax.
  */
 #ifndef SOCKSTEP_EXPORT_H
@@ -21,9 +21,9 @@
 #include "sockstep/filter.h"
 
 /* A diagram drawn from memory longer than this is refused: filter the
- * trace first.  Mermaid and PlantUML of a seekable file whose drawn events
- * are in time order (as sockstep records them) are streamed instead: the
- * file read twice, nothing kept, any length. */
+ * trace first.  A seekable file whose drawn events are in time order (as
+ * sockstep records them) is streamed instead, in every format: the file
+ * read twice, nothing kept per event, any length. */
 #define EXPORT_ITEMS_MAX 20000
 /* Lifelines (actors, plus "remote" for addresses no actor owns). */
 #define EXPORT_ACTORS_MAX 16

@@ -10,7 +10,8 @@
  * style sheets, named by their SHA-256: no network, no other script, no
  * inline event handler.  Trace text reaches the page only through
  * escape_html (the title), escape_script_json (the data block) and the
- * script's textContent.  The page grows linearly with the trace.
+ * script's textContent.  The page grows linearly with the trace; making
+ * it takes constant memory.
  */
 #ifndef SOCKSTEP_EXPORT_HTML_H
 #define SOCKSTEP_EXPORT_HTML_H
@@ -19,7 +20,9 @@
 #include <stdio.h>
 #include "sockstep/filter.h"
 
-/* A trace longer than this is refused (the page holds all of it). */
+/* A trace from a pipe longer than this is refused: it is read whole, to
+ * be read three times (a file is read three times where it is, and
+ * written to the page one event at a time: any length). */
 #define EXPORT_HTML_INPUT_MAX (32L * 1024 * 1024)
 
 /* Read the JSONL trace in (name is used in messages and as the title) and

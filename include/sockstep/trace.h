@@ -4,7 +4,10 @@
  * Each trace_* function performs the real syscall, then asks the kernel
  * about the socket (getsockname, getpeername, TCP_INFO, FIONREAD, fstat for
  * the inode) and hands one SS_EV_CALL event to the emit callback.  Nothing
- * in the event is computed by us.  With tracing off (the benchmarks'
+ * in the event is computed by us; what the kernel said once and cannot
+ * change is not asked again (an fd's type and inode; a connected TCP
+ * socket's addresses while TCP_INFO, asked after every call, says the
+ * connection is still there).  With tracing off (the benchmarks'
  * baseline) only the syscall runs, but a failed call is still reported:
  * the director must stop a script whose bind() failed.
  */
@@ -24,6 +27,18 @@ struct trace_fd_facts {
 
 #define TRACE_FDS 64 /* fds whose facts are kept; above, asked every time */
 
+/* A connected TCP socket's addresses, as the kernel gave them after a
+ * call: they cannot change until the connection ends (TCP_INFO says
+ * CLOSE), and only connect, bind, listen or sendto can start another, so
+ * a call that is none of these asks TCP_INFO alone while the socket stays
+ * connected (trace.c). */
+struct trace_fd_addrs {
+	int known;
+	int family;
+	char local[SS_ADDR_MAX];
+	char peer[SS_ADDR_MAX];
+};
+
 /* Zeroed by the caller before use; fds the actor opens and closes go
  * through trace_socket, trace_accept and trace_close only. */
 struct trace_ctx {
@@ -33,6 +48,7 @@ struct trace_ctx {
 	void (*emit)(void *emit_ctx, const struct ss_event *ev);
 	void *emit_ctx;
 	struct trace_fd_facts fds[TRACE_FDS];
+	struct trace_fd_addrs addrs[TRACE_FDS];
 };
 
 /* Names used in events for the socket operated on / created (may be NULL). */

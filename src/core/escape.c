@@ -244,6 +244,14 @@ void escape_html(FILE *out, const char *in)
 void escape_script_json(FILE *out, const char *in)
 {
 	for (const unsigned char *p = (const unsigned char *)(in ? in : ""); *p; p++) {
+		/* the bytes written as they are, a run at a time */
+		size_t plain = strcspn((const char *)p, "<>&\xe2");
+		if (plain > 0) {
+			fwrite(p, 1, plain, out);
+			p += plain;
+			if (*p == '\0')
+				break;
+		}
 		if (*p == '<')
 			fputs("\\u003c", out);
 		else if (*p == '>')

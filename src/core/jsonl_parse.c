@@ -184,8 +184,32 @@ static int jr_char(struct jr *r, char enc[4], size_t *n)
 	return 0;
 }
 
+/* The length of the run of bytes at p that stand for themselves in a
+ * string: ASCII from the space on, but the quote and the backslash. */
+static size_t jr_plain_run(const char *p, const char *end)
+{
+	const unsigned char *q = (const unsigned char *)p;
+
+	while (q < (const unsigned char *)end && (unsigned)(*q - 0x20) < 0x60 && *q != '"' &&
+	       *q != '\\')
+		q++;
+	return (size_t)((const char *)q - p);
+}
+
+/* Two keys the same: short, so compared here rather than by a call. */
+static int jr_same_key(const char *a, const char *b)
+{
+	while (*a != '\0' && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
 /* Decode a JSON string into out (NUL-terminated; out may be NULL to
- * skip).  Too long a value is cut at a character boundary and *cut set. */
+ * skip).  Too long a value is cut at a character boundary and *cut set.
+ * Plain runs are copied whole (most strings are nothing else); escapes
+ * and UTF-8 go character by character. */
 static int jr_string(struct jr *r, char *out, size_t outsz, int *cut)
 {
 	size_t len = 0;
@@ -196,7 +220,17 @@ static int jr_string(struct jr *r, char *out, size_t outsz, int *cut)
 	r->p++;
 	for (;;) {
 		char enc[4];
-		size_t n;
+		size_t n = jr_plain_run(r->p, r->end);
+		if (n > 0) {
+			if (out != NULL && !truncated) {
+				size_t room = outsz > len + 1 ? outsz - len - 1 : 0;
+				size_t take = n < room ? n : room;
+				memcpy(out + len, r->p, take);
+				len += take;
+				truncated = take < n;
+			}
+			r->p += n;
+		}
 		if (r->p >= r->end)
 			return jr_fail(r, _("unterminated string"));
 		if (*r->p == '"') {
@@ -255,10 +289,13 @@ static int jr_number(struct jr *r, struct jnum *n)
 	} else {
 		while (is_digit(jr_peek(r))) {
 			unsigned d = (unsigned)(*r->p++ - '0');
-			if (n->mag > (ULLONG_MAX - d) / 10)
+			unsigned long long m;
+			/* mag * 10 + d past ULLONG_MAX (no division a digit) */
+			if (__builtin_mul_overflow(n->mag, 10ULL, &m) ||
+			    __builtin_add_overflow(m, (unsigned long long)d, &m))
 				n->overflow = 1;
 			else
-				n->mag = n->mag * 10 + d;
+				n->mag = m;
 			if (sig < 19) {
 				mant = mant * 10 + d;
 				sig++;
@@ -666,7 +703,7 @@ struct kind_ctx {
 static int jr_kind_member(struct jr *r, const char *key, void *ctx)
 {
 	struct kind_ctx *k = ctx;
-	if (strcmp(key, "kind") != 0)
+	if (!jr_same_key(key, "kind"))
 		return jr_skip_value(r, 1);
 	char name[SS_NAME_MAX];
 	const char *at = r->p;
@@ -683,15 +720,44 @@ static int jr_kind_member(struct jr *r, const char *key, void *ctx)
 	return 0;
 }
 
+/* The event being read, and where in the common table and the kind's
+ * the next key most likely is: jsonl_format writes them in table order,
+ * so a trace sockstep wrote finds each key at the first comparison. */
+struct event_ctx {
+	struct ss_event *ev;
+	const struct jf_table *tables[2];
+	size_t next[2];
+	int kinds; /* "kind" members seen */
+};
+
+/* key's field, or NULL.  Keys are unique across the two tables, so the
+ * field is the one jf_find gives, whichever table is asked first. */
+static const struct jf_field *jr_find(struct event_ctx *c, const char *key)
+{
+	for (int t = 0; t < 2; t++) {
+		const struct jf_table *tb = c->tables[t];
+		if (c->next[t] < tb->count && jr_same_key(tb->fields[c->next[t]].key, key))
+			return &tb->fields[c->next[t]++];
+	}
+	for (int t = 0; t < 2; t++) {
+		const struct jf_field *f = jf_find(c->tables[t], key);
+		if (f != NULL) {
+			c->next[t] = (size_t)(f - c->tables[t]->fields) + 1;
+			return f;
+		}
+	}
+	return NULL;
+}
+
 static int jr_event_member(struct jr *r, const char *key, void *ctx)
 {
-	struct ss_event *ev = ctx;
-	const struct jf_field *f = jf_find(jf_common(), key);
-	if (f == NULL)
-		f = jf_find(jf_of_kind(ev->kind), key);
+	struct event_ctx *c = ctx;
+	const struct jf_field *f = jr_find(c, key);
+
 	if (f == NULL)
 		return jr_skip_value(r, 1); /* newer traces may carry more */
-	return jr_field(r, ev, f);
+	c->kinds += f->type == JF_KIND;
+	return jr_field(r, c->ev, f);
 }
 
 /* The whole line is one object and nothing but whitespace after it. */
@@ -708,11 +774,70 @@ static int jr_line(struct jr *r, jr_member_fn fn, void *ctx)
 	return 0;
 }
 
+/* A member's key, then its colon: 0 if it was key. */
+static int jr_key_is(struct jr *r, const char *key)
+{
+	char got[32];
+
+	jr_ws(r);
+	if (jr_string(r, got, sizeof got, NULL) != 0 || !jr_same_key(got, key))
+		return -1;
+	jr_ws(r);
+	if (jr_peek(r) != ':')
+		return -1;
+	r->p++;
+	jr_ws(r);
+	return 0;
+}
+
+/* The kind where jsonl_format writes it, {"t":NUMBER,"kind":"NAME", read
+ * without a pass over the whole line; -1 for a line not so (or an
+ * unknown kind): the caller then takes the long way. */
+static int jr_early_kind(const char *line, const char *end)
+{
+	struct jr r = {.start = line, .p = line, .end = end}; /* no messages */
+	struct jnum n;
+	char name[SS_NAME_MAX];
+
+	jr_ws(&r);
+	if (jr_peek(&r) != '{')
+		return -1;
+	r.p++;
+	if (jr_key_is(&r, "t") != 0 || jr_number(&r, &n) != 0)
+		return -1;
+	jr_ws(&r);
+	if (jr_peek(&r) != ',')
+		return -1;
+	r.p++;
+	if (jr_key_is(&r, "kind") != 0 || jr_string(&r, name, sizeof name, NULL) != 0)
+		return -1;
+	return event_kind_from_name(name);
+}
+
+/* The fields of a line whose kind jr_early_kind found, read in one pass.
+ * 0 only when the two passes of the long way would give this very event:
+ * the line is whole (the typed reading is stricter than the skipping)
+ * and has one kind, so nothing differs but the time; else -1 and the
+ * long way gives its result and its message. */
+static int jr_one_pass(const char *line, const char *end, int kind, struct ss_event *ev)
+{
+	struct jr r = {.start = line, .p = line, .end = end}; /* no messages */
+	struct event_ctx ec = {.ev = ev};
+
+	event_init(ev, (enum ss_kind)kind);
+	ec.tables[0] = jf_common();
+	ec.tables[1] = jf_of_kind(kind);
+	if (jr_line(&r, jr_event_member, &ec) != 0 || ec.kinds != 1)
+		return -1;
+	return 0;
+}
+
 enum jsonl_status jsonl_parse_status(const char *line, struct ss_event *ev,
 				     char *err, size_t errsz)
 {
 	struct jr r = { .start = line, .p = line, .err = err, .errsz = errsz };
 	struct kind_ctx k = { -1, 0 };
+	struct event_ctx ec = { 0 };
 	struct ss_event tmp;
 
 	if (err != NULL && errsz > 0)
@@ -724,7 +849,14 @@ enum jsonl_status jsonl_parse_status(const char *line, struct ss_event *ev,
 	r.end = line + strlen(line);
 
 	/* Fields may come in any order, but what "local" means depends on
-	 * the kind: find the kind first, then read the fields. */
+	 * the kind: find the kind first, then read the fields.  Where
+	 * sockstep writes it, second, that takes one pass, not two. */
+	k.kind = jr_early_kind(line, r.end);
+	if (k.kind >= 0 && jr_one_pass(line, r.end, k.kind, &tmp) == 0) {
+		memcpy(ev, &tmp, sizeof(*ev));
+		return JSONL_OK;
+	}
+	k.kind = -1;
 	if (jr_line(&r, jr_kind_member, &k) != 0)
 		return k.unknown ? JSONL_UNKNOWN_KIND : JSONL_BAD;
 	if (k.kind < 0) {
@@ -734,7 +866,10 @@ enum jsonl_status jsonl_parse_status(const char *line, struct ss_event *ev,
 	}
 	event_init(&tmp, (enum ss_kind)k.kind);
 	r.p = line;
-	if (jr_line(&r, jr_event_member, &tmp) != 0)
+	ec.ev = &tmp;
+	ec.tables[0] = jf_common();
+	ec.tables[1] = jf_of_kind(k.kind);
+	if (jr_line(&r, jr_event_member, &ec) != 0)
 		return JSONL_BAD;
 	memcpy(ev, &tmp, sizeof(*ev)); /* padding too: callers may memcmp */
 	return JSONL_OK;

@@ -43,6 +43,7 @@ struct actor {
 	unsigned char last_recv[SCRIPT_DATA_MAX];
 	long last_recv_len;
 	int batch;    /* running free: reports wait in out[] until a flush */
+	int lingers;  /* a step set SO_LINGER (an accepted socket inherits it) */
 	int failed;   /* the last call of the step failed */
 	int aborted;  /* the step could not even be made (a note said why) */
 	size_t nout;  /* records in out[] */
@@ -96,7 +97,7 @@ static int ready(int fd, short events)
  * Asked of the kernel (poll, SO_LINGER) only when running free: flushing
  * before a call that returns at once is the cost being saved, flushing
  * before one that sleeps is free. */
-static int may_block(const struct ss_step *st, int fd)
+static int may_block(const struct actor *a, const struct ss_step *st, int fd)
 {
 	struct linger lg = {0, 0};
 	socklen_t len = sizeof lg;
@@ -110,7 +111,8 @@ static int may_block(const struct ss_step *st, int fd)
 	case SS_CALL_SENDTO:
 		return !(st->flags & MSG_DONTWAIT) && !ready(fd, POLLOUT);
 	case SS_CALL_CLOSE:
-		return getsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, &len) == 0 &&
+		/* only the actor's own steps can set it: not asked until one did */
+		return a->lingers && getsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, &len) == 0 &&
 		       lg.l_onoff && lg.l_linger > 0;
 	case SS_CALL_CONNECT:
 	case SS_CALL_SLEEP:
@@ -244,6 +246,7 @@ static void do_option(struct actor *a, const struct ss_step *st, int fd,
 				 sizeof tv, args);
 	} else if (st->optname == SO_LINGER) {
 		struct linger lg = {.l_onoff = (int)st->num, .l_linger = (int)st->num2};
+		a->lingers = 1;
 		snprintf(args, sizeof args, "SO_LINGER, {%d, %d}", lg.l_onoff,
 			 lg.l_linger);
 		trace_setsockopt(&a->trace, n, fd, st->level, st->optname, &lg,
@@ -578,7 +581,7 @@ static void run_step(struct actor *a, int idx, const char *resolved)
 		}
 	}
 	emit_simple(a, SS_EV_BEGIN, st, idx + 1, begin_args(st, addr, why, sizeof why), fd);
-	if (a->batch && may_block(st, fd))
+	if (a->batch && may_block(a, st, fd))
 		flush(a);
 	perform(a, st, idx, fd, &ss, sslen);
 }

@@ -185,12 +185,30 @@ void trace_describe_with(int fd, const struct trace_fd_facts *f,
 				  sizeof c->peer);
 }
 
+/* A TCP state in which the socket has its connection (inet_getname:
+ * not closed, listening or still connecting). */
+static int connected(int state)
+{
+	return state >= 0 && state != TCP_LISTEN && state != TCP_CLOSE && state != TCP_SYN_SENT;
+}
+
+/* How much a call may have changed of its socket's addresses. */
+enum describe_how {
+	ASK_ALL,   /* socket, bind, listen, connect, sendto: anything */
+	SAME_CONN, /* no other call: a connection stays the one it was */
+};
+
 /* The same, the fd's type and inode asked once per fd the actor opened
  * (socket, accept) and forgotten when it is closed: a call on the fd
- * costs three questions to the kernel instead of five. */
-static void describe(struct trace_ctx *t, int fd, struct ss_call_event *c)
+ * costs three questions to the kernel instead of five.  After a
+ * SAME_CONN call on a socket known connected, one (TCP_INFO): while it
+ * says the connection is still there, its addresses are the ones the
+ * kernel gave before. */
+static void describe(struct trace_ctx *t, int fd, struct ss_call_event *c,
+		     enum describe_how how)
 {
 	struct trace_fd_facts here;
+	struct trace_fd_addrs *a;
 
 	if (fd < 0)
 		return;
@@ -199,9 +217,29 @@ static void describe(struct trace_ctx *t, int fd, struct ss_call_event *c)
 		trace_describe_with(fd, &here, c);
 		return;
 	}
+	a = &t->addrs[fd];
+	if (how == SAME_CONN && a->known && t->fds[fd].known) {
+		c->type = t->fds[fd].type;
+		c->inode = t->fds[fd].inode;
+		c->family = a->family;
+		if (connected(trace_tcp_state(fd, c))) {
+			memcpy(c->local, a->local, sizeof c->local);
+			memcpy(c->peer, a->peer, sizeof c->peer);
+			return;
+		}
+		c->state = c->queue = c->backlog = -1; /* asked again below */
+	}
 	if (!t->fds[fd].known)
 		trace_ask_fd_facts(fd, &t->fds[fd]);
 	trace_describe_with(fd, &t->fds[fd], c);
+	a->known = t->fds[fd].known && t->fds[fd].type == SOCK_STREAM &&
+		   (c->family == AF_INET || c->family == AF_INET6) && connected(c->state) &&
+		   c->local[0] && c->peer[0];
+	if (a->known) {
+		a->family = c->family;
+		memcpy(a->local, c->local, sizeof a->local);
+		memcpy(a->peer, c->peer, sizeof a->peer);
+	}
 }
 
 void trace_describe_socket(int fd, struct ss_call_event *c)
@@ -217,7 +255,7 @@ void trace_describe_socket(int fd, struct ss_call_event *c)
 static void forget_fd(struct trace_ctx *t, int fd)
 {
 	if (fd >= 0 && fd < TRACE_FDS)
-		t->fds[fd].known = 0;
+		t->fds[fd].known = t->addrs[fd].known = 0;
 }
 
 static void emit(struct trace_ctx *t, struct ss_event *ev)
@@ -243,10 +281,10 @@ static void keep_data(struct ss_call_event *c, const void *buf, long n)
 /* Fill in what the kernel says about fd after the call, hand the event
  * on, and leave errno as the call left it. */
 static long report(struct trace_ctx *t, struct ss_event *ev, int fd, long rc,
-		   int err)
+		   int err, enum describe_how how)
 {
 	set_result(ev, rc, err);
-	describe(t, fd, &ev->u.call);
+	describe(t, fd, &ev->u.call, how);
 	emit(t, ev);
 	errno = err;
 	return rc;
@@ -264,7 +302,7 @@ int trace_socket(struct trace_ctx *t, const struct trace_names *n, int family,
 		return fd;
 	event_start(t, &ev, "socket", n, -1);
 	set_result(&ev, fd, err);
-	describe(t, fd, &ev.u.call);
+	describe(t, fd, &ev.u.call, ASK_ALL);
 	ev.u.call.family = family;
 	ev.u.call.type = type;
 	snprintf(ev.u.call.args, sizeof ev.u.call.args, "%s, %s",
@@ -291,7 +329,7 @@ int trace_bind(struct trace_ctx *t, const struct trace_names *n, int fd,
 		return rc;
 	event_start(t, &ev, "bind", n, fd);
 	trace_format_addr(sa, len, ev.u.call.args, sizeof ev.u.call.args);
-	return (int)report(t, &ev, fd, rc, err);
+	return (int)report(t, &ev, fd, rc, err, ASK_ALL);
 }
 
 int trace_listen(struct trace_ctx *t, const struct trace_names *n, int fd,
@@ -305,7 +343,21 @@ int trace_listen(struct trace_ctx *t, const struct trace_names *n, int fd,
 		return rc;
 	event_start(t, &ev, "listen", n, fd);
 	snprintf(ev.u.call.args, sizeof ev.u.call.args, "backlog=%d", backlog);
-	return (int)report(t, &ev, fd, rc, err);
+	return (int)report(t, &ev, fd, rc, err, ASK_ALL);
+}
+
+/* accept's new socket has its listener's type (inet_accept makes it
+ * with the listener's): only its inode is asked. */
+static void accepted_facts(struct trace_ctx *t, int lfd, int nfd)
+{
+	struct stat st;
+
+	if (lfd < 0 || lfd >= TRACE_FDS || nfd < 0 || nfd >= TRACE_FDS || !t->fds[lfd].known ||
+	    fstat(nfd, &st) != 0)
+		return;
+	t->fds[nfd].known = 1;
+	t->fds[nfd].type = t->fds[lfd].type;
+	t->fds[nfd].inode = (unsigned long)st.st_ino;
 }
 
 int trace_accept(struct trace_ctx *t, const struct trace_names *n, int fd)
@@ -318,14 +370,15 @@ int trace_accept(struct trace_ctx *t, const struct trace_names *n, int fd)
 	forget_fd(t, nfd);
 	if (!t->enabled && nfd >= 0)
 		return nfd;
+	accepted_facts(t, fd, nfd);
 	event_start(t, &ev, "accept", n, fd);
 	set_result(&ev, nfd, err);
 	if (nfd >= 0) {
 		/* Read the new socket's own addresses: accept()'s address
 		 * argument is the peer's, a trap tracers fell into. */
-		describe(t, nfd, &ev.u.call);
+		describe(t, nfd, &ev.u.call, ASK_ALL);
 	} else {
-		describe(t, fd, &ev.u.call);
+		describe(t, fd, &ev.u.call, ASK_ALL);
 	}
 	memset(&listener, 0, sizeof listener);
 	listener.queue = listener.backlog = -1;
@@ -348,7 +401,7 @@ int trace_connect(struct trace_ctx *t, const struct trace_names *n, int fd,
 		return rc;
 	event_start(t, &ev, "connect", n, fd);
 	trace_format_addr(sa, len, ev.u.call.args, sizeof ev.u.call.args);
-	return (int)report(t, &ev, fd, rc, err);
+	return (int)report(t, &ev, fd, rc, err, ASK_ALL);
 }
 
 static void data_args(struct ss_event *ev, size_t len, int flags)
@@ -361,7 +414,7 @@ static void data_args(struct ss_event *ev, size_t len, int flags)
 }
 
 static void data_after(struct trace_ctx *t, int fd, struct ss_event *ev, long n, int err,
-		       const void *buf, size_t buflen)
+		       const void *buf, size_t buflen, enum describe_how how)
 {
 	int unread = 0;
 
@@ -369,7 +422,7 @@ static void data_after(struct trace_ctx *t, int fd, struct ss_event *ev, long n,
 	ev->u.call.bytes = n >= 0 ? n : -1;
 	if (n > 0)
 		keep_data(&ev->u.call, buf, (long)buflen < n ? (long)buflen : n);
-	describe(t, fd, &ev->u.call);
+	describe(t, fd, &ev->u.call, how);
 	if (ioctl(fd, FIONREAD, &unread) == 0)
 		ev->u.call.unread = unread;
 }
@@ -387,7 +440,7 @@ long trace_send(struct trace_ctx *t, const struct trace_names *n, int fd,
 		return rc;
 	event_start(t, &ev, "send", n, fd);
 	data_args(&ev, len, flags);
-	data_after(t, fd, &ev, rc, err, buf, len);
+	data_after(t, fd, &ev, rc, err, buf, len, SAME_CONN);
 	emit(t, &ev);
 	errno = err;
 	return rc;
@@ -404,7 +457,7 @@ long trace_recv(struct trace_ctx *t, const struct trace_names *n, int fd,
 		return rc;
 	event_start(t, &ev, "recv", n, fd);
 	data_args(&ev, size, flags);
-	data_after(t, fd, &ev, rc, err, buf, size);
+	data_after(t, fd, &ev, rc, err, buf, size, SAME_CONN);
 	emit(t, &ev);
 	errno = err;
 	return rc;
@@ -423,7 +476,7 @@ long trace_sendto(struct trace_ctx *t, const struct trace_names *n, int fd,
 		return rc;
 	event_start(t, &ev, "sendto", n, fd);
 	trace_format_addr(sa, salen, to, sizeof to);
-	data_after(t, fd, &ev, rc, err, buf, len);
+	data_after(t, fd, &ev, rc, err, buf, len, ASK_ALL);
 	snprintf(ev.u.call.args, sizeof ev.u.call.args, "len=%zu to=%s", len,
 		 to);
 	emit(t, &ev);
@@ -452,7 +505,7 @@ long trace_recvfrom(struct trace_ctx *t, const struct trace_names *n, int fd,
 	if (!t->enabled && rc >= 0)
 		return rc;
 	event_start(t, &ev, "recvfrom", n, fd);
-	data_after(t, fd, &ev, rc, err, buf, size);
+	data_after(t, fd, &ev, rc, err, buf, size, SAME_CONN);
 	ev.u.call.msg_flags = rc >= 0 ? msg.msg_flags : 0;
 	who[0] = '\0';
 	if (rc >= 0)
@@ -481,7 +534,7 @@ int trace_setsockopt(struct trace_ctx *t, const struct trace_names *n, int fd,
 		return rc;
 	event_start(t, &ev, "setsockopt", n, fd);
 	cut_copy(ev.u.call.args, sizeof ev.u.call.args, args ? args : "");
-	return (int)report(t, &ev, fd, rc, err);
+	return (int)report(t, &ev, fd, rc, err, SAME_CONN);
 }
 
 /* The option's name as a learner writes it; NULL for one we do not know
@@ -549,7 +602,7 @@ int trace_getsockopt(struct trace_ctx *t, const struct trace_names *n, int fd,
 	else if (rc == 0 && len == sizeof(int))
 		snprintf(ev.u.call.args, sizeof ev.u.call.args,
 			 "level=%d opt=%d value=%d", level, optname, val.i);
-	return (int)report(t, &ev, fd, rc, err);
+	return (int)report(t, &ev, fd, rc, err, SAME_CONN);
 }
 
 int trace_shutdown(struct trace_ctx *t, const struct trace_names *n, int fd,
@@ -566,7 +619,7 @@ int trace_shutdown(struct trace_ctx *t, const struct trace_names *n, int fd,
 		 how == SHUT_RD ? "SHUT_RD"
 		 : how == SHUT_WR ? "SHUT_WR"
 				  : "SHUT_RDWR");
-	return (int)report(t, &ev, fd, rc, err);
+	return (int)report(t, &ev, fd, rc, err, SAME_CONN);
 }
 
 int trace_close(struct trace_ctx *t, const struct trace_names *n, int fd)
@@ -585,7 +638,7 @@ int trace_close(struct trace_ctx *t, const struct trace_names *n, int fd)
 	 * closed); the kernel view shows where it went next. */
 	memset(&before, 0, sizeof before);
 	before.state = before.queue = before.backlog = -1;
-	describe(t, fd, &before);
+	describe(t, fd, &before, SAME_CONN);
 	rc = close(fd);
 	err = errno;
 	forget_fd(t, fd); /* closed even when close() reports an error */
@@ -613,7 +666,7 @@ long trace_fionread(struct trace_ctx *t, const struct trace_names *n, int fd)
 	event_start(t, &ev, "ioctl", n, fd);
 	set_result(&ev, rc < 0 ? rc : unread, err);
 	snprintf(ev.u.call.args, sizeof ev.u.call.args, "FIONREAD");
-	describe(t, fd, &ev.u.call);
+	describe(t, fd, &ev.u.call, SAME_CONN);
 	if (rc == 0)
 		ev.u.call.unread = unread;
 	emit(t, &ev);
@@ -632,7 +685,7 @@ int trace_set_nonblock(struct trace_ctx *t, const struct trace_names *n, int fd)
 		return rc;
 	event_start(t, &ev, "fcntl", n, fd);
 	snprintf(ev.u.call.args, sizeof ev.u.call.args, "F_SETFL, O_NONBLOCK");
-	return (int)report(t, &ev, fd, rc, err);
+	return (int)report(t, &ev, fd, rc, err, SAME_CONN);
 }
 
 /* "c1:IN c2:IN|HUP": which of the polled sockets are ready, and why. */

@@ -238,7 +238,7 @@ static void packet_item(const struct ss_event *ev, struct item *it)
 					 : PC_ACK;
 }
 
-/* ---- reading ------------------------------------------------------------ */
+/* ---- reading into memory ------------------------------------------------ */
 
 static int keep_event(struct exporter *x, const struct ss_event *ev, char *err, size_t errsz)
 {
@@ -259,11 +259,6 @@ static int keep_event(struct exporter *x, const struct ss_event *ev, char *err, 
 	x->evs[x->nevs++] = *ev;
 	return 0;
 }
-
-struct reading {
-	struct exporter *x;
-	const struct filter *f;
-};
 
 /* Learn an event's actor and 4-tuple.  0, or -1 with err. */
 static int learn(struct exporter *x, const struct ss_event *ev, long lineno, char *err,
@@ -291,21 +286,13 @@ static int drawn(const struct filter *f, const struct ss_event *ev)
 static int take_event(void *ctx, const struct ss_event *ev, long lineno,
 		      char *err, size_t errsz)
 {
-	struct reading *r = ctx;
+	struct exporter *x = ctx;
 
-	if (learn(r->x, ev, lineno, err, errsz) < 0)
+	if (learn(x, ev, lineno, err, errsz) < 0)
 		return -1;
-	if (drawn(r->f, ev) && keep_event(r->x, ev, err, errsz) < 0)
+	if (drawn(x->f, ev) && keep_event(x, ev, err, errsz) < 0)
 		return -1;
 	return 0;
-}
-
-static int read_trace(struct exporter *x, FILE *in, const struct filter *f, char *err,
-		      size_t errsz)
-{
-	struct reading r = {x, f};
-
-	return tracefile_read(in, x->name, take_event, &r, err, errsz);
 }
 
 static int item_cmp(const void *a, const void *b)
@@ -349,8 +336,25 @@ static int make_item(struct exporter *x, const struct ss_event *ev, size_t seq,
 	return 1;
 }
 
-static int build_items(struct exporter *x, char *err, size_t errsz)
+/* What the SVG's head needs of an item; -1 when out of memory. */
+static int plan_item(struct exporter *x, const struct item *it)
 {
+	size_t len = strlen(it->line1);
+
+	if (it->kind != IT_PACKET) {
+		export_svg_plan_note(&x->svg, it);
+		return 0;
+	}
+	export_svg_plan_packets(&x->svg, it->from, it->to, 1, len);
+	return it->from == it->to ? 0 : export_svg_plan_span(&x->svg, it->from, it->to, len);
+}
+
+/* Every drawn event kept (a pipe, events out of time order): the items
+ * sorted, within EXPORT_ITEMS_MAX. */
+static int read_whole(struct exporter *x, FILE *in, char *err, size_t errsz)
+{
+	if (tracefile_read(in, x->name, take_event, x, err, errsz) < 0)
+		return -1;
 	x->items = calloc(x->nevs ? x->nevs : 1, sizeof *x->items);
 	if (x->items == NULL)
 		return export_fail(err, errsz, "%s: out of memory", x->name);
@@ -364,204 +368,191 @@ static int build_items(struct exporter *x, char *err, size_t errsz)
 	 * but two sources, so put them in time order here. */
 	qsort(x->items, x->nitems, sizeof *x->items, item_cmp);
 	order_lifelines(x);
+	for (size_t i = 0; x->fmt == EXPORT_SVG && i < x->nitems; i++)
+		if (plan_item(x, &x->items[i]) < 0)
+			return export_fail(err, errsz, "%s: out of memory", x->name);
 	return 0;
 }
 
-/* ---- Mermaid ------------------------------------------------------------ */
+/* ---- streaming: a recording of any length --------------------------------- */
 
-/* Mermaid reads ; and # as syntax, <...> as HTML, and a few more in
- * places; its entity codes (#59;) are decoded only when drawing, so every
- * character that is not plainly text is written as one. */
-static void mermaid_text(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    strchr(" .,:()/_=+?!@$", c) != NULL)
-			fputc(c, out);
-		else
-			fprintf(out, "#%d;", c);
-	}
-}
-
-static void mermaid_label(FILE *out, const struct item *it)
-{
-	mermaid_text(out, it->line1);
-	if (it->line2[0]) {
-		fputs("<br/>", out);
-		mermaid_text(out, it->line2);
-	}
-}
-
-static void mermaid_head(const struct exporter *x, FILE *out)
-{
-	fputs("sequenceDiagram\n    title sockstep: ", out);
-	mermaid_text(out, x->name);
-	fputc('\n', out);
-	for (int p = 0; p < x->nlines; p++) {
-		fprintf(out, "    participant A%d as ", x->order[p]);
-		mermaid_text(out, x->actors[x->order[p]].name);
-		fputc('\n', out);
-	}
-}
-
-static void mermaid_item(FILE *out, const struct item *it)
-{
-	if (it->kind == IT_PACKET) {
-		fprintf(out, "    A%d%s>>A%d: ", it->from, it->pc == PC_ACK ? "--" : "-", it->to);
-	} else {
-		if (it->error)
-			fputs("    rect rgb(255, 221, 221)\n    ", out);
-		fprintf(out, "    Note over A%d: ", it->from);
-	}
-	mermaid_label(out, it);
-	fputc('\n', out);
-	if (it->kind != IT_PACKET && it->error)
-		fputs("    end\n", out);
-}
-
-static void write_mermaid(const struct exporter *x, FILE *out)
-{
-	mermaid_head(x, out);
-	for (size_t i = 0; i < x->nitems; i++)
-		mermaid_item(out, &x->items[i]);
-}
-
-/* ---- PlantUML ----------------------------------------------------------- */
-
-/* PlantUML reads creole markup (**, //, --, __, ""), <tags>, [[links]],
- * and \n in labels.  Numeric entities (&#42;) are decoded after markup
- * but backslash cannot be one (PlantUML 1.2020 throws on &#92;), so a
- * backslash is doubled instead. */
-static void plantuml_text(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    strchr(" .,:()?+$", c) != NULL)
-			fputc(c, out);
-		else if (c == '\\')
-			fputs("\\\\", out);
-		else
-			fprintf(out, "&#%d;", c);
-	}
-}
-
-static void plantuml_label(FILE *out, const struct item *it)
-{
-	plantuml_text(out, it->line1);
-	if (it->line2[0]) {
-		fputs("\\n", out);
-		plantuml_text(out, it->line2);
-	}
-}
-
-static void plantuml_head(const struct exporter *x, FILE *out)
-{
-	fputs("@startuml\ntitle sockstep: ", out);
-	plantuml_text(out, x->name);
-	fputs("\nskinparam defaultFontName monospace\n", out);
-	for (int p = 0; p < x->nlines; p++) {
-		fputs("participant \"", out);
-		plantuml_text(out, x->actors[x->order[p]].name);
-		fprintf(out, "\" as A%d\n", x->order[p]);
-	}
-}
-
-static void plantuml_item(FILE *out, const struct item *it)
-{
-	if (it->kind == IT_PACKET)
-		fprintf(out, "A%d %s> A%d : ", it->from, it->pc == PC_ACK ? "--" : "-", it->to);
-	else
-		fprintf(out, "note over A%d%s : ", it->from,
-			it->error ? " #FFDDDD" : it->kind == IT_BLOCKED ? " #EEEEEE" : "");
-	plantuml_label(out, it);
-	fputc('\n', out);
-}
-
-static void write_plantuml(const struct exporter *x, FILE *out)
-{
-	plantuml_head(x, out);
-	for (size_t i = 0; i < x->nitems; i++)
-		plantuml_item(out, &x->items[i]);
-	fputs("@enduml\n", out);
-}
-
-/* ---- streaming: Mermaid and PlantUML of a recording of any length ------ */
-
-/* Text diagrams are written item by item, so a seekable input is read
- * twice and nothing is kept: first the actors, the address owners and
- * the packets' distinct address pairs (resolved once the owners are all
- * known, to declare exactly the lifelines used), then each item written
- * as it is read.  That needs the drawn events in time order, as sockstep
- * records them; otherwise (or past PAIRS_MAX pairs) the diagram is drawn
- * from memory, within EXPORT_ITEMS_MAX. */
+/* A seekable input is read twice and nothing is kept per item: first the
+ * actors, the address owners and the packets' distinct address pairs
+ * (resolved once the owners are all known, to declare exactly the
+ * lifelines used; for SVG, with each pair's count and labels), then each
+ * item written as it is read.  That needs the drawn events in time order,
+ * as sockstep records them; otherwise (or past PAIRS_MAX pairs) the
+ * diagram is drawn from memory, within EXPORT_ITEMS_MAX. */
 #define PAIRS_MAX 256
+
+struct pair {
+	char src[SS_ADDR_MAX], dst[SS_ADDR_MAX];
+	long count;
+	size_t longest; /* of its packets' labels */
+};
+
+/* A pair's label longer than any before it: the only ones that can widen
+ * a gap of the SVG (struct svg_plan). */
+struct pair_span {
+	int pair;
+	size_t len;
+};
 
 struct survey {
 	struct exporter *x;
-	const struct filter *f;
 	double last_t;
 	int unstreamable, npairs;
-	char pairs[PAIRS_MAX][2][SS_ADDR_MAX];
+	struct pair pairs[PAIRS_MAX];
+	struct pair_span *spans;
+	size_t nspans, cap;
 };
+
+/* A call's note: its actor has a lifeline (and, for SVG, a note this
+ * wide and high). */
+static void survey_note(struct survey *sv, const struct ss_event *ev)
+{
+	struct exporter *x = sv->x;
+	struct item it;
+
+	if (x->fmt != EXPORT_SVG) {
+		x->actors[actor_index(x, ev->actor)].used = 1; /* learnt */
+		return;
+	}
+	make_item(x, ev, 0, &it, NULL, 0); /* a note: its actor is learnt */
+	export_svg_plan_note(&x->svg, &it);
+}
+
+static int survey_packet(struct survey *sv, const struct ss_event *ev)
+{
+	struct pair *p;
+	struct item it;
+	int i;
+
+	for (i = 0; i < sv->npairs; i++)
+		if (strcmp(sv->pairs[i].src, ev->u.pkt.src) == 0 &&
+		    strcmp(sv->pairs[i].dst, ev->u.pkt.dst) == 0)
+			break;
+	if (i == PAIRS_MAX) {
+		sv->unstreamable = 1;
+		return 0;
+	}
+	p = &sv->pairs[i];
+	if (i == sv->npairs) {
+		snprintf(p->src, SS_ADDR_MAX, "%s", ev->u.pkt.src);
+		snprintf(p->dst, SS_ADDR_MAX, "%s", ev->u.pkt.dst);
+		sv->npairs++;
+	}
+	p->count++;
+	if (sv->x->fmt != EXPORT_SVG)
+		return 0;
+	packet_item(ev, &it);
+	if (strlen(it.line1) <= p->longest)
+		return 0;
+	p->longest = strlen(it.line1);
+	if (sv->nspans == sv->cap) {
+		size_t cap = sv->cap ? sv->cap * 2 : 64;
+		struct pair_span *s = realloc(sv->spans, cap * sizeof *s);
+		if (s == NULL)
+			return -1;
+		sv->spans = s;
+		sv->cap = cap;
+	}
+	sv->spans[sv->nspans].pair = i;
+	sv->spans[sv->nspans++].len = p->longest;
+	return 0;
+}
 
 static int survey_event(void *ctx, const struct ss_event *ev, long lineno, char *err,
 			size_t errsz)
 {
 	struct survey *sv = ctx;
-	int i;
 
 	if (learn(sv->x, ev, lineno, err, errsz) < 0)
 		return -1;
-	if (!drawn(sv->f, ev))
+	if (!drawn(sv->x->f, ev))
 		return 0;
 	sv->unstreamable |= ev->t < sv->last_t;
 	sv->last_t = ev->t;
-	if (ev->kind != SS_EV_PACKET) {
-		sv->x->actors[actor_index(sv->x, ev->actor)].used = 1; /* learnt */
-		return 0;
-	}
-	for (i = 0; i < sv->npairs; i++)
-		if (strcmp(sv->pairs[i][0], ev->u.pkt.src) == 0 &&
-		    strcmp(sv->pairs[i][1], ev->u.pkt.dst) == 0)
-			return 0;
-	if (sv->npairs == PAIRS_MAX) {
-		sv->unstreamable = 1;
-		return 0;
-	}
-	snprintf(sv->pairs[i][0], SS_ADDR_MAX, "%s", ev->u.pkt.src);
-	snprintf(sv->pairs[i][1], SS_ADDR_MAX, "%s", ev->u.pkt.dst);
-	sv->npairs++;
+	if (ev->kind != SS_EV_PACKET)
+		survey_note(sv, ev);
+	else if (survey_packet(sv, ev) < 0)
+		return export_fail(err, errsz, "%s: out of memory", sv->x->name);
 	return 0;
 }
 
-/* The lifelines the packets use, as make_item will find them. */
+/* The lifelines the packets use, as make_item will find them, and what
+ * their arrows need of the SVG. */
 static int survey_packets(struct survey *sv, char *err, size_t errsz)
 {
 	struct exporter *x = sv->x;
+	int from[PAIRS_MAX], to[PAIRS_MAX];
 
 	for (int i = 0; i < sv->npairs; i++) {
-		int from = map_owner(x, sv->pairs[i][0], sv->pairs[i][1]);
-		int to = map_owner(x, sv->pairs[i][1], sv->pairs[i][0]);
-		if (from < 0 && to < 0)
-			continue;
-		if (from < 0)
-			from = actor_index(x, REMOTE_NAME);
-		if (to < 0)
-			to = actor_index(x, REMOTE_NAME);
-		if (from < 0 || to < 0)
+		const struct pair *p = &sv->pairs[i];
+		from[i] = map_owner(x, p->src, p->dst);
+		to[i] = map_owner(x, p->dst, p->src);
+		if (from[i] < 0 && to[i] < 0)
+			continue; /* between strangers: not drawn */
+		if (from[i] < 0)
+			from[i] = actor_index(x, REMOTE_NAME);
+		if (to[i] < 0)
+			to[i] = actor_index(x, REMOTE_NAME);
+		if (from[i] < 0 || to[i] < 0)
 			return export_fail(err, errsz, "%s: more than %d actors", x->name,
 				    EXPORT_ACTORS_MAX);
-		x->actors[from].used = x->actors[to].used = 1;
+		x->actors[from[i]].used = x->actors[to[i]].used = 1;
+		if (x->fmt == EXPORT_SVG)
+			export_svg_plan_packets(&x->svg, from[i], to[i], p->count, p->longest);
 	}
+	for (size_t s = 0; s < sv->nspans; s++) {
+		int i = sv->spans[s].pair;
+		if (from[i] >= 0 && to[i] >= 0 && from[i] != to[i] &&
+		    export_svg_plan_span(&x->svg, from[i], to[i], sv->spans[s].len) < 0)
+			return export_fail(err, errsz, "%s: out of memory", x->name);
+	}
+	return 0;
+}
+
+static void survey_forget(struct exporter *x)
+{
+	for (int i = 0; i < x->nactors; i++)
+		x->actors[i].used = 0;
+	free(x->svg.spans);
+	memset(&x->svg, 0, sizeof x->svg);
+}
+
+/* The first pass: 0 (x->streamed), 1 not streamable (in rewound, x as
+ * before but for what learn() learnt, which is the same on every pass),
+ * or -1 with err. */
+static int survey(struct exporter *x, FILE *in, char *err, size_t errsz)
+{
+	struct survey *sv = calloc(1, sizeof *sv);
+	int rc;
+
+	if (sv == NULL)
+		return export_fail(err, errsz, "out of memory");
+	sv->x = x;
+	rc = tracefile_read(in, x->name, survey_event, sv, err, errsz);
+	if (rc == 0 && sv->unstreamable)
+		rc = 1;
+	if (rc == 0)
+		rc = survey_packets(sv, err, errsz);
+	free(sv->spans);
+	free(sv);
+	if (rc >= 0 && fseek(in, x->start, SEEK_SET) != 0)
+		return export_fail(err, errsz, "%s: %s", x->name, strerror(errno));
+	if (rc != 0) {
+		survey_forget(x);
+		return rc;
+	}
+	x->streamed = 1;
+	order_lifelines(x);
 	return 0;
 }
 
 struct drawing {
 	struct exporter *x;
-	const struct filter *f;
-	enum export_format fmt;
+	const struct export_writer *w;
 	FILE *out;
 	size_t seq;
 };
@@ -573,65 +564,71 @@ static int draw_event(void *ctx, const struct ss_event *ev, long lineno, char *e
 	struct item it;
 	int rc;
 
-	if (!drawn(d->f, ev))
+	(void)lineno;
+	if (!drawn(d->x->f, ev))
 		return 0;
 	rc = make_item(d->x, ev, d->seq++, &it, err, errsz);
-	if (rc == 1 && d->fmt == EXPORT_MERMAID)
-		mermaid_item(d->out, &it);
-	else if (rc == 1)
-		plantuml_item(d->out, &it);
+	if (rc == 1)
+		d->w->item(d->x, &it, d->out);
 	return rc < 0 ? -1 : 0;
-}
-
-/* 0 written, 1 not streamable (in rewound: draw from memory), -1 err. */
-static int stream_text(struct exporter *x, FILE *in, enum export_format fmt,
-		       const struct filter *f, FILE *out, char *err, size_t errsz)
-{
-	struct survey *sv = calloc(1, sizeof *sv);
-	struct drawing d = {x, f, fmt, out, 0};
-	long start = ftell(in);
-	int rc;
-
-	if (sv == NULL)
-		return export_fail(err, errsz, "out of memory");
-	sv->x = x;
-	sv->f = f;
-	rc = tracefile_read(in, x->name, survey_event, sv, err, errsz);
-	if (rc == 0)
-		rc = survey_packets(sv, err, errsz);
-	if (rc == 0 && (sv->unstreamable || fseek(in, start, SEEK_SET) != 0))
-		rc = 1;
-	free(sv);
-	if (rc != 0) {
-		for (int i = 0; i < x->nactors; i++)
-			x->actors[i].used = 0;
-		return rc < 0 || fseek(in, start, SEEK_SET) != 0 ? -1 : 1;
-	}
-	order_lifelines(x);
-	if (fmt == EXPORT_MERMAID)
-		mermaid_head(x, out);
-	else
-		plantuml_head(x, out);
-	if (tracefile_read(in, x->name, draw_event, &d, err, errsz) < 0)
-		return -1;
-	if (fmt == EXPORT_PLANTUML)
-		fputs("@enduml\n", out);
-	return 0;
 }
 
 /* ---- entry points ---------------------------------------------------------- */
 
-static int draw_from_memory(struct exporter *x, FILE *in, enum export_format fmt,
-			    const struct filter *f, FILE *out, char *err, size_t errsz)
+struct exporter *export_new(const char *name, enum export_format fmt,
+			    const struct filter *f)
 {
-	if (read_trace(x, in, f, err, errsz) < 0 || build_items(x, err, errsz) < 0)
-		return -1;
-	if (fmt == EXPORT_MERMAID)
-		write_mermaid(x, out);
-	else if (fmt == EXPORT_PLANTUML)
-		write_plantuml(x, out);
-	else
-		export_write_svg(x, out);
+	struct exporter *x = calloc(1, sizeof *x);
+
+	if (x == NULL)
+		return NULL;
+	snprintf(x->name, sizeof x->name, "%s", name ? name : "trace");
+	ascii_clean(x->name, sizeof x->name);
+	x->fmt = fmt;
+	x->f = f;
+	return x;
+}
+
+void export_free(struct exporter *x)
+{
+	if (x == NULL)
+		return;
+	free(x->evs);
+	free(x->items);
+	free(x->svg.spans);
+	free(x);
+}
+
+int export_prepare(struct exporter *x, FILE *in, char *err, size_t errsz)
+{
+	/* a seekable file is streamed; a pipe, or events out of time
+	 * order, drawn from memory */
+	x->start = ftell(in);
+	if (x->start >= 0) {
+		int rc = survey(x, in, err, errsz);
+		if (rc <= 0)
+			return rc;
+	}
+	return read_whole(x, in, err, errsz);
+}
+
+int export_write(struct exporter *x, FILE *in, FILE *out, char *err, size_t errsz)
+{
+	const struct export_writer *w = x->fmt == EXPORT_MERMAID    ? export_mermaid_writer()
+					: x->fmt == EXPORT_PLANTUML ? export_plantuml_writer()
+								    : export_svg_writer();
+	struct drawing d = {x, w, out, 0};
+
+	w->head(x, out);
+	if (x->streamed) {
+		if (fseek(in, x->start, SEEK_SET) != 0)
+			return export_fail(err, errsz, "%s: %s", x->name, strerror(errno));
+		if (tracefile_read(in, x->name, draw_event, &d, err, errsz) < 0)
+			return -1;
+	}
+	for (size_t i = 0; !x->streamed && i < x->nitems; i++)
+		w->item(x, &x->items[i], out);
+	w->tail(x, out);
 	return 0;
 }
 
@@ -639,27 +636,18 @@ int export_trace(FILE *in, const char *name, enum export_format fmt,
 		 const struct filter *f, FILE *out, char *err, size_t errsz)
 {
 	struct exporter *x;
-	char clean[256];
 	int rc;
 
 	if (fmt == EXPORT_HTML)
 		return export_fail(err, errsz, "a page is not a diagram: export_html writes it");
-	x = calloc(1, sizeof *x);
+	x = export_new(name, fmt, f);
 	if (x == NULL)
 		return export_fail(err, errsz, "out of memory");
-	snprintf(clean, sizeof clean, "%s", name ? name : "trace");
-	ascii_clean(clean, sizeof clean);
-	x->name = clean;
-	/* text from a seekable file: streamed; else (or if the events are
-	 * not in time order) drawn from memory */
-	rc = fmt != EXPORT_SVG && ftell(in) >= 0 ? stream_text(x, in, fmt, f, out, err, errsz)
-						 : 1;
-	if (rc == 1)
-		rc = draw_from_memory(x, in, fmt, f, out, err, errsz);
+	rc = export_prepare(x, in, err, errsz);
+	if (rc == 0)
+		rc = export_write(x, in, out, err, errsz);
 	if (rc == 0 && (fflush(out) != 0 || ferror(out)))
 		rc = export_fail(err, errsz, "cannot write the diagram: %s", strerror(errno));
-	free(x->evs);
-	free(x->items);
-	free(x);
+	export_free(x);
 	return rc;
 }

@@ -1,12 +1,15 @@
 /*
  * export_html: a JSONL trace as one self-contained page to step through.
  *
- * The trace is read whole (bounded), drawn once by the SVG export, and its
- * events re-written as one JSON array through jsonl_format, each call with
- * the line the text output prints for it and the explanation the UI shows
- * (so the page says what the terminal says, from the same code).  The page
- * is then written around them; its script (export_html_page.c) does the
- * stepping.  The CSP hashes are computed here from the exact bytes written.
+ * The trace is read three times and nothing is kept per event: once to
+ * check it and learn what the diagram's head needs, once to draw the
+ * sequence diagram (the SVG export, export_model.h) and once to write its
+ * events as one JSON array through jsonl_format, each call with the line
+ * the text output prints for it and the explanation the UI shows (so the
+ * page says what the terminal says, from the same code).  The page is
+ * written around them; its script (export_html_page.c) does the stepping.
+ * A pipe is read into memory first (bounded), to be read again.  The CSP
+ * hashes are computed here from the exact bytes written.
  */
 #include "sockstep/export_html.h"
 #include "sockstep/export_model.h"
@@ -132,8 +135,14 @@ static void event_json(FILE *out, const struct ss_event *ev)
 	fputc('}', out);
 }
 
+/* The page's data block is written one event at a time: each made in
+ * one reused memory stream, then escaped for the <script> element.
+ * escape_script_json maps bytes and the three bytes of U+2028/9, none of
+ * which spans two events (they are joined by ASCII), so the block is the
+ * same as the whole array escaped at once. */
 struct page_events {
 	FILE *out;
+	struct text one;
 	int first;
 };
 
@@ -141,53 +150,42 @@ static int page_event(void *ctx, const struct ss_event *ev, long lineno,
 		      char *err, size_t errsz)
 {
 	struct page_events *p = ctx;
+	long n;
 
+	(void)lineno;
 	if (ev->kind == SS_EV_BEGIN || ev->kind == SS_EV_END)
 		return 0; /* internal to the director: not shown */
-	fputs(p->first ? "\n" : ",\n", p->out);
+	if (fseek(p->one.f, 0, SEEK_SET) != 0)
+		return export_fail(err, errsz, "out of memory");
+	fputs(p->first ? "\n" : ",\n", p->one.f);
 	p->first = 0;
-	event_json(p->out, ev);
+	event_json(p->one.f, ev);
+	n = ftell(p->one.f);
+	if (fflush(p->one.f) != 0 || n < 0)
+		return export_fail(err, errsz, "out of memory");
+	/* glibc ends the text at the end of all written, not at the
+	 * position: the buffer holds at least n + 1 bytes */
+	p->one.buf[n] = '\0';
+	escape_script_json(p->out, p->one.buf);
 	return 0;
 }
 
-/* The events the page steps through, as {"events":[...]}. */
-static int events_json(char *buf, const char *name, struct text *t, char *err, size_t errsz)
+/* The events the page steps through, {"events":[...]}, escaped for the
+ * data block: read from in at start. */
+static int write_events(FILE *in, long start, const char *name, FILE *out, char *err,
+			size_t errsz)
 {
-	FILE *in = fmemopen(buf, strlen(buf), "r");
-	struct page_events p = {NULL, 1};
+	struct page_events p = {out, {0}, 1};
 	int rc;
 
-	if (in == NULL || text_open(t) < 0) {
-		if (in)
-			fclose(in);
+	if (fseek(in, start, SEEK_SET) != 0)
+		return export_fail(err, errsz, "%s: %s", name, strerror(errno));
+	if (text_open(&p.one) < 0)
 		return export_fail(err, errsz, "out of memory");
-	}
-	p.out = t->f;
-	fputs("{\"events\":[", t->f);
+	escape_script_json(out, "{\"events\":[");
 	rc = tracefile_read(in, name, page_event, &p, err, errsz);
-	fclose(in);
-	fputs("\n]}", t->f);
-	if (text_close(t) < 0 && rc == 0)
-		return export_fail(err, errsz, "out of memory");
-	return rc;
-}
-
-/* The sequence diagram as the SVG export draws it. */
-static int diagram(const struct text *trace, const char *name, const struct filter *f,
-		   struct text *svg, char *err, size_t errsz)
-{
-	FILE *in = fmemopen(trace->buf, trace->len, "r");
-	int rc;
-
-	if (in == NULL || text_open(svg) < 0) {
-		if (in)
-			fclose(in);
-		return export_fail(err, errsz, "out of memory");
-	}
-	rc = export_trace(in, name, EXPORT_SVG, f, svg->f, err, errsz);
-	fclose(in);
-	if (text_close(svg) < 0 && rc == 0)
-		rc = export_fail(err, errsz, "out of memory");
+	escape_script_json(out, "\n]}");
+	text_free(&p.one);
 	return rc;
 }
 
@@ -207,22 +205,29 @@ static char *joined(const char *const *lines)
 }
 
 /* The content of the SVG's <style> element, for its CSP hash. */
-static void svg_style_hash(const char *svg, char out[SHA256_BASE64_SIZE])
+static int svg_style_hash(char out[SHA256_BASE64_SIZE])
 {
-	const char *a = strstr(svg, "<style>"), *b = a ? strstr(a, "</style>") : NULL;
+	struct text t;
 
-	a = a ? a + strlen("<style>") : "";
-	sha256_base64(a, b ? (size_t)(b - a) : 0, out);
+	if (text_open(&t) < 0)
+		return -1;
+	export_svg_style(t.f);
+	if (text_close(&t) < 0) {
+		text_free(&t);
+		return -1;
+	}
+	sha256_base64(t.buf, t.len, out);
+	text_free(&t);
+	return 0;
 }
 
 static void write_head(FILE *out, const char *name, const char *css, const char *js,
-		       const char *svg)
+		       const char *h_svg)
 {
-	char h_js[SHA256_BASE64_SIZE], h_css[SHA256_BASE64_SIZE], h_svg[SHA256_BASE64_SIZE];
+	char h_js[SHA256_BASE64_SIZE], h_css[SHA256_BASE64_SIZE];
 
 	sha256_base64(js, strlen(js), h_js);
 	sha256_base64(css, strlen(css), h_css);
-	svg_style_hash(svg, h_svg);
 	/* Nothing may load or run but what this file holds: the one script
 	 * and the two style sheets, by hash.  default-src 'none' covers
 	 * fetch, images, fonts, frames; a <meta> CSP cannot set
@@ -265,56 +270,67 @@ static void write_body(FILE *out, const char *name)
 	      out);
 }
 
-/* The SVG inline, without its XML declaration (HTML has none). */
-static void write_svg(FILE *out, const char *svg)
+/* The page around the diagram x (prepared from in) and the events. */
+static int write_page(struct exporter *x, FILE *in, const char *name, FILE *out,
+		      char *err, size_t errsz)
 {
-	if (strncmp(svg, "<?xml", 5) == 0) {
-		const char *end = strstr(svg, "?>");
-		svg = end ? end + 2 : svg;
-		svg += strspn(svg, "\n");
-	}
-	fputs(svg, out);
-}
+	char *css = joined(export_html_style()), *js = joined(export_html_script());
+	char h_svg[SHA256_BASE64_SIZE];
+	int rc = 0;
 
-static void write_tail(FILE *out, const char *json, const char *js)
-{
-	fputs("</div></section>\n</main>\n<footer>Recorded with sockstep " SOCKSTEP_VERSION
-	      ": every number on this page is what the kernel reported.</footer>\n"
-	      "<script type=\"application/json\" id=\"ss-data\">",
-	      out);
-	escape_script_json(out, json);
-	fprintf(out, "</script>\n<script>%s</script>\n</body>\n</html>\n", js);
+	if (css == NULL || js == NULL || svg_style_hash(h_svg) < 0)
+		rc = export_fail(err, errsz, "out of memory");
+	if (rc == 0) {
+		write_head(out, name, css, js, h_svg);
+		write_body(out, name);
+		x->inline_svg = 1;
+		rc = export_write(x, in, out, err, errsz);
+	}
+	if (rc == 0) {
+		fputs("</div></section>\n</main>\n<footer>Recorded with sockstep " SOCKSTEP_VERSION
+		      ": every number on this page is what the kernel reported.</footer>\n"
+		      "<script type=\"application/json\" id=\"ss-data\">",
+		      out);
+		rc = write_events(in, x->start, name, out, err, errsz);
+	}
+	if (rc == 0)
+		fprintf(out, "</script>\n<script>%s</script>\n</body>\n</html>\n", js);
+	free(css);
+	free(js);
+	return rc;
 }
 
 int export_html(FILE *in, const char *name, const struct filter *f, FILE *out, char *err,
 		size_t errsz)
 {
-	struct text trace = {0}, svg = {0}, json = {0};
-	char *css = joined(export_html_style()), *js = joined(export_html_script());
+	struct text trace = {0};
+	struct exporter *x = NULL;
+	FILE *copy = NULL;
 	char clean[256];
 	int rc = 0;
 
 	escape_string(clean, sizeof clean, name ? name : "trace");
-	if (css == NULL || js == NULL)
-		rc = export_fail(err, errsz, "out of memory");
-	if (rc == 0)
+	/* a pipe is read whole (bounded) to be read again */
+	if (ftell(in) < 0) {
 		rc = slurp(in, clean, &trace, err, errsz);
-	if (rc == 0)
-		rc = diagram(&trace, clean, f, &svg, err, errsz);
-	if (rc == 0)
-		rc = events_json(trace.buf, clean, &json, err, errsz);
-	if (rc == 0) {
-		write_head(out, clean, css, js, svg.buf);
-		write_body(out, clean);
-		write_svg(out, svg.buf);
-		write_tail(out, json.buf, js);
-		if (fflush(out) != 0 || ferror(out))
-			rc = export_fail(err, errsz, "cannot write the page: %s", strerror(errno));
+		copy = rc == 0 ? fmemopen(trace.buf, trace.len, "r") : NULL;
+		if (rc == 0 && copy == NULL)
+			rc = export_fail(err, errsz, "out of memory");
+		in = copy;
 	}
+	x = rc == 0 ? export_new(clean, EXPORT_SVG, f) : NULL;
+	if (rc == 0 && x == NULL)
+		rc = export_fail(err, errsz, "out of memory");
+	/* the whole trace is checked before the first byte is written */
+	if (rc == 0)
+		rc = export_prepare(x, in, err, errsz);
+	if (rc == 0)
+		rc = write_page(x, in, clean, out, err, errsz);
+	if (rc == 0 && (fflush(out) != 0 || ferror(out)))
+		rc = export_fail(err, errsz, "cannot write the page: %s", strerror(errno));
+	export_free(x);
+	if (copy)
+		fclose(copy);
 	text_free(&trace);
-	text_free(&svg);
-	text_free(&json);
-	free(css);
-	free(js);
 	return rc;
 }

@@ -1,8 +1,11 @@
 """Big recordings: replay streams its input, one step read at a time, and
-export writes Mermaid and PlantUML item by item, so a recording far larger
-than memory plays and is drawn in a bounded address space."""
+export writes each diagram (Mermaid, PlantUML, SVG, the HTML page) item by
+item, so a recording far larger than memory plays and is drawn in a
+bounded address space."""
 import json
 import os
+import random
+import re
 import resource
 import subprocess
 import tempfile
@@ -71,42 +74,63 @@ def test_a_200000_event_recording_replays_in_64_mib():
         assert last_step == last and last > n // 10, (last_step, last)
         assert played == n, played
 
-        # the same recording as a Mermaid diagram: a note per call
+        # the same recording as diagrams: a note per call, in each
         with open(path) as f:
             notes = sum(1 for line in f if '"kind":"call"' in line or '"kind":"blocked"' in line)
-        with open(out_path, "w") as out:
-            r = subprocess.run([BIN, "export", "--format", "mermaid", path], stdout=out,
-                               stderr=subprocess.PIPE, text=True, timeout=120, cwd=ROOT,
-                               preexec_fn=None if asan() else limit_memory)
-        assert (r.returncode, r.stderr) == (0, "")
-        with open(out_path) as f:
-            drawn = sum(1 for line in f if line.lstrip().startswith("Note over"))
-        assert drawn == notes and notes > n // 10, (drawn, notes)
+        assert notes > n // 10, notes
+        for fmt, note in (("mermaid", "    Note over"), ("svg", '<rect class="note'),
+                          ("html", '<rect class="note')):
+            with open(out_path, "w") as out:
+                r = subprocess.run([BIN, "export", "--format", fmt, path], stdout=out,
+                                   stderr=subprocess.PIPE, text=True, timeout=120, cwd=ROOT,
+                                   preexec_fn=None if asan() else limit_memory)
+            assert (r.returncode, r.stderr) == (0, ""), fmt
+            with open(out_path) as f:
+                text = f.read()
+            drawn = text.count("\n" + note)
+            assert drawn == notes, (fmt, drawn, notes)
+            if fmt == "html":
+                block = text.split('<script type="application/json" id="ss-data">')[1]
+                data = json.loads(block.split("</script>")[0])
+        # the page steps through every event but the director's own
+        assert len(data["events"]) == n, len(data["events"])
 
 
-def test_a_streamed_diagram_is_the_one_drawn_from_memory():
-    """A file is read twice and nothing kept; a pipe is drawn from memory:
-    the same bytes, packets between actors, to a stranger, between
-    strangers, in file order or not."""
-    seed = run("--headless", "--format", "jsonl", "--port", "0", "--pause", "0",
-               "--no-packets")
-    evs = [json.loads(line) for line in seed.stdout.splitlines()]
+def packets_around(evs):
+    """The calls of a real session with packets beside each: between the
+    actors, to a stranger (drawn to "remote", from the client and from the
+    server: an arrow across two gaps), between strangers (not drawn), to
+    itself; labels of many lengths, so the SVG's gaps grow in turn."""
+    rnd = random.Random(14)
     conn = next(e for e in evs if e["kind"] == "call" and e["call"] == "connect")
+    pairs = ((conn["local"], conn["peer"]), (conn["peer"], conn["local"]),
+             (conn["local"], "10.9.9.9:1"), (conn["peer"], "10.9.9.9:1"),
+             ("10.1.1.1:2", "10.2.2.2:3"), (conn["local"], conn["local"]))
     mixed = []
     for e in evs:
         mixed.append(e)
         if e["kind"] == "call":
-            for src, dst in ((conn["local"], conn["peer"]), (conn["peer"], conn["local"]),
-                             (conn["local"], "10.9.9.9:1"), ("10.1.1.1:2", "10.2.2.2:3")):
+            for src, dst in pairs:
                 mixed.append({"t": e["t"], "kind": "packet", "actor": "kernel", "step": None,
-                              "src": src, "dst": dst, "flags": "S.", "seq": 1, "ack": 2,
-                              "rel_seq": 0, "rel_ack": 1, "len": 0, "win": 65495})
+                              "src": src, "dst": dst, "flags": rnd.choice(["S.", "P.", "F.", "R", "."]),
+                              "seq": 1, "ack": 2, "rel_seq": rnd.randint(0, 10 ** rnd.randint(0, 9)),
+                              "rel_ack": 1, "len": rnd.choice([0, rnd.randint(1, 99999)]),
+                              "win": 65495})
+    return mixed
+
+
+def test_a_streamed_diagram_is_the_one_drawn_from_memory():
+    """A file is read twice and nothing kept; a pipe, or a file out of
+    time order, is drawn from memory: the same bytes, in every format."""
+    seed = run("--headless", "--format", "jsonl", "--port", "0", "--pause", "0",
+               "--no-packets")
+    mixed = packets_around([json.loads(line) for line in seed.stdout.splitlines()])
     with tempfile.TemporaryDirectory() as tmp:
         for name, order in (("sorted", mixed), ("reversed", mixed[::-1])):
             path = os.path.join(tmp, name + ".jsonl")
             with open(path, "w") as f:
                 f.write("".join(json.dumps(e) + "\n" for e in order))
-            for fmt in ("mermaid", "plantuml"):
+            for fmt in ("mermaid", "plantuml", "svg", "html"):
                 with open(path) as f:
                     streamed = subprocess.run([BIN, "export", "--format", fmt, "-"], stdin=f,
                                               capture_output=True, timeout=30)
@@ -116,6 +140,12 @@ def test_a_streamed_diagram_is_the_one_drawn_from_memory():
                 assert streamed.returncode == 0 and piped.returncode == 0, streamed.stderr
                 assert streamed.stdout == piped.stdout, (name, fmt)
                 assert b"remote" in streamed.stdout
+                if fmt == "svg":
+                    svg = streamed.stdout
+            # the page's diagram is the SVG export's, less its XML declaration
+            page = streamed.stdout.decode()
+            inline = re.search(r"<svg .*?</svg>\n", page, re.S).group(0)
+            assert svg.decode().split("\n", 1)[1] == inline, name
 
 
 def test_a_bad_line_deep_in_a_recording_is_said_when_playback_reaches_it():

@@ -358,6 +358,58 @@ START_TEST(an_empty_trace_is_an_empty_diagram)
 }
 END_TEST
 
+/* A stream that cannot seek, as a pipe: the diagram is drawn from
+ * memory. */
+struct unseekable {
+	const char *text;
+	size_t pos, len;
+};
+
+static ssize_t unseekable_read(void *cookie, char *buf, size_t size)
+{
+	struct unseekable *u = cookie;
+	size_t n = u->len - u->pos < size ? u->len - u->pos : size;
+
+	memcpy(buf, u->text + u->pos, n);
+	u->pos += n;
+	return (ssize_t)n;
+}
+
+static char *export_unseekable(const char *trace, enum export_format fmt)
+{
+	struct unseekable u = {trace, 0, strlen(trace)};
+	cookie_io_functions_t io = {.read = unseekable_read};
+	FILE *in = fopencookie(&u, "r", io);
+	char *buf = NULL, err[256] = "";
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(in);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_lt(ftell(in), 0);
+	ck_assert_msg(export_trace(in, "classic.jsonl", fmt, NULL, out, err, sizeof err) == 0, "%s", err);
+	fclose(in);
+	fclose(out);
+	return buf;
+}
+
+/* A file is read twice and nothing kept (the SVG's widths and height
+ * learnt by the first pass); a pipe is kept whole: the same bytes. */
+START_TEST(a_streamed_diagram_is_the_one_drawn_from_memory)
+{
+	static const enum export_format fmts[] = {EXPORT_MERMAID, EXPORT_PLANTUML, EXPORT_SVG};
+
+	for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {
+		char *streamed = export_ok(classic, fmts[i], NULL);
+		char *kept = export_unseekable(classic, fmts[i]);
+
+		ck_assert_str_eq(streamed, kept);
+		free(streamed);
+		free(kept);
+	}
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("export");
@@ -377,6 +429,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, a_bad_line_is_reported_with_its_number);
 	tcase_add_test(tc, unknown_kinds_are_skipped_and_strangers_are_remote);
 	tcase_add_test(tc, an_empty_trace_is_an_empty_diagram);
+	tcase_add_test(tc, a_streamed_diagram_is_the_one_drawn_from_memory);
 	suite_add_tcase(s, tc);
 	return s;
 }
