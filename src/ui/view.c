@@ -644,7 +644,9 @@ static void add_expect(struct ui_view *v, const struct ss_event *ev)
 	l->side = (unsigned char)side;
 	l->step = ev->step;
 	l->failed = !ok;
-	escape_string(text, sizeof text, ev->u.note.text);
+	/* the report is sockstep's prose, in the session's language: a
+	 * Chinese one stays Chinese (escape_text keeps printable UTF-8) */
+	escape_text(text, sizeof text, ev->u.note.text);
 	snprintf(l->text, sizeof l->text, ok ? _("expect ok: %.100s") : _("expect FAILED: %.100s"),
 		 text);
 	l->ev = SS_EV_EXPECT;

@@ -144,6 +144,8 @@ def test_ui_zh_long_chinese_narration_wraps_inside_the_screen():
                               what="step 3's narration")
             check_fits(s, w, h)
             check_borders(s, panes_border(w), f"narration at {w}x{h}")
+            # an expectation's report is Chinese in the pane, not \xNN bytes
+            assert "预期成立" in s and "\\x" not in s, s
             # the 110-column sentence of step 3 takes more than one row,
             # and the rows it takes are Chinese from edge to edge
             narr = [l for l in lines_of(s) if "第 3/9 步" in l]
