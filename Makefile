@@ -140,6 +140,11 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/sockstep/lessons $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(B)/sockstep $(DESTDIR)$(BINDIR)/sockstep
 	install -m 644 lessons/*.md $(DESTDIR)$(DATADIR)/sockstep/lessons/
+	for d in lessons/*/; do \
+	  [ -n "$$(ls $$d*.md 2>/dev/null)" ] || continue; \
+	  install -d $(DESTDIR)$(DATADIR)/sockstep/lessons/$$(basename $$d); \
+	  install -m 644 $$d*.md $(DESTDIR)$(DATADIR)/sockstep/lessons/$$(basename $$d)/; \
+	done
 	for l in $(LINGUAS); do \
 	  install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
 	  install -m 644 $(B)/locale/$$l/LC_MESSAGES/sockstep.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/sockstep.mo; \

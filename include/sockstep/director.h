@@ -7,9 +7,10 @@
  *
  * With a script, the director walks it: the next step is granted when the
  * previous one returned or is blocked in the kernel; after each step it
- * snapshots the kernel's socket table (kernel/table.c), checks the
- * lesson's expectations and the learner's prediction (lesson/quiz.c), and
- * an unplanned failure ends the session.  Without one, the source takes
+ * snapshots the kernel's socket table (snapshots.h), checks the lesson's
+ * expectations and the learner's prediction (step_judge.h), and an
+ * unplanned failure ends the session.  Events reach the sinks through one
+ * stream (stream.h: the merge's time order).  Without one, the source takes
  * its own next step at each grant.  Packets are captured when permitted
  * (kernel/capture.c).
  */
@@ -110,8 +111,5 @@ void director_answer(struct director *d, const char *answer);
 int director_restart(struct director *d, char *err, size_t errsz);
 /* Stop the source (SIGTERM, then SIGKILL), reap, free everything. */
 void director_free(struct director *d);
-
-/* Kill every process of every director; safe in a signal-exit path. */
-void director_kill_all(void);
 
 #endif

@@ -56,6 +56,12 @@ void kernel_view_forget(struct kernel_view *k);
 void kernel_view_start(struct kernel_view *k, double t0, int live);
 /* Follow port (capture and table). */
 void kernel_view_add_port(struct kernel_view *k, int port);
+/* A script's reference to a socket ("client.k") -> the local address the
+ * kernel gave it, into out ("-" if unknown).  A socket never bound nor
+ * connected has none (0.0.0.0:0): the call would quietly get the wildcard
+ * and port 0, so that is said (a warning note about actor). */
+void kernel_view_reference(struct kernel_view *k, const char *actor,
+			   const char *ref, char *out, size_t outsz);
 /* A call event: the registry learns it; a bind of target (a unix path
  * given in the script, or NULL) is a file to remove at the end. */
 void kernel_view_record(struct kernel_view *k, const struct ss_event *ev,
@@ -81,8 +87,5 @@ void kernel_view_read_packets(struct kernel_view *k, int last);
 int kernel_view_fd(const struct kernel_view *k);
 /* Close the capture and remove the session's socket files. */
 void kernel_view_stop(struct kernel_view *k);
-/* Remove the session's socket files; touches no allocator (a fatal
- * signal's exit path). */
-void kernel_view_unlink(struct kernel_view *k);
 
 #endif

@@ -66,34 +66,45 @@ static int host_is_any(const char *host)
 	return addr_is_any(&a);
 }
 
+/* One line of the listing: number, name, title, then the summary.  A
+ * lesson shown in English to a learner of another language says so. */
+static void list_one(const struct course_entry *e, const char *lang)
+{
+	struct ss_script sc;
+	/* a lessons folder may hold anything: names, titles and errors are
+	 * shown escaped */
+	char err[256], name[128], title[512], summary[1024];
+	int english = strcmp(lang, "en") != 0 && !e->translated;
+
+	escape_string(name, sizeof name, e->name);
+	if (lesson_load(&sc, e->path, NULL, 0, err, sizeof err) < 0) {
+		escape_text(title, sizeof title, err);
+		printf("%2d  %-22s ", e->number, name);
+		printf(_("(cannot load: %s)\n"), title);
+		return;
+	}
+	/* a title and summary may be Chinese: printable UTF-8 stays */
+	escape_text(title, sizeof title, sc.title);
+	escape_text(summary, sizeof summary, sc.summary);
+	printf("%2d  %-22s %s%s%s\n    %s\n", e->number, name, title,
+	       english ? " " : "", english ? _("(in English)") : "", summary);
+	script_free(&sc);
+}
+
 static int list_lessons(const char *argv0)
 {
 	char dir[COURSE_PATH_MAX];
 	struct course_entry list[COURSE_MAX];
+	const char *lang = i18n_language();
 	int n;
 
 	if (course_dir(argv0, dir, sizeof dir) < 0) {
 		fprintf(stderr, "sockstep: %s\n", _("no lessons folder found (set SOCKSTEP_LESSONS)"));
 		return 1;
 	}
-	n = course_list(dir, list, COURSE_MAX);
-	for (int i = 0; i < n; i++) {
-		struct ss_script sc;
-		/* a lessons folder may hold anything: names, titles and
-		 * errors are shown escaped */
-		char err[256], name[128], title[512], summary[1024];
-		escape_string(name, sizeof name, list[i].name);
-		if (lesson_load(&sc, list[i].path, NULL, 0, err, sizeof err) < 0) {
-			escape_text(title, sizeof title, err);
-			printf("%2d  %-22s ", list[i].number, name);
-			printf(_("(cannot load: %s)\n"), title);
-			continue;
-		}
-		escape_text(title, sizeof title, sc.title);
-		escape_text(summary, sizeof summary, sc.summary);
-		printf("%2d  %-22s %s\n    %s\n", list[i].number, name, title, summary);
-		script_free(&sc);
-	}
+	n = course_list(dir, lang, list, COURSE_MAX);
+	for (int i = 0; i < n; i++)
+		list_one(&list[i], lang);
 	/* `sockstep lessons >/dev/full` is an error, `| head -1` is not */
 	if (fflush(stdout) != 0 && errno != EPIPE) {
 		fprintf(stderr, _("sockstep: cannot write the output: %s\n"), strerror(errno));
@@ -499,7 +510,7 @@ int main(int argc, char **argv)
 		return list_lessons(argv[0]);
 	if (o.mode == MODE_LESSON) {
 		course_dir(argv[0], dir, sizeof dir);
-		if (course_find(dir, o.what, path, sizeof path) < 0) {
+		if (course_find(dir, i18n_language(), o.what, path, sizeof path) < 0) {
 			char shown[256];
 			escape_string(shown, sizeof shown, o.what);
 			fprintf(stderr, _("sockstep: no lesson or command '%s' (see 'sockstep lessons' and 'sockstep --help')\n"),
@@ -523,7 +534,7 @@ int main(int argc, char **argv)
 		if (rc >= 0)
 			return rc;
 		/* N / P in the UI: the next or previous lesson of the course */
-		n = course_list(dir, list, COURSE_MAX);
+		n = course_list(dir, i18n_language(), list, COURSE_MAX);
 		at = course_index(list, n, path);
 		if (at < 0)
 			return 0;

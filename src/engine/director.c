@@ -1,42 +1,41 @@
 /*
  * director: the policy of a session.  Which step may be taken next (the
  * script's order, repetitions, on-error skips, a question waiting for the
- * learner), what happens when a step ends (the kernel's table, the
- * lesson's expectations, the prediction judged, an unplanned failure
- * stopping the session) and when the session is done.  Everything else is
- * a module of its own: the source of events (source.h), the merge, what
- * the kernel says (kernel_view.h: registry, table, capture), the quiz, a
- * free run's walk (free_run.h), a traced program's own steps
- * (own_steps.h), steps held against real calls (call_match.h), when the
- * narration may say "before accept()" (accept_order.h).
+ * learner), what happens when a step ends (in which order the table is
+ * taken, the step judged and the table said; an unplanned failure stopping
+ * the session) and when the session is done.  Everything else is a module
+ * of its own: the source of events (source.h), the event stream to the
+ * sinks (stream.h: merge, notes), what the kernel says (kernel_view.h:
+ * registry, table, capture), when the table is taken (snapshots.h), a step
+ * judged (step_judge.h: expectations, prediction, failure), the STEP and
+ * QUESTION events (step_events.h), the quiz's round (quiz_round.h), a free
+ * run's walk (free_run.h), a traced program's own steps (own_steps.h),
+ * steps held against real calls (call_match.h), when the narration may
+ * say "before accept()" (accept_order.h).
  */
 #include "sockstep/director.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sockstep/accept_order.h"
 #include "sockstep/call_match.h"
-#include "sockstep/cut.h"
 #include "sockstep/explain.h"
 #include "sockstep/free_run.h"
 #include "sockstep/i18n.h"
 #include "sockstep/kernel_view.h"
-#include "sockstep/merge.h"
 #include "sockstep/netns.h"
 #include "sockstep/own_steps.h"
-#include "sockstep/quiz.h"
 #include "sockstep/quiz_round.h"
+#include "sockstep/snapshots.h"
 #include "sockstep/source.h"
+#include "sockstep/step_events.h"
+#include "sockstep/step_judge.h"
+#include "sockstep/stream.h"
 
-#define SINKS_MAX 8
-#define LIVE_TABLE_EVERY 0.25
-#define TABLE_BUSY_EVERY 0.1
 #define CHECK_MS 5
-#define DIRECTORS_MAX 4
 
 /* What the director follows of one actor's step, from the events. */
 struct watch {
@@ -52,22 +51,15 @@ struct watch {
 	int extra, regrant;
 };
 
-struct sink {
-	director_sink fn;
-	void *ctx;
-};
-
 struct director {
 	struct director_opts o;
 	const struct ss_script *sc; /* NULL: the source takes its own steps */
 	struct source *src;
-	struct sink sinks[SINKS_MAX];
-	int nsinks;
+	struct stream out; /* the merge and the sinks (stream.h) */
 	struct watch watches[SCRIPT_MAX_ACTORS];
 	/* each actor's latest accept(), to say "before accept()" only from
 	 * what was seen (same index as watches) */
 	struct accept_order accepts[SCRIPT_MAX_ACTORS];
-	double t0;
 
 	struct script_cursor cur; /* the next step to grant: cur.pc */
 	int granted;     /* steps granted so far */
@@ -80,34 +72,17 @@ struct director {
 
 	struct own_steps own; /* no script: a traced program's calls as steps */
 
-	struct merge merge;
 	struct kernel_view kv; /* registry, table, capture (kernel_view.h) */
+	struct snapshots snaps; /* when the table is taken (snapshots.h) */
+	struct step_judge judge; /* a step judged (step_judge.h) */
 
 	struct quiz_round quiz; /* predict, then step (quiz_round.h) */
 	char first_failure[SS_TEXT_MAX * 2]; /* "file:line: step N ..." */
 };
 
-/* Every live director, so a fatal signal can reap all processes. */
-static struct director *live_directors[DIRECTORS_MAX];
-
-static void track(struct director *d, int on)
-{
-	for (int i = 0; on && i < DIRECTORS_MAX; i++)
-		if (live_directors[i] == d)
-			return; /* a restart: tracked already */
-	for (int i = 0; i < DIRECTORS_MAX; i++) {
-		if (on && live_directors[i] == NULL) {
-			live_directors[i] = d;
-			return;
-		}
-		if (!on && live_directors[i] == d)
-			live_directors[i] = NULL;
-	}
-}
-
 static double now_t(const struct director *d)
 {
-	return event_clock_now() - d->t0;
+	return stream_now(&d->out);
 }
 
 /* A live source that takes its own steps (traced programs): no script
@@ -122,41 +97,14 @@ static int verbatim(const struct director *d)
 	return d->src->ops->verbatim;
 }
 
-static void deliver(void *ctx, const struct ss_event *ev)
-{
-	struct director *d = ctx;
-
-	for (int i = 0; i < d->nsinks; i++)
-		d->sinks[i].fn(d->sinks[i].ctx, ev);
-}
-
 static void push(struct director *d, const struct ss_event *ev)
 {
-	merge_push(&d->merge, ev);
+	stream_push(&d->out, ev);
 }
 
 static void push_cb(void *ctx, const struct ss_event *ev)
 {
 	push(ctx, ev);
-}
-
-static void note(struct director *d, int level, const char *actor,
-		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static void note(struct director *d, int level, const char *actor,
-		 const char *fmt, ...)
-{
-	struct ss_event ev;
-	va_list ap;
-
-	event_init(&ev, SS_EV_NOTE);
-	ev.t = now_t(d);
-	snprintf(ev.actor, sizeof ev.actor, "%s", actor ? actor : "sockstep");
-	ev.u.note.index = level;
-	va_start(ap, fmt);
-	vsnprintf(ev.u.note.text, sizeof ev.u.note.text, fmt, ap);
-	cut_end(ev.u.note.text); /* a long Chinese note: no half character */
-	va_end(ap);
-	push(d, &ev);
 }
 
 /* No more grants; force: also stop what is blocked in a call. */
@@ -166,128 +114,46 @@ static void finish(struct director *d, int force)
 	d->finished = 1;
 }
 
-/* ---- the session's sockets and the kernel's table ------------------ */
-
-static const struct ss_event *sock_event_cb(void *ctx, const char *actor,
-					    const char *sock)
+/* What the director saw of w's step, for the judge. */
+static struct judged_step judged(const struct watch *w)
 {
-	const struct director *d = ctx;
-	const struct registry_sock *e = registry_find(&d->kv.reg, actor, sock);
-	return e ? &e->last : NULL;
+	return (struct judged_step){w->inflight, w->have_call ? &w->call : NULL,
+				    w->blocked};
 }
 
-/* A connect that returned while an accept() was waiting did not return
- * "before accept()": the table narrates it without the call then. */
-static void narrate_table(struct director *d, const struct ss_event *call)
+/* A failed call nobody planned for ends the session (step_judge.h);
+ * on-error: skip N skips instead. */
+static void judge_failure(struct director *d, struct watch *w, struct judged_step js)
 {
-	call = accept_order_citable(d->accepts, d->sc ? d->sc->nactors : 0, call);
-	kernel_view_narrate(&d->kv, call);
-}
-
-/* ---- a step judged -------------------------------------------------- */
-
-/* What an expectation or a prediction about w's step is checked against. */
-static void expect_env_for(struct director *d, const struct watch *w,
-			   struct expect_env *env)
-{
-	memset(env, 0, sizeof *env);
-	env->call = w->have_call ? &w->call : NULL;
-	env->blocked = w->blocked;
-	env->sock_event = sock_event_cb;
-	env->ctx = d;
-	env->rows = d->kv.table.rows;
-	env->nrows = d->kv.table.nrows;
-	expect_ephemeral_range(&env->eph_lo, &env->eph_hi);
-}
-
-/* An expectation on the kernel table not holding yet: look again. */
-static void refresh_table(void *ctx, struct expect_env *env)
-{
-	struct director *d = ctx;
-
-	d->kv.o.table = 1;
-	kernel_view_snapshot(&d->kv);
-	env->rows = d->kv.table.rows;
-	env->nrows = d->kv.table.nrows;
-}
-
-static void check_expectations(struct director *d, struct watch *w)
-{
-	struct expect_env env;
-
-	if (d->sc->steps[w->inflight].nexpect == 0)
-		return; /* nothing to check: no environment to build */
-	expect_env_for(d, w, &env);
-	d->failures += quiz_check_step(d->sc, w->inflight, &env, refresh_table, d,
-				       d->t0, push_cb, d, d->first_failure,
-				       sizeof d->first_failure);
-}
-
-/* Compare the learner's prediction with what the kernel answered. */
-static void check_prediction(struct director *d, struct watch *w)
-{
-	struct expect_env env;
-	struct ss_event ev;
-
-	expect_env_for(d, w, &env);
-	quiz_round_scored(&d->quiz, quiz_answer_event(d->sc, w->inflight,
-						      w->prediction, &env, d->t0, &ev));
-	push(d, &ev);
-}
-
-/* A failed call nobody planned for ends the session, as an exception
- * ends the seed's Python program; on-error: skip N skips instead. */
-static void judge_failure(struct director *d, struct watch *w,
-			  const struct ss_step *st)
-{
-	const char *actor = d->sc->actors[st->actor];
-	const struct ss_call_event *c = &w->call.u.call;
-
-	if (quiz_expects_failure(st))
+	switch (step_judge_failure(&d->judge, &js, &w->skip)) {
+	case STEP_FAILURE_PLANNED:
+	case STEP_FAILURE_SKIP:
 		return;
-	if (st->skip_on_error) {
-		w->skip = st->skip_on_error;
-		return;
+	case STEP_FAILURE_STOP:
+		d->failures++;
+		finish(d, 1);
 	}
-	if (event_errno_name(c->err))
-		note(d, 2, actor, _("%s: %s failed with %s (%s); the %s stops here"),
-		     actor, c->name, event_errno_name(c->err), strerror(c->err), actor);
-	else
-		note(d, 2, actor, _("%s: %s failed with an error (%s); the %s stops here"),
-		     actor, c->name, strerror(c->err), actor);
-	d->failures++;
-	finish(d, 1);
 }
 
 static void step_ended(struct director *d, struct watch *w)
 {
 	const struct ss_step *st = &d->sc->steps[w->inflight];
-	/* A server serving client after client: a table after every step
-	 * would scroll by unread and cost a kernel dump each; one every
-	 * TABLE_BUSY_EVERY seconds, and always the final one. */
-	int table_now = d->sc->repeat_count <= 1 || st->nexpect ||
-			now_t(d) - d->kv.last_table >= TABLE_BUSY_EVERY;
-	int failed = w->have_call && w->call.u.call.ret < 0;
+	struct judged_step js = judged(w);
+	int taken = snapshots_after_step(&d->snaps, d->sc->repeat_count, st->nexpect);
 
-	if (table_now) {
-		kernel_view_snapshot(&d->kv);
-		d->kv.last_table = now_t(d);
-	}
-	check_expectations(d, w);
+	d->failures += step_judge_expectations(&d->judge, &js, d->first_failure,
+					       sizeof d->first_failure);
 	if (w->check_prediction)
-		check_prediction(d, w);
+		quiz_round_scored(&d->quiz, step_judge_prediction(&d->judge, &js,
+								  w->prediction));
 	w->check_prediction = 0;
-	if (table_now) {
-		kernel_view_emit(&d->kv, w->inflight + 1, 1);
-		narrate_table(d, w->have_call ? &w->call : NULL);
-	}
+	if (taken)
+		snapshots_say(&d->snaps, w->inflight + 1, js.call);
 	w->inflight = -1;
 	w->blocked = w->have_call = 0;
-	if (failed)
-		judge_failure(d, w, st);
+	if (js.call && js.call->u.call.ret < 0)
+		judge_failure(d, w, js);
 }
-
-/* ---- what the source reports ----------------------------------------- */
 
 static struct watch *watch_of(struct director *d, const char *actor)
 {
@@ -310,7 +176,7 @@ static void on_call(struct director *d, struct watch *w, const struct ss_event *
 				   : NULL);
 	push(d, ev);
 	if (why)
-		note(d, 0, ev->actor, "%s", why);
+		stream_note(&d->out, 0, ev->actor, "%s", why);
 }
 
 static void push_step(struct director *d, int idx, double t);
@@ -339,24 +205,10 @@ static void on_free_report(struct director *d, struct watch *w,
 	follow_step(d, w, idx);
 }
 
-/* A traced program's step is over: the kernel's table after it, at most
- * every TABLE_BUSY_EVERY seconds when the program runs free (a server
- * under load), and always the final one (wind_up). */
+/* A traced program's step is over: the kernel's table after it. */
 static void own_step_ended(void *ctx, const struct ss_event *last)
 {
-	struct director *d = ctx;
-
-	if (now_t(d) - d->kv.last_table < TABLE_BUSY_EVERY)
-		return;
-	d->kv.last_table = now_t(d);
-	/* Headless, nobody looks between snapshots: the program's own
-	 * sockets by exact lookups, not a dump of the machine's (a dump
-	 * walks every TIME_WAIT left on the host: a quarter of the CPU). */
-	d->kv.exact = d->o.run_free;
-	if (kernel_view_snapshot(&d->kv) == 0) {
-		kernel_view_emit(&d->kv, 0, 1);
-		narrate_table(d, last);
-	}
+	snapshots_after_call(&((struct director *)ctx)->snaps, last);
 }
 
 static void own_call_cb(void *ctx, const struct ss_event *ev)
@@ -419,7 +271,7 @@ static void on_event(void *ctx, const struct ss_event *ev)
 
 	if (verbatim(d)) {
 		d->granted += ev->kind == SS_EV_STEP;
-		deliver(d, ev);
+		stream_deliver(&d->out, ev);
 		return;
 	}
 	if (ev->kind == SS_EV_NOTE && ev->u.note.index >= 2) {
@@ -457,8 +309,6 @@ static void on_event(void *ctx, const struct ss_event *ev)
 		push(d, ev);
 }
 
-/* ---- life cycle ------------------------------------------------------ */
-
 static void forget_session(struct director *d)
 {
 	memset(&d->cur, 0, sizeof d->cur);
@@ -466,7 +316,7 @@ static void forget_session(struct director *d)
 	d->last = -1;
 	d->finished = d->done = d->failures = 0;
 	free_run_init(&d->fr);
-	merge_init(&d->merge, MERGE_HOLD, deliver, d);
+	stream_reset(&d->out);
 	kernel_view_forget(&d->kv);
 	quiz_round_reset(&d->quiz);
 	d->first_failure[0] = '\0';
@@ -494,6 +344,7 @@ struct director *director_new(const struct director_opts *o, char *err,
 		return NULL;
 	}
 	d->o = *o;
+	stream_init(&d->out);
 	d->sc = o->script;
 	d->src = o->source;
 	struct kernel_view_opts ko = {.packets = o->packets,
@@ -501,26 +352,21 @@ struct director *director_new(const struct director_opts *o, char *err,
 				      .pcap_file = o->pcap_file,
 				      .table = o->table,
 				      .watch_port = o->watch_port};
-	kernel_view_init(&d->kv, &ko, push_cb, d);
+	kernel_view_init(&d->kv, &ko, stream_push_cb, &d->out);
+	d->snaps = (struct snapshots){&d->kv, d->accepts, d->sc ? d->sc->nactors : 0};
+	d->judge = (struct step_judge){d->sc, &d->kv, &d->out};
 	forget_session(d);
 	return d;
 }
 
 void director_add_sink(struct director *d, director_sink fn, void *ctx)
 {
-	if (d->nsinks < SINKS_MAX)
-		d->sinks[d->nsinks++] = (struct sink){fn, ctx};
+	stream_add_sink(&d->out, fn, ctx);
 }
 
 void director_remove_sink(struct director *d, director_sink fn, void *ctx)
 {
-	for (int i = 0; i < d->nsinks; i++)
-		if (d->sinks[i].fn == fn && d->sinks[i].ctx == ctx) {
-			memmove(&d->sinks[i], &d->sinks[i + 1],
-				(size_t)(d->nsinks - i - 1) * sizeof d->sinks[0]);
-			d->nsinks--;
-			return;
-		}
+	stream_remove_sink(&d->out, fn, ctx);
 }
 
 int director_start(struct director *d, char *err, size_t errsz)
@@ -528,19 +374,25 @@ int director_start(struct director *d, char *err, size_t errsz)
 	struct source_sink sink = {on_event, d};
 	struct source_status st;
 
-	d->t0 = event_clock_now();
-	track(d, 1);
+	stream_start(&d->out);
 	for (int i = 0; i < 2; i++)
 		if (d->o.start_notes[i])
-			note(d, 0, NULL, "%s", d->o.start_notes[i]);
+			stream_note(&d->out, 0, NULL, "%s", d->o.start_notes[i]);
 	/* before the source: its processes and the capture live in it */
 	if (d->o.private_net && netns_enter(err, errsz) < 0)
 		return -1;
-	if (d->src->ops->start(d->src->self, d->t0, &sink, err, errsz) < 0)
+	if (d->src->ops->start(d->src->self, d->out.t0, &sink, err, errsz) < 0)
 		return -1;
 	d->src->ops->status(d->src->self, &st);
 	d->total = d->sc ? script_total(d->sc) : st.nsteps;
-	kernel_view_start(&d->kv, d->t0, !verbatim(d));
+	kernel_view_start(&d->kv, d->out.t0, !verbatim(d));
+	/* Headless, nobody looks between a traced program's snapshots: its
+	 * own sockets by exact lookups from the first table on (the live one
+	 * while it waits in accept too), not a dump of the machine's, which
+	 * walks every TIME_WAIT left on the host: ~30 ms of CPU with 100 000
+	 * of them.  (A watched port's earlier holders, above, need the dump;
+	 * the UI keeps it: a connection queued on a listener shows there.) */
+	d->kv.exact = own_steps(d) && d->o.run_free;
 	return 0;
 }
 
@@ -573,21 +425,15 @@ static int next_index(struct director *d)
  * (the question is put once). */
 static int awaits_answer(struct director *d, int idx)
 {
-	const struct ss_step *st = &d->sc->steps[idx];
 	struct ss_event ev;
 	int put;
 
-	if (!quiz_round_waits(&d->quiz, st->ask, d->granted + 1, &put))
+	if (!quiz_round_waits(&d->quiz, d->sc->steps[idx].ask, d->granted + 1, &put))
 		return 0;
 	if (put) {
-		event_init(&ev, SS_EV_QUESTION);
-		ev.t = now_t(d);
-		ev.step = idx + 1;
-		snprintf(ev.actor, sizeof ev.actor, "%s", d->sc->actors[st->actor]);
-		ev.u.note.index = d->quiz.asked + 1;
-		snprintf(ev.u.note.text, sizeof ev.u.note.text, "%s", st->ask);
+		step_events_question(d->sc, idx, d->quiz.asked + 1, now_t(d), &ev);
 		push(d, &ev);
-		merge_flush(&d->merge, now_t(d), 1);
+		stream_flush(&d->out, 1);
 	}
 	return 1;
 }
@@ -595,16 +441,9 @@ static int awaits_answer(struct director *d, int idx)
 /* Step idx begins at t: its event. */
 static void push_step(struct director *d, int idx, double t)
 {
-	const struct ss_step *st = &d->sc->steps[idx];
 	struct ss_event ev;
 
-	event_init(&ev, SS_EV_STEP);
-	ev.t = t;
-	ev.step = idx + 1;
-	snprintf(ev.actor, sizeof ev.actor, "%s", d->sc->actors[st->actor]);
-	ev.u.note.index = d->granted + 1;
-	ev.u.note.count = d->total;
-	snprintf(ev.u.note.text, sizeof ev.u.note.text, "%s", st->say);
+	step_events_step(d->sc, idx, d->granted + 1, d->total, t, &ev);
 	push(d, &ev);
 }
 
@@ -617,9 +456,9 @@ static void follow_step(struct director *d, struct watch *w, int idx)
 	advance(d, idx);
 }
 
-/* References ("client.k") are resolved late: the address the kernel gave.
- * A socket that was never bound nor connected has none (0.0.0.0:0):
- * the call would quietly get the wildcard and port 0, so say so. */
+/* The address step st's call is given when the script names a socket
+ * ("client.k"): resolved late, when the kernel has given it one; "-"
+ * when the step names none. */
 static void resolve_reference(struct director *d, const struct ss_step *st,
 			      char *ref, size_t refsz)
 {
@@ -631,17 +470,7 @@ static void resolve_reference(struct director *d, const struct ss_step *st,
 		return;
 	if (st->addr[0] == '\0' || st->target.kind != SS_ADDR_NONE)
 		return;
-	if (registry_resolve(&d->kv.reg, st->addr, ref, refsz) == 0 &&
-	    event_addr_port(ref) != 0)
-		return;
-	if (strcmp(ref, "-"))
-		note(d, 1, d->sc->actors[st->actor],
-		     _("%s has no address yet (never bound or connected): this call gets %s"),
-		     st->addr, ref);
-	else
-		note(d, 1, d->sc->actors[st->actor],
-		     _("%s has no address yet (never bound or connected): this call gets no address"),
-		     st->addr);
+	kernel_view_reference(&d->kv, d->sc->actors[st->actor], st->addr, ref, refsz);
 }
 
 /* The script's next step, in its order. */
@@ -758,11 +587,11 @@ static void release_settled(struct director *d)
 {
 	double upto = now_t(d);
 
-	if (d->sc == NULL || verbatim(d) || !merge_pending(&d->merge) ||
+	if (d->sc == NULL || verbatim(d) || !merge_pending(&d->out.merge) ||
 	    d->src->ops->settled == NULL || !d->src->ops->settled(d->src->self))
 		return;
 	kernel_view_read_packets(&d->kv, 0);
-	merge_release(&d->merge, upto);
+	merge_release(&d->out.merge, upto);
 }
 
 /* The last word of a session: what the close left in the kernel. */
@@ -770,20 +599,17 @@ static void wind_up(struct director *d)
 {
 	d->src->ops->read(d->src->self);
 	kernel_view_read_packets(&d->kv, 1);
-	if (kernel_view_snapshot(&d->kv) == 0) {
-		kernel_view_emit(&d->kv, 0, 1);
-		narrate_table(d, NULL);
-	}
+	snapshots_final(&d->snaps);
 	if (d->quiz.asked)
-		note(d, 0, NULL, _("quiz: %d of %d predictions right"), d->quiz.right,
+		stream_note(&d->out, 0, NULL, _("quiz: %d of %d predictions right"), d->quiz.right,
 		     d->quiz.asked);
-	merge_flush(&d->merge, now_t(d), 1);
+	stream_flush(&d->out, 1);
 	d->done = 1;
 }
 
 int director_wait_ms(const struct director *d, int max_ms)
 {
-	double due = merge_due(&d->merge);
+	double due = merge_due(&d->out.merge);
 	struct source_status st;
 
 	/* A step under way may block: look every CHECK_MS (blocked
@@ -823,7 +649,7 @@ static void table_after(struct director *d)
 {
 	if (verbatim(d) || !kernel_view_after_end(&d->kv))
 		return;
-	merge_flush(&d->merge, now_t(d), 1);
+	stream_flush(&d->out, 1);
 }
 
 int director_pump(struct director *d, int timeout_ms)
@@ -846,13 +672,13 @@ int director_pump(struct director *d, int timeout_ms)
 
 	/* Live table while an actor waits in the kernel. */
 	if (any_blocked(d))
-		kernel_view_live(&d->kv, LIVE_TABLE_EVERY);
+		snapshots_live(&d->snaps);
 	if ((d->finished || d->sc == NULL) && d->src->ops->done(d->src->self)) {
 		wind_up(d);
 		return 0;
 	}
 	release_settled(d);
-	merge_flush(&d->merge, now_t(d), 0);
+	stream_flush(&d->out, 0);
 	return 0;
 }
 
@@ -939,19 +765,6 @@ void director_free(struct director *d)
 	if (d == NULL)
 		return;
 	stop_session(d);
-	track(d, 0);
 	source_free(d->src);
 	free(d);
-}
-
-void director_kill_all(void)
-{
-	for (int i = 0; i < DIRECTORS_MAX; i++) {
-		struct director *d = live_directors[i];
-		if (d == NULL)
-			continue;
-		if (d->src->ops->kill)
-			d->src->ops->kill(d->src->self);
-		kernel_view_unlink(&d->kv);
-	}
 }

@@ -106,6 +106,19 @@ void kernel_view_add_port(struct kernel_view *k, int port)
 		follow_ports(k);
 }
 
+void kernel_view_reference(struct kernel_view *k, const char *actor,
+			   const char *ref, char *out, size_t outsz)
+{
+	if (registry_resolve(&k->reg, ref, out, outsz) == 0 && event_addr_port(out) != 0)
+		return;
+	if (strcmp(out, "-"))
+		warn(k, actor, _("%s has no address yet (never bound or connected): this call gets %s"),
+		     ref, out);
+	else
+		warn(k, actor, _("%s has no address yet (never bound or connected): this call gets no address"),
+		     ref);
+}
+
 void kernel_view_record(struct kernel_view *k, const struct ss_event *ev,
 			const struct ss_addr *target)
 {
@@ -179,7 +192,7 @@ int kernel_view_fd(const struct kernel_view *k)
 	return k->cap ? capture_fd(k->cap) : -1;
 }
 
-void kernel_view_unlink(struct kernel_view *k)
+static void remove_socket_files(struct kernel_view *k)
 {
 	for (int i = 0; i < k->reg.nunix; i++)
 		unlink(k->reg.unix_paths[i]);
@@ -187,7 +200,7 @@ void kernel_view_unlink(struct kernel_view *k)
 
 void kernel_view_stop(struct kernel_view *k)
 {
-	kernel_view_unlink(k);
+	remove_socket_files(k);
 	k->reg.nunix = 0;
 	if (k->cap)
 		capture_close(k->cap);

@@ -95,9 +95,22 @@ int table_snapshot(struct table *t, const struct registry *r)
 	return table_assemble(t, r, n);
 }
 
+/* Tuple (local, peer) added to the n in tup, unless there already (both
+ * ends of a connection are the session's: each is the other's mirror).
+ * Returns the new count. */
+static int add_tuple(struct diag_tuple *tup, int n, const char *local, const char *peer)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(tup[i].local, local) == 0 && strcmp(tup[i].peer, peer) == 0)
+			return n;
+	cut_copy(tup[n].local, sizeof tup[n].local, local);
+	cut_copy(tup[n].peer, sizeof tup[n].peer, peer);
+	return n + 1;
+}
+
 /* The session's sockets as tuples to look up: each known 4-tuple and its
  * mirror (the other end, even after close: TIME_WAIT), a listener by its
- * local address.  Returns how many. */
+ * local address, each once.  Returns how many. */
 static int known_tuples(const struct registry *r, struct diag_tuple *tup, int max)
 {
 	int n = 0;
@@ -109,17 +122,38 @@ static int known_tuples(const struct registry *r, struct diag_tuple *tup, int ma
 		    (c->family != AF_INET && c->family != AF_INET6))
 			continue;
 		if (c->peer[0]) {
-			cut_copy(tup[n].local, sizeof tup[n].local, c->local);
-			cut_copy(tup[n].peer, sizeof tup[n].peer, c->peer);
-			cut_copy(tup[n + 1].local, sizeof tup[n].local, c->peer);
-			cut_copy(tup[n + 1].peer, sizeof tup[n].peer, c->local);
-			n += 2;
+			n = add_tuple(tup, n, c->local, c->peer);
+			n = add_tuple(tup, n, c->peer, c->local);
 		} else if (!e->closed && c->state == TCP_LISTEN) {
-			cut_copy(tup[n].local, sizeof tup[n].local, c->local);
-			tup[n++].peer[0] = '\0';
+			n = add_tuple(tup, n, c->local, "");
 		}
 	}
 	return n;
+}
+
+static int same_socket(const struct ss_socket_event *a, const struct ss_socket_event *b)
+{
+	return a->inode == b->inode && a->state == b->state &&
+	       strcmp(a->local, b->local) == 0 && strcmp(a->peer, b->peer) == 0;
+}
+
+/* The rows the lookups found, as a dump would keep them: a lookup the
+ * kernel has no connection for answers with the port's listener
+ * (inet_diag_find_one_icsk falls back as an incoming packet would), so a
+ * socket can come twice, or a listener the session no longer has. */
+static int keep_found(struct table *t, const struct registry *r, int n)
+{
+	struct keep_ctx k = {t, r};
+	int kept = 0;
+
+	for (int i = 0; i < n; i++) {
+		int seen = !keep_row(&k, &t->rows[i]);
+		for (int j = 0; j < kept && !seen; j++)
+			seen = same_socket(&t->rows[j].u.sock, &t->rows[i].u.sock);
+		if (!seen)
+			t->rows[kept++] = t->rows[i];
+	}
+	return kept;
 }
 
 int table_snapshot_known(struct table *t, const struct registry *r)
@@ -128,7 +162,7 @@ int table_snapshot_known(struct table *t, const struct registry *r)
 	int n = diag_tcp_lookup(tup, known_tuples(r, tup, 2 * REGISTRY_MAX),
 				t->rows, SS_TABLE_ROWS + 1);
 
-	return table_assemble(t, r, n);
+	return table_assemble(t, r, n < 0 ? n : keep_found(t, r, n));
 }
 
 /* What a reader of the table would see: changed or not. */

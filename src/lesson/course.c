@@ -1,4 +1,5 @@
-/* course: find and list the lessons. */
+/* course: find and list the lessons, each in the learner's language when
+ * it has been translated (see course.h). */
 #include "sockstep/course.h"
 
 #include <ctype.h>
@@ -59,7 +60,27 @@ static int by_number(const void *a, const void *b)
 	return x->number - y->number;
 }
 
-int course_list(const char *dir, struct course_entry *out, int max)
+/* The translation of entry e in dir/lang/, same file name, if it exists:
+ * the English is the course, a translation only replaces what it has. */
+static void translate(struct course_entry *e, const char *dir,
+		      const char *lang)
+{
+	char path[COURSE_PATH_MAX + 64];
+	const char *file = strrchr(e->path, '/');
+	struct stat st;
+
+	if (lang == NULL || strcmp(lang, "en") == 0 || file == NULL)
+		return;
+	snprintf(path, sizeof path, "%s/%s%s", dir, lang, file);
+	if (strlen(path) >= sizeof e->path || stat(path, &st) != 0 ||
+	    !S_ISREG(st.st_mode))
+		return;
+	snprintf(e->path, sizeof e->path, "%s", path);
+	e->translated = 1;
+}
+
+int course_list(const char *dir, const char *lang, struct course_entry *out,
+		int max)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -83,6 +104,8 @@ int course_list(const char *dir, struct course_entry *out, int max)
 		snprintf(out[n].name, sizeof out[n].name, "%.*s",
 			 (int)(len - 3 - (size_t)(end + 1 - f)), end + 1);
 		snprintf(out[n].path, sizeof out[n].path, "%s/%s", dir, f);
+		out[n].translated = 0;
+		translate(&out[n], dir, lang);
 		n++;
 	}
 	closedir(d);
@@ -90,7 +113,8 @@ int course_list(const char *dir, struct course_entry *out, int max)
 	return n;
 }
 
-int course_find(const char *dir, const char *what, char *path, size_t pathsz)
+int course_find(const char *dir, const char *lang, const char *what,
+		char *path, size_t pathsz)
 {
 	struct course_entry list[COURSE_MAX];
 	int n;
@@ -104,7 +128,7 @@ int course_find(const char *dir, const char *what, char *path, size_t pathsz)
 		snprintf(path, pathsz, "%s", what);
 		return 0;
 	}
-	n = course_list(dir, list, COURSE_MAX);
+	n = course_list(dir, lang, list, COURSE_MAX);
 	num = strtol(what, &end, 10);
 	for (int i = 0; i < n; i++) {
 		if ((*end == '\0' && end != what && list[i].number == num) ||

@@ -38,8 +38,13 @@ def test_install_then_uninstall_into_destdir_leaves_no_file():
         assert os.access(os.path.join(dest, "usr/bin/sockstep"), os.X_OK)
         assert "usr/share/man/man1/sockstep.1" in got, got
         lessons = sorted(os.path.basename(f) for f in got
-                         if f.startswith("usr/share/sockstep/lessons/"))
+                         if os.path.dirname(f) == "usr/share/sockstep/lessons")
         assert lessons == lesson_files(), lessons
+        # the translations too, each in its language's folder
+        zh = sorted(os.path.basename(f) for f in got
+                    if os.path.dirname(f) == "usr/share/sockstep/lessons/zh_CN")
+        assert zh == sorted(os.path.basename(p) for p in
+                            glob.glob(os.path.join(ROOT, "lessons", "zh_CN", "*.md"))), zh
         v = subprocess.run([os.path.join(dest, "usr/bin/sockstep"), "--version"],
                            capture_output=True, text=True, timeout=10)
         assert v.returncode == 0 and v.stdout.startswith("sockstep "), v

@@ -197,6 +197,30 @@ def test_trace_c_pair_read_write_on_sockets_only():
     assert_nothing_left(prt)
 
 
+
+def test_trace_headless_tables_show_each_socket_once():
+    """Headless, the tables are exact lookups of the programs' sockets
+    from the first one on (no dump of the host's table).  Both ends of the
+    connection are the session's, each the other's mirror: still one row a
+    socket, the rows a dump shows (the live table while the server waits
+    in read: listener and both ends; at the end the server's TIME_WAIT)."""
+    prt = free_port()
+    r, evs = trace("--server", f"{EX}/server {prt}", "--client", f"{EX}/client {prt} 0.6")
+    assert r.returncode == 0, r.stderr
+    snaps = {}
+    for e in evs:
+        if e["kind"] == "socket" and e["rows"]:
+            snaps.setdefault(e["snapshot"], []).append((e["local"], e["peer"], e["state"]))
+    assert snaps, evs
+    for rows in snaps.values():
+        assert len(rows) == len(set(rows)), rows
+    waiting = [rows for rows in snaps.values() if len(rows) == 3]
+    assert waiting, snaps  # the live table while the server sleeps in read
+    assert sorted(s for _, _, s in waiting[0]) == ["ESTABLISHED", "ESTABLISHED", "LISTEN"]
+    last = snaps[max(snaps)]
+    assert [s for _, _, s in last] == ["TIME_WAIT"], last
+    assert_nothing_left(prt)
+
 RECONNECT = r"""
 import ctypes, socket
 lib = ctypes.CDLL(None, use_errno=True)

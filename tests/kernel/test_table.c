@@ -224,6 +224,73 @@ START_TEST(test_table__a_watched_port_shows_its_earlier_time_wait_ticking)
 }
 END_TEST
 
+static void addr_text(int fd, int peer, char *out, size_t outsz)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof a;
+
+	if (peer)
+		ck_assert_int_eq(getpeername(fd, (struct sockaddr *)&a, &len), 0);
+	else
+		ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	snprintf(out, outsz, "127.0.0.1:%d", ntohs(a.sin_port));
+}
+
+/* Both ends of a connection are the session's (a traced server and its
+ * client): each end's 4-tuple is the other's mirror, and a lookup the
+ * kernel finds no connection for falls back to the port's listener.  The
+ * exact lookups still show each socket once, the rows a dump shows: the
+ * listener and the client's TIME_WAIT (the client closed first). */
+START_TEST(test_table__exact_lookups_show_each_socket_once_as_the_dump_does)
+{
+	static struct registry r;
+	static struct table dump, known;
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t len = sizeof a;
+	char ls[SS_ADDR_MAX], cl[SS_ADDR_MAX], sv[SS_ADDR_MAX];
+	int l = socket(AF_INET, SOCK_STREAM, 0), c, s;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(l, (struct sockaddr *)&a, sizeof a), 0);
+	ck_assert_int_eq(listen(l, 1), 0);
+	getsockname(l, (struct sockaddr *)&a, &len);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_eq(connect(c, (struct sockaddr *)&a, sizeof a), 0);
+	s = accept(l, NULL, NULL);
+	addr_text(l, 0, ls, sizeof ls);
+	addr_text(c, 0, cl, sizeof cl);
+	addr_text(s, 0, sv, sizeof sv);
+
+	registry_init(&r);
+	struct ss_event ev[3] = {
+	    call("server", "listen", "s", ls, "", TCP_LISTEN, 1),
+	    call("client", "connect", "k", cl, sv, TCP_ESTABLISHED, 2),
+	    call("server", "accept", "c", sv, cl, TCP_ESTABLISHED, 3)};
+	for (int i = 0; i < 3; i++) {
+		ev[i].u.call.type = SOCK_STREAM;
+		registry_record(&r, &ev[i]);
+	}
+	close(c);
+	poll(NULL, 0, 20);
+	close(s);
+	poll(NULL, 0, 20);
+	table_init(&dump);
+	table_init(&known);
+	ck_assert_int_eq(table_snapshot(&dump, &r), 0);
+	ck_assert_int_eq(table_snapshot_known(&known, &r), 0);
+	ck_assert_int_eq(dump.nrows, 2);
+	ck_assert_int_eq(known.nrows, 2);
+	for (int i = 0; i < known.nrows; i++) {
+		const struct ss_socket_event *k = &known.rows[i].u.sock;
+		ck_assert(k->state == TCP_LISTEN || k->state == TCP_TIME_WAIT);
+		ck_assert_int_eq(k->rows, 2);
+		for (int j = 0; j < i; j++)
+			ck_assert(k->state != known.rows[j].u.sock.state);
+	}
+	close(l);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("table");
@@ -234,6 +301,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_table__a_listeners_queue_belongs_but_not_its_old_time_waits);
 	tcase_add_test(tc, test_table__a_snapshot_keeps_the_listener_and_its_queued_connection);
 	tcase_add_test(tc, test_table__a_watched_port_shows_its_earlier_time_wait_ticking);
+	tcase_add_test(tc, test_table__exact_lookups_show_each_socket_once_as_the_dump_does);
 	suite_add_tcase(s, tc);
 	return s;
 }

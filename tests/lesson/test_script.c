@@ -3,7 +3,9 @@
 #include <check.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sockstep/course.h"
@@ -339,7 +341,7 @@ END_TEST
 START_TEST(every_lesson_of_the_course_parses)
 {
 	struct course_entry list[COURSE_MAX];
-	int n = course_list("lessons", list, COURSE_MAX);
+	int n = course_list("lessons", NULL, list, COURSE_MAX);
 
 	if (n == 0)
 		return; /* not run from the source tree */
@@ -364,13 +366,91 @@ START_TEST(course_resolves_number_name_and_path_alike)
 
 	if (access("lessons/02-accept-new-socket.md", R_OK) != 0)
 		return;
-	ck_assert_int_eq(course_find("lessons", "2", a, sizeof a), 0);
-	ck_assert_int_eq(course_find("lessons", "accept-new-socket", b, sizeof b), 0);
-	ck_assert_int_eq(course_find("lessons", "lessons/02-accept-new-socket.md", c, sizeof c), 0);
+	ck_assert_int_eq(course_find("lessons", NULL, "2", a, sizeof a), 0);
+	ck_assert_int_eq(course_find("lessons", NULL, "accept-new-socket", b, sizeof b), 0);
+	ck_assert_int_eq(course_find("lessons", NULL, "lessons/02-accept-new-socket.md", c, sizeof c), 0);
 	ck_assert_str_eq(a, b);
 	ck_assert_str_eq(b, c);
-	ck_assert_int_eq(course_find("lessons", "99", a, sizeof a), -1);
-	ck_assert_int_eq(course_find("lessons", "no-such-lesson", a, sizeof a), -1);
+	ck_assert_int_eq(course_find("lessons", NULL, "99", a, sizeof a), -1);
+	ck_assert_int_eq(course_find("lessons", NULL, "no-such-lesson", a, sizeof a), -1);
+}
+END_TEST
+
+/* A translated lesson parses like its English one (the same script). */
+START_TEST(every_translated_lesson_parses)
+{
+	struct course_entry list[COURSE_MAX];
+	int n = course_list("lessons", "zh_CN", list, COURSE_MAX);
+
+	for (int i = 0; i < n; i++) {
+		struct ss_script sc;
+		char err[256] = "";
+		if (!list[i].translated)
+			continue;
+		ck_assert_msg(strncmp(list[i].path, "lessons/zh_CN/", 14) == 0, "%s",
+			      list[i].path);
+		ck_assert_msg(lesson_load(&sc, list[i].path, NULL, 0, err, sizeof err) == 0,
+			      "%s", err);
+		ck_assert_msg(sc.summary[0] != '\0', "%s has no summary", list[i].path);
+		script_free(&sc);
+	}
+}
+END_TEST
+
+static void put(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(BLOCK("server: s = socket(AF_INET, SOCK_STREAM)\n"), f);
+	fclose(f);
+}
+
+/* The English lessons are the course; a translation replaces its lesson
+ * only, by the same file name, and a path is taken as it is. */
+START_TEST(course_picks_the_translation_per_lesson)
+{
+	char dir[] = "/tmp/sockstep-course-XXXXXX", p[COURSE_PATH_MAX + 32];
+	char found[COURSE_PATH_MAX];
+	struct course_entry list[COURSE_MAX];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(p, sizeof p, "%s/01-one.md", dir);
+	put(p);
+	snprintf(p, sizeof p, "%s/02-two.md", dir);
+	put(p);
+	snprintf(p, sizeof p, "%s/zh_CN", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof p, "%s/zh_CN/01-one.md", dir);
+	put(p);
+
+	ck_assert_int_eq(course_list(dir, "zh_CN", list, COURSE_MAX), 2);
+	ck_assert_str_eq(list[0].path, p);
+	ck_assert_int_eq(list[0].translated, 1);
+	ck_assert_int_eq(list[1].translated, 0);
+	ck_assert_str_eq(list[1].name, "two");
+	ck_assert_int_eq(course_find(dir, "zh_CN", "one", found, sizeof found), 0);
+	ck_assert_str_eq(found, p);
+	ck_assert_int_eq(course_find(dir, "zh_CN", "2", found, sizeof found), 0);
+	ck_assert_ptr_null(strstr(found, "zh_CN"));
+	/* English, or a language nobody translated into: the English files */
+	ck_assert_int_eq(course_find(dir, "en", "1", found, sizeof found), 0);
+	ck_assert_ptr_null(strstr(found, "zh_CN"));
+	ck_assert_int_eq(course_find(dir, "fr", "1", found, sizeof found), 0);
+	ck_assert_ptr_null(strstr(found, "zh_CN"));
+	/* a path runs as is, whatever the language */
+	snprintf(p, sizeof p, "%s/01-one.md", dir);
+	ck_assert_int_eq(course_find(dir, "zh_CN", p, found, sizeof found), 0);
+	ck_assert_str_eq(found, p);
+
+	unlink(p);
+	snprintf(p, sizeof p, "%s/02-two.md", dir);
+	unlink(p);
+	snprintf(p, sizeof p, "%s/zh_CN/01-one.md", dir);
+	unlink(p);
+	snprintf(p, sizeof p, "%s/zh_CN", dir);
+	rmdir(p);
+	rmdir(dir);
 }
 END_TEST
 
@@ -391,6 +471,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, prose_lines_may_be_longer_than_step_lines);
 	tcase_add_test(tc, every_lesson_of_the_course_parses);
 	tcase_add_test(tc, course_resolves_number_name_and_path_alike);
+	tcase_add_test(tc, every_translated_lesson_parses);
+	tcase_add_test(tc, course_picks_the_translation_per_lesson);
 	tcase_add_test(tc, a_one_actor_script_with_nothing_to_judge_runs_free);
 	suite_add_tcase(s, tc);
 	return s;
