@@ -131,8 +131,10 @@ static void export_all(FILE *in)
 		fclose(out);
 		if (rc < 0)
 			printable(err, strlen(err), 0);
+		else if (fmts[i] == EXPORT_HTML)
+			no_control(buf, len); /* its data block is JSON: any character */
 		else
-			no_control(buf, len);
+			printable(buf, len, 1); /* a diagram: only what escape_text keeps */
 		free(buf);
 	}
 }

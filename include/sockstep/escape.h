@@ -37,11 +37,18 @@ void escape_text(char *out, size_t outsz, const char *in);
  * (event_escape keeps such a field unchanged). */
 int escape_text_clean(const char *in);
 
+/* Bytes of the character at in that escape_text keeps as it is, when it
+ * is a valid, printable UTF-8 character of two to four bytes (not a C1
+ * control, a line separator or a bidirectional control); 0 for anything
+ * else, ASCII included.  The one UTF-8 check: every writer of prose
+ * (HTML, SVG, diagrams) keeps what it keeps. */
+size_t escape_text_char(const char *in);
+
 /* Write in as HTML text or a quoted attribute value: & < > " ' become
- * entities, other printable ASCII stays, every other byte (controls, DEL,
- * bytes >= 0x80) is written as the visible text \xNN as escape_bytes
- * writes it.  The output is printable ASCII that no HTML parser reads as
- * markup. */
+ * entities, other printable ASCII stays, a character escape_text keeps
+ * stays (a Chinese narration reads as Chinese), every other byte
+ * (controls, DEL, broken UTF-8) is written as the visible text \xNN as
+ * escape_bytes writes it.  No HTML parser reads the output as markup. */
 void escape_html(FILE *out, const char *in);
 
 /* Write in, a JSON text, so that it can sit inside an HTML <script> data

@@ -8,7 +8,8 @@
  * the SVG export draws it, a style sheet and a small script.  Its
  * Content-Security-Policy allows nothing but that script and those two
  * style sheets, named by their SHA-256: no network, no other script, no
- * inline event handler.  Trace text reaches the page only through
+ * inline event handler.  The page's words are in the locale's language
+ * (gettext); the trace's own text is shown as it was recorded.  Trace text reaches the page only through
  * escape_html (the title), escape_script_json (the data block) and the
  * script's textContent.  The page grows linearly with the trace; making
  * it takes constant memory.
@@ -36,5 +37,13 @@ int export_html(FILE *in, const char *name, const struct filter *f, FILE *out, c
  * lines to concatenate (export_html_page.c). */
 const char *const *export_html_style(void);
 const char *const *export_html_script(void);
+
+/* The words the script shows, by key, English (N_): the page writes each
+ * translated (_()) into its "ss-words" data block, so the script stays
+ * the same bytes (and CSP hash) in every language.  Ends with {NULL}. */
+struct export_html_word {
+	const char *key, *msgid;
+};
+const struct export_html_word *export_html_words(void);
 
 #endif

@@ -3,7 +3,8 @@
  * src/sinks/export*.c).  export.c reads a trace into a `struct exporter`
  * (who owns which address, the lifelines in order) and turns each kept
  * event into a `struct item` (a note on one lifeline or an arrow between
- * two, its label plain ASCII); each writer escapes the labels for its own
+ * two, its label text without a control byte: printable ASCII and the
+ * UTF-8 characters escape_text keeps); each writer escapes the labels for its own
  * syntax.  The exporter owns its items; a writer only reads them.
  *
  * A writer is three calls: head (the lifelines), one item at a time in
@@ -58,7 +59,7 @@ struct owner {
 /* An arrow's label that may widen the gaps between two lifelines. */
 struct svg_span {
 	int from, to;
-	size_t len;
+	size_t len; /* columns */
 };
 
 /* What the SVG's head needs of all its items (export_svg.c fills it):
@@ -78,7 +79,7 @@ struct svg_plan {
 };
 
 struct exporter {
-	char name[256]; /* ASCII, for titles and messages */
+	char name[256]; /* cleaned as a label, for titles and messages */
 	enum export_format fmt;
 	const struct filter *f;
 	int inline_svg; /* in a page: no XML declaration */
@@ -109,7 +110,7 @@ struct export_writer {
 int export_fail(char *err, size_t errsz, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* A new exporter of the trace called name (cleaned to ASCII) to fmt, the
+/* A new exporter of the trace called name (cleaned as a label) to fmt, the
  * events f matches (f may be NULL; it must outlive the exporter).  NULL
  * when out of memory.  export_free frees it and everything it holds. */
 struct exporter *export_new(const char *name, enum export_format fmt,
@@ -129,7 +130,7 @@ const struct export_writer *export_plantuml_writer(void);
 const struct export_writer *export_svg_writer(void);
 
 /* The SVG plan, item by item or (streamed packets) pair by pair: count
- * packets from -> to whose longest label is longest bytes long; then
+ * packets from -> to whose longest label is longest columns wide; then
  * each label that may widen a gap, in item order.  -1 when out of
  * memory. */
 void export_svg_plan_note(struct svg_plan *p, const struct item *it);

@@ -15,11 +15,11 @@
 #include "sockstep/files.h"
 #include "sockstep/export_html.h"
 #include "sockstep/filter.h"
+#include "sockstep/i18n.h"
 
 static void export_cmd_usage(FILE *out)
 {
-	fprintf(out,
-		"Usage: sockstep export [OPTION]... TRACE.jsonl\n"
+	fputs(_("Usage: sockstep export [OPTION]... TRACE.jsonl\n"
 		"Draw a recorded run (sockstep --record, or --format jsonl) as a sequence\n"
 		"diagram: calls as notes on their actor's lifeline, packets as arrows.\n"
 		"\n"
@@ -33,7 +33,8 @@ static void export_cmd_usage(FILE *out)
 		"  -o, --output FILE   write to FILE instead of standard output\n"
 		"  -h, --help          show this help and exit\n"
 		"\n"
-		"TRACE.jsonl may be - for standard input.\n");
+		"TRACE.jsonl may be - for standard input.\n"),
+	      out);
 }
 
 static int export_cmd_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -45,8 +46,9 @@ static int export_cmd_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	/* it quotes what was typed: printable only */
-	escape_string(shown, sizeof shown, msg);
+	/* it quotes what was typed: printable only (the message itself may
+	 * be Chinese: escape_text keeps it) */
+	escape_text(shown, sizeof shown, msg);
 	fprintf(stderr, "sockstep: export: %s\n", shown);
 	return 2;
 }
@@ -79,7 +81,7 @@ static int export_cmd_finish(FILE *out, const char *output, int out_regular,
 		if (fclose(out) != 0 && rc == 0) {
 			char shown[256];
 			escape_string(shown, sizeof shown, output);
-			snprintf(err, errsz, "cannot write %s: %s", shown, strerror(errno));
+			snprintf(err, errsz, _("cannot write %s: %s"), shown, strerror(errno));
 			rc = -1;
 		}
 		if (rc < 0 && out_regular)
@@ -88,7 +90,7 @@ static int export_cmd_finish(FILE *out, const char *output, int out_regular,
 		/* `| head -1` went away: quiet, as for sockstep's trace */
 		if (errno == EPIPE)
 			return 141;
-		snprintf(err, errsz, "cannot write the output: %s", strerror(errno));
+		snprintf(err, errsz, _("cannot write the output: %s"), strerror(errno));
 		rc = -1;
 	}
 	if (rc < 0) {
@@ -156,7 +158,7 @@ int export_cmd_main(int argc, char **argv)
 		case 'f':
 			fmt = export_format_from_name(optarg);
 			if (fmt < 0)
-				return export_cmd_usage_error("invalid format '%s': expected mermaid, plantuml, svg or html",
+				return export_cmd_usage_error(_("invalid format '%s': expected mermaid, plantuml, svg or html"),
 							  optarg);
 			break;
 		case 1:
@@ -171,16 +173,16 @@ int export_cmd_main(int argc, char **argv)
 			return 0;
 		default:
 			if (optopt)
-				return export_cmd_usage_error("invalid option -- '%c' (see 'sockstep export --help')",
+				return export_cmd_usage_error(_("invalid option -- '%c' (see 'sockstep export --help')"),
 							  optopt);
-			return export_cmd_usage_error("unrecognized option '%s' (see 'sockstep export --help')",
+			return export_cmd_usage_error(_("unrecognized option '%s' (see 'sockstep export --help')"),
 						  argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
-		return export_cmd_usage_error("needs a trace file (sockstep export [--format F] TRACE.jsonl)");
+		return export_cmd_usage_error(_("needs a trace file (sockstep export [--format F] TRACE.jsonl)"));
 	if (optind + 1 < argc)
-		return export_cmd_usage_error("unexpected argument '%s'", argv[optind + 1]);
+		return export_cmd_usage_error(_("unexpected argument '%s'"), argv[optind + 1]);
 	path = argv[optind];
 	if (fmt < 0)
 		fmt = export_cmd_format_from_path(output);

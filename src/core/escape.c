@@ -157,9 +157,11 @@ void escape_string(char *out, size_t outsz, const char *in)
 /* Bytes of the valid UTF-8 character at s that is safe to show as it is
  * (0 otherwise): not a C1 control, not a line/paragraph separator, not a
  * bidirectional override or isolate (text that reads differently from
- * what it is), no overlong form or surrogate. */
-static size_t shown_utf8(const unsigned char *s)
+ * what it is), no overlong form or surrogate, not U+FFFE/U+FFFF (no
+ * character at all: XML refuses them). */
+size_t escape_text_char(const char *in)
 {
+	const unsigned char *s = (const unsigned char *)in;
 	size_t len;
 	unsigned cp;
 
@@ -179,7 +181,7 @@ static size_t shown_utf8(const unsigned char *s)
 	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
 	    (cp >= 0xd800 && cp <= 0xdfff) || cp < 0xa0 ||
 	    (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
-	    cp == 0x200e || cp == 0x200f || cp == 0xfeff)
+	    cp == 0x200e || cp == 0x200f || cp == 0xfeff || cp == 0xfffe || cp == 0xffff)
 		return 0;
 	return len;
 }
@@ -193,7 +195,7 @@ void escape_text(char *out, size_t outsz, const char *in)
 	if (outsz == 0)
 		return;
 	while (*s) {
-		size_t n = shown_utf8(s);
+		size_t n = escape_text_char((const char *)s);
 		const void *src = s;
 		if (n == 0) {
 			n = escape_one(*s, tok);
@@ -213,7 +215,7 @@ int escape_text_clean(const char *in)
 	const unsigned char *s = (const unsigned char *)(in ? in : "");
 
 	while (*s) {
-		size_t n = shown_utf8(s);
+		size_t n = escape_text_char((const char *)s);
 		if (n == 0 && (*s < 0x20 || *s >= 0x7f))
 			return 0;
 		s += n ? n : 1;
@@ -226,6 +228,12 @@ void escape_html(FILE *out, const char *in)
 	char tok[4];
 
 	for (const unsigned char *p = (const unsigned char *)(in ? in : ""); *p; p++) {
+		size_t n = escape_text_char((const char *)p);
+		if (n > 0) { /* a character escape_text keeps: text, not markup */
+			fwrite(p, 1, n, out);
+			p += n - 1;
+			continue;
+		}
 		switch (*p) {
 		case '&': fputs("&amp;", out); break;
 		case '<': fputs("&lt;", out); break;

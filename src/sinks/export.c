@@ -17,6 +17,9 @@
 #include <unistd.h>
 
 #include "sockstep/addr.h"
+#include "sockstep/escape.h"
+#include "sockstep/i18n.h"
+#include "sockstep/textwidth.h"
 #include "sockstep/export_model.h"
 #include "sockstep/jsonl.h"
 #include "sockstep/tracefile.h"
@@ -54,7 +57,7 @@ int export_format_from_name(const char *name)
 
 /* ---- actors and who owns an address ---------------------------------- */
 
-static void ascii_clean(char *s, size_t size);
+static void label_clean(char *s, size_t size);
 
 static int actor_index(struct exporter *x, const char *raw)
 {
@@ -63,7 +66,7 @@ static int actor_index(struct exporter *x, const char *raw)
 	/* A name is trace text like any label: no control byte may reach a
 	 * diagram (XML 1.0 forbids most of them outright). */
 	snprintf(name, sizeof name, "%s", raw[0] ? raw : REMOTE_NAME);
-	ascii_clean(name, SS_NAME_MAX);
+	label_clean(name, SS_NAME_MAX);
 	for (int i = 0; i < x->nactors; i++)
 		if (strcmp(x->actors[i].name, name) == 0)
 			return i;
@@ -143,22 +146,33 @@ static void order_lifelines(struct exporter *x)
 /* ---- labels ------------------------------------------------------------ */
 
 /* Trace strings may hold any byte after JSON decoding: keep printable
- * ASCII, write the rest as \xNN so every writer sees plain ASCII. */
-static void ascii_clean(char *s, size_t size)
+ * ASCII and the characters escape_text keeps (a Chinese label), write
+ * the rest as \xNN, so every writer sees text without a control byte.
+ * A backslash stays single: a call's line has escaped its data already. */
+static void label_clean(char *s, size_t size)
 {
 	char tmp[LABEL_MAX];
-	size_t n = 0;
+	size_t n = 0, room = size - 1;
 
-	for (const unsigned char *p = (const unsigned char *)s; *p && n + 5 < sizeof tmp; p++) {
-		if (*p >= 0x20 && *p < 0x7f)
-			tmp[n++] = (char)*p;
-		else
-			n += (size_t)snprintf(tmp + n, sizeof tmp - n, "\\x%02x", *p);
+	for (const unsigned char *p = (const unsigned char *)s; *p && n + 5 < sizeof tmp;) {
+		size_t k = escape_text_char((const char *)p);
+		char esc[8];
+		const void *src = p;
+		if (k == 0 && *p >= 0x20 && *p < 0x7f) {
+			k = 1;
+		} else if (k == 0) {
+			k = (size_t)snprintf(esc, sizeof esc, "\\x%02x", *p);
+			src = esc;
+		}
+		if (n + k > room) /* cut between characters, never inside one */
+			break;
+		memcpy(tmp + n, src, k);
+		n += k;
+		p += src == esc ? 1 : k;
 	}
 	tmp[n] = '\0';
-	snprintf(s, size, "%s", tmp);
+	memcpy(s, tmp, n + 1);
 }
-
 
 static void append(char *out, size_t outsz, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -174,6 +188,19 @@ static void append(char *out, size_t outsz, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* One fact of line2, after two spaces when it is not the first. */
+static void fact(char *line2, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fact(char *line2, const char *fmt, ...)
+{
+	char one[LABEL_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(one, sizeof one, fmt, ap);
+	va_end(ap);
+	append(line2, LABEL_MAX, "%s%s", line2[0] ? "  " : "", one);
+}
+
 static void call_item(const struct ss_event *ev, struct item *it)
 {
 	const struct ss_call_event *c = &ev->u.call;
@@ -181,7 +208,7 @@ static void call_item(const struct ss_event *ev, struct item *it)
 	if (ev->kind == SS_EV_BLOCKED) {
 		char call[160];
 		output_call_text(ev, call, sizeof call);
-		snprintf(it->line1, LABEL_MAX, "%s ... blocked in the kernel", call);
+		snprintf(it->line1, LABEL_MAX, _("%s ... blocked in the kernel"), call);
 	} else {
 		output_call_line(ev, it->line1, LABEL_MAX);
 		it->error = c->ret < 0;
@@ -192,22 +219,21 @@ static void call_item(const struct ss_event *ev, struct item *it)
 	it->line2[0] = '\0';
 	if (strcmp(c->name, "accept") == 0 && c->fd >= 0 && c->ret >= 0 &&
 	    ev->kind == SS_EV_CALL)
-		append(it->line2, LABEL_MAX, "listener fd %d  new fd %ld", c->fd, c->ret);
+		fact(it->line2, _("listener fd %d  new fd %ld"), c->fd, c->ret);
 	else if (c->fd >= 0)
-		append(it->line2, LABEL_MAX, "fd %d", c->fd);
+		fact(it->line2, "fd %d", c->fd);
 	if (c->local[0])
-		append(it->line2, LABEL_MAX, "%slocal %s", it->line2[0] ? "  " : "", c->local);
+		fact(it->line2, _("local %s"), c->local);
 	if (c->peer[0])
-		append(it->line2, LABEL_MAX, "%speer %s", it->line2[0] ? "  " : "", c->peer);
+		fact(it->line2, _("peer %s"), c->peer);
 	if (c->state >= 0)
-		append(it->line2, LABEL_MAX, "%s%s", it->line2[0] ? "  " : "",
-		       event_tcp_state_name(c->state));
-	if (c->queue >= 0)
-		append(it->line2, LABEL_MAX, "%s%squeue %d/%d", it->line2[0] ? "  " : "",
-		       strcmp(c->name, "accept") == 0 ? "listener " : "", c->queue,
-		       c->backlog);
-	ascii_clean(it->line1, LABEL_MAX);
-	ascii_clean(it->line2, LABEL_MAX);
+		fact(it->line2, "%s", event_tcp_state_name(c->state));
+	if (c->queue >= 0 && strcmp(c->name, "accept") == 0)
+		fact(it->line2, _("listener queue %d/%d"), c->queue, c->backlog);
+	else if (c->queue >= 0)
+		fact(it->line2, _("queue %d/%d"), c->queue, c->backlog);
+	label_clean(it->line1, LABEL_MAX);
+	label_clean(it->line2, LABEL_MAX);
 }
 
 /* tcpdump's way: "S seq 0", "S. seq 0 ack 1", "P. 1:2 ack 1 len 1",
@@ -229,7 +255,7 @@ static void packet_item(const struct ss_event *ev, struct item *it)
 		append(it->line1, LABEL_MAX, " len %d", p->len);
 	if (sport >= 0 && dport >= 0)
 		append(it->line1, LABEL_MAX, "  (%d to %d)", sport, dport);
-	ascii_clean(it->line1, LABEL_MAX);
+	label_clean(it->line1, LABEL_MAX);
 	it->line2[0] = '\0';
 	it->pc = strchr(p->flags, 'R') ? PC_RST
 		 : strchr(p->flags, 'S') ? PC_SYN
@@ -246,13 +272,13 @@ static int keep_event(struct exporter *x, const struct ss_event *ev, char *err, 
 		size_t cap = x->cap ? x->cap * 2 : 256;
 		struct ss_event *p;
 		if (x->nevs == EXPORT_ITEMS_MAX)
-			return export_fail(err, errsz, "%s: more than %d events to draw; narrow it with --filter",
+			return export_fail(err, errsz, _("%s: more than %d events to draw; narrow it with --filter"),
 				    x->name, EXPORT_ITEMS_MAX);
 		if (cap > EXPORT_ITEMS_MAX)
 			cap = EXPORT_ITEMS_MAX;
 		p = realloc(x->evs, cap * sizeof *p);
 		if (p == NULL)
-			return export_fail(err, errsz, "%s: out of memory", x->name);
+			return export_fail(err, errsz, _("%s: out of memory"), x->name);
 		x->evs = p;
 		x->cap = cap;
 	}
@@ -267,7 +293,7 @@ static int learn(struct exporter *x, const struct ss_event *ev, long lineno, cha
 	if (ev->kind == SS_EV_CALL || ev->kind == SS_EV_BLOCKED) {
 		int a = actor_index(x, ev->actor);
 		if (a < 0)
-			return export_fail(err, errsz, "%s:%ld: more than %d actors", x->name,
+			return export_fail(err, errsz, _("%s:%ld: more than %d actors"), x->name,
 				    lineno, EXPORT_ACTORS_MAX);
 		if (ev->kind == SS_EV_CALL && ev->u.call.local[0])
 			map_add(x, ev->u.call.local, ev->u.call.peer, a);
@@ -324,7 +350,7 @@ static int make_item(struct exporter *x, const struct ss_event *ev, size_t seq,
 		if (it->to < 0)
 			it->to = actor_index(x, REMOTE_NAME);
 		if (it->from < 0 || it->to < 0)
-			return export_fail(err, errsz, "%s: more than %d actors", x->name,
+			return export_fail(err, errsz, _("%s: more than %d actors"), x->name,
 				    EXPORT_ACTORS_MAX);
 		packet_item(ev, it);
 	} else {
@@ -339,7 +365,7 @@ static int make_item(struct exporter *x, const struct ss_event *ev, size_t seq,
 /* What the SVG's head needs of an item; -1 when out of memory. */
 static int plan_item(struct exporter *x, const struct item *it)
 {
-	size_t len = strlen(it->line1);
+	size_t len = (size_t)text_width(it->line1); /* columns */
 
 	if (it->kind != IT_PACKET) {
 		export_svg_plan_note(&x->svg, it);
@@ -357,7 +383,7 @@ static int read_whole(struct exporter *x, FILE *in, char *err, size_t errsz)
 		return -1;
 	x->items = calloc(x->nevs ? x->nevs : 1, sizeof *x->items);
 	if (x->items == NULL)
-		return export_fail(err, errsz, "%s: out of memory", x->name);
+		return export_fail(err, errsz, _("%s: out of memory"), x->name);
 	for (size_t i = 0; i < x->nevs; i++) {
 		int rc = make_item(x, &x->evs[i], i, &x->items[x->nitems], err, errsz);
 		if (rc < 0)
@@ -370,7 +396,7 @@ static int read_whole(struct exporter *x, FILE *in, char *err, size_t errsz)
 	order_lifelines(x);
 	for (size_t i = 0; x->fmt == EXPORT_SVG && i < x->nitems; i++)
 		if (plan_item(x, &x->items[i]) < 0)
-			return export_fail(err, errsz, "%s: out of memory", x->name);
+			return export_fail(err, errsz, _("%s: out of memory"), x->name);
 	return 0;
 }
 
@@ -446,9 +472,9 @@ static int survey_packet(struct survey *sv, const struct ss_event *ev)
 	if (sv->x->fmt != EXPORT_SVG)
 		return 0;
 	packet_item(ev, &it);
-	if (strlen(it.line1) <= p->longest)
+	if ((size_t)text_width(it.line1) <= p->longest)
 		return 0;
-	p->longest = strlen(it.line1);
+	p->longest = (size_t)text_width(it.line1);
 	if (sv->nspans == sv->cap) {
 		size_t cap = sv->cap ? sv->cap * 2 : 64;
 		struct pair_span *s = realloc(sv->spans, cap * sizeof *s);
@@ -476,7 +502,7 @@ static int survey_event(void *ctx, const struct ss_event *ev, long lineno, char 
 	if (ev->kind != SS_EV_PACKET)
 		survey_note(sv, ev);
 	else if (survey_packet(sv, ev) < 0)
-		return export_fail(err, errsz, "%s: out of memory", sv->x->name);
+		return export_fail(err, errsz, _("%s: out of memory"), sv->x->name);
 	return 0;
 }
 
@@ -498,7 +524,7 @@ static int survey_packets(struct survey *sv, char *err, size_t errsz)
 		if (to[i] < 0)
 			to[i] = actor_index(x, REMOTE_NAME);
 		if (from[i] < 0 || to[i] < 0)
-			return export_fail(err, errsz, "%s: more than %d actors", x->name,
+			return export_fail(err, errsz, _("%s: more than %d actors"), x->name,
 				    EXPORT_ACTORS_MAX);
 		x->actors[from[i]].used = x->actors[to[i]].used = 1;
 		if (x->fmt == EXPORT_SVG)
@@ -508,7 +534,7 @@ static int survey_packets(struct survey *sv, char *err, size_t errsz)
 		int i = sv->spans[s].pair;
 		if (from[i] >= 0 && to[i] >= 0 && from[i] != to[i] &&
 		    export_svg_plan_span(&x->svg, from[i], to[i], sv->spans[s].len) < 0)
-			return export_fail(err, errsz, "%s: out of memory", x->name);
+			return export_fail(err, errsz, _("%s: out of memory"), x->name);
 	}
 	return 0;
 }
@@ -530,7 +556,7 @@ static int survey(struct exporter *x, FILE *in, char *err, size_t errsz)
 	int rc;
 
 	if (sv == NULL)
-		return export_fail(err, errsz, "out of memory");
+		return export_fail(err, errsz, _("out of memory"));
 	sv->x = x;
 	rc = tracefile_read(in, x->name, survey_event, sv, err, errsz);
 	if (rc == 0 && sv->unstreamable)
@@ -583,7 +609,7 @@ struct exporter *export_new(const char *name, enum export_format fmt,
 	if (x == NULL)
 		return NULL;
 	snprintf(x->name, sizeof x->name, "%s", name ? name : "trace");
-	ascii_clean(x->name, sizeof x->name);
+	label_clean(x->name, sizeof x->name);
 	x->fmt = fmt;
 	x->f = f;
 	return x;
@@ -642,12 +668,12 @@ int export_trace(FILE *in, const char *name, enum export_format fmt,
 		return export_fail(err, errsz, "a page is not a diagram: export_html writes it");
 	x = export_new(name, fmt, f);
 	if (x == NULL)
-		return export_fail(err, errsz, "out of memory");
+		return export_fail(err, errsz, _("out of memory"));
 	rc = export_prepare(x, in, err, errsz);
 	if (rc == 0)
 		rc = export_write(x, in, out, err, errsz);
 	if (rc == 0 && (fflush(out) != 0 || ferror(out)))
-		rc = export_fail(err, errsz, "cannot write the diagram: %s", strerror(errno));
+		rc = export_fail(err, errsz, _("cannot write the diagram: %s"), strerror(errno));
 	export_free(x);
 	return rc;
 }

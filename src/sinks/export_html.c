@@ -21,6 +21,7 @@
 
 #include "sockstep/escape.h"
 #include "sockstep/explain.h"
+#include "sockstep/i18n.h"
 #include "sockstep/export.h"
 #include "sockstep/jsonl.h"
 #include "sockstep/tracefile.h"
@@ -76,10 +77,10 @@ static int slurp(FILE *in, const char *name, struct text *t, char *err, size_t e
 	size_t n;
 
 	if (text_open(t) < 0)
-		return export_fail(err, errsz, "out of memory");
+		return export_fail(err, errsz, _("out of memory"));
 	while ((n = fread(chunk, 1, sizeof chunk, in)) > 0) {
 		if (ftell(t->f) + (long)n > EXPORT_HTML_INPUT_MAX)
-			return export_fail(err, errsz, "%s: longer than %ld MB: too long for one page",
+			return export_fail(err, errsz, _("%s: longer than %ld MB: too long for one page"),
 				    name, EXPORT_HTML_INPUT_MAX >> 20);
 		fwrite(chunk, 1, n, t->f);
 	}
@@ -87,22 +88,29 @@ static int slurp(FILE *in, const char *name, struct text *t, char *err, size_t e
 		return export_fail(err, errsz, "%s: %s", name, strerror(errno));
 	fputc('\n', t->f);
 	if (text_close(t) < 0)
-		return export_fail(err, errsz, "out of memory");
+		return export_fail(err, errsz, _("out of memory"));
 	return 0;
 }
 
-/* A JSON string of text sockstep made: printable ASCII as is, every
- * other byte as the visible \xNN the terminal shows. */
+/* A JSON string of text sockstep made (a call's line, an explanation, a
+ * word of the page, maybe translated): printable ASCII and the UTF-8
+ * characters escape_text keeps as they are, every other byte as the
+ * visible \xNN the terminal shows. */
 static void json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
+		size_t n = escape_text_char((const char *)p);
+		if (n > 0) {
+			fwrite(p, 1, n, out);
+			p += n - 1;
+		} else if (*p == '"' || *p == '\\') {
 			fprintf(out, "\\%c", *p);
-		else if (*p >= 0x20 && *p < 0x7f)
+		} else if (*p >= 0x20 && *p < 0x7f) {
 			fputc(*p, out);
-		else
+		} else {
 			fprintf(out, "\\\\x%02x", *p);
+		}
 	}
 	fputc('"', out);
 }
@@ -156,13 +164,13 @@ static int page_event(void *ctx, const struct ss_event *ev, long lineno,
 	if (ev->kind == SS_EV_BEGIN || ev->kind == SS_EV_END)
 		return 0; /* internal to the director: not shown */
 	if (fseek(p->one.f, 0, SEEK_SET) != 0)
-		return export_fail(err, errsz, "out of memory");
+		return export_fail(err, errsz, _("out of memory"));
 	fputs(p->first ? "\n" : ",\n", p->one.f);
 	p->first = 0;
 	event_json(p->one.f, ev);
 	n = ftell(p->one.f);
 	if (fflush(p->one.f) != 0 || n < 0)
-		return export_fail(err, errsz, "out of memory");
+		return export_fail(err, errsz, _("out of memory"));
 	/* glibc ends the text at the end of all written, not at the
 	 * position: the buffer holds at least n + 1 bytes */
 	p->one.buf[n] = '\0';
@@ -181,12 +189,35 @@ static int write_events(FILE *in, long start, const char *name, FILE *out, char 
 	if (fseek(in, start, SEEK_SET) != 0)
 		return export_fail(err, errsz, "%s: %s", name, strerror(errno));
 	if (text_open(&p.one) < 0)
-		return export_fail(err, errsz, "out of memory");
+		return export_fail(err, errsz, _("out of memory"));
 	escape_script_json(out, "{\"events\":[");
 	rc = tracefile_read(in, name, page_event, &p, err, errsz);
 	escape_script_json(out, "\n]}");
 	text_free(&p.one);
 	return rc;
+}
+
+/* The script's words in the locale's language, {"key":"..."}, escaped
+ * for their data block. */
+static int write_words(FILE *out)
+{
+	struct text t;
+
+	if (text_open(&t) < 0)
+		return -1;
+	fputc('{', t.f);
+	for (const struct export_html_word *w = export_html_words(); w->key; w++) {
+		fprintf(t.f, "%s\"%s\":", w == export_html_words() ? "" : ",", w->key);
+		json_string(t.f, _(w->msgid));
+	}
+	fputc('}', t.f);
+	if (text_close(&t) < 0) {
+		text_free(&t);
+		return -1;
+	}
+	escape_script_json(out, t.buf);
+	text_free(&t);
+	return 0;
 }
 
 static char *joined(const char *const *lines)
@@ -232,42 +263,63 @@ static void write_head(FILE *out, const char *name, const char *css, const char 
 	 * and the two style sheets, by hash.  default-src 'none' covers
 	 * fetch, images, fonts, frames; a <meta> CSP cannot set
 	 * frame-ancestors, which a file needs no more than it can have. */
-	fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
 		     "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 		     "script-src 'sha256-%s'; style-src 'sha256-%s' 'sha256-%s'; "
 		     "base-uri 'none'; form-action 'none'\">\n"
 		     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		     "<meta name=\"generator\" content=\"sockstep " SOCKSTEP_VERSION "\">\n<title>sockstep: ",
-		h_js, h_css, h_svg);
+		strcmp(i18n_language(), "zh_CN") == 0 ? "zh-CN" : "en", h_js, h_css, h_svg);
 	escape_html(out, name);
 	fprintf(out, "</title>\n<style>%s</style>\n</head>\n", css);
 }
+
+/* The page's body up to the diagram: markup as it is, each word
+ * between translated and escaped. */
+static const struct {
+	const char *markup, *msgid;
+} body_parts[] = {
+	{"</span></div>\n<nav class=\"ss-nav\" aria-label=\"", N_("steps")},
+	{"\">\n<button id=\"ss-prev\" type=\"button\" title=\"", N_("previous step (p)")},
+	{"\">&#8592; ", N_("Prev")},
+	{"</button>\n<span id=\"ss-counter\" aria-live=\"polite\">", N_("Step 0 / 0")},
+	{"</span>\n<button id=\"ss-next\" type=\"button\" title=\"", N_("next step (Space, n)")},
+	{"\">", N_("Next")},
+	{" &#8594;</button>\n<a id=\"ss-link\" href=\"#step-0\" title=\"", N_("a link to this step")},
+	{"\">", N_("link")},
+	{"</a>\n</nav>\n<div class=\"ss-keys\"><kbd>Space</kbd>/<kbd>n</kbd> ", N_("next")},
+	{" &#183; <kbd>p</kbd> ", N_("previous")},
+	{" &#183; <kbd>Home</kbd>/<kbd>End</kbd></div>\n</header>\n<main>\n<noscript><p class=\"ss-card\">",
+	 N_("Stepping needs JavaScript; the sequence diagram below shows the whole session.")},
+	{"</p></noscript>\n"
+	 "<section class=\"ss-card ss-narr\" aria-live=\"polite\"><span id=\"ss-who\"></span>"
+	 "<span id=\"ss-say\"></span><ul id=\"ss-notes\" hidden></ul></section>\n"
+	 "<section id=\"ss-quiz\" hidden></section>\n<div class=\"ss-cols\">\n"
+	 "<section class=\"ss-card ss-col\" id=\"ss-left\"><h2 id=\"ss-left-who\">server</h2>"
+	 "<div class=\"ss-scroll\"><ol id=\"ss-left-calls\"></ol></div></section>\n"
+	 "<section class=\"ss-card ss-col\" id=\"ss-right\"><h2 id=\"ss-right-who\">client</h2>"
+	 "<div class=\"ss-scroll\"><ol id=\"ss-right-calls\"></ol></div></section>\n</div>\n"
+	 "<section class=\"ss-card\"><h2>", N_("Kernel socket table")},
+	{"<span id=\"ss-table-when\"></span></h2>\n"
+	 "<div class=\"ss-tablebox\"><table class=\"ss-table\"><thead><tr><th>", N_("Local")},
+	{"</th><th>", N_("Peer")},
+	{"</th><th>", N_("State")},
+	{"</th><th class=\"ss-num\">Recv-Q</th><th class=\"ss-num\">Send-Q</th><th>", N_("Timer")},
+	{"</th><th>", N_("Owner")},
+	{"</th></tr></thead><tbody id=\"ss-table-body\"></tbody></table></div></section>\n"
+	 "<section class=\"ss-card\"><h2>", N_("Sequence diagram")},
+	{"</h2><div class=\"ss-diagram\">\n", NULL},
+};
 
 static void write_body(FILE *out, const char *name)
 {
 	fputs("<body>\n<header class=\"ss-bar\">\n<div class=\"ss-brand\">sockstep<span>", out);
 	escape_html(out, name);
-	fputs("</span></div>\n<nav class=\"ss-nav\" aria-label=\"steps\">\n"
-	      "<button id=\"ss-prev\" type=\"button\" title=\"previous step (p)\">&#8592; Prev</button>\n"
-	      "<span id=\"ss-counter\" aria-live=\"polite\">Step 0 / 0</span>\n"
-	      "<button id=\"ss-next\" type=\"button\" title=\"next step (Space, n)\">Next &#8594;</button>\n"
-	      "<a id=\"ss-link\" href=\"#step-0\" title=\"a link to this step\">link</a>\n</nav>\n"
-	      "<div class=\"ss-keys\"><kbd>Space</kbd>/<kbd>n</kbd> next &#183; <kbd>p</kbd> previous &#183; "
-	      "<kbd>Home</kbd>/<kbd>End</kbd></div>\n</header>\n<main>\n"
-	      "<noscript><p class=\"ss-card\">Stepping needs JavaScript; the sequence diagram below shows the whole session.</p></noscript>\n"
-	      "<section class=\"ss-card ss-narr\" aria-live=\"polite\"><span id=\"ss-who\"></span>"
-	      "<span id=\"ss-say\"></span><ul id=\"ss-notes\" hidden></ul></section>\n"
-	      "<section id=\"ss-quiz\" hidden></section>\n<div class=\"ss-cols\">\n"
-	      "<section class=\"ss-card ss-col\" id=\"ss-left\"><h2 id=\"ss-left-who\">server</h2>"
-	      "<div class=\"ss-scroll\"><ol id=\"ss-left-calls\"></ol></div></section>\n"
-	      "<section class=\"ss-card ss-col\" id=\"ss-right\"><h2 id=\"ss-right-who\">client</h2>"
-	      "<div class=\"ss-scroll\"><ol id=\"ss-right-calls\"></ol></div></section>\n</div>\n"
-	      "<section class=\"ss-card\"><h2>Kernel socket table<span id=\"ss-table-when\"></span></h2>\n"
-	      "<div class=\"ss-tablebox\"><table class=\"ss-table\"><thead><tr><th>Local</th><th>Peer</th><th>State</th>"
-	      "<th class=\"ss-num\">Recv-Q</th><th class=\"ss-num\">Send-Q</th><th>Timer</th>"
-	      "<th>Owner</th></tr></thead><tbody id=\"ss-table-body\"></tbody></table></div></section>\n"
-	      "<section class=\"ss-card\"><h2>Sequence diagram</h2><div class=\"ss-diagram\">\n",
-	      out);
+	for (size_t i = 0; i < sizeof body_parts / sizeof body_parts[0]; i++) {
+		fputs(body_parts[i].markup, out);
+		if (body_parts[i].msgid)
+			escape_html(out, _(body_parts[i].msgid));
+	}
 }
 
 /* The page around the diagram x (prepared from in) and the events. */
@@ -279,7 +331,7 @@ static int write_page(struct exporter *x, FILE *in, const char *name, FILE *out,
 	int rc = 0;
 
 	if (css == NULL || js == NULL || svg_style_hash(h_svg) < 0)
-		rc = export_fail(err, errsz, "out of memory");
+		rc = export_fail(err, errsz, _("out of memory"));
 	if (rc == 0) {
 		write_head(out, name, css, js, h_svg);
 		write_body(out, name);
@@ -287,10 +339,18 @@ static int write_page(struct exporter *x, FILE *in, const char *name, FILE *out,
 		rc = export_write(x, in, out, err, errsz);
 	}
 	if (rc == 0) {
-		fputs("</div></section>\n</main>\n<footer>Recorded with sockstep " SOCKSTEP_VERSION
-		      ": every number on this page is what the kernel reported.</footer>\n"
-		      "<script type=\"application/json\" id=\"ss-data\">",
-		      out);
+		char footer[512];
+		snprintf(footer, sizeof footer,
+			 _("Recorded with sockstep %s: every number on this page is what the kernel reported."),
+			 SOCKSTEP_VERSION);
+		fputs("</div></section>\n</main>\n<footer>", out);
+		escape_html(out, footer);
+		fputs("</footer>\n<script type=\"application/json\" id=\"ss-words\">", out);
+		if (write_words(out) < 0)
+			rc = export_fail(err, errsz, "%s", _("out of memory"));
+	}
+	if (rc == 0) {
+		fputs("</script>\n<script type=\"application/json\" id=\"ss-data\">", out);
 		rc = write_events(in, x->start, name, out, err, errsz);
 	}
 	if (rc == 0)
@@ -309,25 +369,25 @@ int export_html(FILE *in, const char *name, const struct filter *f, FILE *out, c
 	char clean[256];
 	int rc = 0;
 
-	escape_string(clean, sizeof clean, name ? name : "trace");
+	escape_text(clean, sizeof clean, name ? name : "trace"); /* a Chinese title stays Chinese */
 	/* a pipe is read whole (bounded) to be read again */
 	if (ftell(in) < 0) {
 		rc = slurp(in, clean, &trace, err, errsz);
 		copy = rc == 0 ? fmemopen(trace.buf, trace.len, "r") : NULL;
 		if (rc == 0 && copy == NULL)
-			rc = export_fail(err, errsz, "out of memory");
+			rc = export_fail(err, errsz, _("out of memory"));
 		in = copy;
 	}
 	x = rc == 0 ? export_new(clean, EXPORT_SVG, f) : NULL;
 	if (rc == 0 && x == NULL)
-		rc = export_fail(err, errsz, "out of memory");
+		rc = export_fail(err, errsz, _("out of memory"));
 	/* the whole trace is checked before the first byte is written */
 	if (rc == 0)
 		rc = export_prepare(x, in, err, errsz);
 	if (rc == 0)
 		rc = write_page(x, in, clean, out, err, errsz);
 	if (rc == 0 && (fflush(out) != 0 || ferror(out)))
-		rc = export_fail(err, errsz, "cannot write the page: %s", strerror(errno));
+		rc = export_fail(err, errsz, _("cannot write the page: %s"), strerror(errno));
 	export_free(x);
 	if (copy)
 		fclose(copy);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sockstep/textwidth.h"
+
 /* Monospace text: width per character in tenths of a pixel at 12px
  * (DejaVu Sans Mono is 7.2), line height and padding in pixels.  All
  * coordinates are integers, so no locale can put a comma in them. */
@@ -23,7 +25,8 @@ static const char *const pc_name[PC_COUNT] = {
 	[PC_SYN] = "syn", [PC_FIN] = "fin", [PC_RST] = "rst", [PC_DATA] = "data", [PC_ACK] = "ack",
 };
 
-/* The width of n characters. */
+/* The width of n columns (a Chinese character takes two, as on a
+ * terminal: a little wider than the 12px a CJK font draws it in). */
 static int len_w(size_t n)
 {
 	return ((int)n * SVG_CW10 + 9) / 10;
@@ -31,7 +34,7 @@ static int len_w(size_t n)
 
 static int text_w(const char *s)
 {
-	return len_w(strlen(s));
+	return len_w((size_t)text_width(s));
 }
 
 static void xml_text(FILE *out, const char *s)

@@ -5,16 +5,24 @@
 
 #include <string.h>
 
+#include "sockstep/escape.h"
+
 /* ---- Mermaid ------------------------------------------------------------ */
 
 /* Mermaid reads ; and # as syntax, <...> as HTML, and a few more in
  * places; its entity codes (#59;) are decoded only when drawing, so every
- * character that is not plainly text is written as one. */
+ * character that is not plainly text is written as one.  A UTF-8
+ * character escape_text keeps (a Chinese word) is plainly text: Mermaid
+ * reads UTF-8. */
 static void mermaid_text(FILE *out, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		size_t n = escape_text_char(s);
+		if (n > 0) {
+			fwrite(s, 1, n, out);
+			s += n - 1;
+		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		    strchr(" .,:()/_=+?!@$", c) != NULL)
 			fputc(c, out);
 		else
@@ -77,12 +85,17 @@ const struct export_writer *export_mermaid_writer(void)
 /* PlantUML reads creole markup (**, //, --, __, ""), <tags>, [[links]],
  * and \n in labels.  Numeric entities (&#42;) are decoded after markup
  * but backslash cannot be one (PlantUML 1.2020 throws on &#92;), so a
- * backslash is doubled instead. */
+ * backslash is doubled instead.  PlantUML reads UTF-8: a character
+ * escape_text keeps is written as it is. */
 static void plantuml_text(FILE *out, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		size_t n = escape_text_char(s);
+		if (n > 0) {
+			fwrite(s, 1, n, out);
+			s += n - 1;
+		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		    strchr(" .,:()?+$", c) != NULL)
 			fputc(c, out);
 		else if (c == '\\')

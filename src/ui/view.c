@@ -245,44 +245,6 @@ enum ui_side ui_view_side(const struct ui_view *v, const char *actor)
 	return UI_SERVER;
 }
 
-/* Narration may be written in UTF-8 by a lesson's author: keep valid,
- * printable sequences, turn every control byte or broken sequence into '?'
- * so nothing can move the cursor or change the terminal. */
-static void sanitize_text(char *out, size_t outsz, const char *in)
-{
-	size_t n = 0;
-	const unsigned char *s = (const unsigned char *)in;
-
-	while (*s && n + 1 < outsz) {
-		int len = 0;
-		if (*s >= 0x20 && *s < 0x7f) {
-			out[n++] = (char)*s++;
-			continue;
-		}
-		if (*s >= 0xc2 && *s <= 0xdf)
-			len = 2;
-		else if (*s >= 0xe0 && *s <= 0xef)
-			len = 3;
-		else if (*s >= 0xf0 && *s <= 0xf4)
-			len = 4;
-		for (int k = 1; k < len; k++)
-			if ((s[k] & 0xc0) != 0x80)
-				len = 0;
-		/* U+0080..U+009F are C1 controls */
-		if (len == 2 && s[0] == 0xc2 && s[1] < 0xa0)
-			len = 0;
-		if (len == 0 || n + (size_t)len >= outsz) {
-			out[n++] = '?';
-			s++;
-			continue;
-		}
-		memcpy(out + n, s, (size_t)len);
-		n += (size_t)len;
-		s += len;
-	}
-	out[n] = '\0';
-}
-
 /* Copy as much of in as fits; truncation is intended (display lines). */
 static void set_addr(char *out, const char *in)
 {
@@ -589,7 +551,7 @@ static void add_narr(struct ui_view *v, int index, int count,
 	n->index = index;
 	n->count = count;
 	escape_string(n->actor, sizeof n->actor, actor);
-	sanitize_text(n->text, sizeof n->text, text);
+	escape_text(n->text, sizeof n->text, text);
 	v->nnarr++;
 }
 
@@ -607,7 +569,7 @@ static int seen_before(struct ui_view *v, const char *text)
 
 static void set_message(struct ui_view *v, int level, const char *text)
 {
-	sanitize_text(v->message, sizeof v->message, text);
+	escape_text(v->message, sizeof v->message, text);
 	v->message_level = level;
 }
 
@@ -623,11 +585,11 @@ static void add_note(struct ui_view *v, const struct ss_event *ev)
 	}
 	/* the final score of predict-then-step */
 	if (strncmp(text, "quiz:", 5) == 0) {
-		sanitize_text(v->quiz_final, sizeof v->quiz_final, text);
+		escape_text(v->quiz_final, sizeof v->quiz_final, text);
 		add_narr(v, 0, 0, "quiz", text + 5 + (text[5] == ' '));
 	}
 	if (strstr(text, "packet") && v->packets == 0)
-		sanitize_text(v->no_packets, sizeof v->no_packets, text);
+		escape_text(v->no_packets, sizeof v->no_packets, text);
 	if (seen_before(v, text))
 		return;
 	set_message(v, level, text);
@@ -644,9 +606,7 @@ static void add_expect(struct ui_view *v, const struct ss_event *ev)
 	l->side = (unsigned char)side;
 	l->step = ev->step;
 	l->failed = !ok;
-	/* the report is sockstep's prose, in the session's language: a
-	 * Chinese one stays Chinese (escape_text keeps printable UTF-8) */
-	escape_text(text, sizeof text, ev->u.note.text);
+	escape_text(text, sizeof text, ev->u.note.text); /* prose: may be Chinese */
 	snprintf(l->text, sizeof l->text, ok ? _("expect ok: %.100s") : _("expect FAILED: %.100s"),
 		 text);
 	l->ev = SS_EV_EXPECT;
@@ -678,12 +638,14 @@ static void add_program_line(struct ui_view *v, const struct ss_event *ev)
 	if (ev->kind == SS_EV_OUTPUT) {
 		l->kind = UI_LINE_OUTPUT;
 		l->failed = ev->u.note.index == 2; /* stderr */
-		escape_string(text, sizeof text, ev->u.note.text);
+		/* a program's text, maybe in Chinese: its characters shown,
+		 * its control bytes escaped (escape_text) */
+		escape_text(text, sizeof text, ev->u.note.text);
 	} else {
 		char cmd[UI_LINE_TEXT];
 		l->kind = UI_LINE_PROCESS;
 		l->failed = p->signal > 0 || (p->status > 0 && strcmp(p->what, "exited") == 0);
-		escape_string(cmd, sizeof cmd, p->command);
+		escape_text(cmd, sizeof cmd, p->command); /* as output.c shows it */
 		if (strcmp(p->what, "exited") == 0 && p->signal > 0)
 			snprintf(text, sizeof text, _("[%d] killed by signal %d"), ev->pid, p->signal);
 		else if (strcmp(p->what, "exited") == 0)
@@ -738,13 +700,13 @@ void ui_view_add(struct ui_view *v, const struct ss_event *ev)
 	case SS_EV_QUESTION:
 		/* predict, then step: the question stays in view */
 		add_narr(v, 0, 0, "predict", ev->u.note.text);
-		sanitize_text(v->question, sizeof v->question, ev->u.note.text);
+		escape_text(v->question, sizeof v->question, ev->u.note.text);
 		v->question_no = ev->u.note.index;
 		break;
 	case SS_EV_ANSWER:
 		add_narr(v, 0, 0, ev->u.note.index ? "right" : "not quite",
 			 ev->u.note.text);
-		sanitize_text(v->verdict, sizeof v->verdict, ev->u.note.text);
+		escape_text(v->verdict, sizeof v->verdict, ev->u.note.text);
 		v->verdict_ok = ev->u.note.index != 0;
 		v->have_verdict = 1;
 		v->answers++;

@@ -218,6 +218,25 @@ START_TEST(escape_html_never_emits_a_control_or_markup_byte)
 }
 END_TEST
 
+/* A Chinese narration in an exported page reads as Chinese; what could
+ * reorder or hide text (U+202E), a C1 control (U+009B, CSI) and U+FFFF
+ * (which XML refuses) stay visible escapes, as escape_text writes them. */
+START_TEST(escape_html_keeps_chinese_and_escapes_the_rest_as_escape_text)
+{
+	const char *in = "\xe4\xb8\x89\xe6\xac\xa1<\xe2\x80\xae>\xc2\x9b\xef\xbf\xbf\x1b&";
+	char *s = written(escape_html, in);
+	char text[128];
+
+	ck_assert_str_eq(s, "\xe4\xb8\x89\xe6\xac\xa1&lt;\\xe2\\x80\\xae&gt;\\xc2\\x9b\\xef\\xbf\\xbf\\x1b&amp;");
+	escape_text(text, sizeof text, in);
+	ck_assert_str_eq(text, "\xe4\xb8\x89\xe6\xac\xa1<\\xe2\\x80\\xae>\\xc2\\x9b\\xef\\xbf\\xbf\\x1b&");
+	ck_assert_uint_eq(escape_text_char("\xe4\xb8\x89"), 3);
+	ck_assert_uint_eq(escape_text_char("a"), 0);
+	ck_assert_uint_eq(escape_text_char("\xef\xbf\xbf"), 0);
+	free(s);
+}
+END_TEST
+
 START_TEST(escape_script_json_cannot_close_the_script_block)
 {
 	char *s = written(escape_script_json, "{\"a\":\"</script><!--&x\"}");
@@ -276,6 +295,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, escape_text_clean_is_what_escape_text_keeps);
 	tcase_add_test(tc, escape_html_turns_markup_into_text);
 	tcase_add_test(tc, escape_html_never_emits_a_control_or_markup_byte);
+	tcase_add_test(tc, escape_html_keeps_chinese_and_escapes_the_rest_as_escape_text);
 	tcase_add_test(tc, escape_script_json_cannot_close_the_script_block);
 	tcase_add_test(tc, escape_script_json_escapes_the_javascript_line_breaks);
 	suite_add_tcase(s, tc);

@@ -3,6 +3,7 @@
  * trace never reaching any of them as syntax. */
 #include <check.h>
 #include <stdio.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -315,6 +316,53 @@ START_TEST(hostile_text_is_escaped_for_svg)
 }
 END_TEST
 
+/* One call whose arguments are n copies of ch (UTF-8), as a trace line. */
+static void wide_trace(char *out, size_t outsz, const char *ch, int n)
+{
+	char args[SS_ARGS_MAX] = "";
+
+	for (int i = 0; i < n; i++)
+		strcat(args, ch);
+	snprintf(out, outsz,
+		 "{\"t\":0.1,\"kind\":\"call\",\"actor\":\"server\",\"step\":1,\"call\":\"send\","
+		 "\"sock\":\"s\",\"args\":\"%s\",\"fd\":3,\"ret\":1}\n",
+		 args);
+}
+
+static long note_width(const char *svg)
+{
+	const char *r = strstr(svg, "<rect class=\"note\"");
+	const char *w = r ? strstr(r, "width=\"") : NULL;
+
+	ck_assert_ptr_nonnull(w);
+	return strtol(w + 7, NULL, 10);
+}
+
+/* A Chinese character takes two columns, three bytes: the SVG's note is
+ * as wide as its columns, and every format keeps the characters. */
+START_TEST(chinese_labels_are_kept_and_measured_in_columns)
+{
+	char zh[512], ascii[512];
+	char *s, *a;
+
+	ck_assert_ptr_nonnull(setlocale(LC_CTYPE, "C.UTF-8"));
+	wide_trace(zh, sizeof zh, "\xe4\xb8\xad", 20);   /* 中: 40 columns, 60 bytes */
+	wide_trace(ascii, sizeof ascii, "ab", 20);	   /* 40 columns, 40 bytes */
+	s = export_ok(zh, EXPORT_SVG, NULL);
+	a = export_ok(ascii, EXPORT_SVG, NULL);
+	ck_assert_ptr_nonnull(strstr(s, "send(s, \xe4\xb8\xad\xe4\xb8\xad"));
+	ck_assert_int_eq(note_width(s), note_width(a));
+	free(s);
+	free(a);
+	for (int fmt = EXPORT_MERMAID; fmt <= EXPORT_PLANTUML; fmt++) {
+		s = export_ok(zh, (enum export_format)fmt, NULL);
+		ck_assert_ptr_nonnull(strstr(s, "\xe4\xb8\xad\xe4\xb8\xad"));
+		free(s);
+	}
+	setlocale(LC_CTYPE, "C");
+}
+END_TEST
+
 START_TEST(a_bad_line_is_reported_with_its_number)
 {
 	char err[256] = "";
@@ -426,6 +474,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, hostile_text_is_escaped_for_mermaid);
 	tcase_add_test(tc, hostile_text_is_escaped_for_plantuml);
 	tcase_add_test(tc, hostile_text_is_escaped_for_svg);
+	tcase_add_test(tc, chinese_labels_are_kept_and_measured_in_columns);
 	tcase_add_test(tc, a_bad_line_is_reported_with_its_number);
 	tcase_add_test(tc, unknown_kinds_are_skipped_and_strangers_are_remote);
 	tcase_add_test(tc, an_empty_trace_is_an_empty_diagram);

@@ -199,7 +199,7 @@ START_TEST(peer_bytes_never_reach_the_view_raw)
 }
 END_TEST
 
-START_TEST(narration_keeps_utf8_and_drops_control_bytes)
+START_TEST(narration_keeps_utf8_and_escapes_control_bytes)
 {
 	struct ui_view *v = ui_view_new(0, "live");
 	struct ss_event s;
@@ -214,7 +214,8 @@ START_TEST(narration_keeps_utf8_and_drops_control_bytes)
 	ck_assert_int_eq(v->step, 3);
 	ck_assert_int_eq(v->nsteps, 15);
 	n = ui_view_narr_at(v, 0);
-	ck_assert_str_eq(n->text, "port \xe2\x86\x92 queue?[31m???");
+	/* the character kept, each control byte shown as escape_text shows it */
+	ck_assert_str_eq(n->text, "port \xe2\x86\x92 queue\\x1b[31m\\xc2\\x9b\\xff");
 	ui_view_free(v);
 }
 END_TEST
@@ -472,6 +473,34 @@ START_TEST(search_finds_the_line_as_drawn)
 }
 END_TEST
 
+/* A traced program that prints Chinese is read in Chinese in its pane,
+ * as is a failed expectation's report; the bytes that could move the
+ * cursor are still escaped, and a peer's data in a call stays bytes. */
+START_TEST(program_output_and_expectations_keep_chinese_escape_controls)
+{
+	struct ui_view *v = ui_view_new(0, "live");
+	struct ss_event o, e;
+	const struct ui_line *l;
+
+	event_init(&o, SS_EV_OUTPUT);
+	snprintf(o.actor, sizeof o.actor, "server");
+	o.u.note.index = 1;
+	snprintf(o.u.note.text, sizeof o.u.note.text, "\xe7\x9b\x91\xe5\x90\xac 9001\x1b[2J\xe2\x80\xae");
+	ui_view_add(v, &o);
+	l = ui_ring_at(&v->pane[UI_PANE_SERVER], 0);
+	ck_assert_str_eq(l->text, "\xe7\x9b\x91\xe5\x90\xac 9001\\x1b[2J\\xe2\\x80\\xae");
+	event_init(&e, SS_EV_EXPECT);
+	snprintf(e.actor, sizeof e.actor, "server");
+	e.u.note.index = 0;
+	snprintf(e.u.note.text, sizeof e.u.note.text, "\xe7\x8a\xb6\xe6\x80\x81 LISTEN");
+	ui_view_add(v, &e);
+	l = ui_ring_at(&v->pane[UI_PANE_SERVER], 1);
+	ck_assert_ptr_nonnull(strstr(l->text, "\xe7\x8a\xb6\xe6\x80\x81 LISTEN"));
+	ck_assert_ptr_nonnull(strstr(v->message, "\xe7\x8a\xb6\xe6\x80\x81 LISTEN"));
+	ui_view_free(v);
+}
+END_TEST
+
 START_TEST(verdict_is_kept_until_the_next_step_and_made_harmless)
 {
 	struct ui_view *v = ui_view_new(0, "live");
@@ -482,7 +511,7 @@ START_TEST(verdict_is_kept_until_the_next_step_and_made_harmless)
 	q.u.note.index = 1;
 	snprintf(q.u.note.text, sizeof q.u.note.text, "What port?\x1b[2J");
 	ui_view_add(v, &q);
-	ck_assert_str_eq(v->question, "What port??[2J");
+	ck_assert_str_eq(v->question, "What port?\\x1b[2J");
 	ck_assert_int_eq(v->question_no, 1);
 	event_init(&st, SS_EV_STEP);
 	st.u.note.index = 6;
@@ -566,7 +595,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, traced_calls_wait_then_block_then_return_in_place_per_process);
 	tcase_add_test(tc, failed_call_shows_errno_name_and_message);
 	tcase_add_test(tc, peer_bytes_never_reach_the_view_raw);
-	tcase_add_test(tc, narration_keeps_utf8_and_drops_control_bytes);
+	tcase_add_test(tc, narration_keeps_utf8_and_escapes_control_bytes);
+	tcase_add_test(tc, program_output_and_expectations_keep_chinese_escape_controls);
 	tcase_add_test(tc, packets_point_from_the_side_that_sent_them);
 	tcase_add_test(tc, one_sided_server_lists_the_remote_peer);
 	tcase_add_test(tc, a_warning_is_shown_once);
