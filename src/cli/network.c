@@ -108,16 +108,16 @@ static int ready_port(const struct options *o, struct session_net *n,
 		snprintf(n->holder_note, sizeof n->holder_note, "%s", what);
 	if (h.kind == PORTHOLD_FREE)
 		snprintf(n->reuse_say, sizeof n->reuse_say,
-			 waited ? _("SO_REUSEADDR before bind(): on the host network this run's TIME_WAIT will hold port %d for 60 s after the close; the next run's bind() gets through because both sockets set it (lesson 05) (sockstep waited for an earlier TIME_WAIT that had not set it).")
-				: _("SO_REUSEADDR before bind(): on the host network this run's TIME_WAIT will hold port %d for 60 s after the close; the next run's bind() gets through because both sockets set it (lesson 05)."),
+			 waited ? _("SO_REUSEADDR before bind(): on the host network this run's TIME_WAIT will hold port %d for 60 s after the close; the next run's bind() gets through because both sockets set it (lesson 10) (sockstep waited for an earlier TIME_WAIT that had not set it).")
+				: _("SO_REUSEADDR before bind(): on the host network this run's TIME_WAIT will hold port %d for 60 s after the close; the next run's bind() gets through because both sockets set it (lesson 10)."),
 			 port);
 	else if (h.bind_ok)
 		snprintf(n->reuse_say, sizeof n->reuse_say,
-			 _("Look at the table: %s. SO_REUSEADDR, set by that run and by this one, lets bind() through (lesson 05)."),
+			 _("Look at the table: %s. SO_REUSEADDR, set by that run and by this one, lets bind() through (lesson 10)."),
 			 what);
 	else
 		snprintf(n->reuse_say, sizeof n->reuse_say,
-			 _("Look at the table: %s. SO_REUSEADDR cannot help against it: bind() will fail with EADDRINUSE. Stop that program, or use --port 0 or the private network (lesson 05)."),
+			 _("Look at the table: %s. SO_REUSEADDR cannot help against it: bind() will fail with EADDRINUSE. Stop that program, or use --port 0 or the private network (lesson 10)."),
 			 what);
 	return 0;
 }

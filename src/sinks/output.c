@@ -326,10 +326,11 @@ static void text_event(struct output_text *o, const struct ss_event *raw)
 		break;
 	case SS_EV_NOTE:
 		print_head(o, ev);
-		fprintf(o->out, "%s: %s\n",
-			ev->u.note.index == 2	? _("error")
-			: ev->u.note.index == 1 ? _("warning")
-						: _("note"),
+		/* whole messages: Chinese puts a full-width colon after the word */
+		fprintf(o->out,
+			ev->u.note.index == 2	? _("error: %s\n")
+			: ev->u.note.index == 1 ? _("warning: %s\n")
+						: _("note: %s\n"),
 			text);
 		break;
 	case SS_EV_PROCESS:

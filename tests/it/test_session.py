@@ -262,7 +262,7 @@ def test_demo_twice_in_a_row_on_port_9001_on_the_host_network():
         assert len(opt) == 1 and opt[0]["ret"] == 0, opt
         assert evs.index(opt[0]) < evs.index(one(evs, "server", "bind"))
         said = [e["text"] for e in evs if e["kind"] == "step"]
-        assert any("SO_REUSEADDR" in t and "lesson 05" in t for t in said), said
+        assert any("SO_REUSEADDR" in t and "lesson 10" in t for t in said), said
     # the second run met the first one's TIME_WAIT: shown and named
     held = [n for n in notes(evs) if n.startswith("port 9001 is held by the TIME_WAIT")]
     assert held, notes(evs)

@@ -144,6 +144,8 @@ def test_ui_zh_long_chinese_narration_wraps_inside_the_screen():
                               what="step 3's narration")
             check_fits(s, w, h)
             check_borders(s, panes_border(w), f"narration at {w}x{h}")
+            # an expectation's report is Chinese in the pane, not \xNN bytes
+            assert "预期成立" in s and "\\x" not in s, s
             # the 110-column sentence of step 3 takes more than one row,
             # and the rows it takes are Chinese from edge to edge
             narr = [l for l in lines_of(s) if "第 3/9 步" in l]
@@ -170,7 +172,7 @@ def test_ui_zh_question_box_and_help_screen_fit_80x24():
         assert "客户端套接字处于哪个 TCP 状态" in s, s
         assert "你的答案" in s, s
         t.keys("ESTABLISHED", "Enter")
-        s = t.wait_screen(lambda s: "正确" in s, what="the verdict, in Chinese")
+        s = t.wait_screen(lambda s: "答对" in s, what="the verdict, in Chinese")
         check_fits(s, 80, 24)
         t.keys("?")
         s = t.wait_screen(lambda s: "执行下一步" in s and "本帮助" in s,
@@ -193,7 +195,7 @@ def test_ui_zh_presenter_mode_fits_80x24_and_120x40():
         try:
             t.wait_screen(lambda s: "服务器" in s)
             t.keys("p")
-            t.wait_screen(lambda s: "演示者" in lines_of(s)[0], what="presenter mode")
+            t.wait_screen(lambda s: "演示" in lines_of(s)[0], what="presenter mode")
             for _ in range(6):
                 s = press(t)
                 check_fits(s, w, h)

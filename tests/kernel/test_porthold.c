@@ -1,5 +1,5 @@
 /* porthold: what holds a port, as the kernel says, and whether a bind with
- * SO_REUSEADDR gets through now (the lesson 05 facts, on real sockets). */
+ * SO_REUSEADDR gets through now (the lesson 10 facts, on real sockets). */
 #include <check.h>
 
 #include <arpa/inet.h>
