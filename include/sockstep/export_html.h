@@ -22,8 +22,8 @@
 #include "sockstep/filter.h"
 
 /* A trace from a pipe longer than this is refused: it is read whole, to
- * be read three times (a file is read three times where it is, and
- * written to the page one event at a time: any length). */
+ * be read again (a file is read twice where it is, and written to the
+ * page one event at a time: any length). */
 #define EXPORT_HTML_INPUT_MAX (32L * 1024 * 1024)
 
 /* Read the JSONL trace in (name is used in messages and as the title) and

@@ -1,12 +1,14 @@
 /*
  * export_html: a JSONL trace as one self-contained page to step through.
  *
- * The trace is read three times and nothing is kept per event: once to
- * check it and learn what the diagram's head needs, once to draw the
- * sequence diagram (the SVG export, export_model.h) and once to write its
- * events as one JSON array through jsonl_format, each call with the line
- * the text output prints for it and the explanation the UI shows (so the
- * page says what the terminal says, from the same code).  The page is
+ * The trace is read twice and nothing is kept per event: once to check
+ * it and learn what the diagram's head needs, once to draw the sequence
+ * diagram (the SVG export, export_model.h) and, from the same events
+ * (x->tap), to write them as one JSON array through jsonl_format, each
+ * call with the line the text output prints for it and the explanation
+ * the UI shows (so the page says what the terminal says, from the same
+ * code).  The array goes to the page's data block as it is made; the
+ * diagram, shown after it, waits in a temporary file.  The page is
  * written around them; its script (export_html_page.c) does the stepping.
  * A pipe is read into memory first (bounded), to be read again.  The CSP
  * hashes are computed here from the exact bytes written.
@@ -216,12 +218,12 @@ static int copy_held(FILE *held, FILE *out, char *err, size_t errsz)
 	size_t n;
 
 	if (fflush(held) != 0 || ferror(held) || fseek(held, 0, SEEK_SET) != 0)
-		return export_fail(err, errsz, _("cannot write a temporary file: %s"),
+		return export_fail(err, errsz, _("cannot write the page: %s"),
 				   strerror(errno));
 	while ((n = fread(chunk, 1, sizeof chunk, held)) > 0)
 		fwrite(chunk, 1, n, out);
 	if (ferror(held))
-		return export_fail(err, errsz, _("cannot read a temporary file: %s"),
+		return export_fail(err, errsz, _("cannot write the page: %s"),
 				   strerror(errno));
 	return 0;
 }
