@@ -371,19 +371,26 @@ typedef int (*jr_member_fn)(struct jr *r, const char *key, void *ctx);
 
 /* Walk an object, calling fn with r at each member's value; fn consumes
  * the value (or skips it). */
-static int jr_object(struct jr *r, jr_member_fn fn, void *ctx, int depth)
+/* After a member's value: 1 if another member follows (r past the
+ * comma), 0 at the object's end (r past the brace), or -1. */
+static int jr_more(struct jr *r)
 {
-	if (depth > JSONL_DEPTH_MAX)
-		return jr_fail(r, _("nested too deeply"));
-	if (jr_peek(r) != '{')
-		return jr_fail(r, _("expected an object"));
-	r->p++;
 	jr_ws(r);
-	if (jr_peek(r) == '}') {
-		r->p++;
+	int c = jr_peek(r);
+	r->p += c != -1;
+	if (c == '}')
 		return 0;
-	}
-	for (;;) {
+	if (c != ',')
+		return jr_fail(r, _("expected ',' or '}'"));
+	return 1;
+}
+
+/* The members of an object from r, at a key, to its closing brace. */
+static int jr_members(struct jr *r, jr_member_fn fn, void *ctx)
+{
+	int more = 1;
+
+	while (more == 1) {
 		/* Known keys are short; a longer one is cut and so never matches. */
 		char key[32];
 		jr_ws(r);
@@ -396,14 +403,24 @@ static int jr_object(struct jr *r, jr_member_fn fn, void *ctx, int depth)
 		jr_ws(r);
 		if (fn(r, key, ctx) != 0)
 			return -1;
-		jr_ws(r);
-		int c = jr_peek(r);
-		r->p += c != -1;
-		if (c == '}')
-			return 0;
-		if (c != ',')
-			return jr_fail(r, _("expected ',' or '}'"));
+		more = jr_more(r);
 	}
+	return more;
+}
+
+static int jr_object(struct jr *r, jr_member_fn fn, void *ctx, int depth)
+{
+	if (depth > JSONL_DEPTH_MAX)
+		return jr_fail(r, _("nested too deeply"));
+	if (jr_peek(r) != '{')
+		return jr_fail(r, _("expected an object"));
+	r->p++;
+	jr_ws(r);
+	if (jr_peek(r) == '}') {
+		r->p++;
+		return 0;
+	}
+	return jr_members(r, fn, ctx);
 }
 
 static int jr_skip_member(struct jr *r, const char *key, void *ctx)
@@ -807,46 +824,60 @@ static int jr_key_is(struct jr *r, const char *key)
 	return 0;
 }
 
-/* The kind where jsonl_format writes it, {"t":NUMBER,"kind":"NAME", read
- * without a pass over the whole line; -1 for a line not so (or an
- * unknown kind): the caller then takes the long way. */
-static int jr_early_kind(const char *line, const char *end)
+/* The time and the kind where jsonl_format writes them,
+ * {"t":NUMBER,"kind":"NAME", r left after the name; the kind, or -1 for
+ * a line not so (or an unknown kind): the caller then takes the long
+ * way. */
+static int jr_early_kind(struct jr *r, double *t)
 {
-	struct jr r = {.start = line, .p = line, .end = end}; /* no messages */
 	struct jnum n;
 	char name[SS_NAME_MAX];
 
-	jr_ws(&r);
-	if (jr_peek(&r) != '{')
+	jr_ws(r);
+	if (jr_peek(r) != '{')
 		return -1;
-	r.p++;
-	if (jr_key_is(&r, "t") != 0 || jr_number(&r, &n) != 0)
+	r->p++;
+	if (jr_key_is(r, "t") != 0 || jr_number(r, &n) != 0)
 		return -1;
-	jr_ws(&r);
-	if (jr_peek(&r) != ',')
+	*t = n.value;
+	jr_ws(r);
+	if (jr_peek(r) != ',')
 		return -1;
-	r.p++;
-	if (jr_key_is(&r, "kind") != 0 || jr_string(&r, name, sizeof name, NULL) != 0)
+	r->p++;
+	if (jr_key_is(r, "kind") != 0 || jr_string(r, name, sizeof name, NULL) != 0)
 		return -1;
 	return event_kind_from_name(name);
 }
 
-/* The fields of a line whose kind jr_early_kind found, read in one pass.
- * 0 only when the two passes of the long way would give this very event:
- * the line is whole (the typed reading is stricter than the skipping)
- * and has one kind, so nothing differs but the time; else -1 and the
- * long way gives its result and its message. */
-static int jr_one_pass(const char *line, const char *end, int kind, struct ss_event *ev)
+/* A line whose time and kind come first, read in one pass, on from
+ * where jr_early_kind left it.  0 only when the two passes of the long
+ * way would give this very event: the line is whole (the typed reading
+ * is stricter than the skipping) and has one kind, so nothing differs
+ * but the time; else -1 and the long way gives its result and its
+ * message. */
+static int jr_one_pass(const char *line, const char *end, struct ss_event *ev)
 {
 	struct jr r = {.start = line, .p = line, .end = end}; /* no messages */
 	struct event_ctx ec = {.ev = ev};
+	double t;
+	int kind = jr_early_kind(&r, &t), more;
 
+	if (kind < 0 || !isfinite(t) || t >= JSONL_T_MAX || t <= -JSONL_T_MAX)
+		return -1; /* jr_time's range: the long way says why */
 	event_init(ev, (enum ss_kind)kind);
+	ev->t = t;
 	ec.tables[0] = jf_common();
 	ec.tables[1] = jf_of_kind(kind);
-	if (jr_line(&r, jr_event_member, &ec) != 0 || ec.kinds != 1)
+	/* the two members read: the next expected after them, one kind */
+	jr_find(&ec, "t");
+	jr_find(&ec, "kind");
+	ec.kinds = 1;
+	more = jr_more(&r);
+	if (more < 0 || (more == 1 && jr_members(&r, jr_event_member, &ec) != 0) ||
+	    ec.kinds != 1)
 		return -1;
-	return 0;
+	jr_ws(&r);
+	return r.p == r.end ? 0 : -1;
 }
 
 enum jsonl_status jsonl_parse_status(const char *line, struct ss_event *ev,
@@ -868,12 +899,10 @@ enum jsonl_status jsonl_parse_status(const char *line, struct ss_event *ev,
 	/* Fields may come in any order, but what "local" means depends on
 	 * the kind: find the kind first, then read the fields.  Where
 	 * sockstep writes it, second, that takes one pass, not two. */
-	k.kind = jr_early_kind(line, r.end);
 	/* read straight into ev (the caller's, no copy of a whole event a
 	 * line): a line that fails here is read again, the long way */
-	if (k.kind >= 0 && jr_one_pass(line, r.end, k.kind, ev) == 0)
+	if (jr_one_pass(line, r.end, ev) == 0)
 		return JSONL_OK;
-	k.kind = -1;
 	if (jr_line(&r, jr_kind_member, &k) != 0)
 		return k.unknown ? JSONL_UNKNOWN_KIND : JSONL_BAD;
 	if (k.kind < 0) {
