@@ -26,9 +26,12 @@ static void check_html_writers(const char *text)
 		abort();
 	escape_html(f, text);
 	fclose(f);
+	/* printable text (ASCII, or whole safe characters: escape_text's
+	 * rule) and no markup character */
+	if (memchr(buf, '\0', n) || !escape_text_clean(buf))
+		abort();
 	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)buf[i] < 0x20 || (unsigned char)buf[i] > 0x7e ||
-		    strchr("<>\"'", buf[i]))
+		if (strchr("<>\"'", buf[i]))
 			abort();
 	free(buf);
 	f = open_memstream(&buf, &n);

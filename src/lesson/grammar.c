@@ -77,6 +77,7 @@ int grammar_fail(struct grammar *p, const char *fmt, ...)
 	escape_text(shown, sizeof shown, msg);
 	escape_text(name, sizeof name, p->name);
 	snprintf(p->err, p->errsz, "%s:%d: %s", name, p->line, shown);
+	cut_end(p->err); /* a cut inside a quoted character: no half of it */
 	return -1;
 }
 
